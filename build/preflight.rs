@@ -1,0 +1,342 @@
+//! Checks a spec against what progenitor 0.15 (and this crate's layer) can handle, before
+//! progenitor sees it. progenitor panics on several of these without naming the operation;
+//! here each problem names the operationId and the rule broken, and all are reported at once.
+//! The rules and the progenitor issues behind them: `../shared/notes/progenitor.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{OpenAPI, Parameter, QueryStyle, ReferenceOr, RequestBody, Response, StatusCode};
+
+/// `open_enums`: the component schemas the hand-written layer replaces with open enums.
+pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
+    let mut problems = Vec::new();
+    if !spec.openapi.starts_with("3.0.") {
+        problems.push(format!(
+            "`openapi: {}`: progenitor accepts only OpenAPI 3.0.x; write the spec as 3.0.3",
+            spec.openapi
+        ));
+    }
+
+    let mut seen_ids = BTreeMap::new();
+    for (path, item) in spec.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            problems.push(format!(
+                "path `{path}` is a `$ref`; progenitor needs path items written inline"
+            ));
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let method = method.to_uppercase();
+            let Some(id) = op.operation_id.as_deref() else {
+                problems.push(format!(
+                    "{method} {path}: no operationId; every operation needs one (it names the Rust method)"
+                ));
+                continue;
+            };
+            let at = format!("operation `{id}` ({method} {path})");
+            if let Some(other) = seen_ids.insert(id.to_string(), format!("{method} {path}")) {
+                problems.push(format!(
+                    "{at}: operationId already used by {other}; operationIds must be unique"
+                ));
+            }
+
+            // Parameters: path-item level ones apply to every operation below it.
+            let params: Vec<&Parameter> = item
+                .parameters
+                .iter()
+                .chain(op.parameters.iter())
+                .filter_map(|p| resolve_parameter(spec, p, &at, &mut problems))
+                .collect();
+            let mut path_params = BTreeSet::new();
+            for p in &params {
+                let data = p.parameter_data_ref();
+                match p {
+                    Parameter::Path { .. } => {
+                        path_params.insert(data.name.clone());
+                        if !data.required {
+                            problems.push(format!(
+                                "{at}: path parameter `{}` is not `required: true`; path parameters must be required (progenitor panics otherwise)",
+                                data.name
+                            ));
+                        }
+                    }
+                    Parameter::Cookie { .. } => problems.push(format!(
+                        "{at}: cookie parameter `{}`: progenitor does not support cookie parameters",
+                        data.name
+                    )),
+                    Parameter::Query {
+                        style: QueryStyle::DeepObject,
+                        ..
+                    } => problems.push(format!(
+                        "{at}: query parameter `{}` uses `style: deepObject`, which progenitor rejects; use form style",
+                        data.name
+                    )),
+                    _ => {}
+                }
+            }
+            for name in template_names(path) {
+                if !path_params.contains(&name) {
+                    problems.push(format!("{at}: `{{{name}}}` in the path has no path parameter"));
+                }
+            }
+
+            if let Some(body) = &op.request_body
+                && let Some(body) = resolve_body(spec, body, &at, &mut problems)
+            {
+                {
+                    let types: Vec<&String> = body.content.keys().collect();
+                    if types.len() > 1 {
+                        problems.push(format!(
+                            "{at}: request body has {} media types ({}); progenitor takes exactly one: keep application/json",
+                            types.len(),
+                            join(&types)
+                        ));
+                    }
+                    for t in types {
+                        if t.contains("+json") {
+                            problems.push(format!(
+                                "{at}: request media type `{t}`: progenitor rejects `+json` types; use application/json"
+                            ));
+                        }
+                    }
+                }
+            }
+
+            // Responses: one body kind for all successes and one for all errors.
+            let mut success = BTreeSet::new();
+            let mut failure = BTreeSet::new();
+            let mut typed_success = false;
+            for (code, resp) in op.responses.responses.iter() {
+                let Some(resp) = resolve_response(spec, resp, &at, &mut problems) else {
+                    continue;
+                };
+                let kind = body_kind(resp);
+                let class = match code {
+                    StatusCode::Code(c) => *c / 100,
+                    StatusCode::Range(r) => *r,
+                };
+                match class {
+                    2 => {
+                        typed_success |= kind.starts_with("json");
+                        success.insert(kind);
+                    }
+                    4 | 5 => {
+                        failure.insert(kind);
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(default) = &op.responses.default
+                && let Some(resp) = resolve_response(spec, default, &at, &mut problems)
+            {
+                {
+                    if typed_success {
+                        problems.push(format!(
+                            "{at}: a `default` response next to a typed 2xx: progenitor counts `default` as success and error and panics; list the error statuses explicitly"
+                        ));
+                    }
+                    let kind = body_kind(resp);
+                    success.insert(kind.clone());
+                    failure.insert(kind);
+                }
+            }
+            if success.len() > 1 {
+                problems.push(format!(
+                    "{at}: success responses have {} different bodies ({}); progenitor needs one body type for all 2xx (no typed 200 next to a 204)",
+                    success.len(),
+                    join(&success)
+                ));
+            }
+            if failure.len() > 1 {
+                problems.push(format!(
+                    "{at}: error responses have {} different bodies ({}); use one shared error schema for every 4xx/5xx",
+                    failure.len(),
+                    join(&failure)
+                ));
+            }
+        }
+    }
+
+    // Schemas: closed enums and `additionalProperties: false` break decoding the day the
+    // vendor adds a value or a field.
+    // Only schemas count: `servers` variables are enums too, but not Rust types.
+    match serde_yaml::to_value(spec) {
+        Ok(doc) => {
+            for part in ["paths", "components"] {
+                if let Some(node) = doc.get(part) {
+                    walk(node, &mut vec![part.to_string()], open_enums, &mut problems);
+                }
+            }
+        }
+        Err(e) => problems.push(format!("cannot re-read the spec for the schema checks: {e}")),
+    }
+    for name in open_enums {
+        let present = spec.components.as_ref().is_some_and(|c| c.schemas.contains_key(*name));
+        if !present {
+            problems.push(format!(
+                "build/codegen.rs replaces schema `{name}` with an open enum, but the spec has no such schema"
+            ));
+        }
+    }
+
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, open_enums: &[&str], problems: &mut Vec<String>) {
+    match node {
+        serde_yaml::Value::Mapping(map) => {
+            if map.get("additionalProperties") == Some(&serde_yaml::Value::Bool(false)) {
+                problems.push(format!(
+                    "schema at `{}`: `additionalProperties: false` makes the Rust type reject any field the vendor adds; drop it",
+                    at.join("/")
+                ));
+            }
+            if map.contains_key("properties") && map.get("additionalProperties") == Some(&serde_yaml::Value::Bool(true))
+            {
+                problems.push(format!(
+                    "schema at `{}`: `additionalProperties: true` next to `properties` makes progenitor drop unknown fields; write `additionalProperties: {{}}` to keep them in `extra`",
+                    at.join("/")
+                ));
+            }
+            let in_parameter = at.iter().any(|s| s == "parameters");
+            let is_string_enum =
+                map.contains_key("enum") && map.get("type").and_then(|t| t.as_str()).is_none_or(|t| t == "string");
+            if is_string_enum && !in_parameter {
+                let named = at.len() == 3 && at[0] == "components" && at[1] == "schemas";
+                if !named {
+                    problems.push(format!(
+                        "schema at `{}`: an inline string enum becomes a closed Rust enum; declare it under components/schemas and list it as an open enum in build/codegen.rs",
+                        at.join("/")
+                    ));
+                } else if !open_enums.contains(&at[2].as_str()) {
+                    problems.push(format!(
+                        "schema `{}` is a string enum but build/codegen.rs does not replace it with an open enum; unknown values would fail to decode",
+                        at[2]
+                    ));
+                }
+            }
+            for (k, v) in map {
+                let key = match k {
+                    serde_yaml::Value::String(s) => s.clone(),
+                    other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                };
+                // Examples are data, not schemas.
+                if key == "example" || key == "examples" {
+                    continue;
+                }
+                at.push(key);
+                walk(v, at, open_enums, problems);
+                at.pop();
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for (i, v) in items.iter().enumerate() {
+                at.push(i.to_string());
+                walk(v, at, open_enums, problems);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// "none", "json:<schema>" or "raw:<media type>": progenitor makes one Rust type per kind.
+fn body_kind(resp: &Response) -> String {
+    match resp.content.iter().next() {
+        None => "none".into(),
+        Some((media, m)) if media.starts_with("application/json") => {
+            let schema = m.schema.as_ref().map(|s| match s {
+                ReferenceOr::Reference { reference } => reference.clone(),
+                ReferenceOr::Item(item) => serde_yaml::to_string(item).unwrap_or_default(),
+            });
+            format!("json:{}", schema.unwrap_or_default())
+        }
+        Some((media, _)) => format!("raw:{media}"),
+    }
+}
+
+fn join<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    items
+        .into_iter()
+        .map(|i| {
+            let s = i.to_string();
+            // Inline schemas are long; the first line is enough to find it.
+            s.lines().next().unwrap_or_default().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
+        .collect()
+}
+
+fn component_name<'a>(reference: &'a str, kind: &str) -> Option<&'a str> {
+    reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(kind)?
+        .strip_prefix('/')
+}
+
+fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    p: &'a ReferenceOr<Parameter>,
+    at: &str,
+    problems: &mut Vec<String>,
+) -> Option<&'a Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Some(p),
+        ReferenceOr::Reference { reference } => {
+            let found = component_name(reference, "parameters")
+                .and_then(|n| spec.components.as_ref()?.parameters.get(n))
+                .and_then(|p| p.as_item());
+            if found.is_none() {
+                problems.push(format!("{at}: `$ref: {reference}` does not resolve to a parameter"));
+            }
+            found
+        }
+    }
+}
+
+fn resolve_body<'a>(
+    spec: &'a OpenAPI,
+    b: &'a ReferenceOr<RequestBody>,
+    at: &str,
+    problems: &mut Vec<String>,
+) -> Option<&'a RequestBody> {
+    match b {
+        ReferenceOr::Item(b) => Some(b),
+        ReferenceOr::Reference { reference } => {
+            let found = component_name(reference, "requestBodies")
+                .and_then(|n| spec.components.as_ref()?.request_bodies.get(n))
+                .and_then(|b| b.as_item());
+            if found.is_none() {
+                problems.push(format!("{at}: `$ref: {reference}` does not resolve to a request body"));
+            }
+            found
+        }
+    }
+}
+
+fn resolve_response<'a>(
+    spec: &'a OpenAPI,
+    r: &'a ReferenceOr<Response>,
+    at: &str,
+    problems: &mut Vec<String>,
+) -> Option<&'a Response> {
+    match r {
+        ReferenceOr::Item(r) => Some(r),
+        ReferenceOr::Reference { reference } => {
+            let found = component_name(reference, "responses")
+                .and_then(|n| spec.components.as_ref()?.responses.get(n))
+                .and_then(|r| r.as_item());
+            if found.is_none() {
+                problems.push(format!("{at}: `$ref: {reference}` does not resolve to a response"));
+            }
+            found
+        }
+    }
+}

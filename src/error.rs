@@ -1,0 +1,518 @@
+//! Errors shared by every client: what went wrong, in the type and in the message.
+//!
+//! Every generated operation returns `progenitor_client::Error<ErrorBody>`; `?` turns it into
+//! [`Error`], which keeps the status, the vendor's message and code, the request id, the
+//! `Retry-After` wait and the whole decoded body. Nothing here ever prints a credential.
+
+use std::{fmt, time::Duration};
+
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+pub use crate::credential::{CredentialError, Problem};
+
+/// The result of a call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A failed call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// No answer in time.
+    #[error("{api}: the {phase} timeout fired ({source})")]
+    Timeout {
+        /// Which API was called.
+        api: &'static str,
+        /// Which timeout fired.
+        phase: TimeoutPhase,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The connection could not be made or broke before a response arrived.
+    #[error("{api}: could not reach the server ({source})")]
+    Connect {
+        /// Which API was called.
+        api: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The connection broke while the response was being read, or another transport failure.
+    #[error("{api}: the connection failed while {during} ({source})")]
+    Transport {
+        /// Which API was called.
+        api: &'static str,
+        /// What was happening: "sending the request" or "reading the response body".
+        during: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A success response whose body does not match the spec.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// A success status the spec does not list for this operation.
+    #[error("{api}: unexpected status {status} (the spec does not list it for this operation)")]
+    UnexpectedStatus {
+        /// Which API was called.
+        api: &'static str,
+        /// The status received.
+        status: StatusCode,
+        /// The response headers.
+        headers: Box<HeaderMap>,
+    },
+    /// The request could not be built (for example a required parameter was not set).
+    #[error("{api}: the request is incomplete or invalid: {message}")]
+    InvalidRequest {
+        /// Which API was called.
+        api: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The API error, when the server answered with an error status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The server's request id, when the server answered and sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api_error().and_then(|e| e.request_id.as_deref())
+    }
+
+    /// How long the server asked to wait before retrying (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error().and_then(|e| e.retry_after)
+    }
+}
+
+/// Which timeout fired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// Connecting to the server took longer than the connect timeout.
+    Connect,
+    /// The whole call took longer than the total timeout.
+    Total,
+}
+
+impl fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connect => "connect",
+            TimeoutPhase::Total => "total",
+        })
+    }
+}
+
+/// What kind of error status it was, so callers need not compare numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 400: the request was malformed or a parameter invalid.
+    BadRequest,
+    /// 401: missing or refused credentials (AuthRocket also uses it for a failed authenticate call).
+    Unauthorized,
+    /// 402: the account's subscription is not active.
+    PaymentRequired,
+    /// 403: the credentials are valid but may not do this.
+    Forbidden,
+    /// 404: no such resource.
+    NotFound,
+    /// 409: the resource already exists or is in a conflicting state.
+    Conflict,
+    /// 422: the request was understood but a field is invalid.
+    Unprocessable,
+    /// 429: rate limited; see [`ApiError::retry_after`].
+    RateLimited,
+    /// 5xx: the server or a gateway in front of it failed.
+    Server,
+    /// Any other error status.
+    Other,
+}
+
+impl ErrorKind {
+    fn of(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Unauthorized,
+            402 => ErrorKind::PaymentRequired,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::Unprocessable,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// An error status from the API, with everything it said.
+#[derive(Clone)]
+pub struct ApiError {
+    pub(crate) api: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) message: Option<String>,
+    pub(crate) code: Option<String>,
+    pub(crate) field_errors: Vec<(String, Vec<String>)>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: serde_json::Value,
+    pub(crate) body_was_json: bool,
+}
+
+impl ApiError {
+    /// Which API answered, e.g. "RequestRocket".
+    pub fn api(&self) -> &'static str {
+        self.api
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The kind of error, from the status.
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::of(self.status)
+    }
+    /// The vendor's human-readable message, or the body's text when it was not JSON.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// The vendor's machine-readable error code, when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// Per-field validation messages (`{"errors": {field: [messages]}}`), in the order sent.
+    pub fn field_errors(&self) -> &[(String, Vec<String>)] {
+        &self.field_errors
+    }
+    /// The server's request id, to quote to the vendor's support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// How long the server asked to wait (`Retry-After`, seconds or HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The decoded body. A body that was not JSON (an HTML page from a gateway, an empty
+    /// body) is a JSON string holding its text.
+    pub fn body(&self) -> &serde_json::Value {
+        &self.body
+    }
+    /// Whether the body was JSON.
+    pub fn body_was_json(&self) -> bool {
+        self.body_was_json
+    }
+    /// Decodes the body into a type of your choice, e.g. the generated `types::ErrorBody`.
+    pub fn decode<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_value(self.body.clone())
+    }
+}
+
+/// Shown in full by `Display`; bodies are cut here so a huge HTML page does not flood a log.
+const MESSAGE_LIMIT: usize = 300;
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} API error: {}", self.api, self.status)?;
+        if let Some(m) = &self.message {
+            let m = m.trim();
+            let cut: String = m.chars().take(MESSAGE_LIMIT).collect();
+            let more = if cut.len() < m.len() { "…" } else { "" };
+            if m.is_empty() {
+                f.write_str(" (empty body)")?;
+            } else {
+                write!(f, ": {cut}{more}")?;
+            }
+        }
+        if let Some(c) = &self.code {
+            write!(f, " [code {c}]")?;
+        }
+        for (field, messages) in &self.field_errors {
+            write!(f, "; {field}: {}", messages.join(", "))?;
+        }
+        if !self.body_was_json {
+            f.write_str(" (the body was not JSON)")?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, "; retry after {}s", wait.as_secs_f64())?;
+        }
+        match &self.request_id {
+            Some(id) => write!(f, "; request id {id}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("api", &self.api)
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("code", &self.code)
+            .field("field_errors", &self.field_errors)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success response whose body did not decode into the spec's type.
+///
+/// The message gives the position and the kind of mismatch but not the offending value,
+/// because a response can carry secrets (session tokens, keys); the raw body is available
+/// from [`DecodeError::body`] for deliberate inspection.
+#[derive(Clone)]
+pub struct DecodeError {
+    pub(crate) api: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) category: &'static str,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) body: bytes::Bytes,
+}
+
+impl DecodeError {
+    /// The raw body that failed to decode.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the response body ({} bytes) does not match the spec: {} at line {}, column {}",
+            self.api,
+            self.body.len(),
+            self.category,
+            self.line,
+            self.column
+        )
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("api", &self.api)
+            .field("category", &self.category)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A client could not be configured: a missing or invalid setting, found before any request.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required environment variable is not set.
+    #[error("{var} is not set: set it to {what}")]
+    MissingEnv {
+        /// The variable.
+        var: &'static str,
+        /// What it should hold.
+        what: &'static str,
+    },
+    /// An environment variable is set but is not valid Unicode.
+    #[error("{var} is not valid Unicode")]
+    NotUnicode {
+        /// The variable.
+        var: &'static str,
+    },
+    /// A credential was refused.
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    /// The base URL was refused.
+    #[error("{api}: base URL `{url}` refused: {reason}")]
+    BaseUrl {
+        /// Which API.
+        api: &'static str,
+        /// The URL, with any user name or password in it removed.
+        url: String,
+        /// Why, and what to use instead.
+        reason: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("{api}: could not build the HTTP client: {source}")]
+    HttpClient {
+        /// Which API.
+        api: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// Another setting was refused.
+    #[error("{api}: {message}")]
+    Invalid {
+        /// Which API.
+        api: &'static str,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+}
+
+/// How one API's error body maps onto [`ApiError`]. Implemented for each generated error type.
+pub(crate) trait VendorError: DeserializeOwned + serde::Serialize {
+    /// The API's name in messages.
+    const API: &'static str;
+    /// The vendor's message.
+    fn message(&self) -> Option<String>;
+    /// The vendor's error code.
+    fn code(&self) -> Option<String> {
+        None
+    }
+    /// Per-field validation messages.
+    fn field_errors(&self) -> Vec<(String, Vec<String>)> {
+        Vec::new()
+    }
+    /// A body of this type standing for an error response whose body was not this type (an
+    /// HTML page, an empty body, malformed JSON), so the status and headers survive decoding.
+    fn stand_in(status: StatusCode, text: &str) -> serde_json::Value;
+}
+
+/// Marks a response whose error body was replaced by [`VendorError::stand_in`].
+pub(crate) const STAND_IN_HEADER: &str = "x-rocket-apis-stand-in";
+
+/// The original bytes of an error body, carried in the response's extensions.
+#[derive(Clone)]
+pub(crate) struct RawErrorBody(pub bytes::Bytes);
+
+impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
+    fn from(e: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as P;
+        let api = E::API;
+        match e {
+            P::ErrorResponse(rv) => {
+                let status = rv.status();
+                let mut headers = rv.headers().clone();
+                let stand_in = headers.remove(STAND_IN_HEADER).is_some();
+                let body = rv.into_inner();
+                let value = serde_json::to_value(&body).unwrap_or(serde_json::Value::Null);
+                let value = if stand_in {
+                    // The stand-in holds the original text as its message.
+                    serde_json::Value::String(body.message().unwrap_or_default())
+                } else {
+                    value
+                };
+                Error::Api(Box::new(api_error::<E>(status, headers, Some(&body), value, !stand_in)))
+            }
+            P::UnexpectedResponse(resp) => {
+                let status = resp.status();
+                if !status.is_client_error() && !status.is_server_error() {
+                    return Error::UnexpectedStatus {
+                        api,
+                        status,
+                        headers: Box::new(resp.headers().clone()),
+                    };
+                }
+                let mut headers = resp.headers().clone();
+                headers.remove(STAND_IN_HEADER);
+                let raw = resp
+                    .extensions()
+                    .get::<RawErrorBody>()
+                    .map(|b| b.0.clone())
+                    .unwrap_or_default();
+                let (value, was_json) = match serde_json::from_slice::<serde_json::Value>(&raw) {
+                    Ok(v) => (v, true),
+                    Err(_) => (
+                        serde_json::Value::String(String::from_utf8_lossy(&raw).into_owned()),
+                        false,
+                    ),
+                };
+                let typed = serde_json::from_value::<E>(value.clone()).ok();
+                let mut err = api_error::<E>(status, headers, typed.as_ref(), value.clone(), was_json);
+                if typed.is_none() {
+                    err.message = value.as_str().map(str::to_string);
+                }
+                Error::Api(Box::new(err))
+            }
+            P::InvalidResponsePayload(body, e) => Error::Decode(Box::new(DecodeError {
+                api,
+                status: StatusCode::OK,
+                category: match e.classify() {
+                    serde_json::error::Category::Io => "an I/O error",
+                    serde_json::error::Category::Syntax => "malformed JSON",
+                    serde_json::error::Category::Data => "a field of the wrong type or a missing field",
+                    serde_json::error::Category::Eof => "JSON that ends too early",
+                },
+                line: e.line(),
+                column: e.column(),
+                body,
+            })),
+            P::CommunicationError(source) => from_reqwest(api, source, "sending the request"),
+            P::ResponseBodyError(source) => from_reqwest(api, source, "reading the response body"),
+            P::InvalidUpgrade(source) => from_reqwest(api, source, "upgrading the connection"),
+            P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { api, message },
+        }
+    }
+}
+
+pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'static str) -> Error {
+    if source.is_timeout() {
+        let phase = if source.is_connect() {
+            TimeoutPhase::Connect
+        } else {
+            TimeoutPhase::Total
+        };
+        Error::Timeout { api, phase, source }
+    } else if source.is_connect() {
+        Error::Connect { api, source }
+    } else {
+        Error::Transport { api, during, source }
+    }
+}
+
+fn api_error<E: VendorError>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Option<&E>,
+    value: serde_json::Value,
+    body_was_json: bool,
+) -> ApiError {
+    ApiError {
+        api: E::API,
+        status,
+        message: body.and_then(VendorError::message),
+        code: body.and_then(VendorError::code),
+        field_errors: body.map(VendorError::field_errors).unwrap_or_default(),
+        request_id: crate::transport::request_id(&headers),
+        retry_after: crate::transport::retry_after(&headers),
+        headers,
+        body: value,
+        body_was_json,
+    }
+}

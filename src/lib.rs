@@ -1,0 +1,33 @@
+//! Typed async clients for four HTTP APIs, generated from hand-written OpenAPI specs:
+//! RequestRocket Core ([`requestrocket`]); AuthRocket 1, Rocketpunch and Rockety follow the same
+//! pattern.
+//!
+//! Each API has a cargo feature and a module. The module's `Client` is the generated client
+//! (every operation of `specs/<api>.yaml`, a builder per call) plus what a generator cannot
+//! give: checked credentials that never print, `from_env()`, base URL rules, and errors that
+//! say what went wrong ([`Error`]).
+//!
+//! ```no_run
+//! # #[cfg(feature = "requestrocket")]
+//! # async fn run() -> rocket_apis::Result<(), Box<dyn std::error::Error>> {
+//! use rocket_apis::requestrocket::{Client, UserToken};
+//!
+//! let rr = Client::new(UserToken::new("u-4f9c2a7e1b")?)?;
+//! let clients = rr.list_clients().send().await.map_err(rocket_apis::Error::from)?;
+//! println!("{} clients", clients.items().len());
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod credential;
+mod error;
+mod open_enum;
+mod transport;
+
+pub use error::{ApiError, ConfigError, CredentialError, DecodeError, Error, ErrorKind, Problem, Result, TimeoutPhase};
+pub use transport::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT};
+
+#[cfg(feature = "requestrocket")]
+pub mod requestrocket;

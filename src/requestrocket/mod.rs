@@ -1,0 +1,316 @@
+//! RequestRocket Core API: organisations ("clients"), credentials, targets, proxies, rules,
+//! request history and notifications.
+//!
+//! Every operation of `specs/requestrocket.yaml` is a method of [`Client`] (through `Deref` to
+//! the generated [`api::Client`]), named after its operationId, with a builder per call. `?`
+//! turns the generated error into [`crate::Error`].
+//!
+//! ```no_run
+//! use rocket_apis::requestrocket::Client;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // REQUESTROCKET_USER_TOKEN=u-… (Settings → Keys); REQUESTROCKET_BASE_URL is optional.
+//! let rr = Client::from_env()?;
+//! let clients = rr.list_clients().send().await.map_err(rocket_apis::Error::from)?;
+//! for client in clients.items() {
+//!     println!("{}", client.client_name);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::{fmt, ops::Deref, str::FromStr};
+
+use http::{HeaderMap, HeaderName, StatusCode};
+use secrecy::SecretString;
+
+use crate::{
+    credential::{self, CredentialError, Format},
+    error::{ConfigError, VendorError},
+    open_enum::open_enum,
+    transport::{self, ClientBuilder, Inner, Service},
+};
+
+/// The generated client and types (`specs/requestrocket.yaml` → `generated/requestrocket.rs`).
+#[allow(
+    missing_docs,
+    clippy::all,
+    clippy::pedantic,
+    unused_imports,
+    unreachable_patterns,
+    dead_code
+)]
+pub mod api {
+    #[cfg(feature = "codegen")]
+    include!(concat!(env!("OUT_DIR"), "/requestrocket.rs"));
+    #[cfg(not(feature = "codegen"))]
+    include!("../../generated/requestrocket.rs");
+}
+
+pub use api::types;
+
+/// The header that carries the user token, as the spec's `userToken` security scheme names it.
+pub const AUTH_HEADER: &str = "authorization";
+/// Production base URL: the spec's first server with its default `basePath` (`/api`).
+pub const DEFAULT_BASE_URL: &str = "https://api.requestrocket.com/api";
+/// Environment variable read by [`Client::from_env`] for the token.
+pub const TOKEN_ENV: &str = "REQUESTROCKET_USER_TOKEN";
+/// Environment variable read by [`Client::from_env`] for the base URL.
+pub const BASE_URL_ENV: &str = "REQUESTROCKET_BASE_URL";
+
+const TOKEN_FORMAT: Format = Format {
+    name: "RequestRocket user token",
+    prefixes: &["u-"],
+    alphanumeric_rest: false,
+    expected: "A user token starts with `u-` and is sent raw, without `Bearer`; copy it from \
+               Settings → Keys in the RequestRocket dashboard",
+};
+
+/// A personal RequestRocket user token (`u-…`), checked and kept secret.
+///
+/// It is refused if empty, without the `u-` prefix, with a `Bearer ` prefix, or with
+/// whitespace or control characters. `Debug` and `Display` show `UserToken(u-****)`.
+///
+/// ```
+/// use rocket_apis::requestrocket::UserToken;
+///
+/// let token: UserToken = "u-4f9c2a7e1b".parse().unwrap();
+/// assert_eq!(format!("{token:?}"), "UserToken(u-****)");
+/// assert!("Bearer u-4f9c2a7e1b".parse::<UserToken>().is_err());
+/// ```
+#[derive(Clone)]
+pub struct UserToken(SecretString);
+
+impl UserToken {
+    /// Checks a token.
+    pub fn new(token: impl AsRef<str>) -> Result<Self, CredentialError> {
+        TOKEN_FORMAT.check(token.as_ref()).map(UserToken)
+    }
+}
+
+impl FromStr for UserToken {
+    type Err = CredentialError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        UserToken::new(s)
+    }
+}
+
+impl fmt::Debug for UserToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        credential::redacted(f, "UserToken", &self.0, TOKEN_FORMAT.prefixes)
+    }
+}
+
+impl fmt::Display for UserToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// Marker for the RequestRocket Core API in [`ClientBuilder`].
+#[derive(Debug, Clone, Copy)]
+pub struct RequestRocket;
+
+impl transport::sealed::Sealed for RequestRocket {}
+
+impl Service for RequestRocket {
+    const NAME: &'static str = "RequestRocket";
+    const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
+    type Credentials = UserToken;
+    type Client = Client;
+
+    fn headers(token: &UserToken) -> HeaderMap {
+        // Raw token, no scheme (Core API authentication page).
+        HeaderMap::from_iter([(
+            HeaderName::from_static(AUTH_HEADER),
+            credential::sensitive_header(&token.0, ""),
+        )])
+    }
+
+    fn assemble(base_url: &str, http: reqwest::Client, inner: Inner) -> Client {
+        Client {
+            api: api::Client::new_with_client(base_url, http, inner),
+        }
+    }
+}
+
+/// A RequestRocket Core API client. Cheap to clone; clones share the connection pool.
+///
+/// Dereferences to the generated [`api::Client`], whose methods are the spec's operations.
+#[derive(Clone, Debug)]
+pub struct Client {
+    api: api::Client,
+}
+
+impl Client {
+    /// A client with the default settings.
+    pub fn new(token: UserToken) -> Result<Self, ConfigError> {
+        Self::builder(token).build()
+    }
+
+    /// A builder, to set the base URL, timeouts or `User-Agent`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use rocket_apis::requestrocket::{Client, UserToken};
+    ///
+    /// let client = Client::builder(UserToken::new("u-4f9c2a7e1b")?)
+    ///     .base_url("http://127.0.0.1:8080/api")
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// assert_eq!(client.baseurl(), "http://127.0.0.1:8080/api");
+    /// # Ok::<_, Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder(token: UserToken) -> ClientBuilder<RequestRocket> {
+        ClientBuilder::new(token)
+    }
+
+    /// A client from `REQUESTROCKET_USER_TOKEN` and, when set, `REQUESTROCKET_BASE_URL`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder from the environment, as [`Client::from_env`], to adjust before building.
+    pub fn builder_from_env() -> Result<ClientBuilder<RequestRocket>, ConfigError> {
+        let token = transport::env_var(TOKEN_ENV)?.ok_or(ConfigError::MissingEnv {
+            var: TOKEN_ENV,
+            what: "your RequestRocket user token (`u-…`, from Settings → Keys in the dashboard)",
+        })?;
+        let token = UserToken::new(token).map_err(|e| e.with_env_var(TOKEN_ENV))?;
+        let builder = Self::builder(token);
+        Ok(match transport::env_var(BASE_URL_ENV)? {
+            Some(url) => builder.base_url(url),
+            None => builder,
+        })
+    }
+
+    /// The generated client, for passing where `api::Client` is expected.
+    pub fn api(&self) -> &api::Client {
+        &self.api
+    }
+}
+
+impl Deref for Client {
+    type Target = api::Client;
+    fn deref(&self) -> &api::Client {
+        &self.api
+    }
+}
+
+transport::shared_hooks!(api::Client, types::ErrorBody);
+
+impl VendorError for types::ErrorBody {
+    const API: &'static str = "RequestRocket";
+
+    fn message(&self) -> Option<String> {
+        self.message.clone().or_else(|| self.error.clone())
+    }
+
+    fn code(&self) -> Option<String> {
+        self.code.clone()
+    }
+
+    fn stand_in(status: StatusCode, text: &str) -> serde_json::Value {
+        serde_json::json!({
+            "error": transport::reason(status),
+            "message": text,
+            "status": status.as_u16(),
+        })
+    }
+}
+
+/// Lists come in the resource-named shape (`{"clients": [...]}`) on the reference pages and as
+/// `{"data": [...]}` on the overview page; the spec accepts both, and `items()` reads whichever
+/// arrived.
+macro_rules! list_items {
+    ($($list:ident.$field:ident: $item:ident;)+) => {$(
+        impl types::$list {
+            /// The items, from whichever of the two documented list shapes arrived.
+            pub fn items(&self) -> &[types::$item] {
+                if self.$field.is_empty() { &self.data } else { &self.$field }
+            }
+        }
+    )+};
+}
+
+list_items! {
+    ClientList.clients: Client;
+    CredentialList.credentials: Credential;
+    TargetList.targets: Target;
+    ProxyList.proxies: Proxy;
+    RuleList.rules: Rule;
+    NotificationList.notifications: Notification;
+    ProxyRequestList.requests: RequestLog;
+}
+
+open_enum! {
+    /// A member's role in a client (organisation).
+    pub enum ClientRole {
+        /// Owns the organisation.
+        Owner = "owner",
+        /// Administers it.
+        Admin = "admin",
+    }
+}
+
+open_enum! {
+    /// What a credential authenticates.
+    pub enum CredentialKind {
+        /// Callers of a proxy.
+        Proxy = "proxy",
+        /// The proxy towards its target.
+        Target = "target",
+    }
+}
+
+open_enum! {
+    /// An HTTP method a rule matches.
+    pub enum HttpMethod {
+        /// GET
+        Get = "GET",
+        /// POST
+        Post = "POST",
+        /// PUT
+        Put = "PUT",
+        /// PATCH
+        Patch = "PATCH",
+        /// DELETE
+        Delete = "DELETE",
+        /// HEAD
+        Head = "HEAD",
+        /// OPTIONS
+        Options = "OPTIONS",
+    }
+}
+
+open_enum! {
+    /// Who a notification is for.
+    pub enum NotificationType {
+        /// Everyone.
+        System = "system",
+        /// One user.
+        User = "user",
+        /// One client (organisation).
+        Client = "client",
+    }
+}
+
+open_enum! {
+    /// Whether a rule's path pattern must match or must not.
+    pub enum PathPresence {
+        /// The pattern must match.
+        Present = "present",
+        /// The pattern must not match.
+        Absent = "absent",
+    }
+}
+
+open_enum! {
+    /// Whether a rule (or a default) allows or denies.
+    pub enum RuleEffect {
+        /// Allow.
+        Allow = "allow",
+        /// Deny.
+        Deny = "deny",
+    }
+}

@@ -1,0 +1,355 @@
+//! What every client shares on the wire: configuration, the builder, and the hooks that run
+//! around each generated call (credentials in, undocumented headers out, error bodies made
+//! decodable).
+
+use std::{fmt, marker::PhantomData, net::IpAddr, time::Duration};
+
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+
+use crate::error::{ConfigError, RawErrorBody, STAND_IN_HEADER, VendorError};
+
+/// `User-Agent` sent by every client: name, version and where to reach the authors
+/// (AuthRocket asks this of libraries).
+pub const USER_AGENT: &str = concat!(
+    env!("CARGO_PKG_NAME"),
+    "/",
+    env!("CARGO_PKG_VERSION"),
+    " (+",
+    env!("CARGO_PKG_REPOSITORY"),
+    ")"
+);
+
+/// Default limit on establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit on a whole call, body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Error bodies above this size are cut before decoding, so a runaway body cannot exhaust
+/// memory.
+const ERROR_BODY_LIMIT: usize = 1 << 20;
+
+/// Per-client state the generated code carries (progenitor's "inner type") and the hooks read.
+#[derive(Clone)]
+pub struct Inner {
+    api: &'static str,
+    headers: HeaderMap,
+}
+
+impl Inner {
+    /// The API's name, e.g. "RequestRocket".
+    pub fn api(&self) -> &'static str {
+        self.api
+    }
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header names only: values include credentials.
+        let names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("Inner")
+            .field("api", &self.api)
+            .field("headers", &names)
+            .finish()
+    }
+}
+
+/// One API, as the shared builder needs to know it. Implemented by each API's marker type
+/// (e.g. [`crate::requestrocket::RequestRocket`]).
+pub trait Service: sealed::Sealed {
+    /// Name used in messages.
+    const NAME: &'static str;
+    /// Production base URL, from the spec's `servers`.
+    const DEFAULT_BASE_URL: &'static str;
+    /// The credentials this API takes.
+    type Credentials: Clone;
+    /// The client the builder builds.
+    type Client;
+    /// The headers that carry the credentials (values marked sensitive) and any other headers
+    /// the API wants on every request.
+    #[doc(hidden)]
+    fn headers(credentials: &Self::Credentials) -> HeaderMap;
+    /// Extra rules for the base URL beyond "https, or http on loopback".
+    #[doc(hidden)]
+    fn check_base_url(_url: &reqwest::Url) -> Result<(), String> {
+        Ok(())
+    }
+    /// Wraps the generated client.
+    #[doc(hidden)]
+    fn assemble(base_url: &str, http: reqwest::Client, inner: Inner) -> Self::Client;
+}
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// Builds a client for one API: credentials, base URL, timeouts, `User-Agent`.
+///
+/// Get one from the API's `Client::builder`, e.g.
+/// [`requestrocket::Client::builder`](crate::requestrocket::Client::builder).
+#[must_use]
+pub struct ClientBuilder<S: Service> {
+    credentials: S::Credentials,
+    base_url: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: Option<String>,
+    _api: PhantomData<S>,
+}
+
+impl<S: Service> fmt::Debug for ClientBuilder<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api", &S::NAME)
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Service> ClientBuilder<S> {
+    pub(crate) fn new(credentials: S::Credentials) -> Self {
+        ClientBuilder {
+            credentials,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: None,
+            _api: PhantomData,
+        }
+    }
+
+    /// Calls this base URL instead of the production one. It must be `https://`; plain
+    /// `http://` is accepted only for loopback hosts (`localhost`, `127.0.0.0/8`, `::1`), for
+    /// tests and local mocks.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Limit on a whole call, from sending to the end of the body (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit on establishing the connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Names your application in the `User-Agent`, before this crate's own token,
+    /// e.g. `"billing-sync/2.1 (ops@example.com)"`.
+    pub fn user_agent(mut self, product: impl Into<String>) -> Self {
+        self.user_agent = Some(product.into());
+        self
+    }
+
+    /// Checks the settings and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<S::Client, ConfigError> {
+        let raw = self.base_url.as_deref().unwrap_or(S::DEFAULT_BASE_URL);
+        let url = check_base_url::<S>(raw)?;
+        let user_agent = match &self.user_agent {
+            Some(app) => format!("{app} {USER_AGENT}"),
+            None => USER_AGENT.to_string(),
+        };
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| ConfigError::Invalid {
+            api: S::NAME,
+            message: "the User-Agent must be printable ASCII".into(),
+        })?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(user_agent)
+            .build()
+            .map_err(|source| ConfigError::HttpClient { api: S::NAME, source })?;
+        let inner = Inner {
+            api: S::NAME,
+            headers: S::headers(&self.credentials),
+        };
+        Ok(S::assemble(url.as_str().trim_end_matches('/'), http, inner))
+    }
+}
+
+/// Reads an environment variable that may be absent; present but empty counts as absent.
+pub(crate) fn env_var(var: &'static str) -> Result<Option<String>, ConfigError> {
+    match std::env::var(var) {
+        Ok(v) if v.is_empty() => Ok(None),
+        Ok(v) => Ok(Some(v)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { var }),
+    }
+}
+
+fn check_base_url<S: Service>(raw: &str) -> Result<reqwest::Url, ConfigError> {
+    let refuse = |reason: String| ConfigError::BaseUrl {
+        api: S::NAME,
+        url: redact_url(raw),
+        reason,
+    };
+    let url = reqwest::Url::parse(raw.trim()).map_err(|e| {
+        refuse(format!(
+            "not an absolute URL ({e}); expected e.g. `{}`",
+            S::DEFAULT_BASE_URL
+        ))
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse(
+            "it contains a user name or password; credentials go in the builder, never in the URL".into(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse(
+            "it has a query or fragment; give the scheme, host and base path only".into(),
+        ));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(refuse(
+                "plain http would send the credentials unencrypted; use https:// (http:// is allowed only for loopback hosts)".into(),
+            ));
+        }
+        other => return Err(refuse(format!("scheme `{other}` is not supported; use https://"))),
+    }
+    S::check_base_url(&url).map_err(refuse)?;
+    Ok(url)
+}
+
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// The URL as it may be shown: any user name or password replaced.
+fn redact_url(raw: &str) -> String {
+    match reqwest::Url::parse(raw.trim()) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("redacted");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Ok(_) => raw.trim().to_string(),
+        // Unparseable: show it only if it cannot hide a user-info part.
+        Err(_) if !raw.contains('@') => raw.trim().to_string(),
+        Err(_) => "<unparseable URL, not shown>".into(),
+    }
+}
+
+/// The request id a server sent, under the names vendors use for it.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    [
+        "x-request-id",
+        "request-id",
+        "x-amzn-requestid",
+        "apigw-requestid",
+        "x-correlation-id",
+    ]
+    .iter()
+    .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
+}
+
+/// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// The `pre` hook: puts the credentials and the API's fixed headers on the request and takes
+/// off what the vendor does not document (progenitor's `api-version`).
+pub(crate) fn prepare(inner: &Inner, request: &mut reqwest::Request) {
+    let headers = request.headers_mut();
+    headers.remove("api-version");
+    for (name, value) in &inner.headers {
+        headers.insert(name.clone(), value.clone());
+    }
+}
+
+/// The `exec` hook: sends the request; for an error status, reads the body (bounded) and, if it
+/// does not decode as the API's error type, replaces it with a stand-in that does, so the
+/// status and headers reach the caller instead of a bare "invalid payload".
+pub(crate) async fn execute<E: VendorError>(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    let response = http.execute(request).await?;
+    let status = response.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return Ok(response);
+    }
+    let version = response.version();
+    let mut headers = response.headers().clone();
+    let raw = read_limited(response, ERROR_BODY_LIMIT).await?;
+    let body = if serde_json::from_slice::<E>(&raw).is_ok() {
+        raw.clone()
+    } else {
+        headers.insert(STAND_IN_HEADER, HeaderValue::from_static("1"));
+        let text = String::from_utf8_lossy(&raw);
+        bytes::Bytes::from(E::stand_in(status, &text).to_string())
+    };
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.remove(header::CONTENT_LENGTH);
+    headers.remove(header::CONTENT_ENCODING);
+    headers.remove(header::TRANSFER_ENCODING);
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    rebuilt.extensions_mut().insert(RawErrorBody(raw));
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> reqwest::Result<bytes::Bytes> {
+    let mut buf = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit.saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if buf.len() >= limit {
+            break;
+        }
+    }
+    Ok(buf.freeze())
+}
+
+/// The canonical reason phrase of a status, for stand-in bodies.
+pub(crate) fn reason(status: StatusCode) -> &'static str {
+    status.canonical_reason().unwrap_or("Error")
+}
+
+/// Implements progenitor's `ClientHooks` for one generated client with the shared hooks.
+macro_rules! shared_hooks {
+    ($client:ty, $error:ty) => {
+        impl progenitor_client::ClientHooks<$crate::transport::Inner> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> std::result::Result<(), progenitor_client::Error<E>> {
+                $crate::transport::prepare(progenitor_client::ClientInfo::inner(self), request);
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                $crate::transport::execute::<$error>(progenitor_client::ClientInfo::client(self), request).await
+            }
+        }
+    };
+}
+
+pub(crate) use shared_hooks;
