@@ -31,3 +31,8 @@ pub use transport::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inn
 
 #[cfg(feature = "requestrocket")]
 pub mod requestrocket;
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -53,6 +53,8 @@ pub use api::types;
 pub const AUTH_HEADER: &str = "authorization";
 /// Production base URL: the spec's first server with its default `basePath` (`/api`).
 pub const DEFAULT_BASE_URL: &str = "https://api.requestrocket.com/api";
+/// The prefix every user token starts with.
+pub const TOKEN_PREFIX: &str = "u-";
 /// Environment variable read by [`Client::from_env`] for the token.
 pub const TOKEN_ENV: &str = "REQUESTROCKET_USER_TOKEN";
 /// Environment variable read by [`Client::from_env`] for the base URL.
@@ -60,7 +62,7 @@ pub const BASE_URL_ENV: &str = "REQUESTROCKET_BASE_URL";
 
 const TOKEN_FORMAT: Format = Format {
     name: "RequestRocket user token",
-    prefixes: &["u-"],
+    prefixes: &[TOKEN_PREFIX],
     alphanumeric_rest: false,
     expected: "A user token starts with `u-` and is sent raw, without `Bearer`; copy it from \
                Settings → Keys in the RequestRocket dashboard",
@@ -158,7 +160,7 @@ impl Client {
     ///     .base_url("http://127.0.0.1:8080/api")
     ///     .timeout(Duration::from_secs(10))
     ///     .build()?;
-    /// assert_eq!(client.baseurl(), "http://127.0.0.1:8080/api");
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/api");
     /// # Ok::<_, Box<dyn std::error::Error>>(())
     /// ```
     pub fn builder(token: UserToken) -> ClientBuilder<RequestRocket> {
@@ -182,6 +184,11 @@ impl Client {
             Some(url) => builder.base_url(url),
             None => builder,
         })
+    }
+
+    /// The base URL calls go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        progenitor_client::ClientInfo::baseurl(&self.api)
     }
 
     /// The generated client, for passing where `api::Client` is expected.

@@ -1,0 +1,129 @@
+//! The generator step: committed `generated/` files match the specs, and the pre-flight check
+//! names the operation and the rule when a spec breaks one of progenitor's limits.
+
+#[path = "../build/preflight.rs"]
+#[allow(dead_code)]
+mod preflight;
+
+/// Every API whose feature is on in this build.
+const ENABLED: &[(&str, bool)] = &[("requestrocket", cfg!(feature = "requestrocket"))];
+
+#[cfg(feature = "codegen")]
+#[test]
+fn generated_files_match_specs() {
+    for (name, _) in ENABLED.iter().filter(|(_, on)| *on) {
+        let fresh = std::fs::read_to_string(format!("{}/{name}.rs", env!("OUT_DIR"))).unwrap();
+        let committed =
+            std::fs::read_to_string(format!("{}/generated/{name}.rs", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default();
+        assert!(
+            fresh == committed,
+            "generated/{name}.rs is stale: it differs from what specs/{name}.yaml generates. \
+             Run `cargo build` (outside CI) and commit generated/{name}.rs."
+        );
+    }
+}
+
+fn problems(yaml: &str, open_enums: &[&str]) -> Vec<String> {
+    let spec: openapiv3::OpenAPI = serde_yaml::from_str(yaml).unwrap();
+    preflight::check(&spec, open_enums).err().unwrap_or_default()
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+#[test]
+fn the_committed_specs_pass_the_preflight_check() {
+    let text = std::fs::read_to_string(format!("{}/specs/requestrocket.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let enums = [
+        "ClientRole",
+        "CredentialKind",
+        "HttpMethod",
+        "NotificationType",
+        "PathPresence",
+        "RuleEffect",
+    ];
+    assert_eq!(problems(&text, &enums), Vec::<String>::new());
+}
+
+#[test]
+fn mixed_success_bodies_name_the_operation() {
+    let yaml = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object}}\n        '204':\n          description: none\n"
+    );
+    let p = problems(&yaml, &[]);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].contains("operation `getA` (GET /a)") && p[0].contains("success responses have 2 different bodies"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn default_next_to_a_typed_200_is_refused() {
+    let yaml = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object}}\n        default:\n          description: err\n          content:\n            application/json:\n              schema: {{type: string}}\n"
+    );
+    let p = problems(&yaml, &[]);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("getA") && m.contains("`default` response next to a typed 2xx")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn optional_path_parameter_missing_operation_id_and_two_media_types_are_refused() {
+    let yaml = format!(
+        "{HEAD}paths:\n  /a/{{id}}:\n    post:\n      operationId: postA\n      parameters:\n        - {{name: id, in: path, required: false, schema: {{type: string}}}}\n      requestBody:\n        content:\n          application/json: {{schema: {{type: object}}}}\n          application/x-www-form-urlencoded: {{schema: {{type: object}}}}\n      responses:\n        '204': {{description: ok}}\n  /b:\n    get:\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    let p = problems(&yaml, &[]);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("postA") && m.contains("path parameter `id` is not `required: true`")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|m| m.contains("postA") && m.contains("2 media types")),
+        "{p:?}"
+    );
+    assert!(p.iter().any(|m| m.contains("GET /b: no operationId")), "{p:?}");
+}
+
+#[test]
+fn closed_enums_and_dropped_fields_are_refused() {
+    let yaml = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    State: {{type: string, enum: [a, b]}}\n    Thing:\n      type: object\n      properties:\n        kind: {{type: string, enum: [x]}}\n      additionalProperties: false\n    Loose:\n      type: object\n      properties: {{a: {{type: string}}}}\n      additionalProperties: true\n"
+    );
+    let p = problems(&yaml, &[]);
+    assert!(p.iter().any(|m| m.contains("schema `State` is a string enum")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("components/schemas/Thing/properties/kind") && m.contains("inline string enum")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("Thing") && m.contains("additionalProperties: false")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("Loose") && m.contains("drop unknown fields")),
+        "{p:?}"
+    );
+    assert!(
+        problems(&yaml.replace("    Thing:", "    Ignored:"), &["State"])
+            .iter()
+            .all(|m| !m.contains("`State`"))
+    );
+}
+
+#[test]
+fn openapi_3_1_and_dangling_refs_are_refused() {
+    let yaml = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n";
+    let p = problems(yaml, &[]);
+    assert!(p.iter().any(|m| m.contains("only OpenAPI 3.0.x")), "{p:?}");
+    assert!(
+        p.iter().any(|m| m.contains("getA") && m.contains("does not resolve")),
+        "{p:?}"
+    );
+}
