@@ -385,8 +385,10 @@ pub enum ConfigError {
     },
 }
 
-/// How one API's error body maps onto [`ApiError`]. Implemented for each generated error type.
-pub(crate) trait VendorError: DeserializeOwned + serde::Serialize {
+/// How one API's error body maps onto [`ApiError`]. Implemented for each generated error type;
+/// not meant to be implemented outside this crate.
+#[doc(hidden)]
+pub trait VendorError: DeserializeOwned + serde::Serialize {
     /// The API's name in messages.
     const API: &'static str;
     /// The vendor's message.

@@ -26,8 +26,12 @@ mod error;
 mod open_enum;
 mod transport;
 
+#[doc(hidden)]
+pub use error::VendorError;
 pub use error::{ApiError, ConfigError, CredentialError, DecodeError, Error, ErrorKind, Problem, Result, TimeoutPhase};
-pub use transport::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT};
+pub use transport::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner, RawRequest, ResponseExt, Service, USER_AGENT,
+};
 
 #[cfg(feature = "requestrocket")]
 pub mod requestrocket;

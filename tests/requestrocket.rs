@@ -708,3 +708,56 @@ fn from_env_reads_the_token_and_base_url_and_names_the_variable() {
     set("REQUESTROCKET_USER_TOKEN", None);
     set("REQUESTROCKET_BASE_URL", None);
 }
+
+#[tokio::test]
+async fn raw_calls_reach_undocumented_endpoints_with_the_same_credentials_and_errors() {
+    use rocket_apis::ResponseExt;
+    let (server, client) = server_and_client().await;
+    Mock::given(method("POST"))
+        .and(path("/api/clients/c1/members"))
+        .and(body_json(serde_json::json!({"email": "a@example.com"})))
+        .respond_with(json(200, serde_json::json!({"invited": true})).insert_header("x-request-id", "rq_1"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/clients/c1/members"))
+        .respond_with(json(
+            403,
+            serde_json::json!({"error": "Forbidden", "message": "Not an owner"}),
+        ))
+        .mount(&server)
+        .await;
+    let ok = client
+        .raw(http::Method::POST, "/clients/c1/members")
+        .json(serde_json::json!({"email": "a@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.request_id(), Some("rq_1"));
+    assert_eq!(ok.into_inner()["invited"], true);
+    let err = client
+        .raw(http::Method::GET, "/clients/c1/members")
+        .query("page", 2)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_error().unwrap().kind(), ErrorKind::Forbidden);
+    assert_eq!(err.api_error().unwrap().message(), Some("Not an owner"));
+    let requests = server.received_requests().await.unwrap();
+    requests.iter().for_each(assert_wire_headers);
+    assert_eq!(requests[1].url.query(), Some("page=2"));
+    for bad in [
+        "https://evil.example.com/x",
+        "//evil.example.com/x",
+        "clients",
+        "/clients/../../x",
+    ] {
+        let err = client.raw(http::Method::GET, bad).send().await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest { .. }), "{bad}: {err:?}");
+    }
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        2,
+        "refused paths send nothing"
+    );
+}

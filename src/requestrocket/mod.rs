@@ -28,7 +28,7 @@ use crate::{
     credential::{self, CredentialError, Format},
     error::{ConfigError, VendorError},
     open_enum::open_enum,
-    transport::{self, ClientBuilder, Inner, Service},
+    transport::{self, ClientBuilder, Inner, RawRequest, Service},
 };
 
 /// The generated client and types (`specs/requestrocket.yaml` → `generated/requestrocket.rs`).
@@ -189,6 +189,20 @@ impl Client {
     /// The base URL calls go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         progenitor_client::ClientInfo::baseurl(&self.api)
+    }
+
+    /// Calls an endpoint that is not in the spec yet, with this client's token, base URL,
+    /// headers and error handling.
+    ///
+    /// ```no_run
+    /// # async fn f(rr: rocket_apis::requestrocket::Client) -> rocket_apis::Result<()> {
+    /// let members = rr.raw(http::Method::GET, "/clients/c1/members").query("page", 1).send().await?;
+    /// println!("{}", members.into_inner());
+    /// # Ok(()) }
+    /// ```
+    pub fn raw(&self, method: http::Method, path: &str) -> RawRequest<'_, types::ErrorBody> {
+        use progenitor_client::ClientInfo;
+        RawRequest::new(self.api.client(), self.api.baseurl(), self.api.inner(), method, path)
     }
 
     /// The generated client, for passing where `api::Client` is expected.
