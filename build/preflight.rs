@@ -83,21 +83,19 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
             if let Some(body) = &op.request_body
                 && let Some(body) = resolve_body(spec, body, &at, &mut problems)
             {
-                {
-                    let types: Vec<&String> = body.content.keys().collect();
-                    if types.len() > 1 {
-                        problems.push(format!(
+                let types: Vec<&String> = body.content.keys().collect();
+                if types.len() > 1 {
+                    problems.push(format!(
                             "{at}: request body has {} media types ({}); progenitor takes exactly one: keep application/json",
                             types.len(),
                             join(&types)
                         ));
-                    }
-                    for t in types {
-                        if t.contains("+json") {
-                            problems.push(format!(
-                                "{at}: request media type `{t}`: progenitor rejects `+json` types; use application/json"
-                            ));
-                        }
+                }
+                for t in types {
+                    if t.contains("+json") {
+                        problems.push(format!(
+                            "{at}: request media type `{t}`: progenitor rejects `+json` types; use application/json"
+                        ));
                     }
                 }
             }
@@ -129,16 +127,14 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
             if let Some(default) = &op.responses.default
                 && let Some(resp) = resolve_response(spec, default, &at, &mut problems)
             {
-                {
-                    if typed_success {
-                        problems.push(format!(
+                if typed_success {
+                    problems.push(format!(
                             "{at}: a `default` response next to a typed 2xx: progenitor counts `default` as success and error and panics; list the error statuses explicitly"
                         ));
-                    }
-                    let kind = body_kind(resp);
-                    success.insert(kind.clone());
-                    failure.insert(kind);
                 }
+                let kind = body_kind(resp);
+                success.insert(kind.clone());
+                failure.insert(kind);
             }
             if success.len() > 1 {
                 problems.push(format!(
