@@ -6,6 +6,9 @@
 //! Without `codegen` nothing runs here and the crate compiles the committed `generated/` files.
 
 #[cfg(feature = "codegen")]
+#[path = "build/apis.rs"]
+mod apis;
+#[cfg(feature = "codegen")]
 #[path = "build/codegen.rs"]
 mod codegen;
 #[cfg(feature = "codegen")]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, Parameter, QueryStyle, ReferenceOr, RequestBody, Response, StatusCode};
 
-/// `open_enums`: the component schemas the hand-written layer replaces with open enums.
+/// `open_enums`: the component schemas the hand-written layer replaces with its own types.
 pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
     if !spec.openapi.starts_with("3.0.") {

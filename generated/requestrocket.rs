@@ -4760,6 +4760,8 @@ let response = client.update_client()
     }
     /**Delete a client
 
+Deletes an organisation ("client").
+
 Sends a `DELETE` request to `/clients/{clientId}`
 
 Arguments:
@@ -4791,6 +4793,8 @@ let response = client.get_client_telemetry()
         builder::GetClientTelemetry::new(self)
     }
     /**List credentials
+
+Lists the client's proxy and target credentials, without their secrets.
 
 Sends a `GET` request to `/clients/{clientId}/credentials`
 
@@ -4837,6 +4841,8 @@ let response = client.create_credential()
     }
     /**Get a credential
 
+Returns one credential, without its secret.
+
 Sends a `GET` request to `/clients/{clientId}/credentials/{credentialId}`
 
 Arguments:
@@ -4875,6 +4881,8 @@ let response = client.update_credential()
     }
     /**Delete a credential
 
+Deletes a credential.
+
 Sends a `DELETE` request to `/clients/{clientId}/credentials/{credentialId}`
 
 Arguments:
@@ -4891,6 +4899,8 @@ let response = client.delete_credential()
         builder::DeleteCredential::new(self)
     }
     /**List a credential's rules
+
+Lists the authorization rules on a credential.
 
 Sends a `GET` request to `/clients/{clientId}/credentials/{credentialId}/rules`
 
@@ -4913,6 +4923,8 @@ let response = client.list_credential_rules()
     }
     /**Create a rule on a credential
 
+Adds an authorization rule to a credential. Rules have no update call.
+
 Sends a `POST` request to `/clients/{clientId}/credentials/{credentialId}/rules`
 
 Arguments:
@@ -4932,6 +4944,8 @@ let response = client.create_credential_rule()
     }
     /**Delete a rule from a credential
 
+Removes an authorization rule from a credential.
+
 Sends a `DELETE` request to `/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`
 
 Arguments:
@@ -4950,6 +4964,8 @@ let response = client.delete_credential_rule()
         builder::DeleteCredentialRule::new(self)
     }
     /**List targets
+
+Lists the client's targets (upstream APIs).
 
 Sends a `GET` request to `/clients/{clientId}/targets`
 
@@ -4989,6 +5005,8 @@ let response = client.create_target()
     }
     /**Get a target
 
+Returns one target.
+
 Sends a `GET` request to `/clients/{clientId}/targets/{targetId}`
 
 Arguments:
@@ -5027,6 +5045,8 @@ let response = client.update_target()
     }
     /**Delete a target
 
+Deletes a target.
+
 Sends a `DELETE` request to `/clients/{clientId}/targets/{targetId}`
 
 Arguments:
@@ -5043,6 +5063,8 @@ let response = client.delete_target()
         builder::DeleteTarget::new(self)
     }
     /**List a target's rules
+
+Lists the authorization rules on a target.
 
 Sends a `GET` request to `/clients/{clientId}/targets/{targetId}/rules`
 
@@ -5065,6 +5087,8 @@ let response = client.list_target_rules()
     }
     /**Create a rule on a target
 
+Adds an authorization rule to a target. Rules have no update call.
+
 Sends a `POST` request to `/clients/{clientId}/targets/{targetId}/rules`
 
 Arguments:
@@ -5084,6 +5108,8 @@ let response = client.create_target_rule()
     }
     /**Delete a rule from a target
 
+Removes an authorization rule from a target.
+
 Sends a `DELETE` request to `/clients/{clientId}/targets/{targetId}/rules/{ruleId}`
 
 Arguments:
@@ -5102,6 +5128,8 @@ let response = client.delete_target_rule()
         builder::DeleteTargetRule::new(self)
     }
     /**List proxies
+
+Lists the client's proxies.
 
 Sends a `GET` request to `/clients/{clientId}/proxies`
 
@@ -5143,6 +5171,8 @@ let response = client.create_proxy()
     }
     /**Get a proxy
 
+Returns one proxy.
+
 Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}`
 
 Arguments:
@@ -5181,6 +5211,8 @@ let response = client.update_proxy()
     }
     /**Delete a proxy
 
+Deletes a proxy.
+
 Sends a `DELETE` request to `/clients/{clientId}/proxies/{proxyId}`
 
 Arguments:
@@ -5217,6 +5249,8 @@ let response = client.get_proxy_telemetry()
     }
     /**List a proxy's rules
 
+Lists the authorization rules on a proxy.
+
 Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/rules`
 
 Arguments:
@@ -5238,6 +5272,8 @@ let response = client.list_proxy_rules()
     }
     /**Create a rule on a proxy
 
+Adds an authorization rule to a proxy. Rules have no update call.
+
 Sends a `POST` request to `/clients/{clientId}/proxies/{proxyId}/rules`
 
 Arguments:
@@ -5256,6 +5292,8 @@ let response = client.create_proxy_rule()
         builder::CreateProxyRule::new(self)
     }
     /**Delete a rule from a proxy
+
+Removes an authorization rule from a proxy.
 
 Sends a `DELETE` request to `/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`
 
@@ -5307,6 +5345,8 @@ let response = client.list_proxy_requests()
     }
     /**Get one request log entry
 
+Returns one entry of a proxy's request history.
+
 Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/requests/{requestId}`
 
 Arguments:
@@ -5350,6 +5390,8 @@ let response = client.list_client_requests()
     }
     /**List a client's notifications
 
+Lists the notifications addressed to a client.
+
 Sends a `GET` request to `/clients/{clientId}/notifications`
 
 Arguments:
@@ -5388,6 +5430,8 @@ let response = client.get_client_notification()
     }
     /**List system notifications
 
+Lists system-wide notifications.
+
 Sends a `GET` request to `/notifications/system`
 
 Arguments:
@@ -5421,6 +5465,8 @@ let response = client.get_system_notification()
         builder::GetSystemNotification::new(self)
     }
     /**List a user's notifications
+
+Lists the notifications addressed to a user.
 
 Sends a `GET` request to `/users/{userId}/notifications`
 

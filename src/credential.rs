@@ -170,3 +170,42 @@ pub(crate) fn redacted(
         .unwrap_or("");
     write!(f, "{type_name}({shown}****)")
 }
+
+/// `new`, `FromStr`, redacted `Debug`/`Display` and `secret()` for a credential newtype over
+/// a `SecretString`, checked against its [`Format`].
+macro_rules! secret_credential {
+    ($ty:ident, $format:expr) => {
+        impl $ty {
+            /// Checks a value.
+            pub fn new(value: impl AsRef<str>) -> Result<Self, $crate::CredentialError> {
+                $crate::credential::Format::check(&$format, value.as_ref()).map($ty)
+            }
+
+            #[allow(dead_code)]
+            pub(crate) fn secret(&self) -> &secrecy::SecretString {
+                &self.0
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = $crate::CredentialError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::new(s)
+            }
+        }
+
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                $crate::credential::redacted(f, stringify!($ty), &self.0, $format.prefixes)
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(self, f)
+            }
+        }
+    };
+}
+
+pub(crate) use secret_credential;

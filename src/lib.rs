@@ -35,6 +35,10 @@ pub use transport::{
 
 #[cfg(feature = "requestrocket")]
 pub mod requestrocket;
+#[cfg(feature = "rocketpunch")]
+pub mod rocketpunch;
+#[cfg(feature = "rockety")]
+pub mod rockety;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]

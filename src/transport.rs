@@ -75,6 +75,11 @@ pub trait Service: sealed::Sealed {
     /// Wraps the generated client.
     #[doc(hidden)]
     fn assemble(base_url: &str, http: reqwest::Client, inner: Inner) -> Self::Client;
+    /// Extra headers for every request besides the credentials (e.g. `Accept`).
+    #[doc(hidden)]
+    fn fixed_headers() -> HeaderMap {
+        HeaderMap::new()
+    }
 }
 
 pub(crate) mod sealed {
@@ -484,3 +489,69 @@ impl<T> ResponseExt for progenitor_client::ResponseValue<T> {
         request_id_str(self.headers())
     }
 }
+
+/// The hand-written `Client` of one API: a thin wrapper over the generated client, with the
+/// shared builder, base URL, escape hatch and hooks. Each API module invokes it once.
+macro_rules! api_client {
+    (service = $service:ident, name = $name:literal, credentials = $creds:ty, error = $error:ty) => {
+        /// Marker for this API in [`ClientBuilder`](crate::ClientBuilder).
+        #[derive(Debug, Clone, Copy)]
+        pub struct $service;
+
+        impl $crate::transport::sealed::Sealed for $service {}
+
+        #[doc = concat!("A ", $name, " client. Cheap to clone; clones share the connection pool.")]
+        ///
+        /// Dereferences to the generated [`api::Client`], whose methods are the spec's operations.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            api: api::Client,
+        }
+
+        impl Client {
+            /// A client with the default settings.
+            pub fn new(credentials: impl Into<$creds>) -> Result<Self, $crate::ConfigError> {
+                Self::builder(credentials).build()
+            }
+
+            /// A builder, to set the base URL, timeouts or `User-Agent`.
+            pub fn builder(credentials: impl Into<$creds>) -> $crate::ClientBuilder<$service> {
+                $crate::ClientBuilder::new(credentials.into())
+            }
+
+            /// The base URL calls go to, without a trailing slash.
+            pub fn base_url(&self) -> &str {
+                progenitor_client::ClientInfo::baseurl(&self.api)
+            }
+
+            /// Calls an endpoint that is not in the spec yet, with this client's credentials,
+            /// base URL, headers and error handling (see [`RawRequest`](crate::RawRequest)).
+            pub fn raw(&self, method: http::Method, path: &str) -> $crate::RawRequest<'_, $error> {
+                use progenitor_client::ClientInfo;
+                $crate::RawRequest::new(
+                    self.api.client(),
+                    self.api.baseurl(),
+                    self.api.inner(),
+                    method,
+                    path,
+                )
+            }
+
+            /// The generated client, for passing where `api::Client` is expected.
+            pub fn api(&self) -> &api::Client {
+                &self.api
+            }
+        }
+
+        impl std::ops::Deref for Client {
+            type Target = api::Client;
+            fn deref(&self) -> &api::Client {
+                &self.api
+            }
+        }
+
+        $crate::transport::shared_hooks!(api::Client, $error);
+    };
+}
+
+pub(crate) use api_client;

@@ -50,7 +50,66 @@ fn requestrocket_layer_matches_its_spec() {
     assert!("x-1".parse::<requestrocket::UserToken>().is_err());
     assert_eq!(default_server_url(&doc), requestrocket::DEFAULT_BASE_URL);
     assert_eq!(
-        requestrocket::Client::new("u-x1".parse().unwrap()).unwrap().base_url(),
+        requestrocket::Client::new(requestrocket::UserToken::new("u-x1").unwrap())
+            .unwrap()
+            .base_url(),
         requestrocket::DEFAULT_BASE_URL
+    );
+}
+
+#[cfg(feature = "rocketpunch")]
+#[test]
+fn rocketpunch_layer_matches_its_spec() {
+    use rocket_apis::rocketpunch::{self, oauth};
+    let doc = spec("rocketpunch");
+    let schemes = &doc["components"]["securitySchemes"];
+    let key = &schemes["appKey"];
+    assert_eq!(
+        (key["type"].as_str(), key["in"].as_str()),
+        (Some("apiKey"), Some("header"))
+    );
+    assert_eq!(
+        key["name"].as_str().unwrap().to_ascii_lowercase(),
+        rocketpunch::APP_KEY_HEADER
+    );
+    assert!(
+        key["description"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("`{}`", rocketpunch::APP_KEY_PREFIX))
+    );
+    let flow = &schemes["oauth2"]["flows"]["authorizationCode"];
+    assert_eq!(flow["authorizationUrl"].as_str(), Some(oauth::DEFAULT_AUTHORIZE_URL));
+    assert_eq!(flow["tokenUrl"].as_str(), Some(oauth::DEFAULT_TOKEN_URL));
+    for scope in [oauth::Scope::ProfileRead, oauth::Scope::ProfileEmail] {
+        assert!(flow["scopes"][scope.as_str()].is_string(), "{scope:?}");
+    }
+    assert_eq!(default_server_url(&doc), rocketpunch::DEFAULT_BASE_URL);
+    let key = rocketpunch::AppKey::new(format!("{}abc123", rocketpunch::APP_KEY_PREFIX)).unwrap();
+    assert_eq!(
+        rocketpunch::Client::new(key).unwrap().base_url(),
+        rocketpunch::DEFAULT_BASE_URL
+    );
+}
+
+#[cfg(feature = "rockety")]
+#[test]
+fn rockety_layer_matches_its_spec() {
+    use rocket_apis::rockety;
+    let doc = spec("rockety");
+    let scheme = &doc["components"]["securitySchemes"]["bearerAuth"];
+    assert_eq!(
+        (scheme["type"].as_str(), scheme["scheme"].as_str()),
+        (Some("http"), Some("bearer"))
+    );
+    assert_eq!(rockety::AUTH_HEADER, "authorization");
+    assert_eq!(rockety::AUTH_SCHEME.to_ascii_lowercase(), "bearer");
+    assert_eq!(default_server_url(&doc), rockety::DEFAULT_BASE_URL);
+    let example = doc["components"]["schemas"]["NaiveTimestamp"]["example"]
+        .as_str()
+        .unwrap();
+    assert!(
+        example.parse::<rockety::NaiveTimestamp>().is_ok(),
+        "the spec's timestamp example parses"
     );
 }

@@ -18,17 +18,30 @@
 //! # Ok(())
 //! # }
 //! ```
-
-use std::{fmt, ops::Deref, str::FromStr};
+//!
+//! Settings, and an endpoint that is not in the spec yet:
+//!
+//! ```
+//! use std::time::Duration;
+//! use rocket_apis::requestrocket::{Client, UserToken};
+//!
+//! let client = Client::builder(UserToken::new("u-4f9c2a7e1b")?)
+//!     .base_url("http://127.0.0.1:8080/api")
+//!     .timeout(Duration::from_secs(10))
+//!     .build()?;
+//! assert_eq!(client.base_url(), "http://127.0.0.1:8080/api");
+//! let _members = client.raw(http::Method::GET, "/clients/c1/members").query("page", 1);
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! ```
 
 use http::{HeaderMap, HeaderName, StatusCode};
 use secrecy::SecretString;
 
 use crate::{
-    credential::{self, CredentialError, Format},
+    credential::{self, Format},
     error::{ConfigError, VendorError},
     open_enum::open_enum,
-    transport::{self, ClientBuilder, Inner, RawRequest, Service},
+    transport::{self, ClientBuilder, Inner, Service},
 };
 
 /// The generated client and types (`specs/requestrocket.yaml` → `generated/requestrocket.rs`).
@@ -83,37 +96,14 @@ const TOKEN_FORMAT: Format = Format {
 #[derive(Clone)]
 pub struct UserToken(SecretString);
 
-impl UserToken {
-    /// Checks a token.
-    pub fn new(token: impl AsRef<str>) -> Result<Self, CredentialError> {
-        TOKEN_FORMAT.check(token.as_ref()).map(UserToken)
-    }
-}
+credential::secret_credential!(UserToken, TOKEN_FORMAT);
 
-impl FromStr for UserToken {
-    type Err = CredentialError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        UserToken::new(s)
-    }
-}
-
-impl fmt::Debug for UserToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        credential::redacted(f, "UserToken", &self.0, TOKEN_FORMAT.prefixes)
-    }
-}
-
-impl fmt::Display for UserToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
-}
-
-/// Marker for the RequestRocket Core API in [`ClientBuilder`].
-#[derive(Debug, Clone, Copy)]
-pub struct RequestRocket;
-
-impl transport::sealed::Sealed for RequestRocket {}
+transport::api_client!(
+    service = RequestRocket,
+    name = "RequestRocket Core API",
+    credentials = UserToken,
+    error = types::ErrorBody
+);
 
 impl Service for RequestRocket {
     const NAME: &'static str = "RequestRocket";
@@ -125,7 +115,7 @@ impl Service for RequestRocket {
         // Raw token, no scheme (Core API authentication page).
         HeaderMap::from_iter([(
             HeaderName::from_static(AUTH_HEADER),
-            credential::sensitive_header(&token.0, ""),
+            credential::sensitive_header(token.secret(), ""),
         )])
     }
 
@@ -136,37 +126,7 @@ impl Service for RequestRocket {
     }
 }
 
-/// A RequestRocket Core API client. Cheap to clone; clones share the connection pool.
-///
-/// Dereferences to the generated [`api::Client`], whose methods are the spec's operations.
-#[derive(Clone, Debug)]
-pub struct Client {
-    api: api::Client,
-}
-
 impl Client {
-    /// A client with the default settings.
-    pub fn new(token: UserToken) -> Result<Self, ConfigError> {
-        Self::builder(token).build()
-    }
-
-    /// A builder, to set the base URL, timeouts or `User-Agent`.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use rocket_apis::requestrocket::{Client, UserToken};
-    ///
-    /// let client = Client::builder(UserToken::new("u-4f9c2a7e1b")?)
-    ///     .base_url("http://127.0.0.1:8080/api")
-    ///     .timeout(Duration::from_secs(10))
-    ///     .build()?;
-    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/api");
-    /// # Ok::<_, Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn builder(token: UserToken) -> ClientBuilder<RequestRocket> {
-        ClientBuilder::new(token)
-    }
-
     /// A client from `REQUESTROCKET_USER_TOKEN` and, when set, `REQUESTROCKET_BASE_URL`.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::builder_from_env()?.build()
@@ -185,40 +145,7 @@ impl Client {
             None => builder,
         })
     }
-
-    /// The base URL calls go to, without a trailing slash.
-    pub fn base_url(&self) -> &str {
-        progenitor_client::ClientInfo::baseurl(&self.api)
-    }
-
-    /// Calls an endpoint that is not in the spec yet, with this client's token, base URL,
-    /// headers and error handling.
-    ///
-    /// ```no_run
-    /// # async fn f(rr: rocket_apis::requestrocket::Client) -> rocket_apis::Result<()> {
-    /// let members = rr.raw(http::Method::GET, "/clients/c1/members").query("page", 1).send().await?;
-    /// println!("{}", members.into_inner());
-    /// # Ok(()) }
-    /// ```
-    pub fn raw(&self, method: http::Method, path: &str) -> RawRequest<'_, types::ErrorBody> {
-        use progenitor_client::ClientInfo;
-        RawRequest::new(self.api.client(), self.api.baseurl(), self.api.inner(), method, path)
-    }
-
-    /// The generated client, for passing where `api::Client` is expected.
-    pub fn api(&self) -> &api::Client {
-        &self.api
-    }
 }
-
-impl Deref for Client {
-    type Target = api::Client;
-    fn deref(&self) -> &api::Client {
-        &self.api
-    }
-}
-
-transport::shared_hooks!(api::Client, types::ErrorBody);
 
 impl VendorError for types::ErrorBody {
     const API: &'static str = "RequestRocket";
@@ -271,16 +198,6 @@ open_enum! {
         Owner = "owner",
         /// Administers it.
         Admin = "admin",
-    }
-}
-
-open_enum! {
-    /// What a credential authenticates.
-    pub enum CredentialKind {
-        /// Callers of a proxy.
-        Proxy = "proxy",
-        /// The proxy towards its target.
-        Target = "target",
     }
 }
 
