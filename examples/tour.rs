@@ -1,33 +1,66 @@
 //! A tour of the crate: `cargo run --example tour`.
 //!
 //! With no credentials it runs every client against an embedded mock on 127.0.0.1 that answers
-//! with the specs' own examples (so the examples are proven to decode). With
-//! `REQUESTROCKET_USER_TOKEN` set it calls the real API (at `REQUESTROCKET_BASE_URL` when set),
-//! read-only, and exits non-zero with the error's message if a call fails.
+//! with the specs' own examples (so the examples are proven to decode). With an API's credential
+//! set it calls that API for real, read-only (at its `*_BASE_URL` when set), and exits non-zero
+//! with the error's message if a call fails:
+//! - `REQUESTROCKET_USER_TOKEN`: clients; the first client's targets and proxies; system
+//!   notifications;
+//! - `ROCKETPUNCH_API_KEY` (or `ROCKETPUNCH_ACCESS_TOKEN`): a job search, first page;
+//! - `ROCKETY_API_TOKEN`: the first page of projects and of users.
 
 #[path = "../tests/support/requestrocket_ops.rs"]
 mod requestrocket_ops;
+#[path = "../tests/support/rocketpunch_ops.rs"]
+mod rocketpunch_ops;
+#[path = "../tests/support/rockety_ops.rs"]
+mod rockety_ops;
 #[path = "../tests/support/spec_mock.rs"]
 #[allow(dead_code)]
 mod spec_mock;
 
 use std::process::ExitCode;
 
-use rocket_apis::requestrocket::{self, Client, UserToken};
+use rocket_apis::{
+    requestrocket::{self, Client, UserToken},
+    rocketpunch, rockety,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     println!("rocket-apis {} tour", env!("CARGO_PKG_VERSION"));
-    match requestrocket_tour().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+    let results = [
+        ("RequestRocket", requestrocket_tour().await),
+        ("Rocketpunch", rocketpunch_tour().await),
+        ("Rockety", rockety_tour().await),
+    ];
+    let mut code = ExitCode::SUCCESS;
+    for (api, result) in results {
+        if let Err(e) = result {
+            eprintln!("error ({api}): {e}");
+            code = ExitCode::FAILURE;
         }
     }
+    code
 }
 
 type TourResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Fails the tour if any call of the every-operation sweep did not decode.
+fn all_decoded(results: &[(&str, Result<u16, rocket_apis::Error>)], operations: usize) -> TourResult {
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|(id, r)| r.as_ref().err().map(|e| format!("{id}: {e}")))
+        .collect();
+    if !failed.is_empty() {
+        return Err(format!("spec examples that do not decode:\n  {}", failed.join("\n  ")).into());
+    }
+    println!(
+        "every operation: {} of {operations} calls decoded the spec's example",
+        results.len()
+    );
+    Ok(())
+}
 
 async fn requestrocket_tour() -> TourResult {
     println!("\n== RequestRocket Core API");
@@ -49,25 +82,7 @@ async fn requestrocket_tour() -> TourResult {
     println!("      (set {} to call the real API instead)", requestrocket::TOKEN_ENV);
     requestrocket_read_only(&client).await?;
 
-    let results = requestrocket_ops::call_every_operation(&client).await;
-    let failed: Vec<String> = results
-        .iter()
-        .filter_map(|(id, r)| r.as_ref().err().map(|e| format!("{id}: {e}")))
-        .collect();
-    if !failed.is_empty() {
-        return Err(format!("spec examples that do not decode:\n  {}", failed.join("\n  ")).into());
-    }
-    let sample = mocked
-        .iter()
-        .find(|m| m.method == "DELETE")
-        .map(|m| format!("{} {} → {}", m.method, m.path, m.status));
-    println!(
-        "every operation: {} of {} calls decoded the spec's example ({})",
-        results.len(),
-        mocked.len(),
-        sample.unwrap_or_default()
-    );
-    Ok(())
+    all_decoded(&requestrocket_ops::call_every_operation(&client).await, mocked.len())
 }
 
 /// The read-only walk: clients; for the first client its targets and proxies; system
@@ -109,6 +124,112 @@ async fn requestrocket_read_only(client: &Client) -> TourResult {
     println!("GET /notifications/system → {} notification(s)", notes.items().len());
     for n in notes.items() {
         println!("  - {}", n.title.as_deref().unwrap_or("(untitled)"));
+    }
+    Ok(())
+}
+
+async fn rocketpunch_tour() -> TourResult {
+    println!("\n== Rocketpunch Open API");
+    let live = [rocketpunch::APP_KEY_ENV, rocketpunch::ACCESS_TOKEN_ENV]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some());
+    if live {
+        let client = rocketpunch::Client::from_env()?;
+        println!("live: {}", client.base_url());
+        return rocketpunch_search(&client).await;
+    }
+    let (server, mocked) = spec_mock::start(include_str!("../specs/rocketpunch.yaml"), "/api/v1").await;
+    let client = rocketpunch::Client::builder(rocketpunch::AppKey::new("rp_app_tourDemoKey")?)
+        .base_url(format!("{}/api/v1", server.uri()))
+        .build()?;
+    println!(
+        "mock: {} answers {} operations from specs/rocketpunch.yaml",
+        client.base_url(),
+        mocked.len()
+    );
+    println!("      (set {} to call the real API instead)", rocketpunch::APP_KEY_ENV);
+    rocketpunch_search(&client).await?;
+    let oauth = rocketpunch::oauth::OAuthClient::builder("tour-client-id", "http://127.0.0.1:8080/callback").build()?;
+    let request = oauth.authorize_url(&[rocketpunch::oauth::Scope::ProfileRead]);
+    println!(
+        "OAuth 2.0: send a user to {}…",
+        &request.url.as_str()[..60.min(request.url.as_str().len())]
+    );
+    all_decoded(&rocketpunch_ops::call_every_operation(&client).await, mocked.len())
+}
+
+/// A keyword job search, first page: each job's title.
+async fn rocketpunch_search(client: &rocketpunch::Client) -> TourResult {
+    use rocketpunch::RateLimitExt;
+    let jobs = client
+        .list_jobs()
+        .keyword("AI")
+        .page(1)
+        .send()
+        .await
+        .map_err(rocket_apis::Error::from)?;
+    println!("GET /jobs?keyword=AI → {} job(s)", jobs.items.len());
+    for job in &jobs.items {
+        println!("  - {}", job.title.as_deref().unwrap_or("(untitled)"));
+    }
+    if let Some(limit) = jobs.rate_limit() {
+        println!("rate limit: {:?} of {:?} left", limit.remaining, limit.limit);
+    }
+    Ok(())
+}
+
+async fn rockety_tour() -> TourResult {
+    println!("\n== Rockety API");
+    if std::env::var_os(rockety::TOKEN_ENV).is_some() {
+        let client = rockety::Client::from_env()?;
+        println!("live: {}", client.base_url());
+        return rockety_lists(&client).await;
+    }
+    let (server, mocked) = spec_mock::start(include_str!("../specs/rockety.yaml"), "/api/v1").await;
+    let client = rockety::Client::builder(rockety::ApiToken::new("tour-demo-token")?)
+        .base_url(format!("{}/api/v1", server.uri()))
+        .build()?;
+    println!(
+        "mock: {} answers {} operations from specs/rockety.yaml",
+        client.base_url(),
+        mocked.len()
+    );
+    println!("      (set {} to call the real API instead)", rockety::TOKEN_ENV);
+    rockety_lists(&client).await?;
+    all_decoded(&rockety_ops::call_every_operation(&client).await, mocked.len())
+}
+
+/// The first page of projects and of users: their names.
+async fn rockety_lists(client: &rockety::Client) -> TourResult {
+    let projects = client
+        .list_projects()
+        .page(1)
+        .send()
+        .await
+        .map_err(rocket_apis::Error::from)?;
+    let p = &projects.pagination;
+    println!(
+        "GET /projects?page=1 → {} project(s), page {} of {}",
+        projects.data.len(),
+        p.current_page,
+        p.total_pages
+    );
+    for project in &projects.data {
+        let created = project
+            .created_at
+            .map(|t| format!(" (created {t}, no zone)"))
+            .unwrap_or_default();
+        println!("  - {}{created}", project.name.as_deref().unwrap_or("(unnamed)"));
+    }
+    let users = client
+        .list_users()
+        .page(1)
+        .send()
+        .await
+        .map_err(rocket_apis::Error::from)?;
+    println!("GET /users?page=1 → {} user(s)", users.data.len());
+    for user in &users.data {
+        println!("  - {}", user.name.as_deref().unwrap_or("(unnamed)"));
     }
     Ok(())
 }
