@@ -19,10 +19,16 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+// With no API feature on, the shared layer has no user.
+#![cfg_attr(
+    not(any(feature = "requestrocket", feature = "rocketpunch", feature = "rockety")),
+    allow(unused_macros, unused_imports, dead_code)
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod credential;
 mod error;
+#[cfg(any(feature = "requestrocket", feature = "rocketpunch"))]
 mod open_enum;
 mod transport;
 

@@ -332,9 +332,15 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> reqwest:
     Ok(buf.freeze())
 }
 
-/// The canonical reason phrase of a status, for stand-in bodies.
-pub(crate) fn reason(status: StatusCode) -> &'static str {
-    status.canonical_reason().unwrap_or("Error")
+/// A stand-in error body in the common flat shape `{error, message, status}` (RequestRocket's
+/// and Rockety's), holding the original text as the message.
+#[cfg_attr(not(any(feature = "requestrocket", feature = "rockety")), allow(dead_code))]
+pub(crate) fn flat_stand_in(status: StatusCode, text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "error": status.canonical_reason().unwrap_or("Error"),
+        "message": text,
+        "status": status.as_u16(),
+    })
 }
 
 /// Implements progenitor's `ClientHooks` for one generated client with the shared hooks.

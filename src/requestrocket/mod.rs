@@ -159,11 +159,7 @@ impl VendorError for types::ErrorBody {
     }
 
     fn stand_in(status: StatusCode, text: &str) -> serde_json::Value {
-        serde_json::json!({
-            "error": transport::reason(status),
-            "message": text,
-            "status": status.as_u16(),
-        })
+        transport::flat_stand_in(status, text)
     }
 }
 
