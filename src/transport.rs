@@ -97,6 +97,8 @@ pub struct ClientBuilder<S: Service> {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: Option<String>,
+    extra_headers: HeaderMap,
+    invalid_header: Option<String>,
     _api: PhantomData<S>,
 }
 
@@ -119,6 +121,8 @@ impl<S: Service> ClientBuilder<S> {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: None,
+            extra_headers: HeaderMap::new(),
+            invalid_header: None,
             _api: PhantomData,
         }
     }
@@ -150,8 +154,27 @@ impl<S: Service> ClientBuilder<S> {
         self
     }
 
+    /// Sends this header on every request too (e.g. a tracing header, or `Prefer` for a mock
+    /// server). It cannot replace the credential headers. A name or value that is not a valid
+    /// header makes [`build`](Self::build) fail.
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(n), Ok(v)) => {
+                self.extra_headers.append(n, v);
+            }
+            _ => self.invalid_header = Some(name.to_string()),
+        }
+        self
+    }
+
     /// Checks the settings and builds the client. Nothing is sent.
     pub fn build(self) -> Result<S::Client, ConfigError> {
+        if let Some(name) = &self.invalid_header {
+            return Err(ConfigError::Invalid {
+                api: S::NAME,
+                message: format!("default header `{name}`: not a valid header name and value"),
+            });
+        }
         let raw = self.base_url.as_deref().unwrap_or(S::DEFAULT_BASE_URL);
         let url = check_base_url::<S>(raw)?;
         let user_agent = match &self.user_agent {
@@ -168,10 +191,11 @@ impl<S: Service> ClientBuilder<S> {
             .user_agent(user_agent)
             .build()
             .map_err(|source| ConfigError::HttpClient { api: S::NAME, source })?;
-        let inner = Inner {
-            api: S::NAME,
-            headers: S::headers(&self.credentials),
-        };
+        let mut headers = S::fixed_headers();
+        headers.extend(self.extra_headers);
+        // Credentials last, so a default header cannot replace them.
+        headers.extend(S::headers(&self.credentials));
+        let inner = Inner { api: S::NAME, headers };
         Ok(S::assemble(url.as_str().trim_end_matches('/'), http, inner))
     }
 }

@@ -761,3 +761,26 @@ async fn raw_calls_reach_undocumented_endpoints_with_the_same_credentials_and_er
         "refused paths send nothing"
     );
 }
+
+#[tokio::test]
+async fn default_headers_are_sent_but_cannot_replace_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(200, serde_json::json!({"clients": []})))
+        .mount(&server)
+        .await;
+    let client = Client::builder(UserToken::new(TOKEN).unwrap())
+        .base_url(server.uri())
+        .default_header("x-trace-id", "trace-1")
+        .default_header("authorization", "u-someone-else")
+        .build()
+        .unwrap();
+    client.list_clients().send().await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(req.headers["x-trace-id"], "trace-1");
+    assert_eq!(req.headers.get_all("authorization").iter().collect::<Vec<_>>(), [TOKEN]);
+    let bad = Client::builder(UserToken::new(TOKEN).unwrap())
+        .default_header("bad header", "x")
+        .build();
+    assert!(matches!(bad, Err(ConfigError::Invalid { .. })));
+}
