@@ -167,6 +167,14 @@ impl<S: Service> ClientBuilder<S> {
         self
     }
 
+    /// Takes the base URL from this environment variable when it is set and not empty.
+    pub(crate) fn base_url_from_env(self, var: &'static str) -> Result<Self, ConfigError> {
+        Ok(match env_var(var)? {
+            Some(url) => self.base_url(url),
+            None => self,
+        })
+    }
+
     /// Checks the settings and builds the client. Nothing is sent.
     pub fn build(self) -> Result<S::Client, ConfigError> {
         if let Some(name) = &self.invalid_header {
@@ -585,3 +593,29 @@ macro_rules! api_client {
 }
 
 pub(crate) use api_client;
+
+/// The generated client and types of one API, from `$OUT_DIR` with `codegen`, else from the
+/// committed `generated/` file.
+macro_rules! generated_api {
+    ($name:literal) => {
+        #[doc = concat!("The generated client and types (`specs/", $name, ".yaml` → `generated/", $name, ".rs`).")]
+        #[allow(
+            missing_docs,
+            clippy::all,
+            clippy::pedantic,
+            unused_imports,
+            unreachable_patterns,
+            dead_code
+        )]
+        pub mod api {
+            #[cfg(feature = "codegen")]
+            include!(concat!(env!("OUT_DIR"), "/", $name, ".rs"));
+            #[cfg(not(feature = "codegen"))]
+            include!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/", $name, ".rs"));
+        }
+
+        pub use api::types;
+    };
+}
+
+pub(crate) use generated_api;

@@ -44,23 +44,7 @@ use crate::{
     transport::{self, ClientBuilder, Inner, Service},
 };
 
-/// The generated client and types (`specs/requestrocket.yaml` → `generated/requestrocket.rs`).
-#[allow(
-    missing_docs,
-    clippy::all,
-    clippy::pedantic,
-    unused_imports,
-    unreachable_patterns,
-    dead_code
-)]
-pub mod api {
-    #[cfg(feature = "codegen")]
-    include!(concat!(env!("OUT_DIR"), "/requestrocket.rs"));
-    #[cfg(not(feature = "codegen"))]
-    include!("../../generated/requestrocket.rs");
-}
-
-pub use api::types;
+transport::generated_api!("requestrocket");
 
 /// The header that carries the user token, as the spec's `userToken` security scheme names it.
 pub const AUTH_HEADER: &str = "authorization";
@@ -139,11 +123,7 @@ impl Client {
             what: "your RequestRocket user token (`u-…`, from Settings → Keys in the dashboard)",
         })?;
         let token = UserToken::new(token).map_err(|e| e.with_env_var(TOKEN_ENV))?;
-        let builder = Self::builder(token);
-        Ok(match transport::env_var(BASE_URL_ENV)? {
-            Some(url) => builder.base_url(url),
-            None => builder,
-        })
+        Self::builder(token).base_url_from_env(BASE_URL_ENV)
     }
 }
 

@@ -40,23 +40,7 @@ use crate::{
     transport::{self, ClientBuilder, Inner, Service},
 };
 
-/// The generated client and types (`specs/rocketpunch.yaml` → `generated/rocketpunch.rs`).
-#[allow(
-    missing_docs,
-    clippy::all,
-    clippy::pedantic,
-    unused_imports,
-    unreachable_patterns,
-    dead_code
-)]
-pub mod api {
-    #[cfg(feature = "codegen")]
-    include!(concat!(env!("OUT_DIR"), "/rocketpunch.rs"));
-    #[cfg(not(feature = "codegen"))]
-    include!("../../generated/rocketpunch.rs");
-}
-
-pub use api::types;
+transport::generated_api!("rocketpunch");
 
 /// The header that carries the App Key (the spec's `appKey` scheme).
 pub const APP_KEY_HEADER: &str = "x-rp-api-key";
@@ -186,11 +170,7 @@ impl Client {
                 Credentials::AppKey(AppKey::new(key).map_err(|e| e.with_env_var(APP_KEY_ENV))?)
             }
         };
-        let builder = Self::builder(credentials);
-        Ok(match transport::env_var(BASE_URL_ENV)? {
-            Some(url) => builder.base_url(url),
-            None => builder,
-        })
+        Self::builder(credentials).base_url_from_env(BASE_URL_ENV)
     }
 }
 

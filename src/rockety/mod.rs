@@ -32,23 +32,7 @@ use crate::{
     transport::{self, ClientBuilder, Inner, Service},
 };
 
-/// The generated client and types (`specs/rockety.yaml` → `generated/rockety.rs`).
-#[allow(
-    missing_docs,
-    clippy::all,
-    clippy::pedantic,
-    unused_imports,
-    unreachable_patterns,
-    dead_code
-)]
-pub mod api {
-    #[cfg(feature = "codegen")]
-    include!(concat!(env!("OUT_DIR"), "/rockety.rs"));
-    #[cfg(not(feature = "codegen"))]
-    include!("../../generated/rockety.rs");
-}
-
-pub use api::types;
+transport::generated_api!("rockety");
 
 /// The header that carries the token (`bearerAuth`, an HTTP bearer scheme).
 pub const AUTH_HEADER: &str = "authorization";
@@ -124,11 +108,7 @@ impl Client {
             what: "a Rockety API token (Organisation Settings → Integrations → Rockety API)",
         })?;
         let token = ApiToken::new(token).map_err(|e| e.with_env_var(TOKEN_ENV))?;
-        let builder = Self::builder(token);
-        Ok(match transport::env_var(BASE_URL_ENV)? {
-            Some(url) => builder.base_url(url),
-            None => builder,
-        })
+        Self::builder(token).base_url_from_env(BASE_URL_ENV)
     }
 }
 
