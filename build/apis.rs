@@ -13,6 +13,14 @@ pub struct Api {
 
 pub const APIS: &[Api] = &[
     Api {
+        name: "authrocket",
+        feature: "AUTHROCKET",
+        replacements: &[
+            ("State", "crate::authrocket::State"),
+            ("UserType", "crate::authrocket::UserType"),
+        ],
+    },
+    Api {
         name: "requestrocket",
         feature: "REQUESTROCKET",
         replacements: &[

@@ -77,7 +77,9 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::transport::Inner))
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Ordered maps: deterministic output, and field errors listed in a stable order.
+        .with_map_type("::std::collections::BTreeMap");
     for (schema, rust_type) in api.replacements {
         settings.with_replacement(schema, rust_type, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
     }

@@ -322,9 +322,9 @@ overview page `{error, code, status}`; every field is optional so that both deco
         #[serde(
             rename = "apiHeaders",
             default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
-        pub api_headers: ::std::collections::HashMap<
+        pub api_headers: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,
         >,
@@ -2350,7 +2350,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         #[derive(Clone, Debug)]
         pub struct ProxyData {
             api_headers: ::std::result::Result<
-                ::std::collections::HashMap<
+                ::std::collections::BTreeMap<
                     ::std::string::String,
                     ::std::string::String,
                 >,
@@ -2423,7 +2423,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             pub fn api_headers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
+                    ::std::collections::BTreeMap<
                         ::std::string::String,
                         ::std::string::String,
                     >,

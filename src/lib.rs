@@ -21,14 +21,19 @@
 #![deny(missing_docs)]
 // With no API feature on, the shared layer has no user.
 #![cfg_attr(
-    not(any(feature = "requestrocket", feature = "rocketpunch", feature = "rockety")),
+    not(any(
+        feature = "authrocket",
+        feature = "requestrocket",
+        feature = "rocketpunch",
+        feature = "rockety"
+    )),
     allow(unused_macros, unused_imports, dead_code)
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod credential;
 mod error;
-#[cfg(any(feature = "requestrocket", feature = "rocketpunch"))]
+#[cfg(any(feature = "authrocket", feature = "requestrocket", feature = "rocketpunch"))]
 mod open_enum;
 mod transport;
 
@@ -39,6 +44,8 @@ pub use transport::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner, RawRequest, ResponseExt, Service, USER_AGENT,
 };
 
+#[cfg(feature = "authrocket")]
+pub mod authrocket;
 #[cfg(feature = "requestrocket")]
 pub mod requestrocket;
 #[cfg(feature = "rocketpunch")]

@@ -13,6 +13,7 @@ fn enabled(api: &apis::Api) -> bool {
         "requestrocket" => cfg!(feature = "requestrocket"),
         "rocketpunch" => cfg!(feature = "rocketpunch"),
         "rockety" => cfg!(feature = "rockety"),
+        "authrocket" => cfg!(feature = "authrocket"),
         other => panic!("tests/codegen.rs does not know API `{other}`"),
     }
 }

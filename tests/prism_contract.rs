@@ -7,6 +7,9 @@
 //! `PRISM_BIN` pointing at the pinned Prism that `tools/spec-check/run.sh` installs:
 //! `PRISM_BIN=tools/spec-check/node_modules/.bin/prism cargo test --test prism_contract -- --ignored`.
 
+#[cfg(feature = "authrocket")]
+#[path = "support/authrocket_ops.rs"]
+mod authrocket_ops;
 #[cfg(feature = "requestrocket")]
 #[path = "support/requestrocket_ops.rs"]
 mod requestrocket_ops;
@@ -148,6 +151,29 @@ async fn rockety_requests_match_the_spec() {
         .build()
         .unwrap();
     assert_all_accepted("rockety", rockety_ops::call_every_operation(&client).await);
+}
+
+#[cfg(feature = "authrocket")]
+#[tokio::test]
+#[ignore = "needs Prism (PRISM_BIN); run by .ci/run"]
+async fn authrocket_requests_match_the_spec() {
+    use rocket_apis::authrocket::{AccountId, ApiKey, Client, Credentials, LegacyApiKey};
+    let prism = Prism::start("authrocket");
+    let client = Client::builder(ApiKey::new("ko_prism0000").unwrap())
+        .base_url(&prism.url)
+        .build()
+        .unwrap();
+    assert_all_accepted("authrocket", authrocket_ops::call_every_operation(&client).await);
+    let legacy = Credentials::legacy(
+        AccountId::new("org_prism").unwrap(),
+        LegacyApiKey::new("key_prism").unwrap(),
+    );
+    let legacy = Client::builder(legacy).base_url(&prism.url).build().unwrap();
+    legacy
+        .list_orgs()
+        .send()
+        .await
+        .expect("the legacy key pair satisfies the spec's second security requirement");
 }
 
 /// Prism really does refuse what breaks a spec: without the credential it answers 401.

@@ -113,3 +113,31 @@ fn rockety_layer_matches_its_spec() {
         "the spec's timestamp example parses"
     );
 }
+
+#[cfg(feature = "authrocket")]
+#[test]
+fn authrocket_layer_matches_its_spec() {
+    use rocket_apis::authrocket as ar;
+    let doc = spec("authrocket");
+    let schemes = &doc["components"]["securitySchemes"];
+    let header = |name: &str| schemes[name]["name"].as_str().unwrap().to_ascii_lowercase();
+    assert_eq!(header("apiKey"), ar::API_KEY_HEADER);
+    assert_eq!(header("legacyApiKey"), ar::API_KEY_HEADER);
+    assert_eq!(header("legacyAccount"), ar::ACCOUNT_HEADER);
+    for (scheme, prefix) in [
+        ("apiKey", ar::API_KEY_PREFIX),
+        ("legacyApiKey", ar::LEGACY_API_KEY_PREFIX),
+        ("legacyAccount", ar::ACCOUNT_PREFIX),
+    ] {
+        let text = schemes[scheme]["description"].as_str().unwrap();
+        assert!(text.contains(&format!("`{prefix}`")), "{scheme} documents `{prefix}`");
+    }
+    // The spec's first requirement is the modern key, the second the legacy pair.
+    assert!(doc["security"][0]["apiKey"].is_sequence());
+    assert!(doc["security"][1]["legacyAccount"].is_sequence() && doc["security"][1]["legacyApiKey"].is_sequence());
+    let info = doc["info"]["description"].as_str().unwrap();
+    let realm = format!("X-Authrocket-Realm: {}", ar::REALM_PREFIX);
+    assert!(info.contains(&realm), "the spec documents `{realm}…`");
+    assert_eq!(ar::REALM_HEADER, "x-authrocket-realm");
+    assert_eq!(default_server_url(&doc), ar::DEFAULT_BASE_URL);
+}

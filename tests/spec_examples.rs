@@ -2,6 +2,9 @@
 //! spec's own examples: every example decodes into its generated type, and every operation of
 //! each spec is covered.
 
+#[cfg(feature = "authrocket")]
+#[path = "support/authrocket_ops.rs"]
+mod authrocket_ops;
 #[cfg(feature = "requestrocket")]
 #[path = "support/requestrocket_ops.rs"]
 mod requestrocket_ops;
@@ -71,5 +74,18 @@ async fn rockety_examples_decode_for_every_operation() {
         .build()
         .unwrap();
     let results = rockety_ops::call_every_operation(&client).await;
+    assert_all_decoded(&server, &mocked, results).await;
+}
+
+#[cfg(feature = "authrocket")]
+#[tokio::test]
+async fn authrocket_examples_decode_for_every_operation() {
+    use rocket_apis::authrocket::{ApiKey, Client};
+    let (server, mocked) = spec_mock::start(include_str!("../specs/authrocket.yaml"), "/v1").await;
+    let client = Client::builder(ApiKey::new("ko_tour0000").unwrap())
+        .base_url(format!("{}/v1", server.uri()))
+        .build()
+        .unwrap();
+    let results = authrocket_ops::call_every_operation(&client).await;
     assert_all_decoded(&server, &mocked, results).await;
 }
