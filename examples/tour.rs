@@ -7,8 +7,12 @@
 //! - `REQUESTROCKET_USER_TOKEN`: clients; the first client's targets and proxies; system
 //!   notifications;
 //! - `ROCKETPUNCH_API_KEY` (or `ROCKETPUNCH_ACCESS_TOKEN`): a job search, first page;
-//! - `ROCKETY_API_TOKEN`: the first page of projects and of users.
+//! - `ROCKETY_API_TOKEN`: the first page of projects and of users;
+//! - `AUTHROCKET_API_KEY` (with `AUTHROCKET_ACCOUNT` for a legacy key, `AUTHROCKET_REALM` and
+//!   `AUTHROCKET_BASE_URL` when set): the first page of orgs.
 
+#[path = "../tests/support/authrocket_ops.rs"]
+mod authrocket_ops;
 #[path = "../tests/support/requestrocket_ops.rs"]
 mod requestrocket_ops;
 #[path = "../tests/support/rocketpunch_ops.rs"]
@@ -22,6 +26,7 @@ mod spec_mock;
 use std::process::ExitCode;
 
 use rocket_apis::{
+    authrocket,
     requestrocket::{self, Client, UserToken},
     rocketpunch, rockety,
 };
@@ -33,6 +38,7 @@ async fn main() -> ExitCode {
         ("RequestRocket", requestrocket_tour().await),
         ("Rocketpunch", rocketpunch_tour().await),
         ("Rockety", rockety_tour().await),
+        ("AuthRocket", authrocket_tour().await),
     ];
     let mut code = ExitCode::SUCCESS;
     for (api, result) in results {
@@ -230,6 +236,53 @@ async fn rockety_lists(client: &rockety::Client) -> TourResult {
     println!("GET /users?page=1 → {} user(s)", users.data.len());
     for user in &users.data {
         println!("  - {}", user.name.as_deref().unwrap_or("(unnamed)"));
+    }
+    Ok(())
+}
+
+async fn authrocket_tour() -> TourResult {
+    println!("\n== AuthRocket 1 API");
+    if std::env::var_os(authrocket::API_KEY_ENV).is_some() {
+        let client = authrocket::Client::from_env()?;
+        println!("live: {}", client.base_url());
+        return authrocket_orgs(&client).await;
+    }
+    let (server, mocked) = spec_mock::start(include_str!("../specs/authrocket.yaml"), "/v1").await;
+    let credentials = authrocket::Credentials::new(authrocket::ApiKey::new("ko_tourDemoKey")?)
+        .with_realm(authrocket::RealmId::new("rl_0v1zTHXhtNgmDaXaDYSAqx")?);
+    let client = authrocket::Client::builder(credentials)
+        .base_url(format!("{}/v1", server.uri()))
+        .build()?;
+    println!(
+        "mock: {} answers {} operations from specs/authrocket.yaml",
+        client.base_url(),
+        mocked.len()
+    );
+    println!(
+        "      (set {} and {} to call your account instead)",
+        authrocket::API_KEY_ENV,
+        authrocket::BASE_URL_ENV
+    );
+    authrocket_orgs(&client).await?;
+    all_decoded(&authrocket_ops::call_every_operation(&client).await, mocked.len())
+}
+
+/// The first page of orgs: their names.
+async fn authrocket_orgs(client: &authrocket::Client) -> TourResult {
+    use rocket_apis::ResponseExt;
+    let orgs = client
+        .list_orgs()
+        .max_results(100)
+        .send()
+        .await
+        .map_err(rocket_apis::Error::from)?;
+    let more = if orgs.more_results { ", more follow" } else { "" };
+    println!("GET /orgs → {} org(s){more}", orgs.collection.len());
+    for org in &orgs.collection {
+        println!("  - {}", org.name.as_deref().unwrap_or("(unnamed)"));
+    }
+    if let Some(id) = orgs.request_id() {
+        println!("request id: {id}");
     }
     Ok(())
 }

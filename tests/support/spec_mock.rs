@@ -29,8 +29,11 @@ pub async fn start(spec: &str, base_path: &str) -> (MockServer, Vec<MockedOperat
         let path = path.as_str().expect("path keys are strings");
         for verb in ["get", "put", "post", "delete", "patch"] {
             let Some(op) = item.get(verb) else { continue };
-            let (status, example) = success_example(&doc, op);
+            let (status, example, headers) = success_example(&doc, op);
             let mut template = ResponseTemplate::new(status);
+            for (name, value) in headers {
+                template = template.insert_header(name.as_str(), value.as_str());
+            }
             if let Some(example) = example {
                 let json = serde_json::to_value(&example).expect("example converts to JSON");
                 template = template.set_body_json(json);
@@ -52,7 +55,8 @@ pub async fn start(spec: &str, base_path: &str) -> (MockServer, Vec<MockedOperat
     (server, mocked)
 }
 
-fn success_example(doc: &Value, op: &Value) -> (u16, Option<Value>) {
+/// The first success status, its body example and the examples of its documented headers.
+fn success_example(doc: &Value, op: &Value) -> (u16, Option<Value>, Vec<(String, String)>) {
     let responses = op["responses"].as_mapping().expect("operation has responses");
     let mut codes: Vec<(u16, &Value)> = responses
         .iter()
@@ -75,7 +79,19 @@ fn success_example(doc: &Value, op: &Value) -> (u16, Option<Value>) {
         .expect("operation has a 2xx response");
     let resp = resolve(doc, resp);
     let example = resp["content"]["application/json"]["example"].clone();
-    (code, (!example.is_null()).then_some(example))
+    let mut headers = Vec::new();
+    if let Some(map) = resp["headers"].as_mapping() {
+        for (name, header) in map {
+            let header = resolve(doc, header);
+            let value = match &header["example"] {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => continue,
+            };
+            headers.push((name.as_str().unwrap_or_default().to_string(), value));
+        }
+    }
+    (code, (!example.is_null()).then_some(example), headers)
 }
 
 fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
