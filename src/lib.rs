@@ -1,6 +1,6 @@
 //! Typed async clients for four HTTP APIs, generated from hand-written OpenAPI specs:
-//! RequestRocket Core ([`requestrocket`]); AuthRocket 1, Rocketpunch and Rockety follow the same
-//! pattern.
+//! RequestRocket Core ([`requestrocket`]), AuthRocket 1 ([`authrocket`]), Rocketpunch
+//! ([`rocketpunch`]) and Rockety ([`rockety`]).
 //!
 //! Each API has a cargo feature and a module. The module's `Client` is the generated client
 //! (every operation of `specs/<api>.yaml`, a builder per call) plus what a generator cannot

@@ -54,15 +54,13 @@ impl fmt::Debug for Inner {
 
 /// One API, as the shared builder needs to know it. Implemented by each API's marker type
 /// (e.g. [`crate::requestrocket::RequestRocket`]).
-pub trait Service: sealed::Sealed {
+pub trait Service: sealed::Wrap {
     /// Name used in messages.
     const NAME: &'static str;
     /// Production base URL, from the spec's `servers`.
     const DEFAULT_BASE_URL: &'static str;
     /// The credentials this API takes.
     type Credentials: Clone;
-    /// The client the builder builds.
-    type Client;
     /// The headers that carry the credentials (values marked sensitive) and any other headers
     /// the API wants on every request.
     #[doc(hidden)]
@@ -72,9 +70,6 @@ pub trait Service: sealed::Sealed {
     fn check_base_url(_url: &reqwest::Url) -> Result<(), String> {
         Ok(())
     }
-    /// Wraps the generated client.
-    #[doc(hidden)]
-    fn assemble(base_url: &str, http: reqwest::Client, inner: Inner) -> Self::Client;
     /// Extra headers for every request besides the credentials (e.g. `Accept`).
     #[doc(hidden)]
     fn fixed_headers() -> HeaderMap {
@@ -83,7 +78,13 @@ pub trait Service: sealed::Sealed {
 }
 
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    /// How the shared builder wraps an API's generated client (implemented by `api_client!`).
+    pub trait Wrap {
+        /// The client the builder builds.
+        type Client;
+        /// Wraps the generated client.
+        fn assemble(base_url: &str, http: reqwest::Client, inner: super::Inner) -> Self::Client;
+    }
 }
 
 /// Builds a client for one API: credentials, base URL, timeouts, `User-Agent`.
@@ -176,7 +177,7 @@ impl<S: Service> ClientBuilder<S> {
     }
 
     /// Checks the settings and builds the client. Nothing is sent.
-    pub fn build(self) -> Result<S::Client, ConfigError> {
+    pub fn build(self) -> Result<<S as sealed::Wrap>::Client, ConfigError> {
         if let Some(name) = &self.invalid_header {
             return Err(ConfigError::Invalid {
                 api: S::NAME,
@@ -536,7 +537,14 @@ macro_rules! api_client {
         #[derive(Debug, Clone, Copy)]
         pub struct $service;
 
-        impl $crate::transport::sealed::Sealed for $service {}
+        impl $crate::transport::sealed::Wrap for $service {
+            type Client = Client;
+            fn assemble(base_url: &str, http: reqwest::Client, inner: $crate::transport::Inner) -> Client {
+                Client {
+                    api: api::Client::new_with_client(base_url, http, inner),
+                }
+            }
+        }
 
         #[doc = concat!("A ", $name, " client. Cheap to clone; clones share the connection pool.")]
         ///

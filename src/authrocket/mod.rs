@@ -31,7 +31,7 @@ use crate::{
     credential::{self, CredentialError, Format},
     error::{ConfigError, VendorError},
     open_enum::open_enum,
-    transport::{self, ClientBuilder, Inner, Service},
+    transport::{self, ClientBuilder, Service},
 };
 
 transport::generated_api!("authrocket");
@@ -218,7 +218,6 @@ impl Service for AuthRocket {
     const NAME: &'static str = "AuthRocket";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
     type Credentials = Credentials;
-    type Client = Client;
 
     fn headers(credentials: &Credentials) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -253,12 +252,6 @@ impl Service for AuthRocket {
             return Err("AuthRocket answers only on port 443; drop the port (loopback hosts may use any port)".into());
         }
         Ok(())
-    }
-
-    fn assemble(base_url: &str, http: reqwest::Client, inner: Inner) -> Client {
-        Client {
-            api: api::Client::new_with_client(base_url, http, inner),
-        }
     }
 }
 

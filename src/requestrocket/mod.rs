@@ -41,7 +41,7 @@ use crate::{
     credential::{self, Format},
     error::{ConfigError, VendorError},
     open_enum::open_enum,
-    transport::{self, ClientBuilder, Inner, Service},
+    transport::{self, ClientBuilder, Service},
 };
 
 transport::generated_api!("requestrocket");
@@ -93,7 +93,6 @@ impl Service for RequestRocket {
     const NAME: &'static str = "RequestRocket";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
     type Credentials = UserToken;
-    type Client = Client;
 
     fn headers(token: &UserToken) -> HeaderMap {
         // Raw token, no scheme (Core API authentication page).
@@ -101,12 +100,6 @@ impl Service for RequestRocket {
             HeaderName::from_static(AUTH_HEADER),
             credential::sensitive_header(token.secret(), ""),
         )])
-    }
-
-    fn assemble(base_url: &str, http: reqwest::Client, inner: Inner) -> Client {
-        Client {
-            api: api::Client::new_with_client(base_url, http, inner),
-        }
     }
 }
 

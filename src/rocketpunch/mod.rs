@@ -37,7 +37,7 @@ use crate::{
     credential::{self, Format},
     error::{ConfigError, VendorError},
     open_enum::open_enum,
-    transport::{self, ClientBuilder, Inner, Service},
+    transport::{self, ClientBuilder, Service},
 };
 
 transport::generated_api!("rocketpunch");
@@ -128,7 +128,6 @@ impl Service for Rocketpunch {
     const NAME: &'static str = "Rocketpunch";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
     type Credentials = Credentials;
-    type Client = Client;
 
     fn headers(credentials: &Credentials) -> HeaderMap {
         let (name, value) = match credentials {
@@ -139,12 +138,6 @@ impl Service for Rocketpunch {
             ),
         };
         HeaderMap::from_iter([(HeaderName::from_static(name), value)])
-    }
-
-    fn assemble(base_url: &str, http: reqwest::Client, inner: Inner) -> Client {
-        Client {
-            api: api::Client::new_with_client(base_url, http, inner),
-        }
     }
 }
 

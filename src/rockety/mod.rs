@@ -29,7 +29,7 @@ use secrecy::SecretString;
 use crate::{
     credential::{self, Format},
     error::{ConfigError, VendorError},
-    transport::{self, ClientBuilder, Inner, Service},
+    transport::{self, ClientBuilder, Service},
 };
 
 transport::generated_api!("rockety");
@@ -81,17 +81,10 @@ impl Service for Rockety {
     const NAME: &'static str = "Rockety";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
     type Credentials = ApiToken;
-    type Client = Client;
 
     fn headers(token: &ApiToken) -> HeaderMap {
         let value = credential::sensitive_header(token.secret(), &format!("{AUTH_SCHEME} "));
         HeaderMap::from_iter([(HeaderName::from_static(AUTH_HEADER), value)])
-    }
-
-    fn assemble(base_url: &str, http: reqwest::Client, inner: Inner) -> Client {
-        Client {
-            api: api::Client::new_with_client(base_url, http, inner),
-        }
     }
 }
 
