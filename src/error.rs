@@ -484,6 +484,9 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
 }
 
 pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'static str) -> Error {
+    // The URL can hold a secret in a path segment (AuthRocket takes a login token as a session
+    // id), so it is dropped from the message.
+    let source = source.without_url();
     if source.is_timeout() {
         let phase = if source.is_connect() {
             TimeoutPhase::Connect

@@ -372,3 +372,22 @@ fn from_env_reads_both_modes_realm_and_endpoint() {
     Client::from_env().unwrap();
     vars.iter().for_each(|k| set(k, None));
 }
+
+#[tokio::test]
+async fn a_login_token_in_the_path_does_not_reach_a_transport_error() {
+    // Nothing listens on this port: the connection is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder(Credentials::new(ApiKey::new(KEY).unwrap()))
+        .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .build()
+        .unwrap();
+    let token = "kli_0vSecretLoginTokenValue";
+    let err = Error::from(client.get_session().session_id(token).send().await.unwrap_err());
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    let shown = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
+    assert!(!shown.contains(token), "{shown}");
+}
