@@ -84,6 +84,8 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
         settings.with_replacement(schema, rust_type, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
     }
 
+    let operations = operations_table(&spec);
+
     // progenitor panics on some constructs instead of returning an error; the pre-flight
     // check covers the known ones, and this turns any other into a build error naming the spec.
     let tokens = std::panic::catch_unwind(|| Generator::new(&settings).generate_tokens(&spec))
@@ -99,6 +101,10 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
             )]
         })?
         .map_err(|e| vec![format!("{rel}: progenitor: {e}")])?;
+    let tokens = quote! {
+        #tokens
+        #operations
+    };
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| vec![format!("{rel}: generated code does not parse: {e}")])?;
     Ok(format!(
@@ -106,6 +112,29 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
         HEADER.replace("{name}", api.name),
         prettyplease::unparse(&file)
     ))
+}
+
+/// `OPERATIONS`: every operation's id (as progenitor names it in `OperationInfo`), method and
+/// path template, so traces can name a call by its template and never by a path holding values
+/// (an AuthRocket session id can be a login token).
+fn operations_table(spec: &openapiv3::OpenAPI) -> impl quote::ToTokens {
+    use heck::ToSnakeCase;
+    let mut rows = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            if let Some(id) = &op.operation_id {
+                let id = id.to_snake_case();
+                let method = method.to_uppercase();
+                rows.push(quote! { (#id, #method, #path) });
+            }
+        }
+    }
+    quote! {
+        /// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
+        /// path template.
+        pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#rows),*];
+    }
 }
 
 fn sync_committed(root: &Path, name: &str, code: &str, check_only: bool) {

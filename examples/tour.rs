@@ -33,6 +33,14 @@ use rocket_apis::{
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The crate's own log lines (retries) go into the transcript; they never hold a credential.
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_target(false)
+        .without_time()
+        .with_ansi(false)
+        .with_writer(std::io::stdout)
+        .init();
     println!("rocket-apis {} tour", env!("CARGO_PKG_VERSION"));
     let results = [
         ("RequestRocket", requestrocket_tour().await),
@@ -86,7 +94,45 @@ async fn requestrocket_tour() -> TourResult {
         mocked.len()
     );
     println!("      (set {} to call the real API instead)", requestrocket::TOKEN_ENV);
+
+    // The mock's first answer is a 429 with `Retry-After: 1`: the client waits and retries.
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/api/clients"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(429)
+                .set_body_json(
+                    serde_json::json!({"error": "Too Many Requests", "message": "Rate limit exceeded", "status": 429}),
+                )
+                .insert_header("retry-after", "1"),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    println!("the mock answers the first call with 429 Too Many Requests, Retry-After: 1");
     requestrocket_read_only(&client).await?;
+    let asked = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/api/clients")
+        .count();
+    if asked > 1 {
+        println!("retry: GET /clients was sent {asked} times (429, waited 1 s, then 200); the walk went on");
+    }
+
+    // Every page of a list as one stream (here a single page).
+    use futures::TryStreamExt;
+    use rocket_apis::Paginate;
+    let names: Vec<String> = client
+        .list_clients()
+        .limit(100)
+        .stream()
+        .map_ok(|c| c.client_name)
+        .try_collect()
+        .await?;
+    println!("stream of every client across pages: {names:?}");
 
     all_decoded(&requestrocket_ops::call_every_operation(&client).await, mocked.len())
 }

@@ -11985,3 +11985,75 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
+/// path template.
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("list_clients", "GET", "/clients"),
+    ("create_client", "POST", "/clients"),
+    ("get_client", "GET", "/clients/{clientId}"),
+    ("update_client", "PUT", "/clients/{clientId}"),
+    ("delete_client", "DELETE", "/clients/{clientId}"),
+    ("get_client_telemetry", "GET", "/clients/{clientId}/telemetry"),
+    ("list_credentials", "GET", "/clients/{clientId}/credentials"),
+    ("create_credential", "POST", "/clients/{clientId}/credentials"),
+    ("get_credential", "GET", "/clients/{clientId}/credentials/{credentialId}"),
+    ("update_credential", "PUT", "/clients/{clientId}/credentials/{credentialId}"),
+    ("delete_credential", "DELETE", "/clients/{clientId}/credentials/{credentialId}"),
+    (
+        "list_credential_rules",
+        "GET",
+        "/clients/{clientId}/credentials/{credentialId}/rules",
+    ),
+    (
+        "create_credential_rule",
+        "POST",
+        "/clients/{clientId}/credentials/{credentialId}/rules",
+    ),
+    (
+        "delete_credential_rule",
+        "DELETE",
+        "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
+    ),
+    ("list_targets", "GET", "/clients/{clientId}/targets"),
+    ("create_target", "POST", "/clients/{clientId}/targets"),
+    ("get_target", "GET", "/clients/{clientId}/targets/{targetId}"),
+    ("update_target", "PUT", "/clients/{clientId}/targets/{targetId}"),
+    ("delete_target", "DELETE", "/clients/{clientId}/targets/{targetId}"),
+    ("list_target_rules", "GET", "/clients/{clientId}/targets/{targetId}/rules"),
+    ("create_target_rule", "POST", "/clients/{clientId}/targets/{targetId}/rules"),
+    (
+        "delete_target_rule",
+        "DELETE",
+        "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
+    ),
+    ("list_proxies", "GET", "/clients/{clientId}/proxies"),
+    ("create_proxy", "POST", "/clients/{clientId}/proxies"),
+    ("get_proxy", "GET", "/clients/{clientId}/proxies/{proxyId}"),
+    ("update_proxy", "PUT", "/clients/{clientId}/proxies/{proxyId}"),
+    ("delete_proxy", "DELETE", "/clients/{clientId}/proxies/{proxyId}"),
+    ("get_proxy_telemetry", "GET", "/clients/{clientId}/proxies/{proxyId}/telemetry"),
+    ("list_proxy_rules", "GET", "/clients/{clientId}/proxies/{proxyId}/rules"),
+    ("create_proxy_rule", "POST", "/clients/{clientId}/proxies/{proxyId}/rules"),
+    (
+        "delete_proxy_rule",
+        "DELETE",
+        "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
+    ),
+    ("list_proxy_requests", "GET", "/clients/{clientId}/proxies/{proxyId}/requests"),
+    (
+        "get_proxy_request",
+        "GET",
+        "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
+    ),
+    ("list_client_requests", "GET", "/clients/{clientId}/requests"),
+    ("list_client_notifications", "GET", "/clients/{clientId}/notifications"),
+    (
+        "get_client_notification",
+        "GET",
+        "/clients/{clientId}/notifications/{notificationId}",
+    ),
+    ("list_system_notifications", "GET", "/notifications/system"),
+    ("get_system_notification", "GET", "/notifications/system/{notificationId}"),
+    ("list_user_notifications", "GET", "/users/{userId}/notifications"),
+    ("get_user_notification", "GET", "/users/{userId}/notifications/{notificationId}"),
+];

@@ -3927,3 +3927,16 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
+/// path template.
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("list_jobs", "GET", "/jobs"),
+    ("get_job", "GET", "/jobs/{jobId}"),
+    ("list_profiles", "GET", "/profiles"),
+    ("list_events", "GET", "/events"),
+    ("get_event", "GET", "/events/{eventId}"),
+    ("list_job_category_codes", "GET", "/codes/job-categories"),
+    ("list_seniority_codes", "GET", "/codes/seniorities"),
+    ("list_employment_type_codes", "GET", "/codes/employment-types"),
+    ("list_job_industry_codes", "GET", "/codes/job-industries"),
+];

@@ -2886,3 +2886,9 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
+/// path template.
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("list_projects", "GET", "/projects"),
+    ("list_users", "GET", "/users"),
+];

@@ -22,35 +22,53 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// No answer in time.
-    #[error("{api}: the {phase} timeout fired ({source})")]
+    #[error("{api}: the {phase} timeout fired{} ({source})", Attempts(*attempts))]
     Timeout {
         /// Which API was called.
         api: &'static str,
         /// Which timeout fired.
         phase: TimeoutPhase,
+        /// Attempts made (more than 1 when retried).
+        attempts: u32,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
     },
     /// The connection could not be made or broke before a response arrived.
-    #[error("{api}: could not reach the server ({source})")]
+    #[error("{api}: could not reach the server{} ({source})", Attempts(*attempts))]
     Connect {
         /// Which API was called.
         api: &'static str,
+        /// Attempts made (more than 1 when retried).
+        attempts: u32,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
     },
     /// The connection broke while the response was being read, or another transport failure.
-    #[error("{api}: the connection failed while {during} ({source})")]
+    #[error("{api}: the connection failed while {during}{} ({source})", Attempts(*attempts))]
     Transport {
         /// Which API was called.
         api: &'static str,
         /// What was happening: "sending the request" or "reading the response body".
         during: &'static str,
+        /// Attempts made (more than 1 when retried).
+        attempts: u32,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
+    },
+    /// A success body larger than the client's limit
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); it was not
+    /// read to the end.
+    #[error(
+        "{api}: the response body is larger than the {limit}-byte limit; raise it with `ClientBuilder::max_response_size` or ask for smaller pages"
+    )]
+    ResponseTooLarge {
+        /// Which API was called.
+        api: &'static str,
+        /// The limit in bytes.
+        limit: usize,
     },
     /// A success response whose body does not match the spec.
     #[error(transparent)]
@@ -102,6 +120,30 @@ impl Error {
     /// How long the server asked to wait before retrying (`Retry-After`).
     pub fn retry_after(&self) -> Option<Duration> {
         self.api_error().and_then(|e| e.retry_after)
+    }
+
+    /// How many attempts the call made before this error (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(e) => e.attempts,
+            Error::Timeout { attempts, .. } | Error::Connect { attempts, .. } | Error::Transport { attempts, .. } => {
+                *attempts
+            }
+            _ => 1,
+        }
+    }
+}
+
+/// " after N attempts" when a call was retried, nothing otherwise.
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 > 1 {
+            write!(f, " (gave up after {} attempts)", self.0)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -177,6 +219,8 @@ pub struct ApiError {
     pub(crate) field_errors: Vec<(String, Vec<String>)>,
     pub(crate) request_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+    pub(crate) retry_cap: Option<Duration>,
+    pub(crate) attempts: u32,
     pub(crate) headers: HeaderMap,
     pub(crate) body: serde_json::Value,
     pub(crate) body_was_json: bool,
@@ -214,6 +258,16 @@ impl ApiError {
     /// How long the server asked to wait (`Retry-After`, seconds or HTTP date).
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
+    }
+    /// How many attempts the call made (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+    /// Whether the server asked for a wait longer than the client's cap
+    /// ([`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)), so the call was
+    /// not retried.
+    pub fn wait_over_cap(&self) -> bool {
+        self.retry_cap.is_some()
     }
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
@@ -261,6 +315,12 @@ impl fmt::Display for ApiError {
         }
         if let Some(wait) = self.retry_after {
             write!(f, "; retry after {}s", wait.as_secs_f64())?;
+            if let Some(cap) = self.retry_cap {
+                write!(f, " (longer than the {}s cap, so not retried)", cap.as_secs_f64())?;
+            }
+        }
+        if self.attempts > 1 {
+            write!(f, "; gave up after {} attempts", self.attempts)?;
         }
         match &self.request_id {
             Some(id) => write!(f, "; request id {id}"),
@@ -279,6 +339,7 @@ impl fmt::Debug for ApiError {
             .field("field_errors", &self.field_errors)
             .field("request_id", &self.request_id)
             .field("retry_after", &self.retry_after)
+            .field("attempts", &self.attempts)
             .finish_non_exhaustive()
     }
 }
@@ -408,6 +469,11 @@ pub trait VendorError: DeserializeOwned + serde::Serialize {
 
 /// Marks a response whose error body was replaced by [`VendorError::stand_in`].
 pub(crate) const STAND_IN_HEADER: &str = "x-rocket-apis-stand-in";
+/// Carries the number of attempts on an error response that was retried.
+pub(crate) const ATTEMPTS_HEADER: &str = "x-rocket-apis-attempts";
+/// Carries the `Retry-After` cap (ms) on an error response not retried because of it.
+pub(crate) const RETRY_CAP_HEADER: &str = "x-rocket-apis-retry-cap";
+const MARKER_HEADERS: [&str; 3] = [STAND_IN_HEADER, ATTEMPTS_HEADER, RETRY_CAP_HEADER];
 
 /// The original bytes of an error body, carried in the response's extensions.
 #[derive(Clone)]
@@ -433,6 +499,9 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
                 Error::Api(Box::new(api_error::<E>(status, headers, Some(&body), value, !stand_in)))
             }
             P::UnexpectedResponse(resp) => {
+                if let Some(failure) = crate::transport::Failure::take(&resp) {
+                    return from_failure(api, failure);
+                }
                 let status = resp.status();
                 if !status.is_client_error() && !status.is_server_error() {
                     return Error::UnexpectedStatus {
@@ -441,8 +510,7 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
                         headers: Box::new(resp.headers().clone()),
                     };
                 }
-                let mut headers = resp.headers().clone();
-                headers.remove(STAND_IN_HEADER);
+                let headers = resp.headers().clone();
                 let raw = resp
                     .extensions()
                     .get::<RawErrorBody>()
@@ -475,15 +543,27 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
                 column: e.column(),
                 body,
             })),
-            P::CommunicationError(source) => from_reqwest(api, source, "sending the request"),
-            P::ResponseBodyError(source) => from_reqwest(api, source, "reading the response body"),
-            P::InvalidUpgrade(source) => from_reqwest(api, source, "upgrading the connection"),
+            P::CommunicationError(source) => from_reqwest(api, source, "sending the request", 1),
+            P::ResponseBodyError(source) => from_reqwest(api, source, "reading the response body", 1),
+            P::InvalidUpgrade(source) => from_reqwest(api, source, "upgrading the connection", 1),
             P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { api, message },
         }
     }
 }
 
-pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'static str) -> Error {
+pub(crate) fn from_failure(api: &'static str, failure: crate::transport::FailureKind) -> Error {
+    use crate::transport::FailureKind;
+    match failure {
+        FailureKind::Transport {
+            error,
+            during,
+            attempts,
+        } => from_reqwest(api, error, during, attempts),
+        FailureKind::TooLarge { limit } => Error::ResponseTooLarge { api, limit },
+    }
+}
+
+pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'static str, attempts: u32) -> Error {
     // The URL can hold a secret in a path segment (AuthRocket takes a login token as a session
     // id), so it is dropped from the message.
     let source = source.without_url();
@@ -493,22 +573,40 @@ pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'
         } else {
             TimeoutPhase::Total
         };
-        Error::Timeout { api, phase, source }
+        Error::Timeout {
+            api,
+            phase,
+            attempts,
+            source,
+        }
     } else if source.is_connect() {
-        Error::Connect { api, source }
+        Error::Connect { api, attempts, source }
     } else {
-        Error::Transport { api, during, source }
+        Error::Transport {
+            api,
+            during,
+            attempts,
+            source,
+        }
     }
 }
 
 fn api_error<E: VendorError>(
     status: StatusCode,
-    headers: HeaderMap,
+    mut headers: HeaderMap,
     body: Option<&E>,
     value: serde_json::Value,
     body_was_json: bool,
 ) -> ApiError {
+    let number = |h: Option<http::HeaderValue>| h.and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let attempts = number(headers.remove(ATTEMPTS_HEADER)).map_or(1, |n| n as u32);
+    let retry_cap = number(headers.remove(RETRY_CAP_HEADER)).map(Duration::from_millis);
+    for marker in MARKER_HEADERS {
+        headers.remove(marker);
+    }
     ApiError {
+        attempts,
+        retry_cap,
         api: E::API,
         status,
         message: body.and_then(VendorError::message),

@@ -35,13 +35,20 @@ mod credential;
 mod error;
 #[cfg(any(feature = "authrocket", feature = "requestrocket", feature = "rocketpunch"))]
 mod open_enum;
+pub mod pagination;
+mod retry;
 mod transport;
 
 #[doc(hidden)]
 pub use error::VendorError;
 pub use error::{ApiError, ConfigError, CredentialError, DecodeError, Error, ErrorKind, Problem, Result, TimeoutPhase};
+pub use pagination::{ItemStream, Paginate};
+pub use retry::{
+    DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy,
+};
 pub use transport::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner, RawRequest, ResponseExt, Service, USER_AGENT,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, RawRequest, ResponseExt,
+    Service, USER_AGENT,
 };
 
 #[cfg(feature = "authrocket")]

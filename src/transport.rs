@@ -2,11 +2,20 @@
 //! around each generated call (credentials in, undocumented headers out, error bodies made
 //! decodable).
 
-use std::{fmt, marker::PhantomData, net::IpAddr, time::Duration};
+use std::{
+    fmt,
+    marker::PhantomData,
+    net::IpAddr,
+    num::NonZeroU32,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use tracing::Instrument;
 
-use crate::error::{ConfigError, RawErrorBody, STAND_IN_HEADER, VendorError};
+use crate::error::{ATTEMPTS_HEADER, ConfigError, RETRY_CAP_HEADER, RawErrorBody, STAND_IN_HEADER, VendorError};
+use crate::retry::{self, RetryPolicy};
 
 /// `User-Agent` sent by every client: name, version and where to reach the authors
 /// (AuthRocket asks this of libraries).
@@ -23,15 +32,23 @@ pub const USER_AGENT: &str = concat!(
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit on a whole call, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit on a success body; a larger one fails the call with
+/// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) instead of exhausting memory.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 << 20;
 /// Error bodies above this size are cut before decoding, so a runaway body cannot exhaust
 /// memory.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
+
+type Limiter = governor::DefaultDirectRateLimiter;
 
 /// Per-client state the generated code carries (progenitor's "inner type") and the hooks read.
 #[derive(Clone)]
 pub struct Inner {
     api: &'static str,
     headers: HeaderMap,
+    retry: RetryPolicy,
+    limiter: Option<Arc<Limiter>>,
+    max_response_size: usize,
 }
 
 impl Inner {
@@ -48,6 +65,9 @@ impl fmt::Debug for Inner {
         f.debug_struct("Inner")
             .field("api", &self.api)
             .field("headers", &names)
+            .field("retry", &self.retry)
+            .field("rate_limited", &self.limiter.is_some())
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }
@@ -100,6 +120,9 @@ pub struct ClientBuilder<S: Service> {
     user_agent: Option<String>,
     extra_headers: HeaderMap,
     invalid_header: Option<String>,
+    retry: RetryPolicy,
+    rate_limit: Option<(u32, Duration)>,
+    max_response_size: usize,
     _api: PhantomData<S>,
 }
 
@@ -110,6 +133,8 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
             .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -124,6 +149,9 @@ impl<S: Service> ClientBuilder<S> {
             user_agent: None,
             extra_headers: HeaderMap::new(),
             invalid_header: None,
+            retry: RetryPolicy::default(),
+            rate_limit: None,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             _api: PhantomData,
         }
     }
@@ -136,15 +164,48 @@ impl<S: Service> ClientBuilder<S> {
         self
     }
 
-    /// Limit on a whole call, from sending to the end of the body (default 30 s).
+    /// Limit on each attempt of a call, from sending to the end of the body (default 30 s).
+    /// When it fires the call fails with [`Error::Timeout`](crate::Error::Timeout) naming the
+    /// total timeout (retried for idempotent methods, like other failures); a call with retries
+    /// can take up to `(retries + 1) × timeout` plus the waits between attempts.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Limit on establishing the connection (default 10 s).
+    /// Limit on establishing the connection (default 10 s). When it fires the error names the
+    /// connect timeout; such a call was never sent, so it is retried for every method.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed calls are retried (default: [`RetryPolicy::default`], 2 retries);
+    /// [`RetryPolicy::none`] switches retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Keeps this client (and its clones) under `requests` per minute, waiting before a request
+    /// instead of drawing a `429`; retries and look-ahead page requests count too. For example
+    /// 100 on RequestRocket's Basic plan, 1,000 on Team. Bursts of up to `requests` are allowed.
+    /// Zero makes [`build`](Self::build) fail.
+    pub fn requests_per_minute(self, requests: u32) -> Self {
+        self.rate_limit(requests, Duration::from_secs(60))
+    }
+
+    /// Keeps this client (and its clones) under `requests` per `period` (see
+    /// [`requests_per_minute`](Self::requests_per_minute)).
+    pub fn rate_limit(mut self, requests: u32, period: Duration) -> Self {
+        self.rate_limit = Some((requests, period));
+        self
+    }
+
+    /// Largest success body accepted (default 64 MiB); a larger one fails the call with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -200,13 +261,33 @@ impl<S: Service> ClientBuilder<S> {
             .user_agent(user_agent)
             .build()
             .map_err(|source| ConfigError::HttpClient { api: S::NAME, source })?;
+        let limiter = match self.rate_limit {
+            None => None,
+            Some((requests, period)) => Some(Arc::new(limiter::<S>(requests, period)?)),
+        };
         let mut headers = S::fixed_headers();
         headers.extend(self.extra_headers);
         // Credentials last, so a default header cannot replace them.
         headers.extend(S::headers(&self.credentials));
-        let inner = Inner { api: S::NAME, headers };
+        let inner = Inner {
+            api: S::NAME,
+            headers,
+            retry: self.retry,
+            limiter,
+            max_response_size: self.max_response_size,
+        };
         Ok(S::assemble(url.as_str().trim_end_matches('/'), http, inner))
     }
+}
+
+fn limiter<S: Service>(requests: u32, period: Duration) -> Result<Limiter, ConfigError> {
+    let invalid = |message: String| ConfigError::Invalid { api: S::NAME, message };
+    let burst = NonZeroU32::new(requests)
+        .ok_or_else(|| invalid("rate limit: the number of requests must be at least 1".into()))?;
+    let quota = governor::Quota::with_period(period / requests)
+        .ok_or_else(|| invalid(format!("rate limit: a period of {period:?} is too short")))?
+        .allow_burst(burst);
+    Ok(governor::RateLimiter::direct(quota))
 }
 
 /// Reads an environment variable that may be absent; present but empty counts as absent.
@@ -319,50 +400,301 @@ pub(crate) fn prepare(inner: &Inner, request: &mut reqwest::Request) {
     }
 }
 
-/// The `exec` hook: sends the request; for an error status, reads the body (bounded) and, if it
-/// does not decode as the API's error type, replaces it with a stand-in that does, so the
-/// status and headers reach the caller instead of a bare "invalid payload".
+/// Status of the stand-in response that carries a failure out of the `exec` hook (see
+/// [`Failure`]); outside every range a spec can list, so the generated code always hands it
+/// back as an unexpected response, which [`crate::Error`]'s `From` turns into the failure.
+pub(crate) const FAILURE_STATUS: u16 = 999;
+
+/// A failure found inside the `exec` hook that the hook's `reqwest::Result` cannot carry (how
+/// many attempts were made, a body over the limit). Travels in the extensions of a stand-in
+/// response and is taken out once, by the conversion into [`crate::Error`].
+#[derive(Clone)]
+pub(crate) struct Failure(pub(crate) Arc<Mutex<Option<FailureKind>>>);
+
+pub(crate) enum FailureKind {
+    Transport {
+        error: reqwest::Error,
+        during: &'static str,
+        attempts: u32,
+    },
+    TooLarge {
+        limit: usize,
+    },
+}
+
+impl Failure {
+    fn response(kind: FailureKind) -> reqwest::Response {
+        let mut response = http::Response::new(bytes::Bytes::new());
+        *response.status_mut() = StatusCode::from_u16(FAILURE_STATUS).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        response
+            .extensions_mut()
+            .insert(Failure(Arc::new(Mutex::new(Some(kind)))));
+        reqwest::Response::from(response)
+    }
+
+    /// The failure a stand-in response carries, taken out (`None` for any other response).
+    pub(crate) fn take(response: &reqwest::Response) -> Option<FailureKind> {
+        let failure = response.extensions().get::<Failure>()?;
+        failure.0.lock().ok()?.take()
+    }
+}
+
+/// Looks up the path template of a generated operation, for traces.
+pub(crate) fn path_template(operations: &[(&str, &str, &'static str)], operation_id: &str) -> &'static str {
+    operations
+        .iter()
+        .find(|(id, _, _)| *id == operation_id)
+        .map_or("(unknown)", |(_, _, path)| *path)
+}
+
+/// The `exec` hook: sends the request under the client's rate limit, retries it as the
+/// client's [`RetryPolicy`] allows, reads the body (bounded) and, for an error status whose body
+/// does not decode as the API's error type, puts a stand-in in its place, so the status and
+/// headers reach the caller instead of a bare "invalid payload". One `tracing` span per call
+/// records the operation, method, path template, status, attempts, duration and request id;
+/// never a header value.
 pub(crate) async fn execute<E: VendorError>(
     http: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    operation: &'static str,
+    path: &str,
+) -> reqwest::Result<reqwest::Response> {
+    let span = tracing::info_span!(
+        "rocket_apis.call",
+        api = inner.api,
+        operation,
+        method = %request.method(),
+        path,
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    );
+    send_with_retries::<E>(http, inner, request).instrument(span).await
+}
+
+/// What one attempt came to.
+enum Attempt {
+    Answered(Answer),
+    Failed {
+        error: reqwest::Error,
+        during: &'static str,
+    },
+    TooLarge,
+}
+
+/// A response with its body read.
+struct Answer {
+    status: StatusCode,
+    version: http::Version,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+}
+
+async fn send_with_retries<E: VendorError>(
+    http: &reqwest::Client,
+    inner: &Inner,
     request: reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
-    let response = http.execute(request).await?;
-    let status = response.status();
-    if !status.is_client_error() && !status.is_server_error() {
-        return Ok(response);
-    }
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let raw = read_limited(response, ERROR_BODY_LIMIT).await?;
-    let body = if serde_json::from_slice::<E>(&raw).is_ok() {
-        raw.clone()
-    } else {
-        headers.insert(STAND_IN_HEADER, HeaderValue::from_static("1"));
-        let text = String::from_utf8_lossy(&raw);
-        bytes::Bytes::from(E::stand_in(status, &text).to_string())
+    let started = Instant::now();
+    let method = request.method().clone();
+    let policy = &inner.retry;
+    let mut backoff = policy.backoff();
+    let mut attempts = 0u32;
+    let mut over_cap = None;
+    let outcome = loop {
+        attempts += 1;
+        if let Some(limiter) = &inner.limiter {
+            limiter.until_ready().await;
+        }
+        let Some(this) = request.try_clone() else {
+            // A streamed body cannot be sent twice: one attempt only.
+            break attempt(http, request, inner.max_response_size).await;
+        };
+        let outcome = attempt(http, this, inner.max_response_size).await;
+        let retryable = match &outcome {
+            Attempt::Answered(a) => retry::retryable_status(&method, a.status),
+            Attempt::Failed { error, .. } => retry::retryable_failure(&method, error),
+            Attempt::TooLarge => false,
+        };
+        if !retryable || attempts > policy.retries() {
+            break outcome;
+        }
+        let Some(backoff_wait) = backoff.next() else {
+            break outcome;
+        };
+        let (wait, reason) = match &outcome {
+            Attempt::Answered(a) => match retry_after(&a.headers) {
+                Some(asked) if asked > policy.retry_after_cap() => {
+                    over_cap = Some(policy.retry_after_cap());
+                    tracing::info!(
+                        status = a.status.as_u16(),
+                        retry_after_s = asked.as_secs_f64(),
+                        cap_s = policy.retry_after_cap().as_secs_f64(),
+                        "not retrying: the server asks for a wait longer than the cap"
+                    );
+                    break outcome;
+                }
+                Some(asked) => (asked, format!("status {}, Retry-After", a.status.as_u16())),
+                None => (backoff_wait, format!("status {}", a.status.as_u16())),
+            },
+            Attempt::Failed { error, .. } => (backoff_wait, failure_kind(error).to_string()),
+            Attempt::TooLarge => break outcome,
+        };
+        tracing::warn!(
+            attempt = attempts,
+            reason = %reason,
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        drop(outcome);
+        tokio::time::sleep(wait).await;
     };
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+
+    let span = tracing::Span::current();
+    span.record("attempts", attempts);
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    match outcome {
+        Attempt::Answered(answer) => {
+            span.record("status", answer.status.as_u16());
+            if let Some(id) = request_id_str(&answer.headers) {
+                span.record("request_id", id);
+            }
+            tracing::debug!(status = answer.status.as_u16(), attempts, "call finished");
+            Ok(finish::<E>(answer, attempts, over_cap))
+        }
+        Attempt::Failed { error, during } => {
+            tracing::debug!(failure = failure_kind(&error), attempts, "call failed");
+            if attempts == 1 && during == SENDING {
+                Err(error)
+            } else {
+                Ok(Failure::response(FailureKind::Transport {
+                    error,
+                    during,
+                    attempts,
+                }))
+            }
+        }
+        Attempt::TooLarge => {
+            tracing::debug!(limit = inner.max_response_size, "response body over the limit");
+            Ok(Failure::response(FailureKind::TooLarge {
+                limit: inner.max_response_size,
+            }))
+        }
+    }
+}
+
+const SENDING: &str = "sending the request";
+const READING: &str = "reading the response body";
+
+/// A word for a transport failure that is safe to log (reqwest's own message names the URL).
+fn failure_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() && error.is_connect() {
+        "connect timeout"
+    } else if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connection failed"
+    } else if error.is_body() || error.is_decode() {
+        "body read failed"
+    } else {
+        "transport failure"
+    }
+}
+
+/// Sends once and reads the body: error bodies cut at [`ERROR_BODY_LIMIT`], success bodies
+/// refused over `limit`.
+async fn attempt(http: &reqwest::Client, request: reqwest::Request, limit: usize) -> Attempt {
+    let mut response = match http.execute(request).await {
+        Ok(r) => r,
+        Err(error) => return Attempt::Failed { error, during: SENDING },
+    };
+    let status = response.status();
+    let version = response.version();
+    let headers = std::mem::take(response.headers_mut());
+    let is_error = status.is_client_error() || status.is_server_error();
+    if !is_error && response.content_length().is_some_and(|len| len > limit as u64) {
+        return Attempt::TooLarge;
+    }
+    let cut_at = if is_error { ERROR_BODY_LIMIT.min(limit) } else { limit };
+    match read_limited(response, cut_at).await {
+        Ok((body, complete)) if complete || is_error => Attempt::Answered(Answer {
+            status,
+            version,
+            headers,
+            body,
+        }),
+        Ok(_) => Attempt::TooLarge,
+        Err(error) => Attempt::Failed { error, during: READING },
+    }
+}
+
+/// The response the generated code reads: the buffered body, or for an error status a body
+/// that decodes as `E` (the stand-in), with the attempts and a refused wait as marker headers.
+fn finish<E: VendorError>(answer: Answer, attempts: u32, over_cap: Option<Duration>) -> reqwest::Response {
+    let Answer {
+        status,
+        version,
+        mut headers,
+        body,
+    } = answer;
+    let mut rebuilt = if status.is_client_error() || status.is_server_error() {
+        let decoded = if serde_json::from_slice::<E>(&body).is_ok() {
+            body.clone()
+        } else {
+            headers.insert(STAND_IN_HEADER, HeaderValue::from_static("1"));
+            let text = String::from_utf8_lossy(&body);
+            bytes::Bytes::from(E::stand_in(status, &text).to_string())
+        };
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if attempts > 1 {
+            headers.insert(ATTEMPTS_HEADER, HeaderValue::from(attempts));
+        }
+        if let Some(cap) = over_cap {
+            headers.insert(RETRY_CAP_HEADER, HeaderValue::from(cap.as_millis() as u64));
+        }
+        let mut rebuilt = http::Response::new(decoded);
+        rebuilt.extensions_mut().insert(RawErrorBody(body));
+        rebuilt
+    } else {
+        http::Response::new(body)
+    };
     headers.remove(header::CONTENT_LENGTH);
     headers.remove(header::CONTENT_ENCODING);
     headers.remove(header::TRANSFER_ENCODING);
-    let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
-    rebuilt.extensions_mut().insert(RawErrorBody(raw));
-    Ok(reqwest::Response::from(rebuilt))
+    reqwest::Response::from(rebuilt)
 }
 
-async fn read_limited(mut response: reqwest::Response, limit: usize) -> reqwest::Result<bytes::Bytes> {
+/// Reads the body up to `limit` bytes; `complete` is false when there was more.
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> reqwest::Result<(bytes::Bytes, bool)> {
     let mut buf = bytes::BytesMut::new();
     while let Some(chunk) = response.chunk().await? {
+        if buf.is_empty() && chunk.len() <= limit {
+            // The common case, a body in one chunk: no copy.
+            match response.chunk().await? {
+                None => return Ok((chunk, true)),
+                Some(next) => {
+                    buf.extend_from_slice(&chunk);
+                    let room = limit.saturating_sub(buf.len());
+                    buf.extend_from_slice(&next[..next.len().min(room)]);
+                    if next.len() > room {
+                        return Ok((buf.freeze(), false));
+                    }
+                    continue;
+                }
+            }
+        }
         let room = limit.saturating_sub(buf.len());
         buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if buf.len() >= limit {
-            break;
+        if chunk.len() > room {
+            return Ok((buf.freeze(), false));
         }
     }
-    Ok(buf.freeze())
+    Ok((buf.freeze(), true))
 }
 
 /// A stand-in error body in the common flat shape `{error, message, status}` (RequestRocket's
@@ -378,7 +710,7 @@ pub(crate) fn flat_stand_in(status: StatusCode, text: &str) -> serde_json::Value
 
 /// Implements progenitor's `ClientHooks` for one generated client with the shared hooks.
 macro_rules! shared_hooks {
-    ($client:ty, $error:ty) => {
+    ($client:ty, $error:ty, $operations:expr) => {
         impl progenitor_client::ClientHooks<$crate::transport::Inner> for $client {
             async fn pre<E>(
                 &self,
@@ -392,9 +724,12 @@ macro_rules! shared_hooks {
             async fn exec(
                 &self,
                 request: reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                $crate::transport::execute::<$error>(progenitor_client::ClientInfo::client(self), request).await
+                use progenitor_client::ClientInfo;
+                let path = $crate::transport::path_template($operations, info.operation_id);
+                $crate::transport::execute::<$error>(self.client(), self.inner(), request, info.operation_id, path)
+                    .await
             }
         }
     };
@@ -489,11 +824,17 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
         }
         let mut request = builder
             .build()
-            .map_err(|e| crate::error::from_reqwest(api, e, "building the request"))?;
+            .map_err(|e| crate::error::from_reqwest(api, e, "building the request", 1))?;
         prepare(self.inner, &mut request);
-        let response = execute::<E>(self.http, request)
+        // Traces show the first segment only: the rest can hold ids or tokens.
+        let first = self.path.split(['/', '?']).find(|s| !s.is_empty()).unwrap_or_default();
+        let traced = format!("/{first}/…");
+        let response = execute::<E>(self.http, self.inner, request, "raw", &traced)
             .await
-            .map_err(|e| crate::error::from_reqwest(api, e, "sending the request"))?;
+            .map_err(|e| crate::error::from_reqwest(api, e, SENDING, 1))?;
+        if let Some(failure) = Failure::take(&response) {
+            return Err(crate::error::from_failure(api, failure));
+        }
         let status = response.status();
         if status.is_client_error() || status.is_server_error() {
             let rv = progenitor_client::ResponseValue::<E>::from_response::<E>(response).await;
@@ -506,7 +847,7 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
         let bytes = response
             .bytes()
             .await
-            .map_err(|e| crate::error::from_reqwest(api, e, "reading the response body"))?;
+            .map_err(|e| crate::error::from_reqwest(api, e, READING, 1))?;
         let value = if bytes.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {
@@ -596,7 +937,7 @@ macro_rules! api_client {
             }
         }
 
-        $crate::transport::shared_hooks!(api::Client, $error);
+        $crate::transport::shared_hooks!(api::Client, $error, api::OPERATIONS);
     };
 }
 

@@ -19,6 +19,8 @@ async fn server_and(credentials: Credentials) -> (MockServer, Client) {
     let server = MockServer::start().await;
     let client = Client::builder(credentials)
         .base_url(format!("{}/v1", server.uri()))
+        // Decoding tests: one attempt per call (retries are tested in tests/resilience.rs).
+        .retry(rocket_apis::RetryPolicy::none())
         .build()
         .unwrap();
     (server, client)

@@ -132,3 +132,35 @@ fn openapi_3_1_and_dangling_refs_are_refused() {
         "{p:?}"
     );
 }
+
+/// Traces name a call by the path template found under its operation id in `OPERATIONS`; the
+/// table must hold exactly the ids progenitor puts in `OperationInfo`, with the spec's paths.
+#[test]
+fn operations_table_matches_the_generated_operation_ids_and_spec_paths() {
+    for api in apis::APIS {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let code = std::fs::read_to_string(format!("{root}/generated/{}.rs", api.name)).unwrap();
+        let mut in_code: Vec<&str> = code
+            .split("operation_id: \"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap())
+            .collect();
+        let table = code.split("pub const OPERATIONS").nth(1).expect("OPERATIONS table");
+        let table = &table[..table.find("];").unwrap()];
+        // Rows are (id, method, path): every third string literal is an id.
+        let mut in_table: Vec<&str> = table.split('"').skip(1).step_by(2).step_by(3).collect();
+        in_code.sort_unstable();
+        in_table.sort_unstable();
+        assert_eq!(in_code, in_table, "{}: OPERATIONS vs OperationInfo ids", api.name);
+
+        let spec: openapiv3::OpenAPI =
+            serde_yaml::from_str(&std::fs::read_to_string(format!("{root}/specs/{}.yaml", api.name)).unwrap()).unwrap();
+        for path in spec.paths.paths.keys() {
+            assert!(
+                table.contains(&format!("\"{path}\"")),
+                "{}: {path} missing from OPERATIONS",
+                api.name
+            );
+        }
+    }
+}

@@ -104,9 +104,12 @@ async fn requestrocket_requests_match_the_spec() {
     let limited = Client::builder(UserToken::new("u-prism0000").unwrap())
         .base_url(&prism.url)
         .default_header("prefer", "code=429")
+        // The spec's example asks for 30 s: over this cap, so the call fails at once.
+        .retry(rocket_apis::RetryPolicy::default().max_retry_after(Duration::from_secs(5)))
         .build()
         .unwrap();
     let err = rocket_apis::Error::from(limited.list_clients().send().await.unwrap_err());
+    assert_eq!(err.attempts(), 1, "a wait over the cap is not slept through");
     let api = err
         .api_error()
         .unwrap_or_else(|| panic!("expected an API error, got {err:?}"));
@@ -117,6 +120,7 @@ async fn requestrocket_requests_match_the_spec() {
         "the spec's Retry-After example"
     );
     assert_eq!(api.message(), Some("Rate limit exceeded"));
+    assert!(api.wait_over_cap(), "{api}");
 }
 
 #[cfg(feature = "rocketpunch")]

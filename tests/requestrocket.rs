@@ -19,6 +19,8 @@ async fn server_and_client() -> (MockServer, Client) {
     let server = MockServer::start().await;
     let client = Client::builder(UserToken::new(TOKEN).unwrap())
         .base_url(format!("{}/api", server.uri()))
+        // Decoding tests: one attempt per call (retries are tested in tests/resilience.rs).
+        .retry(rocket_apis::RetryPolicy::none())
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();

@@ -23,6 +23,8 @@ async fn server_and_client(credentials: impl Into<rocket_apis::rocketpunch::Cred
     let server = MockServer::start().await;
     let client = Client::builder(credentials)
         .base_url(format!("{}/api/v1", server.uri()))
+        // Decoding tests: one attempt per call (retries are tested in tests/resilience.rs).
+        .retry(rocket_apis::RetryPolicy::none())
         .build()
         .unwrap();
     (server, client)

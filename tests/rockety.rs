@@ -17,6 +17,8 @@ async fn server_and_client() -> (MockServer, Client) {
     let server = MockServer::start().await;
     let client = Client::builder(ApiToken::new(TOKEN).unwrap())
         .base_url(format!("{}/api/v1", server.uri()))
+        // Decoding tests: one attempt per call (retries are tested in tests/resilience.rs).
+        .retry(rocket_apis::RetryPolicy::none())
         .build()
         .unwrap();
     (server, client)

@@ -323,3 +323,50 @@ open_enum! {
         Api = "api",
     }
 }
+
+macro_rules! cursor_pages {
+    ($($page:ident: $item:ident;)+) => {$(
+        impl crate::pagination::CursorPage for types::$page {
+            type Item = types::$item;
+            fn into_items(self) -> Vec<types::$item> {
+                self.collection
+            }
+            fn more(&self) -> bool {
+                self.more_results
+            }
+            fn cursor(item: &types::$item) -> &str {
+                &item.id
+            }
+        }
+    )+};
+}
+
+cursor_pages! {
+    RealmList: Realm;
+    UserList: User;
+    OrgList: Org;
+    MembershipList: Membership;
+    SessionList: Session;
+    AuthProviderList: AuthProvider;
+    AppHookList: AppHook;
+    LoginPolicyList: LoginPolicy;
+    EventList: Event;
+    JwtKeyList: JwtKey;
+}
+
+crate::pagination::cursor_lists! {
+    ListRealms => types::RealmList;
+    ListUsers => types::UserList;
+    ListOrgs => types::OrgList;
+    ListMemberships => types::MembershipList;
+    ListSessions => types::SessionList;
+    ListAuthProviders => types::AuthProviderList;
+    ListAppHooks => types::AppHookList;
+    ListLoginPolicies => types::LoginPolicyList;
+    ListEvents => types::EventList;
+    ListJwtKeys => types::JwtKeyList;
+}
+
+crate::pagination::single_lists! {
+    ListAuthorizeUrls => types::AuthorizeUrl, |list| list.collection;
+}

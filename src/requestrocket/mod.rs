@@ -147,7 +147,42 @@ macro_rules! list_items {
                 if self.$field.is_empty() { &self.data } else { &self.$field }
             }
         }
+
+        impl $crate::pagination::NumberedPage for types::$list {
+            type Item = types::$item;
+            fn into_items(self) -> Vec<types::$item> {
+                if self.$field.is_empty() { self.data } else { self.$field }
+            }
+            fn total_pages(&self) -> Option<u64> {
+                self.pagination.as_ref().and_then(|p| u64::try_from(p.pages).ok())
+            }
+        }
     )+};
+}
+
+impl crate::pagination::NumberedPage for types::RequestHistoryPage {
+    type Item = types::RequestLog;
+    fn into_items(self) -> Vec<types::RequestLog> {
+        self.data
+    }
+    fn total_pages(&self) -> Option<u64> {
+        u64::try_from(self.pagination.pages).ok()
+    }
+}
+
+crate::pagination::numbered_lists! {
+    ListClients => types::ClientList;
+    ListCredentials => types::CredentialList;
+    ListCredentialRules => types::RuleList;
+    ListTargets => types::TargetList;
+    ListTargetRules => types::RuleList;
+    ListProxies => types::ProxyList;
+    ListProxyRules => types::RuleList;
+    ListProxyRequests => types::ProxyRequestList;
+    ListClientRequests => types::RequestHistoryPage;
+    ListClientNotifications => types::NotificationList;
+    ListSystemNotifications => types::NotificationList;
+    ListUserNotifications => types::NotificationList;
 }
 
 list_items! {

@@ -303,3 +303,44 @@ impl<'de> serde::Deserialize<'de> for ResourceId {
         }))
     }
 }
+
+macro_rules! pages {
+    ($($page:ident: $item:ident;)+) => {$(
+        impl crate::pagination::NumberedPage for types::$page {
+            type Item = types::$item;
+            fn into_items(self) -> Vec<types::$item> {
+                self.items
+            }
+            fn total_pages(&self) -> Option<u64> {
+                self.total_pages.and_then(|n| u64::try_from(n).ok())
+            }
+        }
+    )+};
+}
+
+pages! {
+    JobList: Job;
+    ProfileList: Profile;
+    EventList: Event;
+}
+
+crate::pagination::numbered_lists! {
+    ListJobs => types::JobList;
+    ListProfiles => types::ProfileList;
+    ListEvents => types::EventList;
+}
+
+/// A code table's entries: the elements when it is an array, else the whole table as one.
+fn code_entries(table: types::CodeTable) -> Vec<serde_json::Value> {
+    match table.0 {
+        serde_json::Value::Array(entries) => entries,
+        other => vec![other],
+    }
+}
+
+crate::pagination::single_lists! {
+    ListJobCategoryCodes => serde_json::Value, |table| code_entries(table);
+    ListSeniorityCodes => serde_json::Value, |table| code_entries(table);
+    ListEmploymentTypeCodes => serde_json::Value, |table| code_entries(table);
+    ListJobIndustryCodes => serde_json::Value, |table| code_entries(table);
+}

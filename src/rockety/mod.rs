@@ -184,3 +184,27 @@ impl<'de> serde::Deserialize<'de> for NaiveTimestamp {
         s.parse().map_err(serde::de::Error::custom)
     }
 }
+
+macro_rules! pages {
+    ($($page:ident: $item:ident;)+) => {$(
+        impl crate::pagination::NumberedPage for types::$page {
+            type Item = types::$item;
+            fn into_items(self) -> Vec<types::$item> {
+                self.data
+            }
+            fn total_pages(&self) -> Option<u64> {
+                u64::try_from(self.pagination.total_pages).ok()
+            }
+        }
+    )+};
+}
+
+pages! {
+    ProjectPage: Project;
+    UserPage: User;
+}
+
+crate::pagination::numbered_lists! {
+    ListProjects => types::ProjectPage;
+    ListUsers => types::UserPage;
+}
