@@ -85,6 +85,7 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     }
 
     let operations = operations_table(&spec);
+    let mocks = mock_methods(&spec);
 
     // progenitor panics on some constructs instead of returning an error; the pre-flight
     // check covers the known ones, and this turns any other into a build error naming the spec.
@@ -104,6 +105,7 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     let tokens = quote! {
         #tokens
         #operations
+        #mocks
     };
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| vec![format!("{rel}: generated code does not parse: {e}")])?;
@@ -134,6 +136,61 @@ fn operations_table(spec: &openapiv3::OpenAPI) -> impl quote::ToTokens {
         /// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
         /// path template.
         pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#rows),*];
+    }
+}
+
+/// One typed method per operation on the API's `mock::MockServer` (cargo feature `mock`): the
+/// operation's success status and body type, from its first 2xx response (`()` without a
+/// body; `serde_json::Value` for an inline schema); errors in the spec's `ErrorBody` schema,
+/// which every spec of this crate names so.
+fn mock_methods(spec: &openapiv3::OpenAPI) -> impl quote::ToTokens {
+    use heck::ToSnakeCase;
+    use openapiv3::{ReferenceOr, StatusCode};
+    let mut methods = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (verb, op) in item.iter() {
+            let Some(id) = &op.operation_id else { continue };
+            let success = op.responses.responses.iter().find_map(|(code, response)| match code {
+                StatusCode::Code(c @ 200..=299) => Some((*c, response)),
+                _ => None,
+            });
+            let Some((status, response)) = success else { continue };
+            let response = match response {
+                ReferenceOr::Item(r) => Some(r),
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item()),
+            };
+            let schema = response
+                .and_then(|r| r.content.get("application/json"))
+                .and_then(|media| media.schema.as_ref());
+            let body: syn::Type = match schema {
+                None => syn::parse_quote!(()),
+                Some(ReferenceOr::Reference { reference }) => {
+                    let name = reference.rsplit('/').next().unwrap_or_default();
+                    let ident = quote::format_ident!("{}", name);
+                    syn::parse_quote!(types::#ident)
+                }
+                Some(ReferenceOr::Item(_)) => syn::parse_quote!(::serde_json::Value),
+            };
+            let method = quote::format_ident!("{}", id.to_snake_case());
+            let verb = verb.to_uppercase();
+            let doc = format!(" Mocks `{id}`: `{verb} {path}`, answered with {status} on success.");
+            methods.push(quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> crate::mock::Expectation<'_, #body, types::ErrorBody> {
+                    self.operation(#verb, #path, #status)
+                }
+            });
+        }
+    }
+    quote! {
+        /// Typed mocks of every operation (cargo feature `mock`).
+        #[cfg(feature = "mock")]
+        impl crate::mock::MockServer<super::Api> {
+            #(#methods)*
+        }
     }
 }
 

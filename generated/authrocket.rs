@@ -25229,3 +25229,383 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("create_user_token", "POST", "/user_tokens"),
     ("get_user_token", "GET", "/user_tokens/{userTokenId}"),
 ];
+/// Typed mocks of every operation (cargo feature `mock`).
+#[cfg(feature = "mock")]
+impl crate::mock::MockServer<super::Api> {
+    /// Mocks `listRealms`: `GET /realms`, answered with 200 on success.
+    pub fn list_realms(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::RealmList, types::ErrorBody> {
+        self.operation("GET", "/realms", 200u16)
+    }
+    /// Mocks `createRealm`: `POST /realms`, answered with 200 on success.
+    pub fn create_realm(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Realm, types::ErrorBody> {
+        self.operation("POST", "/realms", 200u16)
+    }
+    /// Mocks `getRealm`: `GET /realms/{realmId}`, answered with 200 on success.
+    pub fn get_realm(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Realm, types::ErrorBody> {
+        self.operation("GET", "/realms/{realmId}", 200u16)
+    }
+    /// Mocks `updateRealm`: `PUT /realms/{realmId}`, answered with 200 on success.
+    pub fn update_realm(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Realm, types::ErrorBody> {
+        self.operation("PUT", "/realms/{realmId}", 200u16)
+    }
+    /// Mocks `deleteRealm`: `DELETE /realms/{realmId}`, answered with 200 on success.
+    pub fn delete_realm(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/realms/{realmId}", 200u16)
+    }
+    /// Mocks `resetRealm`: `POST /realms/{realmId}/reset`, answered with 200 on success.
+    pub fn reset_realm(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Realm, types::ErrorBody> {
+        self.operation("POST", "/realms/{realmId}/reset", 200u16)
+    }
+    /// Mocks `listUsers`: `GET /users`, answered with 200 on success.
+    pub fn list_users(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::UserList, types::ErrorBody> {
+        self.operation("GET", "/users", 200u16)
+    }
+    /// Mocks `createUser`: `POST /users`, answered with 200 on success.
+    pub fn create_user(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("POST", "/users", 200u16)
+    }
+    /// Mocks `getUser`: `GET /users/{userId}`, answered with 200 on success.
+    pub fn get_user(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("GET", "/users/{userId}", 200u16)
+    }
+    /// Mocks `updateUser`: `PUT /users/{userId}`, answered with 200 on success.
+    pub fn update_user(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("PUT", "/users/{userId}", 200u16)
+    }
+    /// Mocks `deleteUser`: `DELETE /users/{userId}`, answered with 200 on success.
+    pub fn delete_user(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/users/{userId}", 200u16)
+    }
+    /// Mocks `authenticateUserKey`: `POST /users/authenticate_key`, answered with 200 on success.
+    pub fn authenticate_user_key(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("POST", "/users/authenticate_key", 200u16)
+    }
+    /// Mocks `authenticateUser`: `POST /users/{userId}/authenticate`, answered with 200 on success.
+    pub fn authenticate_user(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("POST", "/users/{userId}/authenticate", 200u16)
+    }
+    /// Mocks `authenticateUserCode`: `POST /users/{userId}/authenticate_code`, answered with 200 on success.
+    pub fn authenticate_user_code(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("POST", "/users/{userId}/authenticate_code", 200u16)
+    }
+    /// Mocks `generatePasswordToken`: `POST /users/{userId}/generate_password_token`, answered with 200 on success.
+    pub fn generate_password_token(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("POST", "/users/{userId}/generate_password_token", 200u16)
+    }
+    /// Mocks `resetPasswordWithToken`: `POST /users/{userId}/reset_password_with_token`, answered with 200 on success.
+    pub fn reset_password_with_token(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("POST", "/users/{userId}/reset_password_with_token", 200u16)
+    }
+    /// Mocks `updateUserPassword`: `PUT /users/{userId}/update_password`, answered with 200 on success.
+    pub fn update_user_password(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("PUT", "/users/{userId}/update_password", 200u16)
+    }
+    /// Mocks `requestEmailVerification`: `POST /users/{userId}/request_email_verification`, answered with 200 on success.
+    pub fn request_email_verification(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("POST", "/users/{userId}/request_email_verification", 200u16)
+    }
+    /// Mocks `verifyEmail`: `POST /users/{userId}/verify_email`, answered with 200 on success.
+    pub fn verify_email(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
+        self.operation("POST", "/users/{userId}/verify_email", 200u16)
+    }
+    /// Mocks `listOrgs`: `GET /orgs`, answered with 200 on success.
+    pub fn list_orgs(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::OrgList, types::ErrorBody> {
+        self.operation("GET", "/orgs", 200u16)
+    }
+    /// Mocks `createOrg`: `POST /orgs`, answered with 200 on success.
+    pub fn create_org(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Org, types::ErrorBody> {
+        self.operation("POST", "/orgs", 200u16)
+    }
+    /// Mocks `getOrg`: `GET /orgs/{orgId}`, answered with 200 on success.
+    pub fn get_org(&self) -> crate::mock::Expectation<'_, types::Org, types::ErrorBody> {
+        self.operation("GET", "/orgs/{orgId}", 200u16)
+    }
+    /// Mocks `updateOrg`: `PUT /orgs/{orgId}`, answered with 200 on success.
+    pub fn update_org(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Org, types::ErrorBody> {
+        self.operation("PUT", "/orgs/{orgId}", 200u16)
+    }
+    /// Mocks `deleteOrg`: `DELETE /orgs/{orgId}`, answered with 200 on success.
+    pub fn delete_org(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/orgs/{orgId}", 200u16)
+    }
+    /// Mocks `listMemberships`: `GET /memberships`, answered with 200 on success.
+    pub fn list_memberships(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::MembershipList, types::ErrorBody> {
+        self.operation("GET", "/memberships", 200u16)
+    }
+    /// Mocks `createMembership`: `POST /memberships`, answered with 200 on success.
+    pub fn create_membership(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Membership, types::ErrorBody> {
+        self.operation("POST", "/memberships", 200u16)
+    }
+    /// Mocks `getMembership`: `GET /memberships/{membershipId}`, answered with 200 on success.
+    pub fn get_membership(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Membership, types::ErrorBody> {
+        self.operation("GET", "/memberships/{membershipId}", 200u16)
+    }
+    /// Mocks `updateMembership`: `PUT /memberships/{membershipId}`, answered with 200 on success.
+    pub fn update_membership(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Membership, types::ErrorBody> {
+        self.operation("PUT", "/memberships/{membershipId}", 200u16)
+    }
+    /// Mocks `deleteMembership`: `DELETE /memberships/{membershipId}`, answered with 200 on success.
+    pub fn delete_membership(
+        &self,
+    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/memberships/{membershipId}", 200u16)
+    }
+    /// Mocks `listSessions`: `GET /sessions`, answered with 200 on success.
+    pub fn list_sessions(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::SessionList, types::ErrorBody> {
+        self.operation("GET", "/sessions", 200u16)
+    }
+    /// Mocks `createSession`: `POST /sessions`, answered with 200 on success.
+    pub fn create_session(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Session, types::ErrorBody> {
+        self.operation("POST", "/sessions", 200u16)
+    }
+    /// Mocks `getSession`: `GET /sessions/{sessionId}`, answered with 200 on success.
+    pub fn get_session(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Session, types::ErrorBody> {
+        self.operation("GET", "/sessions/{sessionId}", 200u16)
+    }
+    /// Mocks `deleteSession`: `DELETE /sessions/{sessionId}`, answered with 200 on success.
+    pub fn delete_session(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/sessions/{sessionId}", 200u16)
+    }
+    /// Mocks `createCredential`: `POST /credentials`, answered with 200 on success.
+    pub fn create_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation("POST", "/credentials", 200u16)
+    }
+    /// Mocks `getCredential`: `GET /credentials/{credentialId}`, answered with 200 on success.
+    pub fn get_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation("GET", "/credentials/{credentialId}", 200u16)
+    }
+    /// Mocks `updateCredential`: `PUT /credentials/{credentialId}`, answered with 200 on success.
+    pub fn update_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation("PUT", "/credentials/{credentialId}", 200u16)
+    }
+    /// Mocks `deleteCredential`: `DELETE /credentials/{credentialId}`, answered with 200 on success.
+    pub fn delete_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/credentials/{credentialId}", 200u16)
+    }
+    /// Mocks `verifyCredential`: `POST /credentials/{credentialId}/verify`, answered with 200 on success.
+    pub fn verify_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation("POST", "/credentials/{credentialId}/verify", 200u16)
+    }
+    /// Mocks `listAuthorizeUrls`: `GET /auth_providers/authorize`, answered with 200 on success.
+    pub fn list_authorize_urls(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AuthorizeUrlList, types::ErrorBody> {
+        self.operation("GET", "/auth_providers/authorize", 200u16)
+    }
+    /// Mocks `authorizeCallback`: `POST /auth_providers/authorize`, answered with 200 on success.
+    pub fn authorize_callback(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AuthorizeResult, types::ErrorBody> {
+        self.operation("POST", "/auth_providers/authorize", 200u16)
+    }
+    /// Mocks `listAuthProviders`: `GET /auth_providers`, answered with 200 on success.
+    pub fn list_auth_providers(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AuthProviderList, types::ErrorBody> {
+        self.operation("GET", "/auth_providers", 200u16)
+    }
+    /// Mocks `createAuthProvider`: `POST /auth_providers`, answered with 200 on success.
+    pub fn create_auth_provider(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AuthProvider, types::ErrorBody> {
+        self.operation("POST", "/auth_providers", 200u16)
+    }
+    /// Mocks `getAuthProvider`: `GET /auth_providers/{authProviderId}`, answered with 200 on success.
+    pub fn get_auth_provider(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AuthProvider, types::ErrorBody> {
+        self.operation("GET", "/auth_providers/{authProviderId}", 200u16)
+    }
+    /// Mocks `updateAuthProvider`: `PUT /auth_providers/{authProviderId}`, answered with 200 on success.
+    pub fn update_auth_provider(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AuthProvider, types::ErrorBody> {
+        self.operation("PUT", "/auth_providers/{authProviderId}", 200u16)
+    }
+    /// Mocks `deleteAuthProvider`: `DELETE /auth_providers/{authProviderId}`, answered with 200 on success.
+    pub fn delete_auth_provider(
+        &self,
+    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/auth_providers/{authProviderId}", 200u16)
+    }
+    /// Mocks `getAuthorizeUrl`: `GET /auth_providers/{authProviderId}/authorize`, answered with 200 on success.
+    pub fn get_authorize_url(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AuthorizeUrl, types::ErrorBody> {
+        self.operation("GET", "/auth_providers/{authProviderId}/authorize", 200u16)
+    }
+    /// Mocks `authorizeWithToken`: `POST /auth_providers/{authProviderId}/authorize`, answered with 200 on success.
+    pub fn authorize_with_token(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AuthorizeResult, types::ErrorBody> {
+        self.operation("POST", "/auth_providers/{authProviderId}/authorize", 200u16)
+    }
+    /// Mocks `listAppHooks`: `GET /app_hooks`, answered with 200 on success.
+    pub fn list_app_hooks(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AppHookList, types::ErrorBody> {
+        self.operation("GET", "/app_hooks", 200u16)
+    }
+    /// Mocks `createAppHook`: `POST /app_hooks`, answered with 200 on success.
+    pub fn create_app_hook(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AppHook, types::ErrorBody> {
+        self.operation("POST", "/app_hooks", 200u16)
+    }
+    /// Mocks `getAppHook`: `GET /app_hooks/{appHookId}`, answered with 200 on success.
+    pub fn get_app_hook(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AppHook, types::ErrorBody> {
+        self.operation("GET", "/app_hooks/{appHookId}", 200u16)
+    }
+    /// Mocks `updateAppHook`: `PUT /app_hooks/{appHookId}`, answered with 200 on success.
+    pub fn update_app_hook(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::AppHook, types::ErrorBody> {
+        self.operation("PUT", "/app_hooks/{appHookId}", 200u16)
+    }
+    /// Mocks `deleteAppHook`: `DELETE /app_hooks/{appHookId}`, answered with 200 on success.
+    pub fn delete_app_hook(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/app_hooks/{appHookId}", 200u16)
+    }
+    /// Mocks `listLoginPolicies`: `GET /login_policies`, answered with 200 on success.
+    pub fn list_login_policies(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::LoginPolicyList, types::ErrorBody> {
+        self.operation("GET", "/login_policies", 200u16)
+    }
+    /// Mocks `createLoginPolicy`: `POST /login_policies`, answered with 200 on success.
+    pub fn create_login_policy(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::LoginPolicy, types::ErrorBody> {
+        self.operation("POST", "/login_policies", 200u16)
+    }
+    /// Mocks `getLoginPolicy`: `GET /login_policies/{loginPolicyId}`, answered with 200 on success.
+    pub fn get_login_policy(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::LoginPolicy, types::ErrorBody> {
+        self.operation("GET", "/login_policies/{loginPolicyId}", 200u16)
+    }
+    /// Mocks `updateLoginPolicy`: `PUT /login_policies/{loginPolicyId}`, answered with 200 on success.
+    pub fn update_login_policy(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::LoginPolicy, types::ErrorBody> {
+        self.operation("PUT", "/login_policies/{loginPolicyId}", 200u16)
+    }
+    /// Mocks `deleteLoginPolicy`: `DELETE /login_policies/{loginPolicyId}`, answered with 200 on success.
+    pub fn delete_login_policy(
+        &self,
+    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/login_policies/{loginPolicyId}", 200u16)
+    }
+    /// Mocks `listEvents`: `GET /events`, answered with 200 on success.
+    pub fn list_events(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::EventList, types::ErrorBody> {
+        self.operation("GET", "/events", 200u16)
+    }
+    /// Mocks `getEvent`: `GET /events/{eventId}`, answered with 200 on success.
+    pub fn get_event(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Event, types::ErrorBody> {
+        self.operation("GET", "/events/{eventId}", 200u16)
+    }
+    /// Mocks `listJwtKeys`: `GET /jwt_keys`, answered with 200 on success.
+    pub fn list_jwt_keys(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::JwtKeyList, types::ErrorBody> {
+        self.operation("GET", "/jwt_keys", 200u16)
+    }
+    /// Mocks `createJwtKey`: `POST /jwt_keys`, answered with 200 on success.
+    pub fn create_jwt_key(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::JwtKey, types::ErrorBody> {
+        self.operation("POST", "/jwt_keys", 200u16)
+    }
+    /// Mocks `getJwtKey`: `GET /jwt_keys/{jwtKeyId}`, answered with 200 on success.
+    pub fn get_jwt_key(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::JwtKey, types::ErrorBody> {
+        self.operation("GET", "/jwt_keys/{jwtKeyId}", 200u16)
+    }
+    /// Mocks `deleteJwtKey`: `DELETE /jwt_keys/{jwtKeyId}`, answered with 200 on success.
+    pub fn delete_jwt_key(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/jwt_keys/{jwtKeyId}", 200u16)
+    }
+    /// Mocks `createUserToken`: `POST /user_tokens`, answered with 200 on success.
+    pub fn create_user_token(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::UserToken, types::ErrorBody> {
+        self.operation("POST", "/user_tokens", 200u16)
+    }
+    /// Mocks `getUserToken`: `GET /user_tokens/{userTokenId}`, answered with 200 on success.
+    pub fn get_user_token(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::UserToken, types::ErrorBody> {
+        self.operation("GET", "/user_tokens/{userTokenId}", 200u16)
+    }
+}

@@ -12057,3 +12057,273 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("list_user_notifications", "GET", "/users/{userId}/notifications"),
     ("get_user_notification", "GET", "/users/{userId}/notifications/{notificationId}"),
 ];
+/// Typed mocks of every operation (cargo feature `mock`).
+#[cfg(feature = "mock")]
+impl crate::mock::MockServer<super::Api> {
+    /// Mocks `listClients`: `GET /clients`, answered with 200 on success.
+    pub fn list_clients(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::ClientList, types::ErrorBody> {
+        self.operation("GET", "/clients", 200u16)
+    }
+    /// Mocks `createClient`: `POST /clients`, answered with 200 on success.
+    pub fn create_client(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
+        self.operation("POST", "/clients", 200u16)
+    }
+    /// Mocks `getClient`: `GET /clients/{clientId}`, answered with 200 on success.
+    pub fn get_client(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}", 200u16)
+    }
+    /// Mocks `updateClient`: `PUT /clients/{clientId}`, answered with 200 on success.
+    pub fn update_client(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
+        self.operation("PUT", "/clients/{clientId}", 200u16)
+    }
+    /// Mocks `deleteClient`: `DELETE /clients/{clientId}`, answered with 200 on success.
+    pub fn delete_client(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/clients/{clientId}", 200u16)
+    }
+    /// Mocks `getClientTelemetry`: `GET /clients/{clientId}/telemetry`, answered with 200 on success.
+    pub fn get_client_telemetry(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Telemetry, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/telemetry", 200u16)
+    }
+    /// Mocks `listCredentials`: `GET /clients/{clientId}/credentials`, answered with 200 on success.
+    pub fn list_credentials(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::CredentialList, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/credentials", 200u16)
+    }
+    /// Mocks `createCredential`: `POST /clients/{clientId}/credentials`, answered with 200 on success.
+    pub fn create_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation("POST", "/clients/{clientId}/credentials", 200u16)
+    }
+    /// Mocks `getCredential`: `GET /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
+    pub fn get_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/credentials/{credentialId}", 200u16)
+    }
+    /// Mocks `updateCredential`: `PUT /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
+    pub fn update_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation("PUT", "/clients/{clientId}/credentials/{credentialId}", 200u16)
+    }
+    /// Mocks `deleteCredential`: `DELETE /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
+    pub fn delete_credential(
+        &self,
+    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation(
+            "DELETE",
+            "/clients/{clientId}/credentials/{credentialId}",
+            200u16,
+        )
+    }
+    /// Mocks `listCredentialRules`: `GET /clients/{clientId}/credentials/{credentialId}/rules`, answered with 200 on success.
+    pub fn list_credential_rules(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
+        self.operation(
+            "GET",
+            "/clients/{clientId}/credentials/{credentialId}/rules",
+            200u16,
+        )
+    }
+    /// Mocks `createCredentialRule`: `POST /clients/{clientId}/credentials/{credentialId}/rules`, answered with 200 on success.
+    pub fn create_credential_rule(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
+        self.operation(
+            "POST",
+            "/clients/{clientId}/credentials/{credentialId}/rules",
+            200u16,
+        )
+    }
+    /// Mocks `deleteCredentialRule`: `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`, answered with 200 on success.
+    pub fn delete_credential_rule(
+        &self,
+    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation(
+            "DELETE",
+            "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
+            200u16,
+        )
+    }
+    /// Mocks `listTargets`: `GET /clients/{clientId}/targets`, answered with 200 on success.
+    pub fn list_targets(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::TargetList, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/targets", 200u16)
+    }
+    /// Mocks `createTarget`: `POST /clients/{clientId}/targets`, answered with 200 on success.
+    pub fn create_target(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
+        self.operation("POST", "/clients/{clientId}/targets", 200u16)
+    }
+    /// Mocks `getTarget`: `GET /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
+    pub fn get_target(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/targets/{targetId}", 200u16)
+    }
+    /// Mocks `updateTarget`: `PUT /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
+    pub fn update_target(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
+        self.operation("PUT", "/clients/{clientId}/targets/{targetId}", 200u16)
+    }
+    /// Mocks `deleteTarget`: `DELETE /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
+    pub fn delete_target(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/clients/{clientId}/targets/{targetId}", 200u16)
+    }
+    /// Mocks `listTargetRules`: `GET /clients/{clientId}/targets/{targetId}/rules`, answered with 200 on success.
+    pub fn list_target_rules(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/targets/{targetId}/rules", 200u16)
+    }
+    /// Mocks `createTargetRule`: `POST /clients/{clientId}/targets/{targetId}/rules`, answered with 200 on success.
+    pub fn create_target_rule(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
+        self.operation("POST", "/clients/{clientId}/targets/{targetId}/rules", 200u16)
+    }
+    /// Mocks `deleteTargetRule`: `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}`, answered with 200 on success.
+    pub fn delete_target_rule(
+        &self,
+    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation(
+            "DELETE",
+            "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
+            200u16,
+        )
+    }
+    /// Mocks `listProxies`: `GET /clients/{clientId}/proxies`, answered with 200 on success.
+    pub fn list_proxies(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::ProxyList, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/proxies", 200u16)
+    }
+    /// Mocks `createProxy`: `POST /clients/{clientId}/proxies`, answered with 200 on success.
+    pub fn create_proxy(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
+        self.operation("POST", "/clients/{clientId}/proxies", 200u16)
+    }
+    /// Mocks `getProxy`: `GET /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
+    pub fn get_proxy(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/proxies/{proxyId}", 200u16)
+    }
+    /// Mocks `updateProxy`: `PUT /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
+    pub fn update_proxy(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
+        self.operation("PUT", "/clients/{clientId}/proxies/{proxyId}", 200u16)
+    }
+    /// Mocks `deleteProxy`: `DELETE /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
+    pub fn delete_proxy(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation("DELETE", "/clients/{clientId}/proxies/{proxyId}", 200u16)
+    }
+    /// Mocks `getProxyTelemetry`: `GET /clients/{clientId}/proxies/{proxyId}/telemetry`, answered with 200 on success.
+    pub fn get_proxy_telemetry(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Telemetry, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/proxies/{proxyId}/telemetry", 200u16)
+    }
+    /// Mocks `listProxyRules`: `GET /clients/{clientId}/proxies/{proxyId}/rules`, answered with 200 on success.
+    pub fn list_proxy_rules(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/proxies/{proxyId}/rules", 200u16)
+    }
+    /// Mocks `createProxyRule`: `POST /clients/{clientId}/proxies/{proxyId}/rules`, answered with 200 on success.
+    pub fn create_proxy_rule(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
+        self.operation("POST", "/clients/{clientId}/proxies/{proxyId}/rules", 200u16)
+    }
+    /// Mocks `deleteProxyRule`: `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`, answered with 200 on success.
+    pub fn delete_proxy_rule(
+        &self,
+    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
+        self.operation(
+            "DELETE",
+            "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
+            200u16,
+        )
+    }
+    /// Mocks `listProxyRequests`: `GET /clients/{clientId}/proxies/{proxyId}/requests`, answered with 200 on success.
+    pub fn list_proxy_requests(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::ProxyRequestList, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/proxies/{proxyId}/requests", 200u16)
+    }
+    /// Mocks `getProxyRequest`: `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}`, answered with 200 on success.
+    pub fn get_proxy_request(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::RequestLog, types::ErrorBody> {
+        self.operation(
+            "GET",
+            "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
+            200u16,
+        )
+    }
+    /// Mocks `listClientRequests`: `GET /clients/{clientId}/requests`, answered with 200 on success.
+    pub fn list_client_requests(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::RequestHistoryPage, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/requests", 200u16)
+    }
+    /// Mocks `listClientNotifications`: `GET /clients/{clientId}/notifications`, answered with 200 on success.
+    pub fn list_client_notifications(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
+        self.operation("GET", "/clients/{clientId}/notifications", 200u16)
+    }
+    /// Mocks `getClientNotification`: `GET /clients/{clientId}/notifications/{notificationId}`, answered with 200 on success.
+    pub fn get_client_notification(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
+        self.operation(
+            "GET",
+            "/clients/{clientId}/notifications/{notificationId}",
+            200u16,
+        )
+    }
+    /// Mocks `listSystemNotifications`: `GET /notifications/system`, answered with 200 on success.
+    pub fn list_system_notifications(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
+        self.operation("GET", "/notifications/system", 200u16)
+    }
+    /// Mocks `getSystemNotification`: `GET /notifications/system/{notificationId}`, answered with 200 on success.
+    pub fn get_system_notification(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
+        self.operation("GET", "/notifications/system/{notificationId}", 200u16)
+    }
+    /// Mocks `listUserNotifications`: `GET /users/{userId}/notifications`, answered with 200 on success.
+    pub fn list_user_notifications(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
+        self.operation("GET", "/users/{userId}/notifications", 200u16)
+    }
+    /// Mocks `getUserNotification`: `GET /users/{userId}/notifications/{notificationId}`, answered with 200 on success.
+    pub fn get_user_notification(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
+        self.operation("GET", "/users/{userId}/notifications/{notificationId}", 200u16)
+    }
+}

@@ -3940,3 +3940,61 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("list_employment_type_codes", "GET", "/codes/employment-types"),
     ("list_job_industry_codes", "GET", "/codes/job-industries"),
 ];
+/// Typed mocks of every operation (cargo feature `mock`).
+#[cfg(feature = "mock")]
+impl crate::mock::MockServer<super::Api> {
+    /// Mocks `listJobs`: `GET /jobs`, answered with 200 on success.
+    pub fn list_jobs(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::JobList, types::ErrorBody> {
+        self.operation("GET", "/jobs", 200u16)
+    }
+    /// Mocks `getJob`: `GET /jobs/{jobId}`, answered with 200 on success.
+    pub fn get_job(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::JobDetail, types::ErrorBody> {
+        self.operation("GET", "/jobs/{jobId}", 200u16)
+    }
+    /// Mocks `listProfiles`: `GET /profiles`, answered with 200 on success.
+    pub fn list_profiles(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::ProfileList, types::ErrorBody> {
+        self.operation("GET", "/profiles", 200u16)
+    }
+    /// Mocks `listEvents`: `GET /events`, answered with 200 on success.
+    pub fn list_events(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::EventList, types::ErrorBody> {
+        self.operation("GET", "/events", 200u16)
+    }
+    /// Mocks `getEvent`: `GET /events/{eventId}`, answered with 200 on success.
+    pub fn get_event(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::Event, types::ErrorBody> {
+        self.operation("GET", "/events/{eventId}", 200u16)
+    }
+    /// Mocks `listJobCategoryCodes`: `GET /codes/job-categories`, answered with 200 on success.
+    pub fn list_job_category_codes(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
+        self.operation("GET", "/codes/job-categories", 200u16)
+    }
+    /// Mocks `listSeniorityCodes`: `GET /codes/seniorities`, answered with 200 on success.
+    pub fn list_seniority_codes(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
+        self.operation("GET", "/codes/seniorities", 200u16)
+    }
+    /// Mocks `listEmploymentTypeCodes`: `GET /codes/employment-types`, answered with 200 on success.
+    pub fn list_employment_type_codes(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
+        self.operation("GET", "/codes/employment-types", 200u16)
+    }
+    /// Mocks `listJobIndustryCodes`: `GET /codes/job-industries`, answered with 200 on success.
+    pub fn list_job_industry_codes(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
+        self.operation("GET", "/codes/job-industries", 200u16)
+    }
+}

@@ -2892,3 +2892,19 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("list_projects", "GET", "/projects"),
     ("list_users", "GET", "/users"),
 ];
+/// Typed mocks of every operation (cargo feature `mock`).
+#[cfg(feature = "mock")]
+impl crate::mock::MockServer<super::Api> {
+    /// Mocks `listProjects`: `GET /projects`, answered with 200 on success.
+    pub fn list_projects(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::ProjectPage, types::ErrorBody> {
+        self.operation("GET", "/projects", 200u16)
+    }
+    /// Mocks `listUsers`: `GET /users`, answered with 200 on success.
+    pub fn list_users(
+        &self,
+    ) -> crate::mock::Expectation<'_, types::UserPage, types::ErrorBody> {
+        self.operation("GET", "/users", 200u16)
+    }
+}

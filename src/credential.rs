@@ -209,3 +209,13 @@ macro_rules! secret_credential {
 }
 
 pub(crate) use secret_credential;
+
+/// A credential built from a constant known to pass the checks (the mock servers' test
+/// credentials).
+#[cfg(feature = "mock")]
+pub(crate) fn known_valid<T>(checked: Result<T, CredentialError>) -> T {
+    match checked {
+        Ok(credential) => credential,
+        Err(e) => unreachable!("a constant test credential is well-formed: {e}"),
+    }
+}

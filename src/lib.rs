@@ -33,6 +33,9 @@
 
 mod credential;
 mod error;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 #[cfg(any(feature = "authrocket", feature = "requestrocket", feature = "rocketpunch"))]
 mod open_enum;
 pub mod pagination;

@@ -232,6 +232,23 @@ fn end_at_first_error<'a, T: Send + 'a>(
         .boxed()
 }
 
+/// Implements [`NumberedPage`] for generated page types: which field holds the items, and how
+/// to read the number of pages (`|page| expression`).
+macro_rules! numbered_pages {
+    ($($page:ident: $item:ident, items = $items:ident, total_pages = |$p:ident| $total:expr;)+) => {$(
+        impl $crate::pagination::NumberedPage for types::$page {
+            type Item = types::$item;
+            fn into_items(self) -> Vec<types::$item> {
+                self.$items
+            }
+            fn total_pages(&self) -> Option<u64> {
+                let $p = self;
+                $total
+            }
+        }
+    )+};
+}
+
 /// Implements [`Paginate`] for list builders paged by page number (`.page(n)`), whose
 /// response type implements [`NumberedPage`].
 macro_rules! numbered_lists {
@@ -288,4 +305,4 @@ macro_rules! single_lists {
 }
 
 #[allow(unused_imports)]
-pub(crate) use {cursor_lists, numbered_lists, single_lists};
+pub(crate) use {cursor_lists, numbered_lists, numbered_pages, single_lists};

@@ -95,6 +95,10 @@ pub trait Service: sealed::Wrap {
     fn fixed_headers() -> HeaderMap {
         HeaderMap::new()
     }
+    /// Well-formed credentials for a client of a mock server.
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    fn mock_credentials() -> Self::Credentials;
 }
 
 pub(crate) mod sealed {
@@ -671,7 +675,11 @@ fn finish<E: VendorError>(answer: Answer, attempts: u32, over_cap: Option<Durati
 
 /// Reads the body up to `limit` bytes; `complete` is false when there was more.
 async fn read_limited(mut response: reqwest::Response, limit: usize) -> reqwest::Result<(bytes::Bytes, bool)> {
-    let mut buf = bytes::BytesMut::new();
+    // Sized once from the announced length, so a large body is not copied at every doubling.
+    let announced = response
+        .content_length()
+        .map_or(0, |len| len.min(limit as u64) as usize);
+    let mut buf = bytes::BytesMut::with_capacity(announced);
     while let Some(chunk) = response.chunk().await? {
         if buf.is_empty() && chunk.len() <= limit {
             // The common case, a body in one chunk: no copy.
@@ -878,6 +886,10 @@ macro_rules! api_client {
         #[derive(Debug, Clone, Copy)]
         pub struct $service;
 
+        /// This API's marker, under the name the generated code uses.
+        #[doc(hidden)]
+        pub type Api = $service;
+
         impl $crate::transport::sealed::Wrap for $service {
             type Client = Client;
             fn assemble(base_url: &str, http: reqwest::Client, inner: $crate::transport::Inner) -> Client {
@@ -927,6 +939,26 @@ macro_rules! api_client {
             /// The generated client, for passing where `api::Client` is expected.
             pub fn api(&self) -> &api::Client {
                 &self.api
+            }
+        }
+
+        /// A typed mock server of this API for your tests (cargo feature `mock`; see
+        /// [`crate::mock`]).
+        #[cfg(feature = "mock")]
+        pub mod mock {
+            /// A mock server of this API, with a typed method per operation.
+            pub type MockServer = $crate::mock::MockServer<super::$service>;
+
+            impl $crate::mock::MockServer<super::$service> {
+                /// A client pointed at this mock, with well-formed test credentials and
+                /// retries off.
+                pub fn client(&self) -> super::Client {
+                    use $crate::Service;
+                    match self.builder(super::$service::mock_credentials()).build() {
+                        Ok(client) => client,
+                        Err(e) => unreachable!("a loopback base URL and test credentials are valid: {e}"),
+                    }
+                }
             }
         }
 

@@ -215,6 +215,12 @@ transport::api_client!(
 );
 
 impl Service for AuthRocket {
+    #[cfg(feature = "mock")]
+    fn mock_credentials() -> Self::Credentials {
+        use crate::credential::known_valid as valid;
+        Credentials::new(valid(ApiKey::new("ko_mock0000")))
+    }
+
     const NAME: &'static str = "AuthRocket";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
     type Credentials = Credentials;

@@ -90,6 +90,12 @@ transport::api_client!(
 );
 
 impl Service for RequestRocket {
+    #[cfg(feature = "mock")]
+    fn mock_credentials() -> Self::Credentials {
+        use crate::credential::known_valid as valid;
+        valid(UserToken::new("u-mock0000"))
+    }
+
     const NAME: &'static str = "RequestRocket";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
     type Credentials = UserToken;
@@ -160,14 +166,8 @@ macro_rules! list_items {
     )+};
 }
 
-impl crate::pagination::NumberedPage for types::RequestHistoryPage {
-    type Item = types::RequestLog;
-    fn into_items(self) -> Vec<types::RequestLog> {
-        self.data
-    }
-    fn total_pages(&self) -> Option<u64> {
-        u64::try_from(self.pagination.pages).ok()
-    }
+crate::pagination::numbered_pages! {
+    RequestHistoryPage: RequestLog, items = data, total_pages = |p| u64::try_from(p.pagination.pages).ok();
 }
 
 crate::pagination::numbered_lists! {

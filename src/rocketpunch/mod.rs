@@ -125,6 +125,12 @@ transport::api_client!(
 );
 
 impl Service for Rocketpunch {
+    #[cfg(feature = "mock")]
+    fn mock_credentials() -> Self::Credentials {
+        use crate::credential::known_valid as valid;
+        Credentials::AppKey(valid(AppKey::new("rp_app_mock0000")))
+    }
+
     const NAME: &'static str = "Rocketpunch";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
     type Credentials = Credentials;
@@ -304,24 +310,10 @@ impl<'de> serde::Deserialize<'de> for ResourceId {
     }
 }
 
-macro_rules! pages {
-    ($($page:ident: $item:ident;)+) => {$(
-        impl crate::pagination::NumberedPage for types::$page {
-            type Item = types::$item;
-            fn into_items(self) -> Vec<types::$item> {
-                self.items
-            }
-            fn total_pages(&self) -> Option<u64> {
-                self.total_pages.and_then(|n| u64::try_from(n).ok())
-            }
-        }
-    )+};
-}
-
-pages! {
-    JobList: Job;
-    ProfileList: Profile;
-    EventList: Event;
+crate::pagination::numbered_pages! {
+    JobList: Job, items = items, total_pages = |p| p.total_pages.and_then(|n| u64::try_from(n).ok());
+    ProfileList: Profile, items = items, total_pages = |p| p.total_pages.and_then(|n| u64::try_from(n).ok());
+    EventList: Event, items = items, total_pages = |p| p.total_pages.and_then(|n| u64::try_from(n).ok());
 }
 
 crate::pagination::numbered_lists! {

@@ -78,6 +78,12 @@ transport::api_client!(
 );
 
 impl Service for Rockety {
+    #[cfg(feature = "mock")]
+    fn mock_credentials() -> Self::Credentials {
+        use crate::credential::known_valid as valid;
+        valid(ApiToken::new("mock0000"))
+    }
+
     const NAME: &'static str = "Rockety";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
     type Credentials = ApiToken;
@@ -185,23 +191,9 @@ impl<'de> serde::Deserialize<'de> for NaiveTimestamp {
     }
 }
 
-macro_rules! pages {
-    ($($page:ident: $item:ident;)+) => {$(
-        impl crate::pagination::NumberedPage for types::$page {
-            type Item = types::$item;
-            fn into_items(self) -> Vec<types::$item> {
-                self.data
-            }
-            fn total_pages(&self) -> Option<u64> {
-                u64::try_from(self.pagination.total_pages).ok()
-            }
-        }
-    )+};
-}
-
-pages! {
-    ProjectPage: Project;
-    UserPage: User;
+crate::pagination::numbered_pages! {
+    ProjectPage: Project, items = data, total_pages = |p| u64::try_from(p.pagination.total_pages).ok();
+    UserPage: User, items = data, total_pages = |p| u64::try_from(p.pagination.total_pages).ok();
 }
 
 crate::pagination::numbered_lists! {

@@ -1,0 +1,299 @@
+//! What the generated clients cost over hand-written code, as ratios against a baseline
+//! measured in the same run (`cargo bench --bench overhead`), on a keep-alive HTTP/1.1 server on
+//! 127.0.0.1:
+//!
+//! - per call: `list_clients().send()` through the whole wrapper (credentials, hooks, retries
+//!   enabled but not triggered, error mapping) against a hand-written `reqwest` call sending the
+//!   same request and decoding the same JSON into the same type; target ≤ 1.05 at the median;
+//! - pagination: 50 pages of 100 items, 20 ms per page, the look-ahead stream (default 4)
+//!   against a sequential page loop; target ≤ 0.35;
+//! - decoding: a 1,000-item page through the client against the same bytes fetched with
+//!   `reqwest` and decoded with `serde_json::from_slice` into the same type; target ≤ 1.05.
+//!
+//! The figures are printed, not asserted (CI only compiles this: `cargo bench --no-run`).
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, OnceLock},
+    time::{Duration, Instant},
+};
+
+use criterion::Criterion;
+use futures::TryStreamExt;
+use rocket_apis::{Paginate, requestrocket, rockety};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+
+const TOKEN: &str = "u-bench0000token";
+
+/// Per-iteration times of each benchmark's samples.
+fn samples() -> &'static Mutex<BTreeMap<String, Vec<f64>>> {
+    static SAMPLES: OnceLock<Mutex<BTreeMap<String, Vec<f64>>>> = OnceLock::new();
+    SAMPLES.get_or_init(Default::default)
+}
+
+/// What the server answers to a request target: a delay and a body.
+type Handler = Arc<dyn Fn(&str) -> (Duration, Arc<Vec<u8>>) + Send + Sync>;
+
+/// Answers `GET` requests on kept-alive connections with the handler's body, after its delay.
+async fn serve(handler: Handler) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(connection(stream, handler.clone()));
+        }
+    });
+    url
+}
+
+async fn connection(mut stream: TcpStream, handler: Handler) {
+    let _ = stream.set_nodelay(true);
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let end = loop {
+            if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break pos + 4;
+            }
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+        buf.drain(..end);
+        let target = head.split(' ').nth(1).unwrap_or("/").to_string();
+        let (delay, body) = handler(&target);
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        let header = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-request-id: bench\r\n\r\n",
+            body.len()
+        );
+        if stream.write_all(header.as_bytes()).await.is_err() || stream.write_all(&body).await.is_err() {
+            return;
+        }
+    }
+}
+
+fn clients_body(n: usize) -> Arc<Vec<u8>> {
+    let clients: Vec<_> = (0..n)
+        .map(|i| {
+            serde_json::json!({"clientId": format!("550e8400-e29b-41d4-a716-{i:012}"), "clientName": format!("Client {i}"),
+                "clientMembers": [{"userId": format!("user-{i}"), "roles": ["owner"]}], "region": "eu-west-1"})
+        })
+        .collect();
+    Arc::new(serde_json::to_vec(&serde_json::json!({"clients": clients, "message": "Success"})).unwrap())
+}
+
+fn projects_page(page: u64, per_page: u64, total_pages: u64) -> Arc<Vec<u8>> {
+    let data: Vec<_> = (0..per_page)
+        .map(|i| {
+            serde_json::json!({"id": (page - 1) * per_page + i, "name": format!("Project {i}"),
+            "prefix": "PRJ", "created_at": "2024-11-23 14:58:31"})
+        })
+        .collect();
+    Arc::new(
+        serde_json::to_vec(&serde_json::json!({"data": data, "pagination": {"current_page": page,
+            "per_page": per_page, "total_pages": total_pages, "total_items": per_page * total_pages}}))
+        .unwrap(),
+    )
+}
+
+/// Runs the baseline and the client `iters` times each, interleaved (so both see the same
+/// machine), records their times per iteration under `group`, and returns the client's time.
+fn interleaved<B, BF, C, CF>(rt: &tokio::runtime::Runtime, group: &str, iters: u64, baseline: B, client: C) -> Duration
+where
+    B: Fn() -> BF,
+    BF: std::future::Future<Output = ()>,
+    C: Fn() -> CF,
+    CF: std::future::Future<Output = ()>,
+{
+    let (mut base, mut ours) = (Duration::ZERO, Duration::ZERO);
+    rt.block_on(async {
+        for i in 0..iters {
+            // Alternate which goes first, so neither always runs on a warmer connection.
+            if i % 2 == 0 {
+                let t0 = Instant::now();
+                baseline().await;
+                let t1 = Instant::now();
+                client().await;
+                base += t1 - t0;
+                ours += t1.elapsed();
+            } else {
+                let t0 = Instant::now();
+                client().await;
+                let t1 = Instant::now();
+                baseline().await;
+                ours += t1 - t0;
+                base += t1.elapsed();
+            }
+        }
+    });
+    let mut samples = samples().lock().unwrap();
+    samples
+        .entry(format!("{group}/baseline"))
+        .or_default()
+        .push(base.as_secs_f64() / iters as f64);
+    samples
+        .entry(format!("{group}/client"))
+        .or_default()
+        .push(ours.as_secs_f64() / iters as f64);
+    ours
+}
+
+fn hand_written(base: &str) -> (reqwest::Client, String) {
+    let http = reqwest::Client::builder()
+        .timeout(rocket_apis::DEFAULT_TIMEOUT)
+        .connect_timeout(rocket_apis::DEFAULT_CONNECT_TIMEOUT)
+        .user_agent(rocket_apis::USER_AGENT)
+        .build()
+        .unwrap();
+    (http, format!("{base}/api/clients"))
+}
+
+async fn hand_written_call(http: &reqwest::Client, url: &str) -> requestrocket::types::ClientList {
+    let response = http
+        .get(url)
+        .header("authorization", TOKEN)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let bytes = response.bytes().await.unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn client_bench(c: &mut Criterion, group: &str, clients: usize) {
+    let server_rt = tokio::runtime::Runtime::new().unwrap();
+    let body = clients_body(clients);
+    let base = server_rt.block_on(serve(Arc::new(move |_| (Duration::ZERO, body.clone()))));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _guard = rt.enter();
+    let client = requestrocket::Client::builder(requestrocket::UserToken::new(TOKEN).unwrap())
+        .base_url(format!("{base}/api"))
+        .build()
+        .unwrap();
+    let (http, url) = hand_written(&base);
+
+    let mut g = c.benchmark_group(group);
+    g.measurement_time(Duration::from_secs(if clients > 100 { 15 } else { 10 }));
+    g.bench_function("client, interleaved with reqwest + serde_json", |b| {
+        b.iter_custom(|iters| {
+            interleaved(
+                &rt,
+                group,
+                iters,
+                || async {
+                    assert_eq!(hand_written_call(&http, &url).await.clients.len(), clients);
+                },
+                || async {
+                    assert_eq!(client.list_clients().send().await.unwrap().clients.len(), clients);
+                },
+            )
+        })
+    });
+    g.finish();
+}
+
+fn pagination_bench(c: &mut Criterion) {
+    const PAGES: u64 = 50;
+    const PER_PAGE: u64 = 100;
+    let server_rt = tokio::runtime::Runtime::new().unwrap();
+    let bodies: Vec<_> = (1..=PAGES).map(|p| projects_page(p, PER_PAGE, PAGES)).collect();
+    let base = server_rt.block_on(serve(Arc::new(move |target: &str| {
+        let page: usize = target
+            .split("page=")
+            .nth(1)
+            .and_then(|p| p.split('&').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        (
+            Duration::from_millis(20),
+            bodies[page.clamp(1, bodies.len()) - 1].clone(),
+        )
+    })));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _guard = rt.enter();
+    let client = rockety::Client::builder(rockety::ApiToken::new("bench-token").unwrap())
+        .base_url(format!("{base}/api/v1"))
+        .build()
+        .unwrap();
+
+    let mut g = c.benchmark_group("pagination");
+    g.sample_size(10).measurement_time(Duration::from_secs(15));
+    g.bench_function("stream (look-ahead 4), interleaved with a sequential loop", |b| {
+        b.iter_custom(|iters| {
+            interleaved(
+                &rt,
+                "pagination",
+                iters,
+                || async {
+                    let mut items = Vec::new();
+                    let mut page = 1;
+                    loop {
+                        let body = client.list_projects().page(page).send().await.unwrap().into_inner();
+                        items.extend(body.data);
+                        if u64::from(page) >= body.pagination.total_pages as u64 {
+                            break;
+                        }
+                        page += 1;
+                    }
+                    assert_eq!(items.len() as u64, PAGES * PER_PAGE);
+                },
+                || async {
+                    let items: Vec<_> = client.list_projects().stream().try_collect().await.unwrap();
+                    assert_eq!(items.len() as u64, PAGES * PER_PAGE);
+                },
+            )
+        })
+    });
+    g.finish();
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn report() {
+    let samples = samples().lock().unwrap();
+    println!("\nratios (median time per call or walk, against the baseline of the same run):");
+    for (group, target) in [("per_call", 1.05), ("pagination", 0.35), ("decoding", 1.05)] {
+        let (Some(base), Some(ours)) = (
+            samples.get(&format!("{group}/baseline")),
+            samples.get(&format!("{group}/client")),
+        ) else {
+            continue;
+        };
+        let (base, ours) = (median(base), median(ours));
+        let ratio = ours / base;
+        let verdict = if ratio <= target { "meets" } else { "MISSES" };
+        println!(
+            "  {group:<11} {ratio:>6.3}  (client {:>10.1} µs, baseline {:>10.1} µs; target ≤ {target}: {verdict})",
+            ours * 1e6,
+            base * 1e6
+        );
+    }
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    client_bench(&mut c, "per_call", 10);
+    pagination_bench(&mut c);
+    client_bench(&mut c, "decoding", 1000);
+    c.final_summary();
+    report();
+}

@@ -1,0 +1,144 @@
+//! A downstream user's tests: their own code exercised against the typed mocks of the `mock`
+//! feature, through the public API only, one case per API.
+
+#![cfg(all(
+    feature = "mock",
+    feature = "requestrocket",
+    feature = "rocketpunch",
+    feature = "rockety",
+    feature = "authrocket"
+))]
+
+use std::time::Duration;
+
+use rocket_apis::{Error, ErrorKind};
+
+/// "Their" code: the names of a RequestRocket client's members, or the error for humans.
+async fn client_summary(rr: &rocket_apis::requestrocket::Client, id: &str) -> Result<String, Error> {
+    let client = rr.get_client().client_id(id).send().await?;
+    Ok(format!(
+        "{} ({} members)",
+        client.client_name,
+        client.client_members.len()
+    ))
+}
+
+#[tokio::test]
+async fn requestrocket_typed_mock_drives_success_and_error_paths() {
+    use rocket_apis::requestrocket::{mock::MockServer, types};
+    let server = MockServer::start().await;
+    let acme: types::Client = serde_json::from_value(serde_json::json!({
+        "clientId": "c-1", "clientName": "Acme", "clientMembers": [{"userId": "u1", "roles": ["owner"]}]
+    }))
+    .unwrap();
+    server.get_client().path_param("clientId", "c-1").ok(&acme).await;
+    server
+        .get_client()
+        .path_param("clientId", "c-404")
+        .header("x-request-id", "req-9")
+        .fail(404, "Client not found")
+        .await;
+
+    let rr = server.client();
+    assert_eq!(client_summary(&rr, "c-1").await.unwrap(), "Acme (1 members)");
+    let err = client_summary(&rr, "c-404").await.unwrap_err();
+    let api = err.api_error().expect("an API error");
+    assert_eq!(api.kind(), ErrorKind::NotFound);
+    assert_eq!(api.message(), Some("Client not found"));
+    assert_eq!(api.request_id(), Some("req-9"));
+    assert_eq!(
+        server.received().await,
+        [
+            ("GET".to_string(), "/api/clients/c-1".to_string()),
+            ("GET".to_string(), "/api/clients/c-404".to_string())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn rocketpunch_typed_mock_with_query_and_rate_limit_headers() {
+    use rocket_apis::rocketpunch::{RateLimitExt, mock::MockServer, types};
+    let server = MockServer::start().await;
+    let jobs: types::JobList =
+        serde_json::from_value(serde_json::json!({"items": [{"id": 1, "title": "ML Engineer"}], "totalPages": 1}))
+            .unwrap();
+    server
+        .list_jobs()
+        .query("keyword", "AI")
+        .header("x-ratelimit-limit", 1000)
+        .header("x-ratelimit-remaining", 999)
+        .ok(&jobs)
+        .await;
+    server
+        .list_jobs()
+        .query("keyword", "spam")
+        .header("retry-after", 30)
+        .fail(429, "Too many requests")
+        .await;
+
+    let rp = server.client();
+    let found = rp.list_jobs().keyword("AI").send().await.unwrap();
+    assert_eq!(found.items[0].title.as_deref(), Some("ML Engineer"));
+    assert_eq!(found.rate_limit().and_then(|r| r.remaining), Some(999));
+    let err = Error::from(rp.list_jobs().keyword("spam").send().await.unwrap_err());
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    assert_eq!(err.api_error().unwrap().kind(), ErrorKind::RateLimited);
+}
+
+#[tokio::test]
+async fn rockety_typed_mock_serves_every_page_of_a_stream() {
+    use futures::TryStreamExt;
+    use rocket_apis::{
+        Paginate,
+        rockety::{mock::MockServer, types},
+    };
+    let server = MockServer::start().await;
+    for page in 1..=2 {
+        let body: types::ProjectPage = serde_json::from_value(serde_json::json!({
+            "data": [{"id": page, "name": format!("Project {page}")}],
+            "pagination": {"current_page": page, "per_page": 1, "total_pages": 2, "total_items": 2}
+        }))
+        .unwrap();
+        server.list_projects().query("page", page).ok(&body).await;
+    }
+    let names: Vec<_> = server
+        .client()
+        .list_projects()
+        .stream()
+        .map_ok(|p| p.name.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, ["Project 1", "Project 2"]);
+}
+
+#[tokio::test]
+async fn authrocket_typed_mock_for_writes_validation_errors_and_timeouts() {
+    use rocket_apis::authrocket::{mock::MockServer, types};
+    let server = MockServer::start().await;
+    let org: types::Org = serde_json::from_value(serde_json::json!({
+        "id": "org_1", "name": "Acme", "state": "active", "custom": {}, "created_at": 1.5
+    }))
+    .unwrap();
+    server.create_org().times(1).ok(&org).await;
+    let invalid: types::ErrorBody =
+        serde_json::from_value(serde_json::json!({"errors": {"name": ["can't be blank"]}})).unwrap();
+    server.create_org().error(422, &invalid).await;
+    server.delete_org().path_param("orgId", "org_1").empty(204).await;
+    server.get_org().delay(Duration::from_secs(5)).ok(&org).await;
+
+    let ar = server.client();
+    let body: types::OrgBody = serde_json::from_value(serde_json::json!({"org": {"name": "Acme"}})).unwrap();
+    assert_eq!(ar.create_org().body(body.clone()).send().await.unwrap().id, "org_1");
+    let err = Error::from(ar.create_org().body(body).send().await.unwrap_err());
+    assert_eq!(err.api_error().unwrap().field_errors()[0].0, "name");
+    ar.delete_org().org_id("org_1").send().await.unwrap();
+
+    let slow = server
+        .builder(rocket_apis::authrocket::ApiKey::new("ko_test0").unwrap())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = Error::from(slow.get_org().org_id("org_1").send().await.unwrap_err());
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
