@@ -84,9 +84,12 @@ async fn requestrocket_tour() -> TourResult {
         return requestrocket_read_only(&client).await;
     }
 
-    let (server, mocked) = spec_mock::start(include_str!("../specs/requestrocket.yaml"), "/api").await;
-    let client = Client::builder(UserToken::new("u-tour-demo-token")?)
-        .base_url(format!("{}/api", server.uri()))
+    // The crate's typed mock (feature `mock`), answering every operation with the spec's example.
+    let server = requestrocket::mock::MockServer::start().await;
+    let mocked = spec_mock::mount(server.wiremock(), include_str!("../specs/requestrocket.yaml"), "/api").await;
+    let client = server
+        .builder(UserToken::new("u-tour-demo-token")?)
+        .retry(rocket_apis::RetryPolicy::default())
         .build()?;
     println!(
         "mock: {} answers {} operations with the examples in specs/requestrocket.yaml",
@@ -95,28 +98,20 @@ async fn requestrocket_tour() -> TourResult {
     );
     println!("      (set {} to call the real API instead)", requestrocket::TOKEN_ENV);
 
-    // The mock's first answer is a 429 with `Retry-After: 1`: the client waits and retries.
-    wiremock::Mock::given(wiremock::matchers::method("GET"))
-        .and(wiremock::matchers::path("/api/clients"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(429)
-                .set_body_json(
-                    serde_json::json!({"error": "Too Many Requests", "message": "Rate limit exceeded", "status": 429}),
-                )
-                .insert_header("retry-after", "1"),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
+    // Its first answer to `listClients` is a 429 with `Retry-After: 1`: the client waits and retries.
+    server
+        .list_clients()
+        .times(1)
+        .header("retry-after", 1)
+        .fail(429, "Rate limit exceeded")
         .await;
     println!("the mock answers the first call with 429 Too Many Requests, Retry-After: 1");
     requestrocket_read_only(&client).await?;
     let asked = server
-        .received_requests()
+        .received()
         .await
-        .unwrap_or_default()
         .iter()
-        .filter(|r| r.url.path() == "/api/clients")
+        .filter(|(_, target)| target == "/api/clients")
         .count();
     if asked > 1 {
         println!("retry: GET /clients was sent {asked} times (429, waited 1 s, then 200); the walk went on");

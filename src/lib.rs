@@ -31,6 +31,12 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(not(any(feature = "tls-aws-lc", feature = "tls-ring")))]
+compile_error!(
+    "rocket-apis needs a TLS backend: enable the feature `tls-aws-lc` (the default) or `tls-ring`, e.g. \
+     `rocket-apis = { version = \"0.1\", default-features = false, features = [\"requestrocket\", \"tls-ring\"] }`"
+);
+
 mod credential;
 mod error;
 #[cfg(feature = "mock")]

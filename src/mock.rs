@@ -9,7 +9,8 @@
 //! shape, or [`error`](Expectation::error) with a whole error body. `server.client()` is a
 //! client of that API pointed at the mock, with retries off so programmed failures surface at
 //! once. Built on [wiremock](https://docs.rs/wiremock): `server.wiremock()` reaches it for
-//! anything else, and unprogrammed requests get a `404`.
+//! anything else (typed expectations take precedence over mocks mounted there), and
+//! unprogrammed requests get a `404`.
 //!
 //! ```
 //! # #[cfg(feature = "rockety")]
@@ -233,10 +234,9 @@ impl<T: Serialize, E: VendorError> Expectation<'_, T, E> {
         if let Some(delay) = self.delay {
             template = template.set_delay(delay);
         }
-        // Narrower expectations first: more matchers, higher priority.
-        let priority = 10u8
-            .saturating_sub((self.path_params.len() + self.query.len()) as u8)
-            .max(1);
+        // Before plain wiremock mocks (priority 5), and narrower expectations first.
+        let narrowing = (self.path_params.len() + self.query.len()).min(3) as u8;
+        let priority = 4 - narrowing;
         let mut mock = mock.respond_with(template).with_priority(priority);
         if let Some(n) = self.times {
             mock = mock.up_to_n_times(n);

@@ -259,7 +259,7 @@ impl<S: Service> ClientBuilder<S> {
             api: S::NAME,
             message: "the User-Agent must be printable ASCII".into(),
         })?;
-        let http = reqwest::Client::builder()
+        let http = http_client_builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(user_agent)
@@ -292,6 +292,17 @@ fn limiter<S: Service>(requests: u32, period: Duration) -> Result<Limiter, Confi
         .ok_or_else(|| invalid(format!("rate limit: a period of {period:?} is too short")))?
         .allow_burst(burst);
     Ok(governor::RateLimiter::direct(quota))
+}
+
+/// A `reqwest` client builder with the crate's TLS backend ready (feature `tls-ring` installs
+/// ring as rustls's process default when no provider is installed yet).
+pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+    {
+        // Fails only when a provider is installed already, which then serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
 }
 
 /// Reads an environment variable that may be absent; present but empty counts as absent.

@@ -428,6 +428,46 @@ async fn a_server_that_never_answers_hits_the_total_timeout() {
 }
 
 #[tokio::test]
+async fn a_server_that_never_accepts_hits_the_connect_timeout() {
+    // A listener with a backlog of 1 that never accepts: once its queue is full the kernel drops
+    // further SYNs, so a new connection neither succeeds nor is refused.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        if let Ok(Ok(s)) = tokio::time::timeout(Duration::from_millis(200), tokio::net::TcpStream::connect(addr)).await
+        {
+            fillers.push(s);
+        }
+    }
+    let client = requestrocket::Client::builder(requestrocket::UserToken::new(TOKEN).unwrap())
+        .base_url(format!("http://{addr}/api"))
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(10))
+        .retry(fast().max_retries(1))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = Error::from(client.list_clients().send().await.unwrap_err());
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                phase: TimeoutPhase::Connect,
+                attempts: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("connect timeout fired"), "{err}");
+    drop((listener, fillers));
+}
+
+#[tokio::test]
 async fn truncated_and_malformed_json_are_decode_errors_not_retried() {
     for body in [
         "{\"clients\": [{\"clientId\": \"c-1\"",

@@ -257,7 +257,7 @@ impl OAuthClientBuilder {
             oauth = oauth.set_client_secret(ClientSecret::new(secret.expose_secret().to_string()));
         }
         // No redirects: a token endpoint that redirects would carry the code elsewhere.
-        let http = reqwest::Client::builder()
+        let http = crate::transport::http_client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
             .user_agent(transport::USER_AGENT)

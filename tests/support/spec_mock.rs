@@ -21,8 +21,14 @@ pub struct MockedOperation {
 /// Starts a server on 127.0.0.1 that answers each operation of `spec` under `base_path`
 /// (e.g. "/api") with the example of its first success response.
 pub async fn start(spec: &str, base_path: &str) -> (MockServer, Vec<MockedOperation>) {
-    let doc: Value = serde_yaml::from_str(spec).expect("spec parses as YAML");
     let server = MockServer::start().await;
+    let mocked = mount(&server, spec, base_path).await;
+    (server, mocked)
+}
+
+/// Mounts the answers of [`start`] on a running server.
+pub async fn mount(server: &MockServer, spec: &str, base_path: &str) -> Vec<MockedOperation> {
+    let doc: Value = serde_yaml::from_str(spec).expect("spec parses as YAML");
     let mut mocked = Vec::new();
     let paths = doc["paths"].as_mapping().expect("spec has paths");
     for (path, item) in paths {
@@ -42,7 +48,7 @@ pub async fn start(spec: &str, base_path: &str) -> (MockServer, Vec<MockedOperat
             Mock::given(method(verb.to_uppercase().as_str()))
                 .and(path_regex(pattern))
                 .respond_with(template)
-                .mount(&server)
+                .mount(server)
                 .await;
             mocked.push(MockedOperation {
                 operation_id: op["operationId"].as_str().unwrap_or_default().to_string(),
@@ -52,7 +58,7 @@ pub async fn start(spec: &str, base_path: &str) -> (MockServer, Vec<MockedOperat
             });
         }
     }
-    (server, mocked)
+    mocked
 }
 
 /// The first success status, its body example and the examples of its documented headers.
