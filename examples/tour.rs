@@ -1,7 +1,8 @@
 //! A tour of the crate: `cargo run --example tour`.
 //!
-//! With no credentials it runs every client against an embedded mock on 127.0.0.1 that answers
-//! with the specs' own examples (so the examples are proven to decode). With an API's credential
+//! With no credentials it runs every client against an embedded mock on 127.0.0.1 (the crate's
+//! typed `mock::MockServer`, feature `mock`) that answers with the specs' own examples (so the
+//! examples are proven to decode). With an API's credential
 //! set it calls that API for real, read-only (at its `*_BASE_URL` when set), and exits non-zero
 //! with the error's message if a call fails:
 //! - `REQUESTROCKET_USER_TOKEN`: clients; the first client's targets and proxies; system
@@ -185,9 +186,10 @@ async fn rocketpunch_tour() -> TourResult {
         println!("live: {}", client.base_url());
         return rocketpunch_search(&client).await;
     }
-    let (server, mocked) = spec_mock::start(include_str!("../specs/rocketpunch.yaml"), "/api/v1").await;
-    let client = rocketpunch::Client::builder(rocketpunch::AppKey::new("rp_app_tourDemoKey")?)
-        .base_url(format!("{}/api/v1", server.uri()))
+    let server = rocketpunch::mock::MockServer::start().await;
+    let mocked = spec_mock::mount(server.wiremock(), include_str!("../specs/rocketpunch.yaml"), "/api/v1").await;
+    let client = server
+        .builder(rocketpunch::AppKey::new("rp_app_tourDemoKey")?)
         .build()?;
     println!(
         "mock: {} answers {} operations from specs/rocketpunch.yaml",
@@ -232,10 +234,9 @@ async fn rockety_tour() -> TourResult {
         println!("live: {}", client.base_url());
         return rockety_lists(&client).await;
     }
-    let (server, mocked) = spec_mock::start(include_str!("../specs/rockety.yaml"), "/api/v1").await;
-    let client = rockety::Client::builder(rockety::ApiToken::new("tour-demo-token")?)
-        .base_url(format!("{}/api/v1", server.uri()))
-        .build()?;
+    let server = rockety::mock::MockServer::start().await;
+    let mocked = spec_mock::mount(server.wiremock(), include_str!("../specs/rockety.yaml"), "/api/v1").await;
+    let client = server.builder(rockety::ApiToken::new("tour-demo-token")?).build()?;
     println!(
         "mock: {} answers {} operations from specs/rockety.yaml",
         client.base_url(),
@@ -288,12 +289,11 @@ async fn authrocket_tour() -> TourResult {
         println!("live: {}", client.base_url());
         return authrocket_orgs(&client).await;
     }
-    let (server, mocked) = spec_mock::start(include_str!("../specs/authrocket.yaml"), "/v1").await;
+    let server = authrocket::mock::MockServer::start().await;
+    let mocked = spec_mock::mount(server.wiremock(), include_str!("../specs/authrocket.yaml"), "/v1").await;
     let credentials = authrocket::Credentials::new(authrocket::ApiKey::new("ko_tourDemoKey")?)
         .with_realm(authrocket::RealmId::new("rl_0v1zTHXhtNgmDaXaDYSAqx")?);
-    let client = authrocket::Client::builder(credentials)
-        .base_url(format!("{}/v1", server.uri()))
-        .build()?;
+    let client = server.builder(credentials).build()?;
     println!(
         "mock: {} answers {} operations from specs/authrocket.yaml",
         client.base_url(),
