@@ -58,6 +58,22 @@ fn rockety_client(base: &str, policy: RetryPolicy) -> rockety::Client {
         .unwrap()
 }
 
+fn rocketpunch_client(base: &str) -> rocket_apis::rocketpunch::Client {
+    rocket_apis::rocketpunch::Client::builder(rocket_apis::rocketpunch::AppKey::new("rp_app_resilience0").unwrap())
+        .base_url(base)
+        .retry(fast())
+        .build()
+        .unwrap()
+}
+
+fn authrocket_client(base: &str) -> rocket_apis::authrocket::Client {
+    rocket_apis::authrocket::Client::builder(rocket_apis::authrocket::ApiKey::new("ko_resilience0").unwrap())
+        .base_url(format!("{base}/v1"))
+        .retry(fast())
+        .build()
+        .unwrap()
+}
+
 fn clients_json(names: &[&str]) -> serde_json::Value {
     let clients: Vec<_> = names
         .iter()
@@ -165,24 +181,12 @@ async fn every_client_retries_with_the_shared_policy() {
         .send()
         .await
         .unwrap();
-    rocket_apis::rocketpunch::Client::builder(rocket_apis::rocketpunch::AppKey::new("rp_app_retry0").unwrap())
-        .base_url(format!("{}/rp/api/v1", server.uri()))
-        .retry(fast())
-        .build()
-        .unwrap()
+    rocketpunch_client(&format!("{}/rp/api/v1", server.uri()))
         .list_jobs()
         .send()
         .await
         .unwrap();
-    rocket_apis::authrocket::Client::builder(rocket_apis::authrocket::ApiKey::new("ko_retry0").unwrap())
-        .base_url(format!("{}/v1", server.uri()))
-        .retry(fast())
-        .build()
-        .unwrap()
-        .list_realms()
-        .send()
-        .await
-        .unwrap();
+    authrocket_client(&server.uri()).list_realms().send().await.unwrap();
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         6,
@@ -738,10 +742,7 @@ async fn authrocket_cursor_pages_follow_the_last_id() {
         .respond_with(page(&["org_1", "org_2"], true))
         .mount(&server)
         .await;
-    let client = rocket_apis::authrocket::Client::builder(rocket_apis::authrocket::ApiKey::new("ko_cursor0").unwrap())
-        .base_url(format!("{}/v1", server.uri()))
-        .build()
-        .unwrap();
+    let client = authrocket_client(&server.uri());
     let ids: Vec<String> = client
         .list_orgs()
         .max_results(2)
@@ -769,11 +770,7 @@ async fn rocketpunch_pages_use_its_total_pages() {
             .mount(&server)
             .await;
     }
-    let client =
-        rocket_apis::rocketpunch::Client::builder(rocket_apis::rocketpunch::AppKey::new("rp_app_pages0").unwrap())
-            .base_url(format!("{}/api/v1", server.uri()))
-            .build()
-            .unwrap();
+    let client = rocketpunch_client(&format!("{}/api/v1", server.uri()));
     let jobs: Vec<_> = client.list_jobs().keyword("AI").stream().try_collect().await.unwrap();
     assert_eq!(jobs.len(), 3);
     let requests = server.received_requests().await.unwrap();
