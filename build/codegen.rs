@@ -84,8 +84,7 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
         settings.with_replacement(schema, rust_type, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
     }
 
-    let operations = operations_table(&spec);
-    let mocks = mock_methods(&spec);
+    let extras = operation_extras(&spec);
 
     // progenitor panics on some constructs instead of returning an error; the pre-flight
     // check covers the known ones, and this turns any other into a build error naming the spec.
@@ -104,8 +103,7 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
         .map_err(|e| vec![format!("{rel}: progenitor: {e}")])?;
     let tokens = quote! {
         #tokens
-        #operations
-        #mocks
+        #extras
     };
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| vec![format!("{rel}: generated code does not parse: {e}")])?;
@@ -116,52 +114,34 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     ))
 }
 
-/// `OPERATIONS`: every operation's id (as progenitor names it in `OperationInfo`), method and
-/// path template, so traces can name a call by its template and never by a path holding values
-/// (an AuthRocket session id can be a login token).
-fn operations_table(spec: &openapiv3::OpenAPI) -> impl quote::ToTokens {
-    use heck::ToSnakeCase;
-    let mut rows = Vec::new();
-    for (path, item) in &spec.paths.paths {
-        let Some(item) = item.as_item() else { continue };
-        for (method, op) in item.iter() {
-            if let Some(id) = &op.operation_id {
-                let id = id.to_snake_case();
-                let method = method.to_uppercase();
-                rows.push(quote! { (#id, #method, #path) });
-            }
-        }
-    }
-    quote! {
-        /// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
-        /// path template.
-        pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#rows),*];
-    }
-}
-
-/// One typed method per operation on the API's `mock::MockServer` (cargo feature `mock`): the
-/// operation's success status and body type, from its first 2xx response (`()` without a
-/// body; `serde_json::Value` for an inline schema); errors in the spec's `ErrorBody` schema,
-/// which every spec of this crate names so.
-fn mock_methods(spec: &openapiv3::OpenAPI) -> impl quote::ToTokens {
+/// What `build.rs` adds after progenitor's output, from one pass over the operations:
+/// - `OPERATIONS`: every operation's id (as progenitor names it in `OperationInfo`), method and
+///   path template, so traces can name a call by its template and never by a path holding
+///   values (an AuthRocket session id can be a login token);
+/// - one typed method per operation on the API's `mock::MockServer` (cargo feature `mock`): the
+///   operation's success status and body type, from its first 2xx response (`()` without a
+///   body; `serde_json::Value` for an inline schema); errors in the spec's `ErrorBody` schema,
+///   which every spec of this crate names so.
+fn operation_extras(spec: &openapiv3::OpenAPI) -> impl quote::ToTokens {
     use heck::ToSnakeCase;
     use openapiv3::{ReferenceOr, StatusCode};
+    let mut rows = Vec::new();
     let mut methods = Vec::new();
     for (path, item) in &spec.paths.paths {
         let Some(item) = item.as_item() else { continue };
         for (verb, op) in item.iter() {
             let Some(id) = &op.operation_id else { continue };
+            let snake = id.to_snake_case();
+            let verb = verb.to_uppercase();
+            rows.push(quote! { (#snake, #verb, #path) });
+
             let success = op.responses.responses.iter().find_map(|(code, response)| match code {
                 StatusCode::Code(c @ 200..=299) => Some((*c, response)),
                 _ => None,
             });
             let Some((status, response)) = success else { continue };
-            let response = match response {
-                ReferenceOr::Item(r) => Some(r),
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/responses/")
-                    .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item()),
-            };
+            // The pre-flight check has already reported any reference that does not resolve.
+            let response = crate::preflight::resolve_response(spec, response, id, &mut Vec::new());
             let schema = response
                 .and_then(|r| r.content.get("application/json"))
                 .and_then(|media| media.schema.as_ref());
@@ -174,8 +154,7 @@ fn mock_methods(spec: &openapiv3::OpenAPI) -> impl quote::ToTokens {
                 }
                 Some(ReferenceOr::Item(_)) => syn::parse_quote!(::serde_json::Value),
             };
-            let method = quote::format_ident!("{}", id.to_snake_case());
-            let verb = verb.to_uppercase();
+            let method = quote::format_ident!("{}", snake);
             let doc = format!(" Mocks `{id}`: `{verb} {path}`, answered with {status} on success.");
             methods.push(quote! {
                 #[doc = #doc]
@@ -186,6 +165,10 @@ fn mock_methods(spec: &openapiv3::OpenAPI) -> impl quote::ToTokens {
         }
     }
     quote! {
+        /// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
+        /// path template.
+        pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#rows),*];
+
         /// Typed mocks of every operation (cargo feature `mock`).
         #[cfg(feature = "mock")]
         impl crate::mock::MockServer<super::Api> {

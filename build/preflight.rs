@@ -317,7 +317,7 @@ fn resolve_body<'a>(
     }
 }
 
-fn resolve_response<'a>(
+pub fn resolve_response<'a>(
     spec: &'a OpenAPI,
     r: &'a ReferenceOr<Response>,
     at: &str,

@@ -319,9 +319,7 @@ impl fmt::Display for ApiError {
                 write!(f, " (longer than the {}s cap, so not retried)", cap.as_secs_f64())?;
             }
         }
-        if self.attempts > 1 {
-            write!(f, "; gave up after {} attempts", self.attempts)?;
-        }
+        write!(f, "{}", Attempts(self.attempts))?;
         match &self.request_id {
             Some(id) => write!(f, "; request id {id}"),
             None => Ok(()),
@@ -467,6 +465,11 @@ pub trait VendorError: DeserializeOwned + serde::Serialize {
     fn stand_in(status: StatusCode, text: &str) -> serde_json::Value;
 }
 
+/// What was happening when a transport failure struck, as [`Error::Transport`] names it.
+pub(crate) const SENDING: &str = "sending the request";
+/// See [`SENDING`].
+pub(crate) const READING: &str = "reading the response body";
+
 /// Marks a response whose error body was replaced by [`VendorError::stand_in`].
 pub(crate) const STAND_IN_HEADER: &str = "x-rocket-apis-stand-in";
 /// Carries the number of attempts on an error response that was retried.
@@ -543,8 +546,8 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
                 column: e.column(),
                 body,
             })),
-            P::CommunicationError(source) => from_reqwest(api, source, "sending the request", 1),
-            P::ResponseBodyError(source) => from_reqwest(api, source, "reading the response body", 1),
+            P::CommunicationError(source) => from_reqwest(api, source, SENDING, 1),
+            P::ResponseBodyError(source) => from_reqwest(api, source, READING, 1),
             P::InvalidUpgrade(source) => from_reqwest(api, source, "upgrading the connection", 1),
             P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { api, message },
         }

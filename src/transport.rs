@@ -14,7 +14,9 @@ use std::{
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use tracing::Instrument;
 
-use crate::error::{ATTEMPTS_HEADER, ConfigError, RETRY_CAP_HEADER, RawErrorBody, STAND_IN_HEADER, VendorError};
+use crate::error::{
+    ATTEMPTS_HEADER, ConfigError, READING, RETRY_CAP_HEADER, RawErrorBody, SENDING, STAND_IN_HEADER, VendorError,
+};
 use crate::retry::{self, RetryPolicy};
 
 /// `User-Agent` sent by every client: name, version and where to reach the authors
@@ -454,12 +456,29 @@ impl Failure {
     }
 }
 
-/// Looks up the path template of a generated operation, for traces.
-pub(crate) fn path_template(operations: &[(&str, &str, &'static str)], operation_id: &str) -> &'static str {
-    operations
-        .iter()
-        .find(|(id, _, _)| *id == operation_id)
-        .map_or("(unknown)", |(_, _, path)| *path)
+/// The path a trace shows for a call, worked out only when a subscriber records it.
+pub(crate) enum TracedPath<'a> {
+    /// A generated operation: its template, looked up in the API's `OPERATIONS` table.
+    Spec(&'static [(&'static str, &'static str, &'static str)], &'static str),
+    /// A raw call: its first segment only, the rest can hold ids or tokens.
+    Raw(&'a str),
+}
+
+impl fmt::Display for TracedPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TracedPath::Spec(operations, operation_id) => f.write_str(
+                operations
+                    .iter()
+                    .find(|(id, _, _)| id == operation_id)
+                    .map_or("(unknown)", |(_, _, path)| path),
+            ),
+            TracedPath::Raw(path) => {
+                let first = path.split(['/', '?']).find(|s| !s.is_empty()).unwrap_or_default();
+                write!(f, "/{first}/…")
+            }
+        }
+    }
 }
 
 /// The `exec` hook: sends the request under the client's rate limit, retries it as the
@@ -473,14 +492,15 @@ pub(crate) async fn execute<E: VendorError>(
     inner: &Inner,
     request: reqwest::Request,
     operation: &'static str,
-    path: &str,
+    path: TracedPath<'_>,
 ) -> reqwest::Result<reqwest::Response> {
+    // Field values are only worked out when a subscriber wants the span.
     let span = tracing::info_span!(
         "rocket_apis.call",
         api = inner.api,
         operation,
         method = %request.method(),
-        path,
+        path = %path,
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
@@ -599,9 +619,6 @@ async fn send_with_retries<E: VendorError>(
         }
     }
 }
-
-const SENDING: &str = "sending the request";
-const READING: &str = "reading the response body";
 
 /// A word for a transport failure that is safe to log (reqwest's own message names the URL).
 fn failure_kind(error: &reqwest::Error) -> &'static str {
@@ -746,7 +763,7 @@ macro_rules! shared_hooks {
                 info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
                 use progenitor_client::ClientInfo;
-                let path = $crate::transport::path_template($operations, info.operation_id);
+                let path = $crate::transport::TracedPath::Spec($operations, info.operation_id);
                 $crate::transport::execute::<$error>(self.client(), self.inner(), request, info.operation_id, path)
                     .await
             }
@@ -845,10 +862,7 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
             .build()
             .map_err(|e| crate::error::from_reqwest(api, e, "building the request", 1))?;
         prepare(self.inner, &mut request);
-        // Traces show the first segment only: the rest can hold ids or tokens.
-        let first = self.path.split(['/', '?']).find(|s| !s.is_empty()).unwrap_or_default();
-        let traced = format!("/{first}/…");
-        let response = execute::<E>(self.http, self.inner, request, "raw", &traced)
+        let response = execute::<E>(self.http, self.inner, request, "raw", TracedPath::Raw(&self.path))
             .await
             .map_err(|e| crate::error::from_reqwest(api, e, SENDING, 1))?;
         if let Some(failure) = Failure::take(&response) {
