@@ -14,6 +14,12 @@ mod codegen;
 #[cfg(feature = "codegen")]
 #[path = "build/preflight.rs"]
 mod preflight;
+#[cfg(feature = "codegen")]
+#[path = "build/spec_model.rs"]
+mod spec_model;
+#[cfg(feature = "codegen")]
+#[path = "build/surface.rs"]
+mod surface;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");

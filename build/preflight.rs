@@ -277,7 +277,7 @@ fn component_name<'a>(reference: &'a str, kind: &str) -> Option<&'a str> {
         .strip_prefix('/')
 }
 
-fn resolve_parameter<'a>(
+pub fn resolve_parameter<'a>(
     spec: &'a OpenAPI,
     p: &'a ReferenceOr<Parameter>,
     at: &str,

@@ -136,7 +136,7 @@ async fn requestrocket_tour() -> TourResult {
 /// The read-only walk: clients; for the first client its targets and proxies; system
 /// notifications.
 async fn requestrocket_read_only(client: &Client) -> TourResult {
-    let clients = client.list_clients().send().await.map_err(rocket_apis::Error::from)?;
+    let clients = client.list_clients().send().await?;
     println!("GET /clients → {} client(s)", clients.items().len());
     for c in clients.items() {
         println!("  - {} ({})", c.client_name, c.client_id);
@@ -148,7 +148,7 @@ async fn requestrocket_read_only(client: &Client) -> TourResult {
             .client_id(id)
             .send()
             .await
-            .map_err(rocket_apis::Error::from)?;
+            ?;
         println!("GET /clients/{id}/targets → {} target(s)", targets.items().len());
         for t in targets.items() {
             println!("  - {}", t.target_name);
@@ -158,7 +158,7 @@ async fn requestrocket_read_only(client: &Client) -> TourResult {
             .client_id(id)
             .send()
             .await
-            .map_err(rocket_apis::Error::from)?;
+            ?;
         println!("GET /clients/{id}/proxies → {} proxy(ies)", proxies.items().len());
         for p in proxies.items() {
             println!("  - {}", p.proxy_name);
@@ -168,7 +168,7 @@ async fn requestrocket_read_only(client: &Client) -> TourResult {
         .list_system_notifications()
         .send()
         .await
-        .map_err(rocket_apis::Error::from)?;
+        ?;
     println!("GET /notifications/system → {} notification(s)", notes.items().len());
     for n in notes.items() {
         println!("  - {}", n.title.as_deref().unwrap_or("(untitled)"));
@@ -216,7 +216,7 @@ async fn rocketpunch_search(client: &rocketpunch::Client) -> TourResult {
         .page(1)
         .send()
         .await
-        .map_err(rocket_apis::Error::from)?;
+        ?;
     println!("GET /jobs?keyword=AI → {} job(s)", jobs.items.len());
     for job in &jobs.items {
         println!("  - {}", job.title.as_deref().unwrap_or("(untitled)"));
@@ -254,7 +254,7 @@ async fn rockety_lists(client: &rockety::Client) -> TourResult {
         .page(1)
         .send()
         .await
-        .map_err(rocket_apis::Error::from)?;
+        ?;
     let p = &projects.pagination;
     println!(
         "GET /projects?page=1 → {} project(s), page {} of {}",
@@ -274,7 +274,7 @@ async fn rockety_lists(client: &rockety::Client) -> TourResult {
         .page(1)
         .send()
         .await
-        .map_err(rocket_apis::Error::from)?;
+        ?;
     println!("GET /users?page=1 → {} user(s)", users.data.len());
     for user in &users.data {
         println!("  - {}", user.name.as_deref().unwrap_or("(unnamed)"));
@@ -316,7 +316,7 @@ async fn authrocket_orgs(client: &authrocket::Client) -> TourResult {
         .max_results(100)
         .send()
         .await
-        .map_err(rocket_apis::Error::from)?;
+        ?;
     let more = if orgs.more_results { ", more follow" } else { "" };
     println!("GET /orgs → {} org(s){more}", orgs.collection.len());
     for org in &orgs.collection {

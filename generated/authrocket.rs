@@ -2,7 +2,9 @@
 // Do not edit: change the spec (or the settings in build/codegen.rs) and run `cargo build`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::Error;
+#[allow(unused_imports)]
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -11,40 +13,61 @@ pub mod types {
     ///A webhook or email hook.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AppHook {
-        ///Seconds.
+        /// Seconds.
+        ///
+        /// JSON field `delay`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delay: ::std::option::Option<i64>,
+        /// JSON field `destination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub destination: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_from_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from_name: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_renderer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_renderer: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_subject`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_subject: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_template`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_template: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_to`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_to: ::std::option::Option<::std::string::String>,
+        /// JSON field `event_type`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub event_type: ::std::vec::Vec<::std::string::String>,
-        ///`webhook` or `email`.
+        /// `webhook` or `email`.
+        ///
+        /// JSON field `hook_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hook_type: ::std::option::Option<::std::string::String>,
-        ///App hook id (`hk_…`).
+        /// App hook id (`hk_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Realm id; null for all realms.
+        /// Realm id; null for all realms.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
-        ///`all`, `human` or `api`.
+        /// `all`, `human` or `api`.
+        ///
+        /// JSON field `user_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -55,12 +78,13 @@ pub mod types {
     }
     ///A app_hook to create or update, wrapped in its root key (`{"app_hook": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AppHookBody {
+        /// JSON field `app_hook`.
         pub app_hook: AppHookInput,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl AppHookBody {
         pub fn builder() -> builder::AppHookBody {
@@ -68,45 +92,64 @@ pub mod types {
         }
     }
     ///The fields of a app hook to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AppHookInput {
-        ///Seconds.
+        /// Seconds.
+        ///
+        /// JSON field `delay`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delay: ::std::option::Option<i64>,
+        /// JSON field `destination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub destination: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_from_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from_name: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_renderer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_renderer: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_subject`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_subject: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_template`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_template: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_to`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_to: ::std::option::Option<::std::string::String>,
+        /// JSON field `event_type`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub event_type: ::std::vec::Vec<::std::string::String>,
-        ///`webhook` or `email`.
+        /// `webhook` or `email`.
+        ///
+        /// JSON field `hook_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hook_type: ::std::option::Option<::std::string::String>,
-        ///App hook id (`hk_…`).
+        /// App hook id (`hk_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Realm id; null for all realms.
+        /// Realm id; null for all realms.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
-        ///`all`, `human` or `api`.
+        /// `all`, `human` or `api`.
+        ///
+        /// JSON field `user_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl AppHookInput {
         pub fn builder() -> builder::AppHookInput {
@@ -116,9 +159,13 @@ pub mod types {
     ///A page of AppHook objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AppHookList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<AppHook>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -130,47 +177,71 @@ pub mod types {
     ///A login method of a realm.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthProvider {
+        /// JSON field `client_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_id: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `client_secret`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_secret: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_verification`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_verification: ::std::option::Option<::std::string::String>,
-        ///Auth provider id (`ap_…`).
+        /// Auth provider id (`ap_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `login`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login: ::std::option::Option<bool>,
+        /// JSON field `min_complexity`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_complexity: ::std::option::Option<i64>,
+        /// JSON field `min_length`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_length: ::std::option::Option<i64>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// JSON field `name_field`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name_field: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `password_field`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_field: ::std::option::Option<::std::string::String>,
-        ///`login_rocket`, `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2` (open set).
+        /// `login_rocket`, `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2` (open set).
+        ///
+        /// JSON field `provider_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider_type: ::std::option::Option<::std::string::String>,
-        ///Realm id.
+        /// Realm id.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `required_chars`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required_chars: ::std::option::Option<i64>,
+        /// JSON field `scopes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scopes: ::std::option::Option<::std::string::String>,
+        /// JSON field `signup`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signup: ::std::option::Option<bool>,
+        /// JSON field `signup_mode`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signup_mode: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
+        /// JSON field `verify`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -181,12 +252,13 @@ pub mod types {
     }
     ///A auth_provider to create or update, wrapped in its root key (`{"auth_provider": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AuthProviderBody {
+        /// JSON field `auth_provider`.
         pub auth_provider: AuthProviderInput,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl AuthProviderBody {
         pub fn builder() -> builder::AuthProviderBody {
@@ -194,52 +266,74 @@ pub mod types {
         }
     }
     ///The fields of a auth provider to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AuthProviderInput {
+        /// JSON field `client_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_id: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `client_secret`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_secret: ::std::option::Option<::std::string::String>,
+        /// JSON field `email_verification`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_verification: ::std::option::Option<::std::string::String>,
-        ///Auth provider id (`ap_…`).
+        /// Auth provider id (`ap_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `login`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login: ::std::option::Option<bool>,
+        /// JSON field `min_complexity`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_complexity: ::std::option::Option<i64>,
+        /// JSON field `min_length`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_length: ::std::option::Option<i64>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// JSON field `name_field`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name_field: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `password_field`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_field: ::std::option::Option<::std::string::String>,
-        ///`login_rocket`, `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2` (open set).
+        /// `login_rocket`, `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2` (open set).
+        ///
+        /// JSON field `provider_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider_type: ::std::option::Option<::std::string::String>,
-        ///Realm id.
+        /// Realm id.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `required_chars`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required_chars: ::std::option::Option<i64>,
+        /// JSON field `scopes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scopes: ::std::option::Option<::std::string::String>,
+        /// JSON field `signup`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signup: ::std::option::Option<bool>,
+        /// JSON field `signup_mode`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signup_mode: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
+        /// JSON field `verify`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl AuthProviderInput {
         pub fn builder() -> builder::AuthProviderInput {
@@ -249,9 +343,13 @@ pub mod types {
     ///A page of AuthProvider objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthProviderList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<AuthProvider>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -262,12 +360,13 @@ pub mod types {
     }
     ///A password login.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AuthenticateBody {
+        /// JSON field `password`.
         pub password: ::std::string::String,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl AuthenticateBody {
         pub fn builder() -> builder::AuthenticateBody {
@@ -276,12 +375,13 @@ pub mod types {
     }
     ///An API user's key to check.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AuthenticateKeyBody {
+        /// JSON field `api_key`.
         pub api_key: ::std::string::String,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl AuthenticateKeyBody {
         pub fn builder() -> builder::AuthenticateKeyBody {
@@ -290,13 +390,15 @@ pub mod types {
     }
     ///The social-login callback's values.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AuthorizeCallbackBody {
+        /// JSON field `code`.
         pub code: ::std::string::String,
+        /// JSON field `nonce`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub nonce: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         pub state: ::std::string::String,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl AuthorizeCallbackBody {
         pub fn builder() -> builder::AuthorizeCallbackBody {
@@ -306,18 +408,26 @@ pub mod types {
     ///The logged-in user, or a user token when signup must continue; `object` says which (`user` or `user_token`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthorizeResult {
+        /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         pub object: ::std::string::String,
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
-        ///Login token, when `object` is `user`.
+        /// Login token, when `object` is `user`.
+        ///
+        /// JSON field `token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
+        /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -328,10 +438,10 @@ pub mod types {
     }
     ///A provider access token to log in with.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AuthorizeTokenBody {
+        /// JSON field `access_token`.
         pub access_token: ::std::string::String,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl AuthorizeTokenBody {
         pub fn builder() -> builder::AuthorizeTokenBody {
@@ -341,12 +451,17 @@ pub mod types {
     ///A social-login URL, valid for 30 minutes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthorizeUrl {
-        ///Auth provider id.
+        /// Auth provider id.
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `provider_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider_type: ::std::option::Option<::std::string::String>,
+        /// JSON field `url`.
         pub url: ::std::string::String,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -358,9 +473,12 @@ pub mod types {
     ///Social-login URLs for every provider.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthorizeUrlList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<AuthorizeUrl>,
+        /// JSON field `more_results`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub more_results: ::std::option::Option<bool>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -372,45 +490,70 @@ pub mod types {
     ///A credential of a user: password, TOTP, social login, API key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Credential {
+        /// JSON field `access_token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_token: ::std::option::Option<::std::string::String>,
+        /// JSON field `api_key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key: ::std::option::Option<::std::string::String>,
+        /// JSON field `auth_provider_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_provider_id: ::std::option::Option<::std::string::String>,
-        ///A TOTP code (verify only).
+        /// A TOTP code (verify only).
+        ///
+        /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///`password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2`, … (open set).
+        /// `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2`, … (open set).
+        ///
+        /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credential_type: ::std::option::Option<::std::string::String>,
-        ///Credential id (`crd_…`).
+        /// Credential id (`crd_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `otp_secret`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub otp_secret: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password_confirmation`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_confirmation: ::std::option::Option<::std::string::String>,
+        /// JSON field `provider_user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider_user_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `provisioning_uri`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provisioning_uri: ::std::option::Option<::std::string::String>,
-        ///`active` or `new`.
+        /// `active` or `new`.
+        ///
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        ///Token expiry (Unix seconds, may be fractional)
+        /// Token expiry (Unix seconds, may be fractional)
+        ///
+        /// JSON field `token_expires_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_expires_at: ::std::option::Option<f64>,
-        ///User id.
+        /// User id.
+        ///
+        /// JSON field `user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -421,12 +564,13 @@ pub mod types {
     }
     ///A credential to create or update, wrapped in its root key (`{"credential": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CredentialBody {
+        /// JSON field `credential`.
         pub credential: CredentialInput,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CredentialBody {
         pub fn builder() -> builder::CredentialBody {
@@ -434,50 +578,73 @@ pub mod types {
         }
     }
     ///The fields of a credential to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CredentialInput {
+        /// JSON field `access_token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_token: ::std::option::Option<::std::string::String>,
+        /// JSON field `api_key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key: ::std::option::Option<::std::string::String>,
+        /// JSON field `auth_provider_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_provider_id: ::std::option::Option<::std::string::String>,
-        ///A TOTP code (verify only).
+        /// A TOTP code (verify only).
+        ///
+        /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///`password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2`, … (open set).
+        /// `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2`, … (open set).
+        ///
+        /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credential_type: ::std::option::Option<::std::string::String>,
-        ///Credential id (`crd_…`).
+        /// Credential id (`crd_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `otp_secret`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub otp_secret: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password_confirmation`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_confirmation: ::std::option::Option<::std::string::String>,
+        /// JSON field `provider_user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider_user_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `provisioning_uri`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provisioning_uri: ::std::option::Option<::std::string::String>,
-        ///`active` or `new`.
+        /// `active` or `new`.
+        ///
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        ///Token expiry (Unix seconds, may be fractional)
+        /// Token expiry (Unix seconds, may be fractional)
+        ///
+        /// JSON field `token_expires_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_expires_at: ::std::option::Option<f64>,
-        ///User id.
+        /// User id.
+        ///
+        /// JSON field `user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CredentialInput {
         pub fn builder() -> builder::CredentialInput {
@@ -485,15 +652,20 @@ pub mod types {
         }
     }
     ///A credential embedded in a user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CredentialRef {
+        /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credential_type: ::std::option::Option<::std::string::String>,
-        ///Credential id (`crd_…`).
+        /// Credential id (`crd_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -504,10 +676,10 @@ pub mod types {
     }
     ///The TOTP code that confirms a new credential.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CredentialVerifyBody {
+        /// JSON field `credential`.
         pub credential: CredentialVerifyBodyCredential,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CredentialVerifyBody {
         pub fn builder() -> builder::CredentialVerifyBody {
@@ -516,10 +688,10 @@ pub mod types {
     }
     ///The code.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CredentialVerifyBodyCredential {
+        /// JSON field `code`.
         pub code: ::std::string::String,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CredentialVerifyBodyCredential {
         pub fn builder() -> builder::CredentialVerifyBodyCredential {
@@ -527,12 +699,16 @@ pub mod types {
         }
     }
     ///The error body. Validation errors (409, 422) are `{"errors": {field: [messages]}}`; other keys may sit beside it. Every field is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorBody {
-        ///A short error, when sent.
+        /// A short error, when sent.
+        ///
+        /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
-        ///Messages per field (`base` for the object as a whole).
+        /// Messages per field (`base` for the object as a whole).
+        ///
+        /// JSON field `errors`.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -541,9 +717,12 @@ pub mod types {
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///A message, when sent.
+        /// A message, when sent.
+        ///
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -555,35 +734,53 @@ pub mod types {
     ///An audit or webhook event (read-only).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Event {
+        /// JSON field `app_hook_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_hook_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `auth_provider_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_provider_id: ::std::option::Option<::std::string::String>,
-        ///When it happened (Unix seconds, may be fractional)
+        /// When it happened (Unix seconds, may be fractional)
+        ///
+        /// JSON field `event_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub event_at: ::std::option::Option<f64>,
-        ///E.g. `user.created`, `user.login.succeeded` (open set).
+        /// E.g. `user.created`, `user.login.succeeded` (open set).
+        ///
+        /// JSON field `event_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub event_type: ::std::option::Option<::std::string::String>,
-        ///Event id (`ev_…`).
+        /// Event id (`ev_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `login_policy_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login_policy_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `membership_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub membership_id: ::std::option::Option<::std::string::String>,
-        ///With `expand=notifications`.
+        /// With `expand=notifications`.
+        ///
+        /// JSON field `notifications`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub notifications: ::std::vec::Vec<Notification>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `org_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub org_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
+        /// JSON field `user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -595,9 +792,13 @@ pub mod types {
     ///A page of Event objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EventList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<Event>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -609,17 +810,24 @@ pub mod types {
     ///A realm's JWT signing key (documented only by the vendor's Ruby client; id prefix not documented).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JwtKey {
+        /// JSON field `algo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algo: ::std::option::Option<::std::string::String>,
+        /// JSON field `expired`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expired: ::std::option::Option<bool>,
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `use`.
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -630,12 +838,13 @@ pub mod types {
     }
     ///A jwt_key to create or update, wrapped in its root key (`{"jwt_key": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct JwtKeyBody {
+        /// JSON field `jwt_key`.
         pub jwt_key: JwtKeyInput,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl JwtKeyBody {
         pub fn builder() -> builder::JwtKeyBody {
@@ -643,22 +852,27 @@ pub mod types {
         }
     }
     ///The fields of a jwt key to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct JwtKeyInput {
+        /// JSON field `algo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub algo: ::std::option::Option<::std::string::String>,
+        /// JSON field `expired`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expired: ::std::option::Option<bool>,
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `use`.
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl JwtKeyInput {
         pub fn builder() -> builder::JwtKeyInput {
@@ -668,9 +882,13 @@ pub mod types {
     ///A page of JwtKey objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JwtKeyList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<JwtKey>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1232,38 +1450,57 @@ pub mod types {
     ///A Connected App (hosted login).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LoginPolicy {
+        /// JSON field `base_domain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_domain: ::std::option::Option<::std::string::String>,
+        /// JSON field `custom_domains`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_domains: ::std::vec::Vec<::std::string::String>,
-        ///Read-only.
+        /// Read-only.
+        ///
+        /// JSON field `domains`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub domains: ::std::vec::Vec<::std::string::String>,
+        /// JSON field `external_css`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_css: ::std::option::Option<::std::string::String>,
+        /// JSON field `footer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub footer: ::std::option::Option<::std::string::String>,
+        /// JSON field `header`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header: ::std::option::Option<::std::string::String>,
-        ///Login policy id (`lpl_…`).
+        /// Login policy id (`lpl_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `login_handler`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login_handler: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `primary_domain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub primary_domain: ::std::option::Option<::std::string::String>,
-        ///Realm id.
+        /// Realm id.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `redirect_uris`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub redirect_uris: ::std::vec::Vec<::std::string::String>,
+        /// JSON field `signup_handler`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signup_handler: ::std::option::Option<::std::string::String>,
+        /// JSON field `subdomain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subdomain: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1274,12 +1511,13 @@ pub mod types {
     }
     ///A login_policy to create or update, wrapped in its root key (`{"login_policy": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct LoginPolicyBody {
+        /// JSON field `login_policy`.
         pub login_policy: LoginPolicyInput,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl LoginPolicyBody {
         pub fn builder() -> builder::LoginPolicyBody {
@@ -1287,43 +1525,60 @@ pub mod types {
         }
     }
     ///The fields of a login policy to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct LoginPolicyInput {
+        /// JSON field `base_domain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_domain: ::std::option::Option<::std::string::String>,
+        /// JSON field `custom_domains`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_domains: ::std::vec::Vec<::std::string::String>,
-        ///Read-only.
+        /// Read-only.
+        ///
+        /// JSON field `domains`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub domains: ::std::vec::Vec<::std::string::String>,
+        /// JSON field `external_css`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_css: ::std::option::Option<::std::string::String>,
+        /// JSON field `footer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub footer: ::std::option::Option<::std::string::String>,
+        /// JSON field `header`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header: ::std::option::Option<::std::string::String>,
-        ///Login policy id (`lpl_…`).
+        /// Login policy id (`lpl_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `login_handler`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login_handler: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `primary_domain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub primary_domain: ::std::option::Option<::std::string::String>,
-        ///Realm id.
+        /// Realm id.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `redirect_uris`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub redirect_uris: ::std::vec::Vec<::std::string::String>,
+        /// JSON field `signup_handler`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signup_handler: ::std::option::Option<::std::string::String>,
+        /// JSON field `subdomain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subdomain: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl LoginPolicyInput {
         pub fn builder() -> builder::LoginPolicyInput {
@@ -1333,9 +1588,13 @@ pub mod types {
     ///A page of LoginPolicy objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LoginPolicyList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<LoginPolicy>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1347,32 +1606,50 @@ pub mod types {
     ///A user's membership of an org (the org is optional in AuthRocket 1).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Membership {
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
-        ///Free-form data of your own.
+        /// Free-form data of your own.
+        ///
+        /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Expiry (Unix seconds, may be fractional)
+        /// Expiry (Unix seconds, may be fractional)
+        ///
+        /// JSON field `expires_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<f64>,
-        ///Membership id (`mb_…`).
+        /// Membership id (`mb_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `org`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub org: ::std::option::Option<Org>,
-        ///Org id.
+        /// Org id.
+        ///
+        /// JSON field `org_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub org_id: ::std::option::Option<::std::string::String>,
-        ///Up to 20 permissions of `[a-z0-9*:;._-]`, 62 characters each.
+        /// Up to 20 permissions of `[a-z0-9*:;._-]`, 62 characters each.
+        ///
+        /// JSON field `permissions`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
+        /// JSON field `user`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<User>,
-        ///User id.
+        /// User id.
+        ///
+        /// JSON field `user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1383,12 +1660,13 @@ pub mod types {
     }
     ///A membership to create or update, wrapped in its root key (`{"membership": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct MembershipBody {
+        /// JSON field `membership`.
         pub membership: MembershipInput,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl MembershipBody {
         pub fn builder() -> builder::MembershipBody {
@@ -1396,37 +1674,53 @@ pub mod types {
         }
     }
     ///The fields of a membership to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct MembershipInput {
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
-        ///Free-form data of your own.
+        /// Free-form data of your own.
+        ///
+        /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Expiry (Unix seconds, may be fractional)
+        /// Expiry (Unix seconds, may be fractional)
+        ///
+        /// JSON field `expires_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<f64>,
-        ///Membership id (`mb_…`).
+        /// Membership id (`mb_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `org`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub org: ::std::option::Option<Org>,
-        ///Org id.
+        /// Org id.
+        ///
+        /// JSON field `org_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub org_id: ::std::option::Option<::std::string::String>,
-        ///Up to 20 permissions of `[a-z0-9*:;._-]`, 62 characters each.
+        /// Up to 20 permissions of `[a-z0-9*:;._-]`, 62 characters each.
+        ///
+        /// JSON field `permissions`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
+        /// JSON field `user`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<User>,
-        ///User id.
+        /// User id.
+        ///
+        /// JSON field `user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl MembershipInput {
         pub fn builder() -> builder::MembershipInput {
@@ -1436,9 +1730,13 @@ pub mod types {
     ///A page of Membership objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MembershipList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<Membership>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1448,27 +1746,39 @@ pub mod types {
         }
     }
     ///A delivery of an event to an app hook.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Notification {
+        /// JSON field `app_hook_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_hook_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `attempts`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attempts: ::std::option::Option<i64>,
+        /// JSON field `hook_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hook_type: ::std::option::Option<::std::string::String>,
-        ///Notification id (`ent_…`).
+        /// Notification id (`ent_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Last attempt (Unix seconds, may be fractional)
+        /// Last attempt (Unix seconds, may be fractional)
+        ///
+        /// JSON field `last_attempt_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_attempt_at: ::std::option::Option<f64>,
+        /// JSON field `last_destination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_destination: ::std::option::Option<::std::string::String>,
+        /// JSON field `last_result`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_result: ::std::option::Option<::std::string::String>,
-        ///`in_progress`, `completed`, `failed` or `canceled`.
+        /// `in_progress`, `completed`, `failed` or `canceled`.
+        ///
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1480,27 +1790,42 @@ pub mod types {
     ///An org: a group or account of users.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Org {
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
-        ///Free-form data of your own.
+        /// Free-form data of your own.
+        ///
+        /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Org id (`org_…`).
+        /// Org id (`org_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `org`.
+        /// Always `org`.
+        ///
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Realm id.
+        /// Realm id.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
-        ///Your own reference.
+        /// Your own reference.
+        ///
+        /// JSON field `reference`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1511,12 +1836,13 @@ pub mod types {
     }
     ///A org to create or update, wrapped in its root key (`{"org": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct OrgBody {
+        /// JSON field `org`.
         pub org: OrgInput,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl OrgBody {
         pub fn builder() -> builder::OrgBody {
@@ -1524,32 +1850,45 @@ pub mod types {
         }
     }
     ///The fields of a org to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct OrgInput {
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
-        ///Free-form data of your own.
+        /// Free-form data of your own.
+        ///
+        /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Org id (`org_…`).
+        /// Org id (`org_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `org`.
+        /// Always `org`.
+        ///
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Realm id.
+        /// Realm id.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
-        ///Your own reference.
+        /// Your own reference.
+        ///
+        /// JSON field `reference`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl OrgInput {
         pub fn builder() -> builder::OrgInput {
@@ -1559,9 +1898,13 @@ pub mod types {
     ///A page of Org objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OrgList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<Org>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1573,56 +1916,87 @@ pub mod types {
     ///A realm: an isolated set of users, orgs and settings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Realm {
+        /// JSON field `api_key_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_minutes: ::std::option::Option<i64>,
-        ///`encrypt` or `hash`.
+        /// `encrypt` or `hash`.
+        ///
+        /// JSON field `api_key_policy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_policy: ::std::option::Option<::std::string::String>,
+        /// JSON field `api_key_prefix`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_prefix: ::std::option::Option<::std::string::String>,
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
-        ///Free-form data of your own.
+        /// Free-form data of your own.
+        ///
+        /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Realm id (`rl_…`).
+        /// Realm id (`rl_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
-        ///`hs256` or `rs256`.
+        /// `hs256` or `rs256`.
+        ///
+        /// JSON field `jwt_algo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwt_algo: ::std::option::Option<::std::string::String>,
-        ///Extra JWT claims: `custom`, `memberships`, `orgs`.
+        /// Extra JWT claims: `custom`, `memberships`, `orgs`.
+        ///
+        /// JSON field `jwt_fields`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub jwt_fields: ::std::vec::Vec<::std::string::String>,
-        ///The realm's JWT verification key (read-only).
+        /// The realm's JWT verification key (read-only).
+        ///
+        /// JSON field `jwt_key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwt_key: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `realm`.
+        /// Always `realm`.
+        ///
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Your own reference.
+        /// Your own reference.
+        ///
+        /// JSON field `reference`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
+        /// JSON field `require_unique_emails`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require_unique_emails: ::std::option::Option<bool>,
+        /// JSON field `resource_links`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub resource_links: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
         >,
-        ///Session lifetime in minutes.
+        /// Session lifetime in minutes.
+        ///
+        /// JSON field `session_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub session_minutes: ::std::option::Option<i64>,
-        ///`managed` or `unmanaged`.
+        /// `managed` or `unmanaged`.
+        ///
+        /// JSON field `session_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub session_type: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
-        ///`standard` or `email`.
+        /// `standard` or `email`.
+        ///
+        /// JSON field `username_validation_human`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username_validation_human: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1633,12 +2007,13 @@ pub mod types {
     }
     ///A realm to create or update, wrapped in its root key (`{"realm": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RealmBody {
+        /// JSON field `realm`.
         pub realm: RealmInput,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl RealmBody {
         pub fn builder() -> builder::RealmBody {
@@ -1646,61 +2021,90 @@ pub mod types {
         }
     }
     ///The fields of a realm to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RealmInput {
+        /// JSON field `api_key_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_minutes: ::std::option::Option<i64>,
-        ///`encrypt` or `hash`.
+        /// `encrypt` or `hash`.
+        ///
+        /// JSON field `api_key_policy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_policy: ::std::option::Option<::std::string::String>,
+        /// JSON field `api_key_prefix`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_prefix: ::std::option::Option<::std::string::String>,
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
-        ///Free-form data of your own.
+        /// Free-form data of your own.
+        ///
+        /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Realm id (`rl_…`).
+        /// Realm id (`rl_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///`hs256` or `rs256`.
+        /// `hs256` or `rs256`.
+        ///
+        /// JSON field `jwt_algo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwt_algo: ::std::option::Option<::std::string::String>,
-        ///Extra JWT claims: `custom`, `memberships`, `orgs`.
+        /// Extra JWT claims: `custom`, `memberships`, `orgs`.
+        ///
+        /// JSON field `jwt_fields`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub jwt_fields: ::std::vec::Vec<::std::string::String>,
-        ///The realm's JWT verification key (read-only).
+        /// The realm's JWT verification key (read-only).
+        ///
+        /// JSON field `jwt_key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwt_key: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `realm`.
+        /// Always `realm`.
+        ///
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Your own reference.
+        /// Your own reference.
+        ///
+        /// JSON field `reference`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
+        /// JSON field `require_unique_emails`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require_unique_emails: ::std::option::Option<bool>,
+        /// JSON field `resource_links`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub resource_links: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
         >,
-        ///Session lifetime in minutes.
+        /// Session lifetime in minutes.
+        ///
+        /// JSON field `session_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub session_minutes: ::std::option::Option<i64>,
-        ///`managed` or `unmanaged`.
+        /// `managed` or `unmanaged`.
+        ///
+        /// JSON field `session_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub session_type: ::std::option::Option<::std::string::String>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
-        ///`standard` or `email`.
+        /// `standard` or `email`.
+        ///
+        /// JSON field `username_validation_human`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username_validation_human: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl RealmInput {
         pub fn builder() -> builder::RealmInput {
@@ -1710,9 +2114,13 @@ pub mod types {
     ///A page of Realm objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RealmList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<Realm>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1722,14 +2130,19 @@ pub mod types {
         }
     }
     ///Where a call came from, recorded on the resulting event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Request {
-        ///Client user agent.
+        /// Client user agent.
+        ///
+        /// JSON field `client`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client: ::std::option::Option<::std::string::String>,
-        ///Client IP address.
+        /// Client IP address.
+        ///
+        /// JSON field `ip`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1741,24 +2154,37 @@ pub mod types {
     ///A login session.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Session {
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
-        ///Expiry (Unix seconds, may be fractional)
+        /// Expiry (Unix seconds, may be fractional)
+        ///
+        /// JSON field `expires_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<f64>,
-        ///Session id (`kss_…`).
+        /// Session id (`kss_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        ///The login token (on create only).
+        /// The login token (on create only).
+        ///
+        /// JSON field `token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
-        ///User id.
+        /// User id.
+        ///
+        /// JSON field `user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1769,12 +2195,13 @@ pub mod types {
     }
     ///A session to create or update, wrapped in its root key (`{"session": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SessionBody {
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
+        /// JSON field `session`.
         pub session: SessionInput,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl SessionBody {
         pub fn builder() -> builder::SessionBody {
@@ -1782,29 +2209,40 @@ pub mod types {
         }
     }
     ///The fields of a session to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SessionInput {
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
-        ///Expiry (Unix seconds, may be fractional)
+        /// Expiry (Unix seconds, may be fractional)
+        ///
+        /// JSON field `expires_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<f64>,
-        ///Session id (`kss_…`).
+        /// Session id (`kss_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
-        ///The login token (on create only).
+        /// The login token (on create only).
+        ///
+        /// JSON field `token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
-        ///User id.
+        /// User id.
+        ///
+        /// JSON field `user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl SessionInput {
         pub fn builder() -> builder::SessionInput {
@@ -1814,9 +2252,13 @@ pub mod types {
     ///A page of Session objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SessionList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<Session>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1828,60 +2270,95 @@ pub mod types {
     ///A user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct User {
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
+        /// JSON field `credentials`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub credentials: ::std::vec::Vec<CredentialRef>,
-        ///Free-form data of your own.
+        /// Free-form data of your own.
+        ///
+        /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///`none`, `requested` or `verified`.
+        /// `none`, `requested` or `verified`.
+        ///
+        /// JSON field `email_verification`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_verification: ::std::option::Option<::std::string::String>,
+        /// JSON field `first_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///User id (`usr_…`).
+        /// User id (`usr_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
-        ///Last login (Unix seconds, may be fractional)
+        /// Last login (Unix seconds, may be fractional)
+        ///
+        /// JSON field `last_login_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_login_at: ::std::option::Option<f64>,
+        /// JSON field `last_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        ///Derived from first and last name.
+        /// Derived from first and last name.
+        ///
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `user`.
+        /// Always `user`.
+        ///
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password_confirmation`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_confirmation: ::std::option::Option<::std::string::String>,
-        ///Password-reset token (`kpw_…`), returned by generate_password_token.
+        /// Password-reset token (`kpw_…`), returned by generate_password_token.
+        ///
+        /// JSON field `password_reset_token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_reset_token: ::std::option::Option<::std::string::String>,
-        ///Realm id.
+        /// Realm id.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `reference`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
-        ///Login token, returned by the authenticate calls.
+        /// Login token, returned by the authenticate calls.
+        ///
+        /// JSON field `token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
+        /// JSON field `user_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: ::std::option::Option<crate::authrocket::UserType>,
-        ///Unique per realm, lower-case.
+        /// Unique per realm, lower-case.
+        ///
+        /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1892,12 +2369,13 @@ pub mod types {
     }
     ///A user action's fields wrapped in `user` (e.g. `token`, `code`, `password`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UserActionBody {
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
+        /// JSON field `user`.
         pub user: UserActionBodyUser,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl UserActionBody {
         pub fn builder() -> builder::UserActionBody {
@@ -1905,20 +2383,24 @@ pub mod types {
         }
     }
     ///The action's fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UserActionBodyUser {
+        /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
+        /// JSON field `current_password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current_password: ::std::option::Option<::std::string::String>,
+        /// JSON field `password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
+        /// JSON field `password_confirmation`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_confirmation: ::std::option::Option<::std::string::String>,
+        /// JSON field `token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl UserActionBodyUser {
         pub fn builder() -> builder::UserActionBodyUser {
@@ -1927,12 +2409,13 @@ pub mod types {
     }
     ///A user to create or update, wrapped in its root key (`{"user": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UserBody {
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
+        /// JSON field `user`.
         pub user: UserInput,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl UserBody {
         pub fn builder() -> builder::UserBody {
@@ -1940,65 +2423,98 @@ pub mod types {
         }
     }
     ///The fields of a user to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UserInput {
-        ///Creation time (Unix seconds, may be fractional)
+        /// Creation time (Unix seconds, may be fractional)
+        ///
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<f64>,
+        /// JSON field `credentials`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub credentials: ::std::vec::Vec<CredentialRef>,
-        ///Free-form data of your own.
+        /// Free-form data of your own.
+        ///
+        /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///`none`, `requested` or `verified`.
+        /// `none`, `requested` or `verified`.
+        ///
+        /// JSON field `email_verification`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_verification: ::std::option::Option<::std::string::String>,
+        /// JSON field `first_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///User id (`usr_…`).
+        /// User id (`usr_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Last login (Unix seconds, may be fractional)
+        /// Last login (Unix seconds, may be fractional)
+        ///
+        /// JSON field `last_login_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_login_at: ::std::option::Option<f64>,
+        /// JSON field `last_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        ///Derived from first and last name.
+        /// Derived from first and last name.
+        ///
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Always `user`.
+        /// Always `user`.
+        ///
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password_confirmation`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_confirmation: ::std::option::Option<::std::string::String>,
-        ///Password-reset token (`kpw_…`), returned by generate_password_token.
+        /// Password-reset token (`kpw_…`), returned by generate_password_token.
+        ///
+        /// JSON field `password_reset_token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_reset_token: ::std::option::Option<::std::string::String>,
-        ///Realm id.
+        /// Realm id.
+        ///
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `reference`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference: ::std::option::Option<::std::string::String>,
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
+        /// JSON field `state`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::authrocket::State>,
-        ///Login token, returned by the authenticate calls.
+        /// Login token, returned by the authenticate calls.
+        ///
+        /// JSON field `token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
+        /// JSON field `user_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: ::std::option::Option<crate::authrocket::UserType>,
-        ///Unique per realm, lower-case.
+        /// Unique per realm, lower-case.
+        ///
+        /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl UserInput {
         pub fn builder() -> builder::UserInput {
@@ -2008,9 +2524,13 @@ pub mod types {
     ///A page of User objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserList {
+        /// JSON field `collection`.
         pub collection: ::std::vec::Vec<User>,
-        ///Whether another page follows (ask with `after` = the last id).
+        /// Whether another page follows (ask with `after` = the last id).
+        ///
+        /// JSON field `more_results`.
         pub more_results: bool,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -2022,28 +2542,42 @@ pub mod types {
     ///A signup token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserToken {
+        /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credential_type: ::std::option::Option<::std::string::String>,
+        /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        /// JSON field `first_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///User token id (`utk_…`).
+        /// User token id (`utk_…`).
+        ///
+        /// JSON field `id`.
         pub id: ::std::string::String,
+        /// JSON field `last_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password_confirmation`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_confirmation: ::std::option::Option<::std::string::String>,
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -2054,12 +2588,13 @@ pub mod types {
     }
     ///A user_token to create or update, wrapped in its root key (`{"user_token": {...}}`), with an optional `request` recorded on the event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UserTokenBody {
+        /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: ::std::option::Option<Request>,
+        /// JSON field `user_token`.
         pub user_token: UserTokenInput,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl UserTokenBody {
         pub fn builder() -> builder::UserTokenBody {
@@ -2067,33 +2602,45 @@ pub mod types {
         }
     }
     ///The fields of a user token to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UserTokenInput {
+        /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credential_type: ::std::option::Option<::std::string::String>,
+        /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        /// JSON field `first_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///User token id (`utk_…`).
+        /// User token id (`utk_…`).
+        ///
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        /// JSON field `last_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
+        /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
-        ///Write-only.
+        /// Write-only.
+        ///
+        /// JSON field `password_confirmation`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password_confirmation: ::std::option::Option<::std::string::String>,
+        /// JSON field `realm_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl UserTokenInput {
         pub fn builder() -> builder::UserTokenInput {
@@ -2179,16 +2726,20 @@ pub mod types {
                     email_to: Ok(Default::default()),
                     event_type: Ok(Default::default()),
                     hook_type: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `AppHook` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     object: Ok(Default::default()),
                     realm_id: Ok(Default::default()),
                     state: Ok(Default::default()),
                     user_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AppHook {
+            /// Sets `delay` (see [`super::AppHook::delay`]).
             pub fn delay<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2196,159 +2747,106 @@ pub mod types {
             {
                 self.delay = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for delay: {e}")
-                    });
+                    .map_err(|e| format!("field `delay` of `AppHook`: {e}"));
                 self
             }
+            /// Sets `destination` (see [`super::AppHook::destination`]).
             pub fn destination<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.destination = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for destination: {e}")
-                    });
+                self.destination = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_from` (see [`super::AppHook::email_from`]).
             pub fn email_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_from = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_from: {e}")
-                    });
+                self.email_from = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_from_name` (see [`super::AppHook::email_from_name`]).
             pub fn email_from_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_from_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_from_name: {e}"
-                        )
-                    });
+                self.email_from_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_renderer` (see [`super::AppHook::email_renderer`]).
             pub fn email_renderer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_renderer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_renderer: {e}"
-                        )
-                    });
+                self.email_renderer = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_subject` (see [`super::AppHook::email_subject`]).
             pub fn email_subject<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_subject: {e}")
-                    });
+                self.email_subject = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_template` (see [`super::AppHook::email_template`]).
             pub fn email_template<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_template = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_template: {e}"
-                        )
-                    });
+                self.email_template = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_to` (see [`super::AppHook::email_to`]).
             pub fn email_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_to: {e}")
-                    });
+                self.email_to = Ok(value.into_field_value());
                 self
             }
+            /// Sets `event_type` (see [`super::AppHook::event_type`]).
             pub fn event_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.event_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_type: {e}")
-                    });
+                self.event_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `hook_type` (see [`super::AppHook::hook_type`]).
             pub fn hook_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.hook_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hook_type: {e}")
-                    });
+                self.hook_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::AppHook::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::AppHook::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::AppHook::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::AppHook::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2358,23 +2856,18 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `AppHook`: {e}"));
                 self
             }
+            /// Sets `user_type` (see [`super::AppHook::user_type`]).
             pub fn user_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_type: {e}")
-                    });
+                self.user_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::AppHook`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2384,9 +2877,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `AppHook`: {e}"));
                 self
             }
         }
@@ -2444,21 +2935,20 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for AppHookBody {
             fn default() -> Self {
                 Self {
-                    app_hook: Err("no value supplied for app_hook".to_string()),
+                    app_hook: Err(
+                        "field `app_hook` of `AppHookBody` is required but not set: call `.app_hook(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl AppHookBody {
+            /// Sets `app_hook` (see [`super::AppHookBody::app_hook`]).
             pub fn app_hook<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AppHookInput>,
@@ -2466,11 +2956,10 @@ pub mod types {
             {
                 self.app_hook = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for app_hook: {e}")
-                    });
+                    .map_err(|e| format!("field `app_hook` of `AppHookBody`: {e}"));
                 self
             }
+            /// Sets `request` (see [`super::AppHookBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -2478,23 +2967,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `AppHookBody`: {e}"));
                 self
             }
         }
@@ -2506,7 +2979,6 @@ pub mod types {
                 Ok(Self {
                     app_hook: value.app_hook?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -2515,7 +2987,6 @@ pub mod types {
                 Self {
                     app_hook: Ok(value.app_hook),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2581,10 +3052,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for AppHookInput {
             fn default() -> Self {
@@ -2604,11 +3071,11 @@ pub mod types {
                     realm_id: Ok(Default::default()),
                     state: Ok(Default::default()),
                     user_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl AppHookInput {
+            /// Sets `delay` (see [`super::AppHookInput::delay`]).
             pub fn delay<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2616,159 +3083,106 @@ pub mod types {
             {
                 self.delay = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for delay: {e}")
-                    });
+                    .map_err(|e| format!("field `delay` of `AppHookInput`: {e}"));
                 self
             }
+            /// Sets `destination` (see [`super::AppHookInput::destination`]).
             pub fn destination<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.destination = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for destination: {e}")
-                    });
+                self.destination = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_from` (see [`super::AppHookInput::email_from`]).
             pub fn email_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_from = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_from: {e}")
-                    });
+                self.email_from = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_from_name` (see [`super::AppHookInput::email_from_name`]).
             pub fn email_from_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_from_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_from_name: {e}"
-                        )
-                    });
+                self.email_from_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_renderer` (see [`super::AppHookInput::email_renderer`]).
             pub fn email_renderer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_renderer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_renderer: {e}"
-                        )
-                    });
+                self.email_renderer = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_subject` (see [`super::AppHookInput::email_subject`]).
             pub fn email_subject<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_subject: {e}")
-                    });
+                self.email_subject = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_template` (see [`super::AppHookInput::email_template`]).
             pub fn email_template<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_template = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_template: {e}"
-                        )
-                    });
+                self.email_template = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_to` (see [`super::AppHookInput::email_to`]).
             pub fn email_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_to: {e}")
-                    });
+                self.email_to = Ok(value.into_field_value());
                 self
             }
+            /// Sets `event_type` (see [`super::AppHookInput::event_type`]).
             pub fn event_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.event_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_type: {e}")
-                    });
+                self.event_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `hook_type` (see [`super::AppHookInput::hook_type`]).
             pub fn hook_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.hook_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hook_type: {e}")
-                    });
+                self.hook_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::AppHookInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::AppHookInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::AppHookInput::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::AppHookInput::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2778,35 +3192,15 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `AppHookInput`: {e}"));
                 self
             }
+            /// Sets `user_type` (see [`super::AppHookInput::user_type`]).
             pub fn user_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_type: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.user_type = Ok(value.into_field_value());
                 self
             }
         }
@@ -2831,7 +3225,6 @@ pub mod types {
                     realm_id: value.realm_id?,
                     state: value.state?,
                     user_type: value.user_type?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -2853,7 +3246,6 @@ pub mod types {
                     realm_id: Ok(value.realm_id),
                     state: Ok(value.state),
                     user_type: Ok(value.user_type),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2872,13 +3264,20 @@ pub mod types {
         impl ::std::default::Default for AppHookList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `AppHookList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `AppHookList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AppHookList {
+            /// Sets `collection` (see [`super::AppHookList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::AppHook>>,
@@ -2886,11 +3285,10 @@ pub mod types {
             {
                 self.collection = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
-                    });
+                    .map_err(|e| format!("field `collection` of `AppHookList`: {e}"));
                 self
             }
+            /// Sets `more_results` (see [`super::AppHookList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2898,11 +3296,10 @@ pub mod types {
             {
                 self.more_results = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
-                    });
+                    .map_err(|e| format!("field `more_results` of `AppHookList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::AppHookList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2912,9 +3309,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `AppHookList`: {e}"));
                 self
             }
         }
@@ -3025,7 +3420,10 @@ pub mod types {
                     client_id: Ok(Default::default()),
                     client_secret: Ok(Default::default()),
                     email_verification: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `AuthProvider` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     login: Ok(Default::default()),
                     min_complexity: Ok(Default::default()),
                     min_length: Ok(Default::default()),
@@ -3041,59 +3439,44 @@ pub mod types {
                     signup_mode: Ok(Default::default()),
                     state: Ok(Default::default()),
                     verify: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AuthProvider {
+            /// Sets `client_id` (see [`super::AuthProvider::client_id`]).
             pub fn client_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
+                self.client_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `client_secret` (see [`super::AuthProvider::client_secret`]).
             pub fn client_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client_secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_secret: {e}")
-                    });
+                self.client_secret = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_verification` (see [`super::AuthProvider::email_verification`]).
             pub fn email_verification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_verification = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_verification: {e}"
-                        )
-                    });
+                self.email_verification = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::AuthProvider::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `login` (see [`super::AuthProvider::login`]).
             pub fn login<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -3101,11 +3484,10 @@ pub mod types {
             {
                 self.login = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login: {e}")
-                    });
+                    .map_err(|e| format!("field `login` of `AuthProvider`: {e}"));
                 self
             }
+            /// Sets `min_complexity` (see [`super::AuthProvider::min_complexity`]).
             pub fn min_complexity<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3114,12 +3496,11 @@ pub mod types {
                 self.min_complexity = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for min_complexity: {e}"
-                        )
+                        format!("field `min_complexity` of `AuthProvider`: {e}")
                     });
                 self
             }
+            /// Sets `min_length` (see [`super::AuthProvider::min_length`]).
             pub fn min_length<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3127,85 +3508,58 @@ pub mod types {
             {
                 self.min_length = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_length: {e}")
-                    });
+                    .map_err(|e| format!("field `min_length` of `AuthProvider`: {e}"));
                 self
             }
+            /// Sets `name` (see [`super::AuthProvider::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name_field` (see [`super::AuthProvider::name_field`]).
             pub fn name_field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name_field = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name_field: {e}")
-                    });
+                self.name_field = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::AuthProvider::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_field` (see [`super::AuthProvider::password_field`]).
             pub fn password_field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_field = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_field: {e}"
-                        )
-                    });
+                self.password_field = Ok(value.into_field_value());
                 self
             }
+            /// Sets `provider_type` (see [`super::AuthProvider::provider_type`]).
             pub fn provider_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.provider_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_type: {e}")
-                    });
+                self.provider_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::AuthProvider::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `required_chars` (see [`super::AuthProvider::required_chars`]).
             pub fn required_chars<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3214,24 +3568,19 @@ pub mod types {
                 self.required_chars = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for required_chars: {e}"
-                        )
+                        format!("field `required_chars` of `AuthProvider`: {e}")
                     });
                 self
             }
+            /// Sets `scopes` (see [`super::AuthProvider::scopes`]).
             pub fn scopes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
+                self.scopes = Ok(value.into_field_value());
                 self
             }
+            /// Sets `signup` (see [`super::AuthProvider::signup`]).
             pub fn signup<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -3239,23 +3588,18 @@ pub mod types {
             {
                 self.signup = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signup: {e}")
-                    });
+                    .map_err(|e| format!("field `signup` of `AuthProvider`: {e}"));
                 self
             }
+            /// Sets `signup_mode` (see [`super::AuthProvider::signup_mode`]).
             pub fn signup_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.signup_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signup_mode: {e}")
-                    });
+                self.signup_mode = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::AuthProvider::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3265,23 +3609,18 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `AuthProvider`: {e}"));
                 self
             }
+            /// Sets `verify` (see [`super::AuthProvider::verify`]).
             pub fn verify<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.verify = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for verify: {e}")
-                    });
+                self.verify = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::AuthProvider`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3291,9 +3630,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `AuthProvider`: {e}"));
                 self
             }
         }
@@ -3362,23 +3699,20 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for AuthProviderBody {
             fn default() -> Self {
                 Self {
                     auth_provider: Err(
-                        "no value supplied for auth_provider".to_string(),
+                        "field `auth_provider` of `AuthProviderBody` is required but not set: call `.auth_provider(..)` on its builder"
+                            .to_string(),
                     ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl AuthProviderBody {
+            /// Sets `auth_provider` (see [`super::AuthProviderBody::auth_provider`]).
             pub fn auth_provider<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthProviderInput>,
@@ -3387,10 +3721,11 @@ pub mod types {
                 self.auth_provider = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auth_provider: {e}")
+                        format!("field `auth_provider` of `AuthProviderBody`: {e}")
                     });
                 self
             }
+            /// Sets `request` (see [`super::AuthProviderBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -3398,23 +3733,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `AuthProviderBody`: {e}"));
                 self
             }
         }
@@ -3426,7 +3745,6 @@ pub mod types {
                 Ok(Self {
                     auth_provider: value.auth_provider?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -3435,7 +3753,6 @@ pub mod types {
                 Self {
                     auth_provider: Ok(value.auth_provider),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -3517,10 +3834,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for AuthProviderInput {
             fn default() -> Self {
@@ -3544,59 +3857,43 @@ pub mod types {
                     signup_mode: Ok(Default::default()),
                     state: Ok(Default::default()),
                     verify: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl AuthProviderInput {
+            /// Sets `client_id` (see [`super::AuthProviderInput::client_id`]).
             pub fn client_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
+                self.client_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `client_secret` (see [`super::AuthProviderInput::client_secret`]).
             pub fn client_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client_secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_secret: {e}")
-                    });
+                self.client_secret = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_verification` (see [`super::AuthProviderInput::email_verification`]).
             pub fn email_verification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_verification = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_verification: {e}"
-                        )
-                    });
+                self.email_verification = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::AuthProviderInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `login` (see [`super::AuthProviderInput::login`]).
             pub fn login<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -3604,11 +3901,10 @@ pub mod types {
             {
                 self.login = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login: {e}")
-                    });
+                    .map_err(|e| format!("field `login` of `AuthProviderInput`: {e}"));
                 self
             }
+            /// Sets `min_complexity` (see [`super::AuthProviderInput::min_complexity`]).
             pub fn min_complexity<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3617,12 +3913,11 @@ pub mod types {
                 self.min_complexity = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for min_complexity: {e}"
-                        )
+                        format!("field `min_complexity` of `AuthProviderInput`: {e}")
                     });
                 self
             }
+            /// Sets `min_length` (see [`super::AuthProviderInput::min_length`]).
             pub fn min_length<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3631,84 +3926,59 @@ pub mod types {
                 self.min_length = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for min_length: {e}")
+                        format!("field `min_length` of `AuthProviderInput`: {e}")
                     });
                 self
             }
+            /// Sets `name` (see [`super::AuthProviderInput::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name_field` (see [`super::AuthProviderInput::name_field`]).
             pub fn name_field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name_field = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name_field: {e}")
-                    });
+                self.name_field = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::AuthProviderInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_field` (see [`super::AuthProviderInput::password_field`]).
             pub fn password_field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_field = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_field: {e}"
-                        )
-                    });
+                self.password_field = Ok(value.into_field_value());
                 self
             }
+            /// Sets `provider_type` (see [`super::AuthProviderInput::provider_type`]).
             pub fn provider_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.provider_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_type: {e}")
-                    });
+                self.provider_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::AuthProviderInput::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `required_chars` (see [`super::AuthProviderInput::required_chars`]).
             pub fn required_chars<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3717,24 +3987,19 @@ pub mod types {
                 self.required_chars = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for required_chars: {e}"
-                        )
+                        format!("field `required_chars` of `AuthProviderInput`: {e}")
                     });
                 self
             }
+            /// Sets `scopes` (see [`super::AuthProviderInput::scopes`]).
             pub fn scopes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
+                self.scopes = Ok(value.into_field_value());
                 self
             }
+            /// Sets `signup` (see [`super::AuthProviderInput::signup`]).
             pub fn signup<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -3742,23 +4007,18 @@ pub mod types {
             {
                 self.signup = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signup: {e}")
-                    });
+                    .map_err(|e| format!("field `signup` of `AuthProviderInput`: {e}"));
                 self
             }
+            /// Sets `signup_mode` (see [`super::AuthProviderInput::signup_mode`]).
             pub fn signup_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.signup_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signup_mode: {e}")
-                    });
+                self.signup_mode = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::AuthProviderInput::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3768,35 +4028,15 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `AuthProviderInput`: {e}"));
                 self
             }
+            /// Sets `verify` (see [`super::AuthProviderInput::verify`]).
             pub fn verify<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.verify = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for verify: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.verify = Ok(value.into_field_value());
                 self
             }
         }
@@ -3825,7 +4065,6 @@ pub mod types {
                     signup_mode: value.signup_mode?,
                     state: value.state?,
                     verify: value.verify?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -3851,7 +4090,6 @@ pub mod types {
                     signup_mode: Ok(value.signup_mode),
                     state: Ok(value.state),
                     verify: Ok(value.verify),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -3870,13 +4108,20 @@ pub mod types {
         impl ::std::default::Default for AuthProviderList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `AuthProviderList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `AuthProviderList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AuthProviderList {
+            /// Sets `collection` (see [`super::AuthProviderList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::AuthProvider>>,
@@ -3885,10 +4130,11 @@ pub mod types {
                 self.collection = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
+                        format!("field `collection` of `AuthProviderList`: {e}")
                     });
                 self
             }
+            /// Sets `more_results` (see [`super::AuthProviderList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3897,10 +4143,11 @@ pub mod types {
                 self.more_results = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
+                        format!("field `more_results` of `AuthProviderList`: {e}")
                     });
                 self
             }
+            /// Sets the fields of [`super::AuthProviderList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3910,9 +4157,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `AuthProviderList`: {e}"));
                 self
             }
         }
@@ -3947,33 +4192,28 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for AuthenticateBody {
             fn default() -> Self {
                 Self {
-                    password: Err("no value supplied for password".to_string()),
+                    password: Err(
+                        "field `password` of `AuthenticateBody` is required but not set: call `.password(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl AuthenticateBody {
+            /// Sets `password` (see [`super::AuthenticateBody::password`]).
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                self.password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `request` (see [`super::AuthenticateBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -3981,23 +4221,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `AuthenticateBody`: {e}"));
                 self
             }
         }
@@ -4009,7 +4233,6 @@ pub mod types {
                 Ok(Self {
                     password: value.password?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -4018,7 +4241,6 @@ pub mod types {
                 Self {
                     password: Ok(value.password),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -4029,33 +4251,28 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for AuthenticateKeyBody {
             fn default() -> Self {
                 Self {
-                    api_key: Err("no value supplied for api_key".to_string()),
+                    api_key: Err(
+                        "field `api_key` of `AuthenticateKeyBody` is required but not set: call `.api_key(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl AuthenticateKeyBody {
+            /// Sets `api_key` (see [`super::AuthenticateKeyBody::api_key`]).
             pub fn api_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.api_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_key: {e}")
-                    });
+                self.api_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `request` (see [`super::AuthenticateKeyBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -4064,21 +4281,7 @@ pub mod types {
                 self.request = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
+                        format!("field `request` of `AuthenticateKeyBody`: {e}")
                     });
                 self
             }
@@ -4092,7 +4295,6 @@ pub mod types {
                 Ok(Self {
                     api_key: value.api_key?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -4101,7 +4303,6 @@ pub mod types {
                 Self {
                     api_key: Ok(value.api_key),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -4113,70 +4314,45 @@ pub mod types {
                 ::std::string::String,
             >,
             state: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for AuthorizeCallbackBody {
             fn default() -> Self {
                 Self {
-                    code: Err("no value supplied for code".to_string()),
+                    code: Err(
+                        "field `code` of `AuthorizeCallbackBody` is required but not set: call `.code(..)` on its builder"
+                            .to_string(),
+                    ),
                     nonce: Ok(Default::default()),
-                    state: Err("no value supplied for state".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    state: Err(
+                        "field `state` of `AuthorizeCallbackBody` is required but not set: call `.state(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl AuthorizeCallbackBody {
+            /// Sets `code` (see [`super::AuthorizeCallbackBody::code`]).
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                self.code = Ok(value.into_field_value());
                 self
             }
+            /// Sets `nonce` (see [`super::AuthorizeCallbackBody::nonce`]).
             pub fn nonce<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.nonce = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nonce: {e}")
-                    });
+                self.nonce = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::AuthorizeCallbackBody::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.state = Ok(value.into_field_value());
                 self
             }
         }
@@ -4190,7 +4366,6 @@ pub mod types {
                     code: value.code?,
                     nonce: value.nonce?,
                     state: value.state?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -4201,7 +4376,6 @@ pub mod types {
                     code: Ok(value.code),
                     nonce: Ok(value.nonce),
                     state: Ok(value.state),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -4238,85 +4412,67 @@ pub mod types {
                 Self {
                     email: Ok(Default::default()),
                     id: Ok(Default::default()),
-                    object: Err("no value supplied for object".to_string()),
+                    object: Err(
+                        "field `object` of `AuthorizeResult` is required but not set: call `.object(..)` on its builder"
+                            .to_string(),
+                    ),
                     realm_id: Ok(Default::default()),
                     token: Ok(Default::default()),
                     username: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AuthorizeResult {
+            /// Sets `email` (see [`super::AuthorizeResult::email`]).
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+                self.email = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::AuthorizeResult::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::AuthorizeResult::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::AuthorizeResult::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `token` (see [`super::AuthorizeResult::token`]).
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                self.token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `username` (see [`super::AuthorizeResult::username`]).
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
+                self.username = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::AuthorizeResult`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4326,9 +4482,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `AuthorizeResult`: {e}"));
                 self
             }
         }
@@ -4367,44 +4521,24 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for AuthorizeTokenBody {
             fn default() -> Self {
                 Self {
-                    access_token: Err("no value supplied for access_token".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    access_token: Err(
+                        "field `access_token` of `AuthorizeTokenBody` is required but not set: call `.access_token(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl AuthorizeTokenBody {
+            /// Sets `access_token` (see [`super::AuthorizeTokenBody::access_token`]).
             pub fn access_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.access_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for access_token: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.access_token = Ok(value.into_field_value());
                 self
             }
         }
@@ -4415,7 +4549,6 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     access_token: value.access_token?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -4423,7 +4556,6 @@ pub mod types {
             fn from(value: super::AuthorizeTokenBody) -> Self {
                 Self {
                     access_token: Ok(value.access_token),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -4448,46 +4580,40 @@ pub mod types {
                 Self {
                     id: Ok(Default::default()),
                     provider_type: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    url: Err(
+                        "field `url` of `AuthorizeUrl` is required but not set: call `.url(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AuthorizeUrl {
+            /// Sets `id` (see [`super::AuthorizeUrl::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `provider_type` (see [`super::AuthorizeUrl::provider_type`]).
             pub fn provider_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.provider_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_type: {e}")
-                    });
+                self.provider_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `url` (see [`super::AuthorizeUrl::url`]).
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                self.url = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::AuthorizeUrl`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4497,9 +4623,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `AuthorizeUrl`: {e}"));
                 self
             }
         }
@@ -4544,13 +4668,17 @@ pub mod types {
         impl ::std::default::Default for AuthorizeUrlList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
+                    collection: Err(
+                        "field `collection` of `AuthorizeUrlList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
                     more_results: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AuthorizeUrlList {
+            /// Sets `collection` (see [`super::AuthorizeUrlList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::AuthorizeUrl>>,
@@ -4559,10 +4687,11 @@ pub mod types {
                 self.collection = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
+                        format!("field `collection` of `AuthorizeUrlList`: {e}")
                     });
                 self
             }
+            /// Sets `more_results` (see [`super::AuthorizeUrlList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4571,10 +4700,11 @@ pub mod types {
                 self.more_results = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
+                        format!("field `more_results` of `AuthorizeUrlList`: {e}")
                     });
                 self
             }
+            /// Sets the fields of [`super::AuthorizeUrlList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4584,9 +4714,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `AuthorizeUrlList`: {e}"));
                 self
             }
         }
@@ -4687,7 +4815,10 @@ pub mod types {
                     auth_provider_id: Ok(Default::default()),
                     code: Ok(Default::default()),
                     credential_type: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `Credential` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     name: Ok(Default::default()),
                     object: Ok(Default::default()),
                     otp_secret: Ok(Default::default()),
@@ -4698,187 +4829,124 @@ pub mod types {
                     state: Ok(Default::default()),
                     token_expires_at: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Credential {
+            /// Sets `access_token` (see [`super::Credential::access_token`]).
             pub fn access_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.access_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for access_token: {e}")
-                    });
+                self.access_token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `api_key` (see [`super::Credential::api_key`]).
             pub fn api_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.api_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_key: {e}")
-                    });
+                self.api_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `auth_provider_id` (see [`super::Credential::auth_provider_id`]).
             pub fn auth_provider_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.auth_provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auth_provider_id: {e}"
-                        )
-                    });
+                self.auth_provider_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `code` (see [`super::Credential::code`]).
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                self.code = Ok(value.into_field_value());
                 self
             }
+            /// Sets `credential_type` (see [`super::Credential::credential_type`]).
             pub fn credential_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.credential_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for credential_type: {e}"
-                        )
-                    });
+                self.credential_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::Credential::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::Credential::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::Credential::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `otp_secret` (see [`super::Credential::otp_secret`]).
             pub fn otp_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.otp_secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for otp_secret: {e}")
-                    });
+                self.otp_secret = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password` (see [`super::Credential::password`]).
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                self.password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_confirmation` (see [`super::Credential::password_confirmation`]).
             pub fn password_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_confirmation: {e}"
-                        )
-                    });
+                self.password_confirmation = Ok(value.into_field_value());
                 self
             }
+            /// Sets `provider_user_id` (see [`super::Credential::provider_user_id`]).
             pub fn provider_user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.provider_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for provider_user_id: {e}"
-                        )
-                    });
+                self.provider_user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `provisioning_uri` (see [`super::Credential::provisioning_uri`]).
             pub fn provisioning_uri<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.provisioning_uri = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for provisioning_uri: {e}"
-                        )
-                    });
+                self.provisioning_uri = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::Credential::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                self.state = Ok(value.into_field_value());
                 self
             }
+            /// Sets `token_expires_at` (see [`super::Credential::token_expires_at`]).
             pub fn token_expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -4887,24 +4955,19 @@ pub mod types {
                 self.token_expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for token_expires_at: {e}"
-                        )
+                        format!("field `token_expires_at` of `Credential`: {e}")
                     });
                 self
             }
+            /// Sets `user_id` (see [`super::Credential::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Credential`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4914,9 +4977,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Credential`: {e}"));
                 self
             }
         }
@@ -4979,21 +5040,20 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for CredentialBody {
             fn default() -> Self {
                 Self {
-                    credential: Err("no value supplied for credential".to_string()),
+                    credential: Err(
+                        "field `credential` of `CredentialBody` is required but not set: call `.credential(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl CredentialBody {
+            /// Sets `credential` (see [`super::CredentialBody::credential`]).
             pub fn credential<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CredentialInput>,
@@ -5001,11 +5061,10 @@ pub mod types {
             {
                 self.credential = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credential: {e}")
-                    });
+                    .map_err(|e| format!("field `credential` of `CredentialBody`: {e}"));
                 self
             }
+            /// Sets `request` (see [`super::CredentialBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -5013,23 +5072,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `CredentialBody`: {e}"));
                 self
             }
         }
@@ -5041,7 +5084,6 @@ pub mod types {
                 Ok(Self {
                     credential: value.credential?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -5050,7 +5092,6 @@ pub mod types {
                 Self {
                     credential: Ok(value.credential),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -5120,10 +5161,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for CredentialInput {
             fn default() -> Self {
@@ -5144,187 +5181,123 @@ pub mod types {
                     state: Ok(Default::default()),
                     token_expires_at: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl CredentialInput {
+            /// Sets `access_token` (see [`super::CredentialInput::access_token`]).
             pub fn access_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.access_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for access_token: {e}")
-                    });
+                self.access_token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `api_key` (see [`super::CredentialInput::api_key`]).
             pub fn api_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.api_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_key: {e}")
-                    });
+                self.api_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `auth_provider_id` (see [`super::CredentialInput::auth_provider_id`]).
             pub fn auth_provider_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.auth_provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auth_provider_id: {e}"
-                        )
-                    });
+                self.auth_provider_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `code` (see [`super::CredentialInput::code`]).
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                self.code = Ok(value.into_field_value());
                 self
             }
+            /// Sets `credential_type` (see [`super::CredentialInput::credential_type`]).
             pub fn credential_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.credential_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for credential_type: {e}"
-                        )
-                    });
+                self.credential_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::CredentialInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::CredentialInput::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::CredentialInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `otp_secret` (see [`super::CredentialInput::otp_secret`]).
             pub fn otp_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.otp_secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for otp_secret: {e}")
-                    });
+                self.otp_secret = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password` (see [`super::CredentialInput::password`]).
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                self.password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_confirmation` (see [`super::CredentialInput::password_confirmation`]).
             pub fn password_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_confirmation: {e}"
-                        )
-                    });
+                self.password_confirmation = Ok(value.into_field_value());
                 self
             }
+            /// Sets `provider_user_id` (see [`super::CredentialInput::provider_user_id`]).
             pub fn provider_user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.provider_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for provider_user_id: {e}"
-                        )
-                    });
+                self.provider_user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `provisioning_uri` (see [`super::CredentialInput::provisioning_uri`]).
             pub fn provisioning_uri<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.provisioning_uri = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for provisioning_uri: {e}"
-                        )
-                    });
+                self.provisioning_uri = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::CredentialInput::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                self.state = Ok(value.into_field_value());
                 self
             }
+            /// Sets `token_expires_at` (see [`super::CredentialInput::token_expires_at`]).
             pub fn token_expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -5333,36 +5306,16 @@ pub mod types {
                 self.token_expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for token_expires_at: {e}"
-                        )
+                        format!("field `token_expires_at` of `CredentialInput`: {e}")
                     });
                 self
             }
+            /// Sets `user_id` (see [`super::CredentialInput::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
         }
@@ -5388,7 +5341,6 @@ pub mod types {
                     state: value.state?,
                     token_expires_at: value.token_expires_at?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -5411,7 +5363,6 @@ pub mod types {
                     state: Ok(value.state),
                     token_expires_at: Ok(value.token_expires_at),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -5440,47 +5391,36 @@ pub mod types {
                     credential_type: Ok(Default::default()),
                     id: Ok(Default::default()),
                     object: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl CredentialRef {
+            /// Sets `credential_type` (see [`super::CredentialRef::credential_type`]).
             pub fn credential_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.credential_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for credential_type: {e}"
-                        )
-                    });
+                self.credential_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::CredentialRef::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::CredentialRef::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::CredentialRef`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5490,9 +5430,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `CredentialRef`: {e}"));
                 self
             }
         }
@@ -5525,20 +5463,19 @@ pub mod types {
                 super::CredentialVerifyBodyCredential,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for CredentialVerifyBody {
             fn default() -> Self {
                 Self {
-                    credential: Err("no value supplied for credential".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    credential: Err(
+                        "field `credential` of `CredentialVerifyBody` is required but not set: call `.credential(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl CredentialVerifyBody {
+            /// Sets `credential` (see [`super::CredentialVerifyBody::credential`]).
             pub fn credential<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CredentialVerifyBodyCredential>,
@@ -5547,21 +5484,7 @@ pub mod types {
                 self.credential = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for credential: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
+                        format!("field `credential` of `CredentialVerifyBody`: {e}")
                     });
                 self
             }
@@ -5574,7 +5497,6 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     credential: value.credential?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -5582,51 +5504,30 @@ pub mod types {
             fn from(value: super::CredentialVerifyBody) -> Self {
                 Self {
                     credential: Ok(value.credential),
-                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CredentialVerifyBodyCredential {
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for CredentialVerifyBodyCredential {
             fn default() -> Self {
                 Self {
-                    code: Err("no value supplied for code".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    code: Err(
+                        "field `code` of `CredentialVerifyBodyCredential` is required but not set: call `.code(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl CredentialVerifyBodyCredential {
+            /// Sets `code` (see [`super::CredentialVerifyBodyCredential::code`]).
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.code = Ok(value.into_field_value());
                 self
             }
         }
@@ -5636,19 +5537,13 @@ pub mod types {
             fn try_from(
                 value: CredentialVerifyBodyCredential,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    extra: value.extra?,
-                })
+                Ok(Self { code: value.code? })
             }
         }
         impl ::std::convert::From<super::CredentialVerifyBodyCredential>
         for CredentialVerifyBodyCredential {
             fn from(value: super::CredentialVerifyBodyCredential) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    extra: Ok(value.extra),
-                }
+                Self { code: Ok(value.code) }
             }
         }
         #[derive(Clone, Debug)]
@@ -5679,23 +5574,20 @@ pub mod types {
                     error: Ok(Default::default()),
                     errors: Ok(Default::default()),
                     message: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ErrorBody {
+            /// Sets `error` (see [`super::ErrorBody::error`]).
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
+                self.error = Ok(value.into_field_value());
                 self
             }
+            /// Sets `errors` (see [`super::ErrorBody::errors`]).
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5708,23 +5600,18 @@ pub mod types {
             {
                 self.errors = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errors: {e}")
-                    });
+                    .map_err(|e| format!("field `errors` of `ErrorBody`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::ErrorBody::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::ErrorBody`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5734,9 +5621,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ErrorBody`: {e}"));
                 self
             }
         }
@@ -5826,7 +5711,10 @@ pub mod types {
                     auth_provider_id: Ok(Default::default()),
                     event_at: Ok(Default::default()),
                     event_type: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `Event` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     login_policy_id: Ok(Default::default()),
                     membership_id: Ok(Default::default()),
                     notifications: Ok(Default::default()),
@@ -5835,37 +5723,28 @@ pub mod types {
                     realm_id: Ok(Default::default()),
                     request: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Event {
+            /// Sets `app_hook_id` (see [`super::Event::app_hook_id`]).
             pub fn app_hook_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.app_hook_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for app_hook_id: {e}")
-                    });
+                self.app_hook_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `auth_provider_id` (see [`super::Event::auth_provider_id`]).
             pub fn auth_provider_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.auth_provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auth_provider_id: {e}"
-                        )
-                    });
+                self.auth_provider_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `event_at` (see [`super::Event::event_at`]).
             pub fn event_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -5873,59 +5752,42 @@ pub mod types {
             {
                 self.event_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_at: {e}")
-                    });
+                    .map_err(|e| format!("field `event_at` of `Event`: {e}"));
                 self
             }
+            /// Sets `event_type` (see [`super::Event::event_type`]).
             pub fn event_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.event_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_type: {e}")
-                    });
+                self.event_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::Event::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `login_policy_id` (see [`super::Event::login_policy_id`]).
             pub fn login_policy_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.login_policy_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for login_policy_id: {e}"
-                        )
-                    });
+                self.login_policy_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `membership_id` (see [`super::Event::membership_id`]).
             pub fn membership_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.membership_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for membership_id: {e}")
-                    });
+                self.membership_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `notifications` (see [`super::Event::notifications`]).
             pub fn notifications<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Notification>>,
@@ -5933,47 +5795,34 @@ pub mod types {
             {
                 self.notifications = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for notifications: {e}")
-                    });
+                    .map_err(|e| format!("field `notifications` of `Event`: {e}"));
                 self
             }
+            /// Sets `object` (see [`super::Event::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `org_id` (see [`super::Event::org_id`]).
             pub fn org_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.org_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org_id: {e}")
-                    });
+                self.org_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::Event::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `request` (see [`super::Event::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -5981,23 +5830,18 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `Event`: {e}"));
                 self
             }
+            /// Sets `user_id` (see [`super::Event::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Event`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6007,9 +5851,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Event`: {e}"));
                 self
             }
         }
@@ -6071,13 +5913,20 @@ pub mod types {
         impl ::std::default::Default for EventList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `EventList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `EventList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl EventList {
+            /// Sets `collection` (see [`super::EventList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Event>>,
@@ -6085,11 +5934,10 @@ pub mod types {
             {
                 self.collection = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
-                    });
+                    .map_err(|e| format!("field `collection` of `EventList`: {e}"));
                 self
             }
+            /// Sets `more_results` (see [`super::EventList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -6097,11 +5945,10 @@ pub mod types {
             {
                 self.more_results = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
-                    });
+                    .map_err(|e| format!("field `more_results` of `EventList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::EventList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6111,9 +5958,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `EventList`: {e}"));
                 self
             }
         }
@@ -6171,27 +6016,27 @@ pub mod types {
                 Self {
                     algo: Ok(Default::default()),
                     expired: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `JwtKey` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     key: Ok(Default::default()),
                     object: Ok(Default::default()),
                     use_: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl JwtKey {
+            /// Sets `algo` (see [`super::JwtKey::algo`]).
             pub fn algo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.algo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for algo: {e}")
-                    });
+                self.algo = Ok(value.into_field_value());
                 self
             }
+            /// Sets `expired` (see [`super::JwtKey::expired`]).
             pub fn expired<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6199,57 +6044,42 @@ pub mod types {
             {
                 self.expired = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expired: {e}")
-                    });
+                    .map_err(|e| format!("field `expired` of `JwtKey`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::JwtKey::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `key` (see [`super::JwtKey::key`]).
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
+                self.key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::JwtKey::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `use` (see [`super::JwtKey::use_`]).
             pub fn use_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.use_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for use_: {e}")
-                    });
+                self.use_ = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::JwtKey`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6259,9 +6089,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `JwtKey`: {e}"));
                 self
             }
         }
@@ -6301,21 +6129,20 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for JwtKeyBody {
             fn default() -> Self {
                 Self {
-                    jwt_key: Err("no value supplied for jwt_key".to_string()),
+                    jwt_key: Err(
+                        "field `jwt_key` of `JwtKeyBody` is required but not set: call `.jwt_key(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl JwtKeyBody {
+            /// Sets `jwt_key` (see [`super::JwtKeyBody::jwt_key`]).
             pub fn jwt_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::JwtKeyInput>,
@@ -6323,11 +6150,10 @@ pub mod types {
             {
                 self.jwt_key = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for jwt_key: {e}")
-                    });
+                    .map_err(|e| format!("field `jwt_key` of `JwtKeyBody`: {e}"));
                 self
             }
+            /// Sets `request` (see [`super::JwtKeyBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -6335,23 +6161,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `JwtKeyBody`: {e}"));
                 self
             }
         }
@@ -6363,7 +6173,6 @@ pub mod types {
                 Ok(Self {
                     jwt_key: value.jwt_key?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -6372,7 +6181,6 @@ pub mod types {
                 Self {
                     jwt_key: Ok(value.jwt_key),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -6402,10 +6210,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for JwtKeyInput {
             fn default() -> Self {
@@ -6416,23 +6220,19 @@ pub mod types {
                     key: Ok(Default::default()),
                     object: Ok(Default::default()),
                     use_: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl JwtKeyInput {
+            /// Sets `algo` (see [`super::JwtKeyInput::algo`]).
             pub fn algo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.algo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for algo: {e}")
-                    });
+                self.algo = Ok(value.into_field_value());
                 self
             }
+            /// Sets `expired` (see [`super::JwtKeyInput::expired`]).
             pub fn expired<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6440,69 +6240,39 @@ pub mod types {
             {
                 self.expired = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expired: {e}")
-                    });
+                    .map_err(|e| format!("field `expired` of `JwtKeyInput`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::JwtKeyInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `key` (see [`super::JwtKeyInput::key`]).
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
+                self.key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::JwtKeyInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `use` (see [`super::JwtKeyInput::use_`]).
             pub fn use_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.use_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for use_: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.use_ = Ok(value.into_field_value());
                 self
             }
         }
@@ -6518,7 +6288,6 @@ pub mod types {
                     key: value.key?,
                     object: value.object?,
                     use_: value.use_?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -6531,7 +6300,6 @@ pub mod types {
                     key: Ok(value.key),
                     object: Ok(value.object),
                     use_: Ok(value.use_),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -6550,13 +6318,20 @@ pub mod types {
         impl ::std::default::Default for JwtKeyList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `JwtKeyList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `JwtKeyList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl JwtKeyList {
+            /// Sets `collection` (see [`super::JwtKeyList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::JwtKey>>,
@@ -6564,11 +6339,10 @@ pub mod types {
             {
                 self.collection = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
-                    });
+                    .map_err(|e| format!("field `collection` of `JwtKeyList`: {e}"));
                 self
             }
+            /// Sets `more_results` (see [`super::JwtKeyList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -6576,11 +6350,10 @@ pub mod types {
             {
                 self.more_results = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
-                    });
+                    .map_err(|e| format!("field `more_results` of `JwtKeyList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::JwtKeyList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6590,9 +6363,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `JwtKeyList`: {e}"));
                 self
             }
         }
@@ -6690,7 +6461,10 @@ pub mod types {
                     external_css: Ok(Default::default()),
                     footer: Ok(Default::default()),
                     header: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `LoginPolicy` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     login_handler: Ok(Default::default()),
                     name: Ok(Default::default()),
                     object: Ok(Default::default()),
@@ -6699,195 +6473,132 @@ pub mod types {
                     redirect_uris: Ok(Default::default()),
                     signup_handler: Ok(Default::default()),
                     subdomain: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl LoginPolicy {
+            /// Sets `base_domain` (see [`super::LoginPolicy::base_domain`]).
             pub fn base_domain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.base_domain = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for base_domain: {e}")
-                    });
+                self.base_domain = Ok(value.into_field_value());
                 self
             }
+            /// Sets `custom_domains` (see [`super::LoginPolicy::custom_domains`]).
             pub fn custom_domains<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.custom_domains = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_domains: {e}"
-                        )
-                    });
+                self.custom_domains = Ok(value.into_field_value());
                 self
             }
+            /// Sets `domains` (see [`super::LoginPolicy::domains`]).
             pub fn domains<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.domains = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for domains: {e}")
-                    });
+                self.domains = Ok(value.into_field_value());
                 self
             }
+            /// Sets `external_css` (see [`super::LoginPolicy::external_css`]).
             pub fn external_css<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.external_css = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for external_css: {e}")
-                    });
+                self.external_css = Ok(value.into_field_value());
                 self
             }
+            /// Sets `footer` (see [`super::LoginPolicy::footer`]).
             pub fn footer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.footer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for footer: {e}")
-                    });
+                self.footer = Ok(value.into_field_value());
                 self
             }
+            /// Sets `header` (see [`super::LoginPolicy::header`]).
             pub fn header<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
+                self.header = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::LoginPolicy::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `login_handler` (see [`super::LoginPolicy::login_handler`]).
             pub fn login_handler<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.login_handler = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login_handler: {e}")
-                    });
+                self.login_handler = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::LoginPolicy::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::LoginPolicy::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `primary_domain` (see [`super::LoginPolicy::primary_domain`]).
             pub fn primary_domain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.primary_domain = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for primary_domain: {e}"
-                        )
-                    });
+                self.primary_domain = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::LoginPolicy::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `redirect_uris` (see [`super::LoginPolicy::redirect_uris`]).
             pub fn redirect_uris<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.redirect_uris = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for redirect_uris: {e}")
-                    });
+                self.redirect_uris = Ok(value.into_field_value());
                 self
             }
+            /// Sets `signup_handler` (see [`super::LoginPolicy::signup_handler`]).
             pub fn signup_handler<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.signup_handler = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for signup_handler: {e}"
-                        )
-                    });
+                self.signup_handler = Ok(value.into_field_value());
                 self
             }
+            /// Sets `subdomain` (see [`super::LoginPolicy::subdomain`]).
             pub fn subdomain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.subdomain = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subdomain: {e}")
-                    });
+                self.subdomain = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::LoginPolicy`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6897,9 +6608,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `LoginPolicy`: {e}"));
                 self
             }
         }
@@ -6960,21 +6669,20 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for LoginPolicyBody {
             fn default() -> Self {
                 Self {
-                    login_policy: Err("no value supplied for login_policy".to_string()),
+                    login_policy: Err(
+                        "field `login_policy` of `LoginPolicyBody` is required but not set: call `.login_policy(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl LoginPolicyBody {
+            /// Sets `login_policy` (see [`super::LoginPolicyBody::login_policy`]).
             pub fn login_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LoginPolicyInput>,
@@ -6983,10 +6691,11 @@ pub mod types {
                 self.login_policy = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for login_policy: {e}")
+                        format!("field `login_policy` of `LoginPolicyBody`: {e}")
                     });
                 self
             }
+            /// Sets `request` (see [`super::LoginPolicyBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -6994,23 +6703,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `LoginPolicyBody`: {e}"));
                 self
             }
         }
@@ -7022,7 +6715,6 @@ pub mod types {
                 Ok(Self {
                     login_policy: value.login_policy?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -7031,7 +6723,6 @@ pub mod types {
                 Self {
                     login_policy: Ok(value.login_policy),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7097,10 +6788,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for LoginPolicyInput {
             fn default() -> Self {
@@ -7120,207 +6807,128 @@ pub mod types {
                     redirect_uris: Ok(Default::default()),
                     signup_handler: Ok(Default::default()),
                     subdomain: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl LoginPolicyInput {
+            /// Sets `base_domain` (see [`super::LoginPolicyInput::base_domain`]).
             pub fn base_domain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.base_domain = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for base_domain: {e}")
-                    });
+                self.base_domain = Ok(value.into_field_value());
                 self
             }
+            /// Sets `custom_domains` (see [`super::LoginPolicyInput::custom_domains`]).
             pub fn custom_domains<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.custom_domains = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_domains: {e}"
-                        )
-                    });
+                self.custom_domains = Ok(value.into_field_value());
                 self
             }
+            /// Sets `domains` (see [`super::LoginPolicyInput::domains`]).
             pub fn domains<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.domains = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for domains: {e}")
-                    });
+                self.domains = Ok(value.into_field_value());
                 self
             }
+            /// Sets `external_css` (see [`super::LoginPolicyInput::external_css`]).
             pub fn external_css<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.external_css = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for external_css: {e}")
-                    });
+                self.external_css = Ok(value.into_field_value());
                 self
             }
+            /// Sets `footer` (see [`super::LoginPolicyInput::footer`]).
             pub fn footer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.footer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for footer: {e}")
-                    });
+                self.footer = Ok(value.into_field_value());
                 self
             }
+            /// Sets `header` (see [`super::LoginPolicyInput::header`]).
             pub fn header<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
+                self.header = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::LoginPolicyInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `login_handler` (see [`super::LoginPolicyInput::login_handler`]).
             pub fn login_handler<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.login_handler = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login_handler: {e}")
-                    });
+                self.login_handler = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::LoginPolicyInput::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::LoginPolicyInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `primary_domain` (see [`super::LoginPolicyInput::primary_domain`]).
             pub fn primary_domain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.primary_domain = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for primary_domain: {e}"
-                        )
-                    });
+                self.primary_domain = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::LoginPolicyInput::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `redirect_uris` (see [`super::LoginPolicyInput::redirect_uris`]).
             pub fn redirect_uris<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.redirect_uris = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for redirect_uris: {e}")
-                    });
+                self.redirect_uris = Ok(value.into_field_value());
                 self
             }
+            /// Sets `signup_handler` (see [`super::LoginPolicyInput::signup_handler`]).
             pub fn signup_handler<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.signup_handler = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for signup_handler: {e}"
-                        )
-                    });
+                self.signup_handler = Ok(value.into_field_value());
                 self
             }
+            /// Sets `subdomain` (see [`super::LoginPolicyInput::subdomain`]).
             pub fn subdomain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.subdomain = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subdomain: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.subdomain = Ok(value.into_field_value());
                 self
             }
         }
@@ -7345,7 +6953,6 @@ pub mod types {
                     redirect_uris: value.redirect_uris?,
                     signup_handler: value.signup_handler?,
                     subdomain: value.subdomain?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -7367,7 +6974,6 @@ pub mod types {
                     redirect_uris: Ok(value.redirect_uris),
                     signup_handler: Ok(value.signup_handler),
                     subdomain: Ok(value.subdomain),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7386,13 +6992,20 @@ pub mod types {
         impl ::std::default::Default for LoginPolicyList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `LoginPolicyList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `LoginPolicyList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl LoginPolicyList {
+            /// Sets `collection` (see [`super::LoginPolicyList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::LoginPolicy>>,
@@ -7401,10 +7014,11 @@ pub mod types {
                 self.collection = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
+                        format!("field `collection` of `LoginPolicyList`: {e}")
                     });
                 self
             }
+            /// Sets `more_results` (see [`super::LoginPolicyList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -7413,10 +7027,11 @@ pub mod types {
                 self.more_results = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
+                        format!("field `more_results` of `LoginPolicyList`: {e}")
                     });
                 self
             }
+            /// Sets the fields of [`super::LoginPolicyList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -7426,9 +7041,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `LoginPolicyList`: {e}"));
                 self
             }
         }
@@ -7503,18 +7116,22 @@ pub mod types {
                     created_at: Ok(Default::default()),
                     custom: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `Membership` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     object: Ok(Default::default()),
                     org: Ok(Default::default()),
                     org_id: Ok(Default::default()),
                     permissions: Ok(Default::default()),
                     user: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Membership {
+            /// Sets `created_at` (see [`super::Membership::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -7522,11 +7139,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `Membership`: {e}"));
                 self
             }
+            /// Sets `custom` (see [`super::Membership::custom`]).
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -7536,11 +7152,10 @@ pub mod types {
             {
                 self.custom = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom: {e}")
-                    });
+                    .map_err(|e| format!("field `custom` of `Membership`: {e}"));
                 self
             }
+            /// Sets `expires_at` (see [`super::Membership::expires_at`]).
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -7548,33 +7163,26 @@ pub mod types {
             {
                 self.expires_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
+                    .map_err(|e| format!("field `expires_at` of `Membership`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::Membership::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::Membership::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `org` (see [`super::Membership::org`]).
             pub fn org<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Org>>,
@@ -7582,35 +7190,26 @@ pub mod types {
             {
                 self.org = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org: {e}")
-                    });
+                    .map_err(|e| format!("field `org` of `Membership`: {e}"));
                 self
             }
+            /// Sets `org_id` (see [`super::Membership::org_id`]).
             pub fn org_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.org_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org_id: {e}")
-                    });
+                self.org_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `permissions` (see [`super::Membership::permissions`]).
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.permissions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
+                self.permissions = Ok(value.into_field_value());
                 self
             }
+            /// Sets `user` (see [`super::Membership::user`]).
             pub fn user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::User>>,
@@ -7618,23 +7217,18 @@ pub mod types {
             {
                 self.user = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
+                    .map_err(|e| format!("field `user` of `Membership`: {e}"));
                 self
             }
+            /// Sets `user_id` (see [`super::Membership::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Membership`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -7644,9 +7238,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Membership`: {e}"));
                 self
             }
         }
@@ -7697,21 +7289,20 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for MembershipBody {
             fn default() -> Self {
                 Self {
-                    membership: Err("no value supplied for membership".to_string()),
+                    membership: Err(
+                        "field `membership` of `MembershipBody` is required but not set: call `.membership(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl MembershipBody {
+            /// Sets `membership` (see [`super::MembershipBody::membership`]).
             pub fn membership<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::MembershipInput>,
@@ -7719,11 +7310,10 @@ pub mod types {
             {
                 self.membership = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for membership: {e}")
-                    });
+                    .map_err(|e| format!("field `membership` of `MembershipBody`: {e}"));
                 self
             }
+            /// Sets `request` (see [`super::MembershipBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -7731,23 +7321,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `MembershipBody`: {e}"));
                 self
             }
         }
@@ -7759,7 +7333,6 @@ pub mod types {
                 Ok(Self {
                     membership: value.membership?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -7768,7 +7341,6 @@ pub mod types {
                 Self {
                     membership: Ok(value.membership),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7814,10 +7386,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for MembershipInput {
             fn default() -> Self {
@@ -7832,11 +7400,11 @@ pub mod types {
                     permissions: Ok(Default::default()),
                     user: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl MembershipInput {
+            /// Sets `created_at` (see [`super::MembershipInput::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -7845,10 +7413,11 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!("field `created_at` of `MembershipInput`: {e}")
                     });
                 self
             }
+            /// Sets `custom` (see [`super::MembershipInput::custom`]).
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -7858,11 +7427,10 @@ pub mod types {
             {
                 self.custom = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom: {e}")
-                    });
+                    .map_err(|e| format!("field `custom` of `MembershipInput`: {e}"));
                 self
             }
+            /// Sets `expires_at` (see [`super::MembershipInput::expires_at`]).
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -7871,32 +7439,27 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!("field `expires_at` of `MembershipInput`: {e}")
                     });
                 self
             }
+            /// Sets `id` (see [`super::MembershipInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::MembershipInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `org` (see [`super::MembershipInput::org`]).
             pub fn org<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Org>>,
@@ -7904,35 +7467,26 @@ pub mod types {
             {
                 self.org = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org: {e}")
-                    });
+                    .map_err(|e| format!("field `org` of `MembershipInput`: {e}"));
                 self
             }
+            /// Sets `org_id` (see [`super::MembershipInput::org_id`]).
             pub fn org_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.org_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org_id: {e}")
-                    });
+                self.org_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `permissions` (see [`super::MembershipInput::permissions`]).
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.permissions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
+                self.permissions = Ok(value.into_field_value());
                 self
             }
+            /// Sets `user` (see [`super::MembershipInput::user`]).
             pub fn user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::User>>,
@@ -7940,35 +7494,15 @@ pub mod types {
             {
                 self.user = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
+                    .map_err(|e| format!("field `user` of `MembershipInput`: {e}"));
                 self
             }
+            /// Sets `user_id` (see [`super::MembershipInput::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
         }
@@ -7988,7 +7522,6 @@ pub mod types {
                     permissions: value.permissions?,
                     user: value.user?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -8005,7 +7538,6 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     user: Ok(value.user),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -8024,13 +7556,20 @@ pub mod types {
         impl ::std::default::Default for MembershipList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `MembershipList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `MembershipList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl MembershipList {
+            /// Sets `collection` (see [`super::MembershipList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Membership>>,
@@ -8038,11 +7577,10 @@ pub mod types {
             {
                 self.collection = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
-                    });
+                    .map_err(|e| format!("field `collection` of `MembershipList`: {e}"));
                 self
             }
+            /// Sets `more_results` (see [`super::MembershipList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -8051,10 +7589,11 @@ pub mod types {
                 self.more_results = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
+                        format!("field `more_results` of `MembershipList`: {e}")
                     });
                 self
             }
+            /// Sets the fields of [`super::MembershipList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8064,9 +7603,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `MembershipList`: {e}"));
                 self
             }
         }
@@ -8141,23 +7678,20 @@ pub mod types {
                     last_destination: Ok(Default::default()),
                     last_result: Ok(Default::default()),
                     state: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Notification {
+            /// Sets `app_hook_id` (see [`super::Notification::app_hook_id`]).
             pub fn app_hook_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.app_hook_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for app_hook_id: {e}")
-                    });
+                self.app_hook_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `attempts` (see [`super::Notification::attempts`]).
             pub fn attempts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -8165,33 +7699,26 @@ pub mod types {
             {
                 self.attempts = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attempts: {e}")
-                    });
+                    .map_err(|e| format!("field `attempts` of `Notification`: {e}"));
                 self
             }
+            /// Sets `hook_type` (see [`super::Notification::hook_type`]).
             pub fn hook_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.hook_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hook_type: {e}")
-                    });
+                self.hook_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::Notification::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `last_attempt_at` (see [`super::Notification::last_attempt_at`]).
             pub fn last_attempt_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -8200,50 +7727,35 @@ pub mod types {
                 self.last_attempt_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for last_attempt_at: {e}"
-                        )
+                        format!("field `last_attempt_at` of `Notification`: {e}")
                     });
                 self
             }
+            /// Sets `last_destination` (see [`super::Notification::last_destination`]).
             pub fn last_destination<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.last_destination = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for last_destination: {e}"
-                        )
-                    });
+                self.last_destination = Ok(value.into_field_value());
                 self
             }
+            /// Sets `last_result` (see [`super::Notification::last_result`]).
             pub fn last_result<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.last_result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_result: {e}")
-                    });
+                self.last_result = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::Notification::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                self.state = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Notification`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8253,9 +7765,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Notification`: {e}"));
                 self
             }
         }
@@ -8333,17 +7843,21 @@ pub mod types {
                 Self {
                     created_at: Ok(Default::default()),
                     custom: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `Org` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     name: Ok(Default::default()),
                     object: Ok(Default::default()),
                     realm_id: Ok(Default::default()),
                     reference: Ok(Default::default()),
                     state: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Org {
+            /// Sets `created_at` (see [`super::Org::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -8351,11 +7865,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `Org`: {e}"));
                 self
             }
+            /// Sets `custom` (see [`super::Org::custom`]).
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8365,69 +7878,50 @@ pub mod types {
             {
                 self.custom = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom: {e}")
-                    });
+                    .map_err(|e| format!("field `custom` of `Org`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::Org::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::Org::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::Org::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::Org::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `reference` (see [`super::Org::reference`]).
             pub fn reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reference: {e}")
-                    });
+                self.reference = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::Org::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8437,11 +7931,10 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `Org`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::Org`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8451,9 +7944,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Org`: {e}"));
                 self
             }
         }
@@ -8497,21 +7988,20 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for OrgBody {
             fn default() -> Self {
                 Self {
-                    org: Err("no value supplied for org".to_string()),
+                    org: Err(
+                        "field `org` of `OrgBody` is required but not set: call `.org(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl OrgBody {
+            /// Sets `org` (see [`super::OrgBody::org`]).
             pub fn org<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::OrgInput>,
@@ -8519,11 +8009,10 @@ pub mod types {
             {
                 self.org = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org: {e}")
-                    });
+                    .map_err(|e| format!("field `org` of `OrgBody`: {e}"));
                 self
             }
+            /// Sets `request` (see [`super::OrgBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -8531,23 +8020,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `OrgBody`: {e}"));
                 self
             }
         }
@@ -8559,7 +8032,6 @@ pub mod types {
                 Ok(Self {
                     org: value.org?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -8568,7 +8040,6 @@ pub mod types {
                 Self {
                     org: Ok(value.org),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -8606,10 +8077,6 @@ pub mod types {
                 ::std::option::Option<crate::authrocket::State>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for OrgInput {
             fn default() -> Self {
@@ -8622,11 +8089,11 @@ pub mod types {
                     realm_id: Ok(Default::default()),
                     reference: Ok(Default::default()),
                     state: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl OrgInput {
+            /// Sets `created_at` (see [`super::OrgInput::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -8634,11 +8101,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `OrgInput`: {e}"));
                 self
             }
+            /// Sets `custom` (see [`super::OrgInput::custom`]).
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8648,69 +8114,50 @@ pub mod types {
             {
                 self.custom = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom: {e}")
-                    });
+                    .map_err(|e| format!("field `custom` of `OrgInput`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::OrgInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::OrgInput::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::OrgInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::OrgInput::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `reference` (see [`super::OrgInput::reference`]).
             pub fn reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reference: {e}")
-                    });
+                self.reference = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::OrgInput::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8720,23 +8167,7 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `OrgInput`: {e}"));
                 self
             }
         }
@@ -8754,7 +8185,6 @@ pub mod types {
                     realm_id: value.realm_id?,
                     reference: value.reference?,
                     state: value.state?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -8769,7 +8199,6 @@ pub mod types {
                     realm_id: Ok(value.realm_id),
                     reference: Ok(value.reference),
                     state: Ok(value.state),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -8788,13 +8217,20 @@ pub mod types {
         impl ::std::default::Default for OrgList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `OrgList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `OrgList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl OrgList {
+            /// Sets `collection` (see [`super::OrgList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Org>>,
@@ -8802,11 +8238,10 @@ pub mod types {
             {
                 self.collection = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
-                    });
+                    .map_err(|e| format!("field `collection` of `OrgList`: {e}"));
                 self
             }
+            /// Sets `more_results` (see [`super::OrgList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -8814,11 +8249,10 @@ pub mod types {
             {
                 self.more_results = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
-                    });
+                    .map_err(|e| format!("field `more_results` of `OrgList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::OrgList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8828,9 +8262,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `OrgList`: {e}"));
                 self
             }
         }
@@ -8939,7 +8371,10 @@ pub mod types {
                     api_key_prefix: Ok(Default::default()),
                     created_at: Ok(Default::default()),
                     custom: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `Realm` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     jwt_algo: Ok(Default::default()),
                     jwt_fields: Ok(Default::default()),
                     jwt_key: Ok(Default::default()),
@@ -8952,11 +8387,12 @@ pub mod types {
                     session_type: Ok(Default::default()),
                     state: Ok(Default::default()),
                     username_validation_human: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Realm {
+            /// Sets `api_key_minutes` (see [`super::Realm::api_key_minutes`]).
             pub fn api_key_minutes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -8964,41 +8400,26 @@ pub mod types {
             {
                 self.api_key_minutes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for api_key_minutes: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `api_key_minutes` of `Realm`: {e}"));
                 self
             }
+            /// Sets `api_key_policy` (see [`super::Realm::api_key_policy`]).
             pub fn api_key_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.api_key_policy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for api_key_policy: {e}"
-                        )
-                    });
+                self.api_key_policy = Ok(value.into_field_value());
                 self
             }
+            /// Sets `api_key_prefix` (see [`super::Realm::api_key_prefix`]).
             pub fn api_key_prefix<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.api_key_prefix = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for api_key_prefix: {e}"
-                        )
-                    });
+                self.api_key_prefix = Ok(value.into_field_value());
                 self
             }
+            /// Sets `created_at` (see [`super::Realm::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -9006,11 +8427,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `Realm`: {e}"));
                 self
             }
+            /// Sets `custom` (see [`super::Realm::custom`]).
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9020,93 +8440,66 @@ pub mod types {
             {
                 self.custom = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom: {e}")
-                    });
+                    .map_err(|e| format!("field `custom` of `Realm`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::Realm::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jwt_algo` (see [`super::Realm::jwt_algo`]).
             pub fn jwt_algo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.jwt_algo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for jwt_algo: {e}")
-                    });
+                self.jwt_algo = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jwt_fields` (see [`super::Realm::jwt_fields`]).
             pub fn jwt_fields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.jwt_fields = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for jwt_fields: {e}")
-                    });
+                self.jwt_fields = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jwt_key` (see [`super::Realm::jwt_key`]).
             pub fn jwt_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.jwt_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for jwt_key: {e}")
-                    });
+                self.jwt_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::Realm::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::Realm::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `reference` (see [`super::Realm::reference`]).
             pub fn reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reference: {e}")
-                    });
+                self.reference = Ok(value.into_field_value());
                 self
             }
+            /// Sets `require_unique_emails` (see [`super::Realm::require_unique_emails`]).
             pub fn require_unique_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -9115,12 +8508,11 @@ pub mod types {
                 self.require_unique_emails = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for require_unique_emails: {e}"
-                        )
+                        format!("field `require_unique_emails` of `Realm`: {e}")
                     });
                 self
             }
+            /// Sets `resource_links` (see [`super::Realm::resource_links`]).
             pub fn resource_links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9130,13 +8522,10 @@ pub mod types {
             {
                 self.resource_links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for resource_links: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `resource_links` of `Realm`: {e}"));
                 self
             }
+            /// Sets `session_minutes` (see [`super::Realm::session_minutes`]).
             pub fn session_minutes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -9144,25 +8533,18 @@ pub mod types {
             {
                 self.session_minutes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for session_minutes: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `session_minutes` of `Realm`: {e}"));
                 self
             }
+            /// Sets `session_type` (see [`super::Realm::session_type`]).
             pub fn session_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.session_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session_type: {e}")
-                    });
+                self.session_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::Realm::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9172,25 +8554,18 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `Realm`: {e}"));
                 self
             }
+            /// Sets `username_validation_human` (see [`super::Realm::username_validation_human`]).
             pub fn username_validation_human<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.username_validation_human = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for username_validation_human: {e}"
-                        )
-                    });
+                self.username_validation_human = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Realm`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9200,9 +8575,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Realm`: {e}"));
                 self
             }
         }
@@ -9266,21 +8639,20 @@ pub mod types {
                 ::std::option::Option<super::Request>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for RealmBody {
             fn default() -> Self {
                 Self {
-                    realm: Err("no value supplied for realm".to_string()),
+                    realm: Err(
+                        "field `realm` of `RealmBody` is required but not set: call `.realm(..)` on its builder"
+                            .to_string(),
+                    ),
                     request: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl RealmBody {
+            /// Sets `realm` (see [`super::RealmBody::realm`]).
             pub fn realm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::RealmInput>,
@@ -9288,11 +8660,10 @@ pub mod types {
             {
                 self.realm = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm: {e}")
-                    });
+                    .map_err(|e| format!("field `realm` of `RealmBody`: {e}"));
                 self
             }
+            /// Sets `request` (see [`super::RealmBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -9300,23 +8671,7 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `RealmBody`: {e}"));
                 self
             }
         }
@@ -9328,7 +8683,6 @@ pub mod types {
                 Ok(Self {
                     realm: value.realm?,
                     request: value.request?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -9337,7 +8691,6 @@ pub mod types {
                 Self {
                     realm: Ok(value.realm),
                     request: Ok(value.request),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -9415,10 +8768,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for RealmInput {
             fn default() -> Self {
@@ -9441,11 +8790,11 @@ pub mod types {
                     session_type: Ok(Default::default()),
                     state: Ok(Default::default()),
                     username_validation_human: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl RealmInput {
+            /// Sets `api_key_minutes` (see [`super::RealmInput::api_key_minutes`]).
             pub fn api_key_minutes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -9454,40 +8803,27 @@ pub mod types {
                 self.api_key_minutes = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for api_key_minutes: {e}"
-                        )
+                        format!("field `api_key_minutes` of `RealmInput`: {e}")
                     });
                 self
             }
+            /// Sets `api_key_policy` (see [`super::RealmInput::api_key_policy`]).
             pub fn api_key_policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.api_key_policy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for api_key_policy: {e}"
-                        )
-                    });
+                self.api_key_policy = Ok(value.into_field_value());
                 self
             }
+            /// Sets `api_key_prefix` (see [`super::RealmInput::api_key_prefix`]).
             pub fn api_key_prefix<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.api_key_prefix = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for api_key_prefix: {e}"
-                        )
-                    });
+                self.api_key_prefix = Ok(value.into_field_value());
                 self
             }
+            /// Sets `created_at` (see [`super::RealmInput::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -9495,11 +8831,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `RealmInput`: {e}"));
                 self
             }
+            /// Sets `custom` (see [`super::RealmInput::custom`]).
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9509,93 +8844,66 @@ pub mod types {
             {
                 self.custom = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom: {e}")
-                    });
+                    .map_err(|e| format!("field `custom` of `RealmInput`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::RealmInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jwt_algo` (see [`super::RealmInput::jwt_algo`]).
             pub fn jwt_algo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.jwt_algo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for jwt_algo: {e}")
-                    });
+                self.jwt_algo = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jwt_fields` (see [`super::RealmInput::jwt_fields`]).
             pub fn jwt_fields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
-                self.jwt_fields = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for jwt_fields: {e}")
-                    });
+                self.jwt_fields = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jwt_key` (see [`super::RealmInput::jwt_key`]).
             pub fn jwt_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.jwt_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for jwt_key: {e}")
-                    });
+                self.jwt_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::RealmInput::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::RealmInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `reference` (see [`super::RealmInput::reference`]).
             pub fn reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reference: {e}")
-                    });
+                self.reference = Ok(value.into_field_value());
                 self
             }
+            /// Sets `require_unique_emails` (see [`super::RealmInput::require_unique_emails`]).
             pub fn require_unique_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -9604,12 +8912,11 @@ pub mod types {
                 self.require_unique_emails = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for require_unique_emails: {e}"
-                        )
+                        format!("field `require_unique_emails` of `RealmInput`: {e}")
                     });
                 self
             }
+            /// Sets `resource_links` (see [`super::RealmInput::resource_links`]).
             pub fn resource_links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9619,13 +8926,10 @@ pub mod types {
             {
                 self.resource_links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for resource_links: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `resource_links` of `RealmInput`: {e}"));
                 self
             }
+            /// Sets `session_minutes` (see [`super::RealmInput::session_minutes`]).
             pub fn session_minutes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -9634,24 +8938,19 @@ pub mod types {
                 self.session_minutes = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for session_minutes: {e}"
-                        )
+                        format!("field `session_minutes` of `RealmInput`: {e}")
                     });
                 self
             }
+            /// Sets `session_type` (see [`super::RealmInput::session_type`]).
             pub fn session_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.session_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session_type: {e}")
-                    });
+                self.session_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `state` (see [`super::RealmInput::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9661,37 +8960,15 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `RealmInput`: {e}"));
                 self
             }
+            /// Sets `username_validation_human` (see [`super::RealmInput::username_validation_human`]).
             pub fn username_validation_human<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.username_validation_human = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for username_validation_human: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.username_validation_human = Ok(value.into_field_value());
                 self
             }
         }
@@ -9719,7 +8996,6 @@ pub mod types {
                     session_type: value.session_type?,
                     state: value.state?,
                     username_validation_human: value.username_validation_human?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -9744,7 +9020,6 @@ pub mod types {
                     session_type: Ok(value.session_type),
                     state: Ok(value.state),
                     username_validation_human: Ok(value.username_validation_human),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -9763,13 +9038,20 @@ pub mod types {
         impl ::std::default::Default for RealmList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `RealmList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `RealmList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl RealmList {
+            /// Sets `collection` (see [`super::RealmList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Realm>>,
@@ -9777,11 +9059,10 @@ pub mod types {
             {
                 self.collection = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
-                    });
+                    .map_err(|e| format!("field `collection` of `RealmList`: {e}"));
                 self
             }
+            /// Sets `more_results` (see [`super::RealmList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -9789,11 +9070,10 @@ pub mod types {
             {
                 self.more_results = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
-                    });
+                    .map_err(|e| format!("field `more_results` of `RealmList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::RealmList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9803,9 +9083,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `RealmList`: {e}"));
                 self
             }
         }
@@ -9850,33 +9128,28 @@ pub mod types {
                 Self {
                     client: Ok(Default::default()),
                     ip: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Request {
+            /// Sets `client` (see [`super::Request::client`]).
             pub fn client<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client: {e}")
-                    });
+                self.client = Ok(value.into_field_value());
                 self
             }
+            /// Sets `ip` (see [`super::Request::ip`]).
             pub fn ip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.ip = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for ip: {e}"));
+                self.ip = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Request`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -9886,9 +9159,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Request`: {e}"));
                 self
             }
         }
@@ -9950,16 +9221,20 @@ pub mod types {
                 Self {
                     created_at: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `Session` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     object: Ok(Default::default()),
                     request: Ok(Default::default()),
                     token: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Session {
+            /// Sets `created_at` (see [`super::Session::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -9967,11 +9242,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `Session`: {e}"));
                 self
             }
+            /// Sets `expires_at` (see [`super::Session::expires_at`]).
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -9979,33 +9253,26 @@ pub mod types {
             {
                 self.expires_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
+                    .map_err(|e| format!("field `expires_at` of `Session`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::Session::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::Session::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `request` (see [`super::Session::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -10013,35 +9280,26 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `Session`: {e}"));
                 self
             }
+            /// Sets `token` (see [`super::Session::token`]).
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                self.token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `user_id` (see [`super::Session::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Session`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -10051,9 +9309,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Session`: {e}"));
                 self
             }
         }
@@ -10095,21 +9351,20 @@ pub mod types {
                 ::std::string::String,
             >,
             session: ::std::result::Result<super::SessionInput, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for SessionBody {
             fn default() -> Self {
                 Self {
                     request: Ok(Default::default()),
-                    session: Err("no value supplied for session".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    session: Err(
+                        "field `session` of `SessionBody` is required but not set: call `.session(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl SessionBody {
+            /// Sets `request` (see [`super::SessionBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -10117,11 +9372,10 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `SessionBody`: {e}"));
                 self
             }
+            /// Sets `session` (see [`super::SessionBody::session`]).
             pub fn session<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::SessionInput>,
@@ -10129,23 +9383,7 @@ pub mod types {
             {
                 self.session = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `session` of `SessionBody`: {e}"));
                 self
             }
         }
@@ -10157,7 +9395,6 @@ pub mod types {
                 Ok(Self {
                     request: value.request?,
                     session: value.session?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -10166,7 +9403,6 @@ pub mod types {
                 Self {
                     request: Ok(value.request),
                     session: Ok(value.session),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10200,10 +9436,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for SessionInput {
             fn default() -> Self {
@@ -10215,11 +9447,11 @@ pub mod types {
                     request: Ok(Default::default()),
                     token: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl SessionInput {
+            /// Sets `created_at` (see [`super::SessionInput::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -10227,11 +9459,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `SessionInput`: {e}"));
                 self
             }
+            /// Sets `expires_at` (see [`super::SessionInput::expires_at`]).
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -10239,33 +9470,26 @@ pub mod types {
             {
                 self.expires_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
+                    .map_err(|e| format!("field `expires_at` of `SessionInput`: {e}"));
                 self
             }
+            /// Sets `id` (see [`super::SessionInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::SessionInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `request` (see [`super::SessionInput::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -10273,47 +9497,23 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `SessionInput`: {e}"));
                 self
             }
+            /// Sets `token` (see [`super::SessionInput::token`]).
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                self.token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `user_id` (see [`super::SessionInput::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
         }
@@ -10330,7 +9530,6 @@ pub mod types {
                     request: value.request?,
                     token: value.token?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -10344,7 +9543,6 @@ pub mod types {
                     request: Ok(value.request),
                     token: Ok(value.token),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10363,13 +9561,20 @@ pub mod types {
         impl ::std::default::Default for SessionList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `SessionList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `SessionList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl SessionList {
+            /// Sets `collection` (see [`super::SessionList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Session>>,
@@ -10377,11 +9582,10 @@ pub mod types {
             {
                 self.collection = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
-                    });
+                    .map_err(|e| format!("field `collection` of `SessionList`: {e}"));
                 self
             }
+            /// Sets `more_results` (see [`super::SessionList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -10389,11 +9593,10 @@ pub mod types {
             {
                 self.more_results = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
-                    });
+                    .map_err(|e| format!("field `more_results` of `SessionList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::SessionList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -10403,9 +9606,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `SessionList`: {e}"));
                 self
             }
         }
@@ -10527,7 +9728,10 @@ pub mod types {
                     email: Ok(Default::default()),
                     email_verification: Ok(Default::default()),
                     first_name: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `User` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     last_login_at: Ok(Default::default()),
                     last_name: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -10542,11 +9746,12 @@ pub mod types {
                     token: Ok(Default::default()),
                     user_type: Ok(Default::default()),
                     username: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl User {
+            /// Sets `created_at` (see [`super::User::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -10554,11 +9759,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `User`: {e}"));
                 self
             }
+            /// Sets `credentials` (see [`super::User::credentials`]).
             pub fn credentials<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::CredentialRef>>,
@@ -10566,11 +9770,10 @@ pub mod types {
             {
                 self.credentials = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credentials: {e}")
-                    });
+                    .map_err(|e| format!("field `credentials` of `User`: {e}"));
                 self
             }
+            /// Sets `custom` (see [`super::User::custom`]).
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -10580,59 +9783,42 @@ pub mod types {
             {
                 self.custom = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom: {e}")
-                    });
+                    .map_err(|e| format!("field `custom` of `User`: {e}"));
                 self
             }
+            /// Sets `email` (see [`super::User::email`]).
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+                self.email = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_verification` (see [`super::User::email_verification`]).
             pub fn email_verification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_verification = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_verification: {e}"
-                        )
-                    });
+                self.email_verification = Ok(value.into_field_value());
                 self
             }
+            /// Sets `first_name` (see [`super::User::first_name`]).
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
+                self.first_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::User::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `last_login_at` (see [`super::User::last_login_at`]).
             pub fn last_login_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -10640,111 +9826,74 @@ pub mod types {
             {
                 self.last_login_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_login_at: {e}")
-                    });
+                    .map_err(|e| format!("field `last_login_at` of `User`: {e}"));
                 self
             }
+            /// Sets `last_name` (see [`super::User::last_name`]).
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
+                self.last_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::User::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::User::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password` (see [`super::User::password`]).
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                self.password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_confirmation` (see [`super::User::password_confirmation`]).
             pub fn password_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_confirmation: {e}"
-                        )
-                    });
+                self.password_confirmation = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_reset_token` (see [`super::User::password_reset_token`]).
             pub fn password_reset_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_reset_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_reset_token: {e}"
-                        )
-                    });
+                self.password_reset_token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::User::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `reference` (see [`super::User::reference`]).
             pub fn reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reference: {e}")
-                    });
+                self.reference = Ok(value.into_field_value());
                 self
             }
+            /// Sets `request` (see [`super::User::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -10752,11 +9901,10 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `User`: {e}"));
                 self
             }
+            /// Sets `state` (see [`super::User::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -10766,23 +9914,18 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `User`: {e}"));
                 self
             }
+            /// Sets `token` (see [`super::User::token`]).
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                self.token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `user_type` (see [`super::User::user_type`]).
             pub fn user_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -10792,23 +9935,18 @@ pub mod types {
             {
                 self.user_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_type: {e}")
-                    });
+                    .map_err(|e| format!("field `user_type` of `User`: {e}"));
                 self
             }
+            /// Sets `username` (see [`super::User::username`]).
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
+                self.username = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::User`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -10818,9 +9956,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `User`: {e}"));
                 self
             }
         }
@@ -10893,21 +10029,20 @@ pub mod types {
                 super::UserActionBodyUser,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for UserActionBody {
             fn default() -> Self {
                 Self {
                     request: Ok(Default::default()),
-                    user: Err("no value supplied for user".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    user: Err(
+                        "field `user` of `UserActionBody` is required but not set: call `.user(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl UserActionBody {
+            /// Sets `request` (see [`super::UserActionBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -10915,11 +10050,10 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `UserActionBody`: {e}"));
                 self
             }
+            /// Sets `user` (see [`super::UserActionBody::user`]).
             pub fn user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UserActionBodyUser>,
@@ -10927,23 +10061,7 @@ pub mod types {
             {
                 self.user = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `user` of `UserActionBody`: {e}"));
                 self
             }
         }
@@ -10955,7 +10073,6 @@ pub mod types {
                 Ok(Self {
                     request: value.request?,
                     user: value.user?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -10964,7 +10081,6 @@ pub mod types {
                 Self {
                     request: Ok(value.request),
                     user: Ok(value.user),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10990,10 +10106,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for UserActionBodyUser {
             fn default() -> Self {
@@ -11003,87 +10115,48 @@ pub mod types {
                     password: Ok(Default::default()),
                     password_confirmation: Ok(Default::default()),
                     token: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl UserActionBodyUser {
+            /// Sets `code` (see [`super::UserActionBodyUser::code`]).
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                self.code = Ok(value.into_field_value());
                 self
             }
+            /// Sets `current_password` (see [`super::UserActionBodyUser::current_password`]).
             pub fn current_password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.current_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for current_password: {e}"
-                        )
-                    });
+                self.current_password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password` (see [`super::UserActionBodyUser::password`]).
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                self.password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_confirmation` (see [`super::UserActionBodyUser::password_confirmation`]).
             pub fn password_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_confirmation: {e}"
-                        )
-                    });
+                self.password_confirmation = Ok(value.into_field_value());
                 self
             }
+            /// Sets `token` (see [`super::UserActionBodyUser::token`]).
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.token = Ok(value.into_field_value());
                 self
             }
         }
@@ -11098,7 +10171,6 @@ pub mod types {
                     password: value.password?,
                     password_confirmation: value.password_confirmation?,
                     token: value.token?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -11110,7 +10182,6 @@ pub mod types {
                     password: Ok(value.password),
                     password_confirmation: Ok(value.password_confirmation),
                     token: Ok(value.token),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11121,21 +10192,20 @@ pub mod types {
                 ::std::string::String,
             >,
             user: ::std::result::Result<super::UserInput, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for UserBody {
             fn default() -> Self {
                 Self {
                     request: Ok(Default::default()),
-                    user: Err("no value supplied for user".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    user: Err(
+                        "field `user` of `UserBody` is required but not set: call `.user(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl UserBody {
+            /// Sets `request` (see [`super::UserBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -11143,11 +10213,10 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `UserBody`: {e}"));
                 self
             }
+            /// Sets `user` (see [`super::UserBody::user`]).
             pub fn user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UserInput>,
@@ -11155,23 +10224,7 @@ pub mod types {
             {
                 self.user = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `user` of `UserBody`: {e}"));
                 self
             }
         }
@@ -11183,7 +10236,6 @@ pub mod types {
                 Ok(Self {
                     request: value.request?,
                     user: value.user?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -11192,7 +10244,6 @@ pub mod types {
                 Self {
                     request: Ok(value.request),
                     user: Ok(value.user),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11282,10 +10333,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for UserInput {
             fn default() -> Self {
@@ -11311,11 +10358,11 @@ pub mod types {
                     token: Ok(Default::default()),
                     user_type: Ok(Default::default()),
                     username: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl UserInput {
+            /// Sets `created_at` (see [`super::UserInput::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -11323,11 +10370,10 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `UserInput`: {e}"));
                 self
             }
+            /// Sets `credentials` (see [`super::UserInput::credentials`]).
             pub fn credentials<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::CredentialRef>>,
@@ -11335,11 +10381,10 @@ pub mod types {
             {
                 self.credentials = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credentials: {e}")
-                    });
+                    .map_err(|e| format!("field `credentials` of `UserInput`: {e}"));
                 self
             }
+            /// Sets `custom` (see [`super::UserInput::custom`]).
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -11349,59 +10394,42 @@ pub mod types {
             {
                 self.custom = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom: {e}")
-                    });
+                    .map_err(|e| format!("field `custom` of `UserInput`: {e}"));
                 self
             }
+            /// Sets `email` (see [`super::UserInput::email`]).
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+                self.email = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email_verification` (see [`super::UserInput::email_verification`]).
             pub fn email_verification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email_verification = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_verification: {e}"
-                        )
-                    });
+                self.email_verification = Ok(value.into_field_value());
                 self
             }
+            /// Sets `first_name` (see [`super::UserInput::first_name`]).
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
+                self.first_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::UserInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `last_login_at` (see [`super::UserInput::last_login_at`]).
             pub fn last_login_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -11409,111 +10437,74 @@ pub mod types {
             {
                 self.last_login_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_login_at: {e}")
-                    });
+                    .map_err(|e| format!("field `last_login_at` of `UserInput`: {e}"));
                 self
             }
+            /// Sets `last_name` (see [`super::UserInput::last_name`]).
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
+                self.last_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::UserInput::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::UserInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password` (see [`super::UserInput::password`]).
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                self.password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_confirmation` (see [`super::UserInput::password_confirmation`]).
             pub fn password_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_confirmation: {e}"
-                        )
-                    });
+                self.password_confirmation = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_reset_token` (see [`super::UserInput::password_reset_token`]).
             pub fn password_reset_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_reset_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_reset_token: {e}"
-                        )
-                    });
+                self.password_reset_token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::UserInput::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `reference` (see [`super::UserInput::reference`]).
             pub fn reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reference: {e}")
-                    });
+                self.reference = Ok(value.into_field_value());
                 self
             }
+            /// Sets `request` (see [`super::UserInput::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -11521,11 +10512,10 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `UserInput`: {e}"));
                 self
             }
+            /// Sets `state` (see [`super::UserInput::state`]).
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -11535,23 +10525,18 @@ pub mod types {
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("field `state` of `UserInput`: {e}"));
                 self
             }
+            /// Sets `token` (see [`super::UserInput::token`]).
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                self.token = Ok(value.into_field_value());
                 self
             }
+            /// Sets `user_type` (see [`super::UserInput::user_type`]).
             pub fn user_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -11561,35 +10546,15 @@ pub mod types {
             {
                 self.user_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_type: {e}")
-                    });
+                    .map_err(|e| format!("field `user_type` of `UserInput`: {e}"));
                 self
             }
+            /// Sets `username` (see [`super::UserInput::username`]).
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.username = Ok(value.into_field_value());
                 self
             }
         }
@@ -11620,7 +10585,6 @@ pub mod types {
                     token: value.token?,
                     user_type: value.user_type?,
                     username: value.username?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -11648,7 +10612,6 @@ pub mod types {
                     token: Ok(value.token),
                     user_type: Ok(value.user_type),
                     username: Ok(value.username),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11667,13 +10630,20 @@ pub mod types {
         impl ::std::default::Default for UserList {
             fn default() -> Self {
                 Self {
-                    collection: Err("no value supplied for collection".to_string()),
-                    more_results: Err("no value supplied for more_results".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    collection: Err(
+                        "field `collection` of `UserList` is required but not set: call `.collection(..)` on its builder"
+                            .to_string(),
+                    ),
+                    more_results: Err(
+                        "field `more_results` of `UserList` is required but not set: call `.more_results(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl UserList {
+            /// Sets `collection` (see [`super::UserList::collection`]).
             pub fn collection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::User>>,
@@ -11681,11 +10651,10 @@ pub mod types {
             {
                 self.collection = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for collection: {e}")
-                    });
+                    .map_err(|e| format!("field `collection` of `UserList`: {e}"));
                 self
             }
+            /// Sets `more_results` (see [`super::UserList::more_results`]).
             pub fn more_results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -11693,11 +10662,10 @@ pub mod types {
             {
                 self.more_results = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for more_results: {e}")
-                    });
+                    .map_err(|e| format!("field `more_results` of `UserList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::UserList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -11707,9 +10675,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `UserList`: {e}"));
                 self
             }
         }
@@ -11784,140 +10750,102 @@ pub mod types {
                     credential_type: Ok(Default::default()),
                     email: Ok(Default::default()),
                     first_name: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "field `id` of `UserToken` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
                     last_name: Ok(Default::default()),
                     object: Ok(Default::default()),
                     password: Ok(Default::default()),
                     password_confirmation: Ok(Default::default()),
                     realm_id: Ok(Default::default()),
                     username: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl UserToken {
+            /// Sets `credential_type` (see [`super::UserToken::credential_type`]).
             pub fn credential_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.credential_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for credential_type: {e}"
-                        )
-                    });
+                self.credential_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email` (see [`super::UserToken::email`]).
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+                self.email = Ok(value.into_field_value());
                 self
             }
+            /// Sets `first_name` (see [`super::UserToken::first_name`]).
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
+                self.first_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::UserToken::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `last_name` (see [`super::UserToken::last_name`]).
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
+                self.last_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::UserToken::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password` (see [`super::UserToken::password`]).
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                self.password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_confirmation` (see [`super::UserToken::password_confirmation`]).
             pub fn password_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_confirmation: {e}"
-                        )
-                    });
+                self.password_confirmation = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::UserToken::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `username` (see [`super::UserToken::username`]).
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
+                self.username = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::UserToken`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -11927,9 +10855,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `UserToken`: {e}"));
                 self
             }
         }
@@ -11980,21 +10906,20 @@ pub mod types {
                 super::UserTokenInput,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for UserTokenBody {
             fn default() -> Self {
                 Self {
                     request: Ok(Default::default()),
-                    user_token: Err("no value supplied for user_token".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    user_token: Err(
+                        "field `user_token` of `UserTokenBody` is required but not set: call `.user_token(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl UserTokenBody {
+            /// Sets `request` (see [`super::UserTokenBody::request`]).
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Request>>,
@@ -12002,11 +10927,10 @@ pub mod types {
             {
                 self.request = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
+                    .map_err(|e| format!("field `request` of `UserTokenBody`: {e}"));
                 self
             }
+            /// Sets `user_token` (see [`super::UserTokenBody::user_token`]).
             pub fn user_token<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UserTokenInput>,
@@ -12014,23 +10938,7 @@ pub mod types {
             {
                 self.user_token = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_token: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("field `user_token` of `UserTokenBody`: {e}"));
                 self
             }
         }
@@ -12042,7 +10950,6 @@ pub mod types {
                 Ok(Self {
                     request: value.request?,
                     user_token: value.user_token?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -12051,7 +10958,6 @@ pub mod types {
                 Self {
                     request: Ok(value.request),
                     user_token: Ok(value.user_token),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12097,10 +11003,6 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for UserTokenInput {
             fn default() -> Self {
@@ -12115,145 +11017,88 @@ pub mod types {
                     password_confirmation: Ok(Default::default()),
                     realm_id: Ok(Default::default()),
                     username: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl UserTokenInput {
+            /// Sets `credential_type` (see [`super::UserTokenInput::credential_type`]).
             pub fn credential_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.credential_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for credential_type: {e}"
-                        )
-                    });
+                self.credential_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `email` (see [`super::UserTokenInput::email`]).
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+                self.email = Ok(value.into_field_value());
                 self
             }
+            /// Sets `first_name` (see [`super::UserTokenInput::first_name`]).
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
+                self.first_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `id` (see [`super::UserTokenInput::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `last_name` (see [`super::UserTokenInput::last_name`]).
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
+                self.last_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `object` (see [`super::UserTokenInput::object`]).
             pub fn object<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
+                self.object = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password` (see [`super::UserTokenInput::password`]).
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                self.password = Ok(value.into_field_value());
                 self
             }
+            /// Sets `password_confirmation` (see [`super::UserTokenInput::password_confirmation`]).
             pub fn password_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.password_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for password_confirmation: {e}"
-                        )
-                    });
+                self.password_confirmation = Ok(value.into_field_value());
                 self
             }
+            /// Sets `realm_id` (see [`super::UserTokenInput::realm_id`]).
             pub fn realm_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.realm_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for realm_id: {e}")
-                    });
+                self.realm_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `username` (see [`super::UserTokenInput::username`]).
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.username = Ok(value.into_field_value());
                 self
             }
         }
@@ -12273,7 +11118,6 @@ pub mod types {
                     password_confirmation: value.password_confirmation?,
                     realm_id: value.realm_id?,
                     username: value.username?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -12290,7 +11134,6 @@ pub mod types {
                     password_confirmation: Ok(value.password_confirmation),
                     realm_id: Ok(value.realm_id),
                     username: Ok(value.username),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12328,26 +11171,30 @@ pub mod types {
         }
     }
 }
+/// The generated AuthRocket client: every operation of the spec is a method here.
+///
+/// Build the API module's `Client` (`rocket_apis::<api>::Client`) instead: it carries the credentials, base URL rules, retries and hooks, and dereferences to this one. Not to be confused with a `types::Client`, which is a resource of the API.
+///
+/// Client for AuthRocket 1 API
+///
+/// AuthRocket 1 Core and Extended API (`/v1`), hand-written from the vendor's documents: the
+/// "Accessing the AuthRocket APIs" page is the authority; the v1 reference pages and the vendor's Ruby and
+/// PHP clients fill in resources and fields.
+///
+/// - Every request sends `Accept: application/json`; bodies are JSON.
+/// - Authentication: `X-Authrocket-Api-Key: ko_…`, or the legacy pair `X-Authrocket-Account: org_…` with
+///   `X-Authrocket-Api-Key: key_…`.
+/// - Optional default realm for single-realm apps: `X-Authrocket-Realm: rl_…` (otherwise pass `realm_id`).
+/// - Create and update bodies are wrapped in the singular resource name (`{"org": {...}}`); lists are
+///   `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`.
+/// - Timestamps are Unix seconds, often fractional.
+/// - Every response carries `X-Request-ID`.
+/// - Status codes: 401 = an authenticate call failed; 402 = subscription inactive; 403 = API key refused;
+///   409/422 = validation errors `{"errors": {field: [messages]}}`.
+///
+///
+/// Version: 1.0.0
 #[derive(Clone, Debug)]
-/**Client for AuthRocket 1 API
-
-AuthRocket 1 Core and Extended API (`/v1`), hand-written from the vendor's documents: the
-"Accessing the AuthRocket APIs" page is the authority; the v1 reference pages and the vendor's Ruby and
-PHP clients fill in resources and fields.
-
-- Every request sends `Accept: application/json`; bodies are JSON.
-- Authentication: `X-Authrocket-Api-Key: ko_…`, or the legacy pair `X-Authrocket-Account: org_…` with
-  `X-Authrocket-Api-Key: key_…`.
-- Optional default realm for single-realm apps: `X-Authrocket-Realm: rl_…` (otherwise pass `realm_id`).
-- Create and update bodies are wrapped in the singular resource name (`{"org": {...}}`); lists are
-  `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`.
-- Timestamps are Unix seconds, often fractional.
-- Every response carries `X-Request-ID`.
-- Status codes: 401 = an authenticate call failed; 402 = subscription inactive; 403 = API key refused;
-  409/422 = validation errors `{"errors": {field: [messages]}}`.
-
-
-Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -12409,1228 +11256,1599 @@ const _: () = {
     {}
 };
 impl Client {
-    /**List realms
-
-List realms.
-
-Sends a `GET` request to `/realms`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `direction`: Sort direction.
-- `max_results`: Page size, 1–1000 (default 100).
-- `sort`: Sort field, e.g. `id` or `name`.
-```ignore
-let response = client.list_realms()
-    .after(after)
-    .direction(direction)
-    .max_results(max_results)
-    .sort(sort)
-    .send()
-    .await;
-```*/
+    /// List realms
+    ///
+    /// List realms.
+    ///
+    /// `GET /realms` (operation `listRealms`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RealmList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_realms()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_realms(&self) -> builder::ListRealms<'_> {
         builder::ListRealms::new(self)
     }
-    /**Create a realm
-
-Create a realm.
-
-Sends a `POST` request to `/realms`
-
-```ignore
-let response = client.create_realm()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a realm
+    ///
+    /// Create a realm.
+    ///
+    /// `POST /realms` (operation `createRealm`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::RealmBody`], built with [`types::RealmBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_realm()
+    ///     .body_map(|b| b /* .field(value)… */) // types::RealmBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_realm(&self) -> builder::CreateRealm<'_> {
         builder::CreateRealm::new(self)
     }
-    /**Get a realm
-
-Get a realm.
-
-Sends a `GET` request to `/realms/{realmId}`
-
-Arguments:
-- `realm_id`: The realm's id.
-```ignore
-let response = client.get_realm()
-    .realm_id(realm_id)
-    .send()
-    .await;
-```*/
+    /// Get a realm
+    ///
+    /// Get a realm.
+    ///
+    /// `GET /realms/{realmId}` (operation `getRealm`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realmId` | path | yes | The realm's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_realm()
+    ///     .realm_id(realm_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_realm(&self) -> builder::GetRealm<'_> {
         builder::GetRealm::new(self)
     }
-    /**Update a realm
-
-Update a realm.
-
-Sends a `PUT` request to `/realms/{realmId}`
-
-Arguments:
-- `realm_id`: The realm's id.
-- `body`
-```ignore
-let response = client.update_realm()
-    .realm_id(realm_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a realm
+    ///
+    /// Update a realm.
+    ///
+    /// `PUT /realms/{realmId}` (operation `updateRealm`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realmId` | path | yes | The realm's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::RealmBody`], built with [`types::RealmBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_realm()
+    ///     .realm_id(realm_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::RealmBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_realm(&self) -> builder::UpdateRealm<'_> {
         builder::UpdateRealm::new(self)
     }
-    /**Delete a realm
-
-Delete a realm.
-
-Sends a `DELETE` request to `/realms/{realmId}`
-
-Arguments:
-- `realm_id`: The realm's id.
-```ignore
-let response = client.delete_realm()
-    .realm_id(realm_id)
-    .send()
-    .await;
-```*/
+    /// Delete a realm
+    ///
+    /// Delete a realm.
+    ///
+    /// `DELETE /realms/{realmId}` (operation `deleteRealm`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realmId` | path | yes | The realm's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_realm()
+    ///     .realm_id(realm_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_realm(&self) -> builder::DeleteRealm<'_> {
         builder::DeleteRealm::new(self)
     }
-    /**Reset a realm
-
-Resets a realm (the vendor's Ruby client offers it; its effect is not documented).
-
-Sends a `POST` request to `/realms/{realmId}/reset`
-
-Arguments:
-- `realm_id`: The realm's id.
-```ignore
-let response = client.reset_realm()
-    .realm_id(realm_id)
-    .send()
-    .await;
-```*/
+    /// Reset a realm
+    ///
+    /// Resets a realm (the vendor's Ruby client offers it; its effect is not documented).
+    ///
+    /// `POST /realms/{realmId}/reset` (operation `resetRealm`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realmId` | path | yes | The realm's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.reset_realm()
+    ///     .realm_id(realm_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn reset_realm(&self) -> builder::ResetRealm<'_> {
         builder::ResetRealm::new(self)
     }
-    /**List users
-
-List users.
-
-Sends a `GET` request to `/users`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `direction`: Sort direction.
-- `max_results`: Page size, 1–1000 (default 100).
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `sort`: Sort field, e.g. `id` or `name`.
-```ignore
-let response = client.list_users()
-    .after(after)
-    .direction(direction)
-    .max_results(max_results)
-    .realm_id(realm_id)
-    .sort(sort)
-    .send()
-    .await;
-```*/
+    /// List users
+    ///
+    /// List users.
+    ///
+    /// `GET /users` (operation `listUsers`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_users()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
-    /**Create a user
-
-Create a user.
-
-Sends a `POST` request to `/users`
-
-```ignore
-let response = client.create_user()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a user
+    ///
+    /// Create a user.
+    ///
+    /// `POST /users` (operation `createUser`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserBody`], built with [`types::UserBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_user()
+    ///     .body_map(|b| b /* .field(value)… */) // types::UserBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
     }
-    /**Get a user
-
-Get a user.
-
-Sends a `GET` request to `/users/{userId}`
-
-Arguments:
-- `user_id`: The user's id.
-```ignore
-let response = client.get_user()
-    .user_id(user_id)
-    .send()
-    .await;
-```*/
+    /// Get a user
+    ///
+    /// Get a user.
+    ///
+    /// `GET /users/{userId}` (operation `getUser`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_user()
+    ///     .user_id(user_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)
     }
-    /**Update a user
-
-Update a user.
-
-Sends a `PUT` request to `/users/{userId}`
-
-Arguments:
-- `user_id`: The user's id.
-- `body`
-```ignore
-let response = client.update_user()
-    .user_id(user_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a user
+    ///
+    /// Update a user.
+    ///
+    /// `PUT /users/{userId}` (operation `updateUser`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserBody`], built with [`types::UserBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_user()
+    ///     .user_id(user_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::UserBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
-    /**Delete a user
-
-Delete a user.
-
-Sends a `DELETE` request to `/users/{userId}`
-
-Arguments:
-- `user_id`: The user's id.
-```ignore
-let response = client.delete_user()
-    .user_id(user_id)
-    .send()
-    .await;
-```*/
+    /// Delete a user
+    ///
+    /// Delete a user.
+    ///
+    /// `DELETE /users/{userId}` (operation `deleteUser`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_user()
+    ///     .user_id(user_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
     }
-    /**Authenticate an API key
-
-Checks an API user's key. A 401 means the key was refused.
-
-Sends a `POST` request to `/users/authenticate_key`
-
-```ignore
-let response = client.authenticate_user_key()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Authenticate an API key
+    ///
+    /// Checks an API user's key. A 401 means the key was refused.
+    ///
+    /// `POST /users/authenticate_key` (operation `authenticateUserKey`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthenticateKeyBody`], built with [`types::AuthenticateKeyBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.authenticate_user_key()
+    ///     .body_map(|b| b /* .field(value)… */) // types::AuthenticateKeyBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn authenticate_user_key(&self) -> builder::AuthenticateUserKey<'_> {
         builder::AuthenticateUserKey::new(self)
     }
-    /**Authenticate a user
-
-Password login. A 401 means the login failed (the API credentials were fine).
-
-Sends a `POST` request to `/users/{userId}/authenticate`
-
-Arguments:
-- `user_id`: The user's id, or (in nearly all cases) the username.
-- `body`
-```ignore
-let response = client.authenticate_user()
-    .user_id(user_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Authenticate a user
+    ///
+    /// Password login. A 401 means the login failed (the API credentials were fine).
+    ///
+    /// `POST /users/{userId}/authenticate` (operation `authenticateUser`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthenticateBody`], built with [`types::AuthenticateBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.authenticate_user()
+    ///     .user_id(user_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::AuthenticateBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn authenticate_user(&self) -> builder::AuthenticateUser<'_> {
         builder::AuthenticateUser::new(self)
     }
-    /**Authenticate a TOTP code
-
-Second login step with a one-time code.
-
-Sends a `POST` request to `/users/{userId}/authenticate_code`
-
-Arguments:
-- `user_id`: The user's id, or (in nearly all cases) the username.
-- `body`
-```ignore
-let response = client.authenticate_user_code()
-    .user_id(user_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Authenticate a TOTP code
+    ///
+    /// Second login step with a one-time code.
+    ///
+    /// `POST /users/{userId}/authenticate_code` (operation `authenticateUserCode`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.authenticate_user_code()
+    ///     .user_id(user_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::UserActionBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn authenticate_user_code(&self) -> builder::AuthenticateUserCode<'_> {
         builder::AuthenticateUserCode::new(self)
     }
-    /**Generate a password-reset token
-
-Generate a password-reset token.
-
-Sends a `POST` request to `/users/{userId}/generate_password_token`
-
-Arguments:
-- `user_id`: The user's id, or (in nearly all cases) the username.
-```ignore
-let response = client.generate_password_token()
-    .user_id(user_id)
-    .send()
-    .await;
-```*/
+    /// Generate a password-reset token
+    ///
+    /// Generate a password-reset token.
+    ///
+    /// `POST /users/{userId}/generate_password_token` (operation `generatePasswordToken`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.generate_password_token()
+    ///     .user_id(user_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn generate_password_token(&self) -> builder::GeneratePasswordToken<'_> {
         builder::GeneratePasswordToken::new(self)
     }
-    /**Reset a password with a token
-
-Reset a password with a token.
-
-Sends a `POST` request to `/users/{userId}/reset_password_with_token`
-
-Arguments:
-- `user_id`: The user's id, or (in nearly all cases) the username.
-- `body`
-```ignore
-let response = client.reset_password_with_token()
-    .user_id(user_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Reset a password with a token
+    ///
+    /// Reset a password with a token.
+    ///
+    /// `POST /users/{userId}/reset_password_with_token` (operation `resetPasswordWithToken`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.reset_password_with_token()
+    ///     .user_id(user_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::UserActionBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn reset_password_with_token(&self) -> builder::ResetPasswordWithToken<'_> {
         builder::ResetPasswordWithToken::new(self)
     }
-    /**Change a user's password
-
-Change a user's password.
-
-Sends a `PUT` request to `/users/{userId}/update_password`
-
-Arguments:
-- `user_id`: The user's id, or (in nearly all cases) the username.
-- `body`
-```ignore
-let response = client.update_user_password()
-    .user_id(user_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Change a user's password
+    ///
+    /// Change a user's password.
+    ///
+    /// `PUT /users/{userId}/update_password` (operation `updateUserPassword`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_user_password()
+    ///     .user_id(user_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::UserActionBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_user_password(&self) -> builder::UpdateUserPassword<'_> {
         builder::UpdateUserPassword::new(self)
     }
-    /**Request e-mail verification
-
-Sends the verification e-mail.
-
-Sends a `POST` request to `/users/{userId}/request_email_verification`
-
-Arguments:
-- `user_id`: The user's id, or (in nearly all cases) the username.
-```ignore
-let response = client.request_email_verification()
-    .user_id(user_id)
-    .send()
-    .await;
-```*/
+    /// Request e-mail verification
+    ///
+    /// Sends the verification e-mail.
+    ///
+    /// `POST /users/{userId}/request_email_verification` (operation `requestEmailVerification`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.request_email_verification()
+    ///     .user_id(user_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn request_email_verification(&self) -> builder::RequestEmailVerification<'_> {
         builder::RequestEmailVerification::new(self)
     }
-    /**Verify an e-mail address
-
-Verify an e-mail address.
-
-Sends a `POST` request to `/users/{userId}/verify_email`
-
-Arguments:
-- `user_id`: The user's id, or (in nearly all cases) the username.
-- `body`
-```ignore
-let response = client.verify_email()
-    .user_id(user_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Verify an e-mail address
+    ///
+    /// Verify an e-mail address.
+    ///
+    /// `POST /users/{userId}/verify_email` (operation `verifyEmail`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.verify_email()
+    ///     .user_id(user_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::UserActionBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn verify_email(&self) -> builder::VerifyEmail<'_> {
         builder::VerifyEmail::new(self)
     }
-    /**List orgs
-
-List orgs.
-
-Sends a `GET` request to `/orgs`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `direction`: Sort direction.
-- `expand`: `custom` to include custom data.
-- `max_results`: Page size, 1–1000 (default 100).
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `reference`: Only the org with this reference (exact).
-- `sort`: Sort field, e.g. `id` or `name`.
-- `state`: Only orgs in this state.
-```ignore
-let response = client.list_orgs()
-    .after(after)
-    .direction(direction)
-    .expand(expand)
-    .max_results(max_results)
-    .realm_id(realm_id)
-    .reference(reference)
-    .sort(sort)
-    .state(state)
-    .send()
-    .await;
-```*/
+    /// List orgs
+    ///
+    /// List orgs.
+    ///
+    /// `GET /orgs` (operation `listOrgs`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    /// | `.reference(..)` | `reference` | query | no | Only the org with this reference (exact). |
+    /// | `.state(..)` | `state` | query | no | Only orgs in this state. |
+    /// | `.expand(..)` | `expand` | query | no | `custom` to include custom data. |
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::OrgList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_orgs()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_orgs(&self) -> builder::ListOrgs<'_> {
         builder::ListOrgs::new(self)
     }
-    /**Create a org
-
-Create a org.
-
-Sends a `POST` request to `/orgs`
-
-```ignore
-let response = client.create_org()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a org
+    ///
+    /// Create a org.
+    ///
+    /// `POST /orgs` (operation `createOrg`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::OrgBody`], built with [`types::OrgBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_org()
+    ///     .body_map(|b| b /* .field(value)… */) // types::OrgBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_org(&self) -> builder::CreateOrg<'_> {
         builder::CreateOrg::new(self)
     }
-    /**Get a org
-
-Get a org.
-
-Sends a `GET` request to `/orgs/{orgId}`
-
-Arguments:
-- `org_id`: The org's id.
-```ignore
-let response = client.get_org()
-    .org_id(org_id)
-    .send()
-    .await;
-```*/
+    /// Get a org
+    ///
+    /// Get a org.
+    ///
+    /// `GET /orgs/{orgId}` (operation `getOrg`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.org_id(..)` | `orgId` | path | yes | The org's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_org()
+    ///     .org_id(org_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_org(&self) -> builder::GetOrg<'_> {
         builder::GetOrg::new(self)
     }
-    /**Update a org
-
-Update a org.
-
-Sends a `PUT` request to `/orgs/{orgId}`
-
-Arguments:
-- `org_id`: The org's id.
-- `body`
-```ignore
-let response = client.update_org()
-    .org_id(org_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a org
+    ///
+    /// Update a org.
+    ///
+    /// `PUT /orgs/{orgId}` (operation `updateOrg`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.org_id(..)` | `orgId` | path | yes | The org's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::OrgBody`], built with [`types::OrgBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_org()
+    ///     .org_id(org_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::OrgBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_org(&self) -> builder::UpdateOrg<'_> {
         builder::UpdateOrg::new(self)
     }
-    /**Delete a org
-
-Delete a org.
-
-Sends a `DELETE` request to `/orgs/{orgId}`
-
-Arguments:
-- `org_id`: The org's id.
-```ignore
-let response = client.delete_org()
-    .org_id(org_id)
-    .send()
-    .await;
-```*/
+    /// Delete a org
+    ///
+    /// Delete a org.
+    ///
+    /// `DELETE /orgs/{orgId}` (operation `deleteOrg`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.org_id(..)` | `orgId` | path | yes | The org's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_org()
+    ///     .org_id(org_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_org(&self) -> builder::DeleteOrg<'_> {
         builder::DeleteOrg::new(self)
     }
-    /**List memberships
-
-List memberships.
-
-Sends a `GET` request to `/memberships`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `direction`: Sort direction.
-- `max_results`: Page size, 1–1000 (default 100).
-- `org_id`: Only this org's memberships.
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `sort`: Sort field, e.g. `id` or `name`.
-- `user_id`: Only this user's memberships.
-```ignore
-let response = client.list_memberships()
-    .after(after)
-    .direction(direction)
-    .max_results(max_results)
-    .org_id(org_id)
-    .realm_id(realm_id)
-    .sort(sort)
-    .user_id(user_id)
-    .send()
-    .await;
-```*/
+    /// List memberships
+    ///
+    /// List memberships.
+    ///
+    /// `GET /memberships` (operation `listMemberships`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.org_id(..)` | `org_id` | query | no | Only this org's memberships. |
+    /// | `.user_id(..)` | `user_id` | query | no | Only this user's memberships. |
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::MembershipList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_memberships()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_memberships(&self) -> builder::ListMemberships<'_> {
         builder::ListMemberships::new(self)
     }
-    /**Create a membership
-
-Create a membership.
-
-Sends a `POST` request to `/memberships`
-
-```ignore
-let response = client.create_membership()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a membership
+    ///
+    /// Create a membership.
+    ///
+    /// `POST /memberships` (operation `createMembership`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::MembershipBody`], built with [`types::MembershipBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_membership()
+    ///     .body_map(|b| b /* .field(value)… */) // types::MembershipBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_membership(&self) -> builder::CreateMembership<'_> {
         builder::CreateMembership::new(self)
     }
-    /**Get a membership
-
-Get a membership.
-
-Sends a `GET` request to `/memberships/{membershipId}`
-
-Arguments:
-- `membership_id`: The membership's id.
-```ignore
-let response = client.get_membership()
-    .membership_id(membership_id)
-    .send()
-    .await;
-```*/
+    /// Get a membership
+    ///
+    /// Get a membership.
+    ///
+    /// `GET /memberships/{membershipId}` (operation `getMembership`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.membership_id(..)` | `membershipId` | path | yes | The membership's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_membership()
+    ///     .membership_id(membership_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_membership(&self) -> builder::GetMembership<'_> {
         builder::GetMembership::new(self)
     }
-    /**Update a membership
-
-Update a membership.
-
-Sends a `PUT` request to `/memberships/{membershipId}`
-
-Arguments:
-- `membership_id`: The membership's id.
-- `body`
-```ignore
-let response = client.update_membership()
-    .membership_id(membership_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a membership
+    ///
+    /// Update a membership.
+    ///
+    /// `PUT /memberships/{membershipId}` (operation `updateMembership`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.membership_id(..)` | `membershipId` | path | yes | The membership's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::MembershipBody`], built with [`types::MembershipBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_membership()
+    ///     .membership_id(membership_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::MembershipBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_membership(&self) -> builder::UpdateMembership<'_> {
         builder::UpdateMembership::new(self)
     }
-    /**Delete a membership
-
-Delete a membership.
-
-Sends a `DELETE` request to `/memberships/{membershipId}`
-
-Arguments:
-- `membership_id`: The membership's id.
-```ignore
-let response = client.delete_membership()
-    .membership_id(membership_id)
-    .send()
-    .await;
-```*/
+    /// Delete a membership
+    ///
+    /// Delete a membership.
+    ///
+    /// `DELETE /memberships/{membershipId}` (operation `deleteMembership`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.membership_id(..)` | `membershipId` | path | yes | The membership's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_membership()
+    ///     .membership_id(membership_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_membership(&self) -> builder::DeleteMembership<'_> {
         builder::DeleteMembership::new(self)
     }
-    /**List sessions
-
-List sessions.
-
-Sends a `GET` request to `/sessions`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `direction`: Sort direction.
-- `max_results`: Page size, 1–1000 (default 100).
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `sort`: Sort field, e.g. `id` or `name`.
-- `user_id`: Only this user's sessions.
-```ignore
-let response = client.list_sessions()
-    .after(after)
-    .direction(direction)
-    .max_results(max_results)
-    .realm_id(realm_id)
-    .sort(sort)
-    .user_id(user_id)
-    .send()
-    .await;
-```*/
+    /// List sessions
+    ///
+    /// List sessions.
+    ///
+    /// `GET /sessions` (operation `listSessions`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `user_id` | query | no | Only this user's sessions. |
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::SessionList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_sessions()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_sessions(&self) -> builder::ListSessions<'_> {
         builder::ListSessions::new(self)
     }
-    /**Create a session
-
-Creates a session for a user (`{"session": {"user_id": …}}`).
-
-Sends a `POST` request to `/sessions`
-
-```ignore
-let response = client.create_session()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a session
+    ///
+    /// Creates a session for a user (`{"session": {"user_id": …}}`).
+    ///
+    /// `POST /sessions` (operation `createSession`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::SessionBody`], built with [`types::SessionBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_session()
+    ///     .body_map(|b| b /* .field(value)… */) // types::SessionBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_session(&self) -> builder::CreateSession<'_> {
         builder::CreateSession::new(self)
     }
-    /**Get a session
-
-Get a session.
-
-Sends a `GET` request to `/sessions/{sessionId}`
-
-Arguments:
-- `session_id`: The session's id.
-```ignore
-let response = client.get_session()
-    .session_id(session_id)
-    .send()
-    .await;
-```*/
+    /// Get a session
+    ///
+    /// Get a session.
+    ///
+    /// `GET /sessions/{sessionId}` (operation `getSession`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_session()
+    ///     .session_id(session_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_session(&self) -> builder::GetSession<'_> {
         builder::GetSession::new(self)
     }
-    /**Delete a session
-
-Delete a session.
-
-Sends a `DELETE` request to `/sessions/{sessionId}`
-
-Arguments:
-- `session_id`: The session's id.
-```ignore
-let response = client.delete_session()
-    .session_id(session_id)
-    .send()
-    .await;
-```*/
+    /// Delete a session
+    ///
+    /// Delete a session.
+    ///
+    /// `DELETE /sessions/{sessionId}` (operation `deleteSession`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_session()
+    ///     .session_id(session_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_session(&self) -> builder::DeleteSession<'_> {
         builder::DeleteSession::new(self)
     }
-    /**Create a credential
-
-Adds a credential to a user (credentials have no list; they are embedded in the user).
-
-Sends a `POST` request to `/credentials`
-
-```ignore
-let response = client.create_credential()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a credential
+    ///
+    /// Adds a credential to a user (credentials have no list; they are embedded in the user).
+    ///
+    /// `POST /credentials` (operation `createCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialBody`], built with [`types::CredentialBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_credential()
+    ///     .body_map(|b| b /* .field(value)… */) // types::CredentialBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_credential(&self) -> builder::CreateCredential<'_> {
         builder::CreateCredential::new(self)
     }
-    /**Get a credential
-
-Get a credential.
-
-Sends a `GET` request to `/credentials/{credentialId}`
-
-Arguments:
-- `credential_id`: The credential's id.
-```ignore
-let response = client.get_credential()
-    .credential_id(credential_id)
-    .send()
-    .await;
-```*/
+    /// Get a credential
+    ///
+    /// Get a credential.
+    ///
+    /// `GET /credentials/{credentialId}` (operation `getCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_credential()
+    ///     .credential_id(credential_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_credential(&self) -> builder::GetCredential<'_> {
         builder::GetCredential::new(self)
     }
-    /**Update a credential
-
-Update a credential.
-
-Sends a `PUT` request to `/credentials/{credentialId}`
-
-Arguments:
-- `credential_id`: The credential's id.
-- `body`
-```ignore
-let response = client.update_credential()
-    .credential_id(credential_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a credential
+    ///
+    /// Update a credential.
+    ///
+    /// `PUT /credentials/{credentialId}` (operation `updateCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialBody`], built with [`types::CredentialBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_credential()
+    ///     .credential_id(credential_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::CredentialBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_credential(&self) -> builder::UpdateCredential<'_> {
         builder::UpdateCredential::new(self)
     }
-    /**Delete a credential
-
-Delete a credential.
-
-Sends a `DELETE` request to `/credentials/{credentialId}`
-
-Arguments:
-- `credential_id`: The credential's id.
-```ignore
-let response = client.delete_credential()
-    .credential_id(credential_id)
-    .send()
-    .await;
-```*/
+    /// Delete a credential
+    ///
+    /// Delete a credential.
+    ///
+    /// `DELETE /credentials/{credentialId}` (operation `deleteCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_credential()
+    ///     .credential_id(credential_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_credential(&self) -> builder::DeleteCredential<'_> {
         builder::DeleteCredential::new(self)
     }
-    /**Verify a new TOTP credential
-
-Verify a new TOTP credential.
-
-Sends a `POST` request to `/credentials/{credentialId}/verify`
-
-Arguments:
-- `credential_id`: The credential's id.
-- `body`
-```ignore
-let response = client.verify_credential()
-    .credential_id(credential_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Verify a new TOTP credential
+    ///
+    /// Verify a new TOTP credential.
+    ///
+    /// `POST /credentials/{credentialId}/verify` (operation `verifyCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialVerifyBody`], built with [`types::CredentialVerifyBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.verify_credential()
+    ///     .credential_id(credential_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::CredentialVerifyBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn verify_credential(&self) -> builder::VerifyCredential<'_> {
         builder::VerifyCredential::new(self)
     }
-    /**Get social-login URLs
-
-URLs for every social provider; each is valid for 30 minutes.
-
-Sends a `GET` request to `/auth_providers/authorize`
-
-Arguments:
-- `nonce`: Your nonce, checked on the callback.
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `redirect_uri`: Where the provider sends the user back.
-```ignore
-let response = client.list_authorize_urls()
-    .nonce(nonce)
-    .realm_id(realm_id)
-    .redirect_uri(redirect_uri)
-    .send()
-    .await;
-```*/
+    /// Get social-login URLs
+    ///
+    /// URLs for every social provider; each is valid for 30 minutes.
+    ///
+    /// `GET /auth_providers/authorize` (operation `listAuthorizeUrls`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.redirect_uri(..)` | `redirect_uri` | query | yes | Where the provider sends the user back. |
+    /// | `.nonce(..)` | `nonce` | query | no | Your nonce, checked on the callback. |
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeUrlList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_authorize_urls()
+    ///     .redirect_uri(redirect_uri)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_authorize_urls(&self) -> builder::ListAuthorizeUrls<'_> {
         builder::ListAuthorizeUrls::new(self)
     }
-    /**Finish a social login
-
-Exchanges the callback's `code` and `state`; returns the user, or a user token when signup must continue.
-
-Sends a `POST` request to `/auth_providers/authorize`
-
-```ignore
-let response = client.authorize_callback()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Finish a social login
+    ///
+    /// Exchanges the callback's `code` and `state`; returns the user, or a user token when signup must continue.
+    ///
+    /// `POST /auth_providers/authorize` (operation `authorizeCallback`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthorizeCallbackBody`], built with [`types::AuthorizeCallbackBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeResult`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.authorize_callback()
+    ///     .body_map(|b| b /* .field(value)… */) // types::AuthorizeCallbackBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn authorize_callback(&self) -> builder::AuthorizeCallback<'_> {
         builder::AuthorizeCallback::new(self)
     }
-    /**List auth providers
-
-List auth providers.
-
-Sends a `GET` request to `/auth_providers`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `direction`: Sort direction.
-- `max_results`: Page size, 1–1000 (default 100).
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `sort`: Sort field, e.g. `id` or `name`.
-```ignore
-let response = client.list_auth_providers()
-    .after(after)
-    .direction(direction)
-    .max_results(max_results)
-    .realm_id(realm_id)
-    .sort(sort)
-    .send()
-    .await;
-```*/
+    /// List auth providers
+    ///
+    /// List auth providers.
+    ///
+    /// `GET /auth_providers` (operation `listAuthProviders`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProviderList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_auth_providers()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_auth_providers(&self) -> builder::ListAuthProviders<'_> {
         builder::ListAuthProviders::new(self)
     }
-    /**Create a auth provider
-
-Create a auth provider.
-
-Sends a `POST` request to `/auth_providers`
-
-```ignore
-let response = client.create_auth_provider()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a auth provider
+    ///
+    /// Create a auth provider.
+    ///
+    /// `POST /auth_providers` (operation `createAuthProvider`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthProviderBody`], built with [`types::AuthProviderBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_auth_provider()
+    ///     .body_map(|b| b /* .field(value)… */) // types::AuthProviderBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_auth_provider(&self) -> builder::CreateAuthProvider<'_> {
         builder::CreateAuthProvider::new(self)
     }
-    /**Get a auth provider
-
-Get a auth provider.
-
-Sends a `GET` request to `/auth_providers/{authProviderId}`
-
-Arguments:
-- `auth_provider_id`: The auth provider's id.
-```ignore
-let response = client.get_auth_provider()
-    .auth_provider_id(auth_provider_id)
-    .send()
-    .await;
-```*/
+    /// Get a auth provider
+    ///
+    /// Get a auth provider.
+    ///
+    /// `GET /auth_providers/{authProviderId}` (operation `getAuthProvider`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_auth_provider()
+    ///     .auth_provider_id(auth_provider_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_auth_provider(&self) -> builder::GetAuthProvider<'_> {
         builder::GetAuthProvider::new(self)
     }
-    /**Update a auth provider
-
-Update a auth provider.
-
-Sends a `PUT` request to `/auth_providers/{authProviderId}`
-
-Arguments:
-- `auth_provider_id`: The auth provider's id.
-- `body`
-```ignore
-let response = client.update_auth_provider()
-    .auth_provider_id(auth_provider_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a auth provider
+    ///
+    /// Update a auth provider.
+    ///
+    /// `PUT /auth_providers/{authProviderId}` (operation `updateAuthProvider`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthProviderBody`], built with [`types::AuthProviderBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_auth_provider()
+    ///     .auth_provider_id(auth_provider_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::AuthProviderBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_auth_provider(&self) -> builder::UpdateAuthProvider<'_> {
         builder::UpdateAuthProvider::new(self)
     }
-    /**Delete a auth provider
-
-Delete a auth provider.
-
-Sends a `DELETE` request to `/auth_providers/{authProviderId}`
-
-Arguments:
-- `auth_provider_id`: The auth provider's id.
-```ignore
-let response = client.delete_auth_provider()
-    .auth_provider_id(auth_provider_id)
-    .send()
-    .await;
-```*/
+    /// Delete a auth provider
+    ///
+    /// Delete a auth provider.
+    ///
+    /// `DELETE /auth_providers/{authProviderId}` (operation `deleteAuthProvider`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_auth_provider()
+    ///     .auth_provider_id(auth_provider_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_auth_provider(&self) -> builder::DeleteAuthProvider<'_> {
         builder::DeleteAuthProvider::new(self)
     }
-    /**Get one social-login URL
-
-Get one social-login URL.
-
-Sends a `GET` request to `/auth_providers/{authProviderId}/authorize`
-
-Arguments:
-- `auth_provider_id`: The auth provider's id, or its `provider_type`.
-- `nonce`: Your nonce.
-- `redirect_uri`: Where the provider sends the user back.
-```ignore
-let response = client.get_authorize_url()
-    .auth_provider_id(auth_provider_id)
-    .nonce(nonce)
-    .redirect_uri(redirect_uri)
-    .send()
-    .await;
-```*/
+    /// Get one social-login URL
+    ///
+    /// Get one social-login URL.
+    ///
+    /// `GET /auth_providers/{authProviderId}/authorize` (operation `getAuthorizeUrl`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
+    /// | `.redirect_uri(..)` | `redirect_uri` | query | yes | Where the provider sends the user back. |
+    /// | `.nonce(..)` | `nonce` | query | no | Your nonce. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeUrl`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_authorize_url()
+    ///     .auth_provider_id(auth_provider_id)
+    ///     .redirect_uri(redirect_uri)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_authorize_url(&self) -> builder::GetAuthorizeUrl<'_> {
         builder::GetAuthorizeUrl::new(self)
     }
-    /**Log in with a provider access token
-
-Log in with a provider access token.
-
-Sends a `POST` request to `/auth_providers/{authProviderId}/authorize`
-
-Arguments:
-- `auth_provider_id`: The auth provider's id, or its `provider_type`.
-- `body`
-```ignore
-let response = client.authorize_with_token()
-    .auth_provider_id(auth_provider_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Log in with a provider access token
+    ///
+    /// Log in with a provider access token.
+    ///
+    /// `POST /auth_providers/{authProviderId}/authorize` (operation `authorizeWithToken`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthorizeTokenBody`], built with [`types::AuthorizeTokenBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeResult`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.authorize_with_token()
+    ///     .auth_provider_id(auth_provider_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::AuthorizeTokenBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn authorize_with_token(&self) -> builder::AuthorizeWithToken<'_> {
         builder::AuthorizeWithToken::new(self)
     }
-    /**List app hooks
-
-List app hooks.
-
-Sends a `GET` request to `/app_hooks`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `direction`: Sort direction.
-- `max_results`: Page size, 1–1000 (default 100).
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `sort`: Sort field, e.g. `id` or `name`.
-```ignore
-let response = client.list_app_hooks()
-    .after(after)
-    .direction(direction)
-    .max_results(max_results)
-    .realm_id(realm_id)
-    .sort(sort)
-    .send()
-    .await;
-```*/
+    /// List app hooks
+    ///
+    /// List app hooks.
+    ///
+    /// `GET /app_hooks` (operation `listAppHooks`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHookList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_app_hooks()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_app_hooks(&self) -> builder::ListAppHooks<'_> {
         builder::ListAppHooks::new(self)
     }
-    /**Create a app hook
-
-Create a app hook.
-
-Sends a `POST` request to `/app_hooks`
-
-```ignore
-let response = client.create_app_hook()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a app hook
+    ///
+    /// Create a app hook.
+    ///
+    /// `POST /app_hooks` (operation `createAppHook`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AppHookBody`], built with [`types::AppHookBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_app_hook()
+    ///     .body_map(|b| b /* .field(value)… */) // types::AppHookBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_app_hook(&self) -> builder::CreateAppHook<'_> {
         builder::CreateAppHook::new(self)
     }
-    /**Get a app hook
-
-Get a app hook.
-
-Sends a `GET` request to `/app_hooks/{appHookId}`
-
-Arguments:
-- `app_hook_id`: The app hook's id.
-```ignore
-let response = client.get_app_hook()
-    .app_hook_id(app_hook_id)
-    .send()
-    .await;
-```*/
+    /// Get a app hook
+    ///
+    /// Get a app hook.
+    ///
+    /// `GET /app_hooks/{appHookId}` (operation `getAppHook`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.app_hook_id(..)` | `appHookId` | path | yes | The app hook's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_app_hook()
+    ///     .app_hook_id(app_hook_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_app_hook(&self) -> builder::GetAppHook<'_> {
         builder::GetAppHook::new(self)
     }
-    /**Update a app hook
-
-Update a app hook.
-
-Sends a `PUT` request to `/app_hooks/{appHookId}`
-
-Arguments:
-- `app_hook_id`: The app hook's id.
-- `body`
-```ignore
-let response = client.update_app_hook()
-    .app_hook_id(app_hook_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a app hook
+    ///
+    /// Update a app hook.
+    ///
+    /// `PUT /app_hooks/{appHookId}` (operation `updateAppHook`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.app_hook_id(..)` | `appHookId` | path | yes | The app hook's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AppHookBody`], built with [`types::AppHookBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_app_hook()
+    ///     .app_hook_id(app_hook_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::AppHookBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_app_hook(&self) -> builder::UpdateAppHook<'_> {
         builder::UpdateAppHook::new(self)
     }
-    /**Delete a app hook
-
-Delete a app hook.
-
-Sends a `DELETE` request to `/app_hooks/{appHookId}`
-
-Arguments:
-- `app_hook_id`: The app hook's id.
-```ignore
-let response = client.delete_app_hook()
-    .app_hook_id(app_hook_id)
-    .send()
-    .await;
-```*/
+    /// Delete a app hook
+    ///
+    /// Delete a app hook.
+    ///
+    /// `DELETE /app_hooks/{appHookId}` (operation `deleteAppHook`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.app_hook_id(..)` | `appHookId` | path | yes | The app hook's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_app_hook()
+    ///     .app_hook_id(app_hook_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_app_hook(&self) -> builder::DeleteAppHook<'_> {
         builder::DeleteAppHook::new(self)
     }
-    /**List login policys
-
-List login policys.
-
-Sends a `GET` request to `/login_policies`
-
-Arguments:
-- `after`: Only after this id.
-- `max_results`: Page size, 1–100.
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `sort`: Sort field, e.g. `id` or `name`.
-```ignore
-let response = client.list_login_policies()
-    .after(after)
-    .max_results(max_results)
-    .realm_id(realm_id)
-    .sort(sort)
-    .send()
-    .await;
-```*/
+    /// List login policys
+    ///
+    /// List login policys.
+    ///
+    /// `GET /login_policies` (operation `listLoginPolicies`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    /// | `.after(..)` | `after` | query | no | Only after this id. |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–100. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_login_policies()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_login_policies(&self) -> builder::ListLoginPolicies<'_> {
         builder::ListLoginPolicies::new(self)
     }
-    /**Create a login policy
-
-Create a login policy.
-
-Sends a `POST` request to `/login_policies`
-
-```ignore
-let response = client.create_login_policy()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a login policy
+    ///
+    /// Create a login policy.
+    ///
+    /// `POST /login_policies` (operation `createLoginPolicy`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::LoginPolicyBody`], built with [`types::LoginPolicyBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_login_policy()
+    ///     .body_map(|b| b /* .field(value)… */) // types::LoginPolicyBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_login_policy(&self) -> builder::CreateLoginPolicy<'_> {
         builder::CreateLoginPolicy::new(self)
     }
-    /**Get a login policy
-
-Get a login policy.
-
-Sends a `GET` request to `/login_policies/{loginPolicyId}`
-
-Arguments:
-- `login_policy_id`: The login policy's id.
-```ignore
-let response = client.get_login_policy()
-    .login_policy_id(login_policy_id)
-    .send()
-    .await;
-```*/
+    /// Get a login policy
+    ///
+    /// Get a login policy.
+    ///
+    /// `GET /login_policies/{loginPolicyId}` (operation `getLoginPolicy`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.login_policy_id(..)` | `loginPolicyId` | path | yes | The login policy's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_login_policy()
+    ///     .login_policy_id(login_policy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_login_policy(&self) -> builder::GetLoginPolicy<'_> {
         builder::GetLoginPolicy::new(self)
     }
-    /**Update a login policy
-
-Update a login policy.
-
-Sends a `PUT` request to `/login_policies/{loginPolicyId}`
-
-Arguments:
-- `login_policy_id`: The login policy's id.
-- `body`
-```ignore
-let response = client.update_login_policy()
-    .login_policy_id(login_policy_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a login policy
+    ///
+    /// Update a login policy.
+    ///
+    /// `PUT /login_policies/{loginPolicyId}` (operation `updateLoginPolicy`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.login_policy_id(..)` | `loginPolicyId` | path | yes | The login policy's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::LoginPolicyBody`], built with [`types::LoginPolicyBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_login_policy()
+    ///     .login_policy_id(login_policy_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::LoginPolicyBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_login_policy(&self) -> builder::UpdateLoginPolicy<'_> {
         builder::UpdateLoginPolicy::new(self)
     }
-    /**Delete a login policy
-
-Delete a login policy.
-
-Sends a `DELETE` request to `/login_policies/{loginPolicyId}`
-
-Arguments:
-- `login_policy_id`: The login policy's id.
-```ignore
-let response = client.delete_login_policy()
-    .login_policy_id(login_policy_id)
-    .send()
-    .await;
-```*/
+    /// Delete a login policy
+    ///
+    /// Delete a login policy.
+    ///
+    /// `DELETE /login_policies/{loginPolicyId}` (operation `deleteLoginPolicy`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.login_policy_id(..)` | `loginPolicyId` | path | yes | The login policy's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_login_policy()
+    ///     .login_policy_id(login_policy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_login_policy(&self) -> builder::DeleteLoginPolicy<'_> {
         builder::DeleteLoginPolicy::new(self)
     }
-    /**List events
-
-Audit and webhook events, newest first by default.
-
-Sends a `GET` request to `/events`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `app_hook_id`: Only events of this app hook.
-- `auth_provider_id`: Only events of this auth provider.
-- `created_at_after`: Only events after this time (Unix seconds; default 30 days ago; empty clears).
-- `direction`: Sort direction.
-- `event_type`: Only events whose type starts with this, e.g. `user.login`.
-- `expand`: `notifications` to embed each event's notifications.
-- `login_policy_id`: Only events of this login policy.
-- `max_results`: Page size, 1–1000 (default 100).
-- `membership_id`: Only events of this membership.
-- `org_id`: Only events of this org.
-- `realm_id`: Only events of this realm.
-- `sort`: Sort field, e.g. `id` or `name`.
-- `user_id`: Only events of this user.
-```ignore
-let response = client.list_events()
-    .after(after)
-    .app_hook_id(app_hook_id)
-    .auth_provider_id(auth_provider_id)
-    .created_at_after(created_at_after)
-    .direction(direction)
-    .event_type(event_type)
-    .expand(expand)
-    .login_policy_id(login_policy_id)
-    .max_results(max_results)
-    .membership_id(membership_id)
-    .org_id(org_id)
-    .realm_id(realm_id)
-    .sort(sort)
-    .user_id(user_id)
-    .send()
-    .await;
-```*/
+    /// List events
+    ///
+    /// Audit and webhook events, newest first by default.
+    ///
+    /// `GET /events` (operation `listEvents`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.app_hook_id(..)` | `app_hook_id` | query | no | Only events of this app hook. |
+    /// | `.auth_provider_id(..)` | `auth_provider_id` | query | no | Only events of this auth provider. |
+    /// | `.login_policy_id(..)` | `login_policy_id` | query | no | Only events of this login policy. |
+    /// | `.membership_id(..)` | `membership_id` | query | no | Only events of this membership. |
+    /// | `.org_id(..)` | `org_id` | query | no | Only events of this org. |
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only events of this realm. |
+    /// | `.user_id(..)` | `user_id` | query | no | Only events of this user. |
+    /// | `.created_at_after(..)` | `created_at_after` | query | no | Only events after this time (Unix seconds; default 30 days ago; empty clears). |
+    /// | `.event_type(..)` | `event_type` | query | no | Only events whose type starts with this, e.g. `user.login`. |
+    /// | `.expand(..)` | `expand` | query | no | `notifications` to embed each event's notifications. |
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::EventList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_events()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_events(&self) -> builder::ListEvents<'_> {
         builder::ListEvents::new(self)
     }
-    /**Get an event
-
-One event with its notifications (notifications have no endpoint of their own).
-
-Sends a `GET` request to `/events/{eventId}`
-
-Arguments:
-- `event_id`: The event's id.
-- `expand`: `notifications` to embed the notifications.
-```ignore
-let response = client.get_event()
-    .event_id(event_id)
-    .expand(expand)
-    .send()
-    .await;
-```*/
+    /// Get an event
+    ///
+    /// One event with its notifications (notifications have no endpoint of their own).
+    ///
+    /// `GET /events/{eventId}` (operation `getEvent`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.event_id(..)` | `eventId` | path | yes | The event's id. |
+    /// | `.expand(..)` | `expand` | query | no | `notifications` to embed the notifications. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Event`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_event()
+    ///     .event_id(event_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_event(&self) -> builder::GetEvent<'_> {
         builder::GetEvent::new(self)
     }
-    /**List jwt keys
-
-List jwt keys.
-
-Sends a `GET` request to `/jwt_keys`
-
-Arguments:
-- `after`: Only objects after this id (the last id of the previous page).
-- `direction`: Sort direction.
-- `max_results`: Page size, 1–1000 (default 100).
-- `realm_id`: Only this realm's objects (or set a default realm header).
-- `sort`: Sort field, e.g. `id` or `name`.
-```ignore
-let response = client.list_jwt_keys()
-    .after(after)
-    .direction(direction)
-    .max_results(max_results)
-    .realm_id(realm_id)
-    .sort(sort)
-    .send()
-    .await;
-```*/
+    /// List jwt keys
+    ///
+    /// List jwt keys.
+    ///
+    /// `GET /jwt_keys` (operation `listJwtKeys`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
+    /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
+    /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKeyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_jwt_keys()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_jwt_keys(&self) -> builder::ListJwtKeys<'_> {
         builder::ListJwtKeys::new(self)
     }
-    /**Create a jwt key
-
-Create a jwt key.
-
-Sends a `POST` request to `/jwt_keys`
-
-```ignore
-let response = client.create_jwt_key()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a jwt key
+    ///
+    /// Create a jwt key.
+    ///
+    /// `POST /jwt_keys` (operation `createJwtKey`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::JwtKeyBody`], built with [`types::JwtKeyBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKey`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_jwt_key()
+    ///     .body_map(|b| b /* .field(value)… */) // types::JwtKeyBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_jwt_key(&self) -> builder::CreateJwtKey<'_> {
         builder::CreateJwtKey::new(self)
     }
-    /**Get a jwt key
-
-Get a jwt key.
-
-Sends a `GET` request to `/jwt_keys/{jwtKeyId}`
-
-Arguments:
-- `jwt_key_id`: The jwt key's id.
-```ignore
-let response = client.get_jwt_key()
-    .jwt_key_id(jwt_key_id)
-    .send()
-    .await;
-```*/
+    /// Get a jwt key
+    ///
+    /// Get a jwt key.
+    ///
+    /// `GET /jwt_keys/{jwtKeyId}` (operation `getJwtKey`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.jwt_key_id(..)` | `jwtKeyId` | path | yes | The jwt key's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKey`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_jwt_key()
+    ///     .jwt_key_id(jwt_key_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_jwt_key(&self) -> builder::GetJwtKey<'_> {
         builder::GetJwtKey::new(self)
     }
-    /**Delete a jwt key
-
-Delete a jwt key.
-
-Sends a `DELETE` request to `/jwt_keys/{jwtKeyId}`
-
-Arguments:
-- `jwt_key_id`: The jwt key's id.
-```ignore
-let response = client.delete_jwt_key()
-    .jwt_key_id(jwt_key_id)
-    .send()
-    .await;
-```*/
+    /// Delete a jwt key
+    ///
+    /// Delete a jwt key.
+    ///
+    /// `DELETE /jwt_keys/{jwtKeyId}` (operation `deleteJwtKey`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.jwt_key_id(..)` | `jwtKeyId` | path | yes | The jwt key's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_jwt_key()
+    ///     .jwt_key_id(jwt_key_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_jwt_key(&self) -> builder::DeleteJwtKey<'_> {
         builder::DeleteJwtKey::new(self)
     }
-    /**Create a user token
-
-Creates a signup token (`{"user_token": {realm_id, username, email, password, …}}`).
-
-Sends a `POST` request to `/user_tokens`
-
-```ignore
-let response = client.create_user_token()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a user token
+    ///
+    /// Creates a signup token (`{"user_token": {realm_id, username, email, password, …}}`).
+    ///
+    /// `POST /user_tokens` (operation `createUserToken`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserTokenBody`], built with [`types::UserTokenBody::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserToken`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_user_token()
+    ///     .body_map(|b| b /* .field(value)… */) // types::UserTokenBody
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_user_token(&self) -> builder::CreateUserToken<'_> {
         builder::CreateUserToken::new(self)
     }
-    /**Get a user token
-
-Get a user token.
-
-Sends a `GET` request to `/user_tokens/{userTokenId}`
-
-Arguments:
-- `user_token_id`: The user token's id.
-```ignore
-let response = client.get_user_token()
-    .user_token_id(user_token_id)
-    .send()
-    .await;
-```*/
+    /// Get a user token
+    ///
+    /// Get a user token.
+    ///
+    /// `GET /user_tokens/{userTokenId}` (operation `getUserToken`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_token_id(..)` | `userTokenId` | path | yes | The user token's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserToken`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_user_token()
+    ///     .user_token_id(user_token_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_user_token(&self) -> builder::GetUserToken<'_> {
         builder::GetUserToken::new(self)
     }
@@ -13647,6 +12865,8 @@ pub mod builder {
     /**Builder for [`Client::list_realms`]
 
 [`Client::list_realms`]: super::Client::list_realms*/
+    ///
+    /// `GET /realms`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListRealms<'a> {
         client: &'a super::Client,
@@ -13673,8 +12893,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -13686,7 +12905,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListRealmsDirection` for direction failed"
+                    "query parameter `direction` does not fit its type `ListRealmsDirection`"
                         .to_string()
                 });
             self
@@ -13699,7 +12918,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -13712,13 +12931,15 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/realms`
-        pub async fn send(
+        /// Sends `GET /realms` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::RealmList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listRealms")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::RealmList>, Error<types::ErrorBody>> {
             let Self { client, after, direction, max_results, sort } = self;
@@ -13849,6 +13070,8 @@ pub mod builder {
     /**Builder for [`Client::create_realm`]
 
 [`Client::create_realm`]: super::Client::create_realm*/
+    ///
+    /// `POST /realms`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateRealm<'a> {
         client: &'a super::Client,
@@ -13870,7 +13093,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RealmBody` for body failed: {}", s)
+                    format!("the request body (`RealmBody`) is invalid: {}", s)
                 });
             self
         }
@@ -13881,8 +13104,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/realms`
-        pub async fn send(
+        /// Sends `POST /realms` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
+            crate::error::from_generated(self.send_unmapped().await, "createRealm")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Realm>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -14010,6 +13236,8 @@ pub mod builder {
     /**Builder for [`Client::get_realm`]
 
 [`Client::get_realm`]: super::Client::get_realm*/
+    ///
+    /// `GET /realms/{realmId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetRealm<'a> {
         client: &'a super::Client,
@@ -14019,7 +13247,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                realm_id: Err("realm_id was not initialized".to_string()),
+                realm_id: Err(
+                    "path parameter `realmId` is required but not set: call `.realm_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn realm_id<V>(mut self, value: V) -> Self
@@ -14029,13 +13260,15 @@ pub mod builder {
             self.realm_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
-                        .to_string()
+                    "path parameter `realmId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/realms/{realmId}`
-        pub async fn send(
+        /// Sends `GET /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
+            crate::error::from_generated(self.send_unmapped().await, "getRealm")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Realm>, Error<types::ErrorBody>> {
             let Self { client, realm_id } = self;
@@ -14161,6 +13394,8 @@ pub mod builder {
     /**Builder for [`Client::update_realm`]
 
 [`Client::update_realm`]: super::Client::update_realm*/
+    ///
+    /// `PUT /realms/{realmId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateRealm<'a> {
         client: &'a super::Client,
@@ -14171,7 +13406,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                realm_id: Err("realm_id was not initialized".to_string()),
+                realm_id: Err(
+                    "path parameter `realmId` is required but not set: call `.realm_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -14182,8 +13420,7 @@ pub mod builder {
             self.realm_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
-                        .to_string()
+                    "path parameter `realmId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -14196,7 +13433,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RealmBody` for body failed: {}", s)
+                    format!("the request body (`RealmBody`) is invalid: {}", s)
                 });
             self
         }
@@ -14207,8 +13444,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/realms/{realmId}`
-        pub async fn send(
+        /// Sends `PUT /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateRealm")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Realm>, Error<types::ErrorBody>> {
             let Self { client, realm_id, body } = self;
@@ -14338,6 +13578,8 @@ pub mod builder {
     /**Builder for [`Client::delete_realm`]
 
 [`Client::delete_realm`]: super::Client::delete_realm*/
+    ///
+    /// `DELETE /realms/{realmId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteRealm<'a> {
         client: &'a super::Client,
@@ -14347,7 +13589,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                realm_id: Err("realm_id was not initialized".to_string()),
+                realm_id: Err(
+                    "path parameter `realmId` is required but not set: call `.realm_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn realm_id<V>(mut self, value: V) -> Self
@@ -14357,13 +13602,17 @@ pub mod builder {
             self.realm_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
-                        .to_string()
+                    "path parameter `realmId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/realms/{realmId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteRealm")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, realm_id } = self;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -14488,6 +13737,8 @@ pub mod builder {
     /**Builder for [`Client::reset_realm`]
 
 [`Client::reset_realm`]: super::Client::reset_realm*/
+    ///
+    /// `POST /realms/{realmId}/reset`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct ResetRealm<'a> {
         client: &'a super::Client,
@@ -14497,7 +13748,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                realm_id: Err("realm_id was not initialized".to_string()),
+                realm_id: Err(
+                    "path parameter `realmId` is required but not set: call `.realm_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn realm_id<V>(mut self, value: V) -> Self
@@ -14507,13 +13761,15 @@ pub mod builder {
             self.realm_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
-                        .to_string()
+                    "path parameter `realmId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `POST` request to `/realms/{realmId}/reset`
-        pub async fn send(
+        /// Sends `POST /realms/{realmId}/reset` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
+            crate::error::from_generated(self.send_unmapped().await, "resetRealm")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Realm>, Error<types::ErrorBody>> {
             let Self { client, realm_id } = self;
@@ -14640,6 +13896,8 @@ pub mod builder {
     /**Builder for [`Client::list_users`]
 
 [`Client::list_users`]: super::Client::list_users*/
+    ///
+    /// `GET /users`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListUsers<'a> {
         client: &'a super::Client,
@@ -14668,8 +13926,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -14681,7 +13938,8 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListUsersDirection` for direction failed".to_string()
+                    "query parameter `direction` does not fit its type `ListUsersDirection`"
+                        .to_string()
                 });
             self
         }
@@ -14693,7 +13951,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -14706,7 +13964,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -14719,13 +13977,15 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/users`
-        pub async fn send(
+        /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::UserList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listUsers")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::UserList>, Error<types::ErrorBody>> {
             let Self { client, after, direction, max_results, realm_id, sort } = self;
@@ -14858,6 +14118,8 @@ pub mod builder {
     /**Builder for [`Client::create_user`]
 
 [`Client::create_user`]: super::Client::create_user*/
+    ///
+    /// `POST /users`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateUser<'a> {
         client: &'a super::Client,
@@ -14878,7 +14140,7 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `UserBody` for body failed: {}", s));
+                .map_err(|s| format!("the request body (`UserBody`) is invalid: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -14888,8 +14150,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users`
-        pub async fn send(
+        /// Sends `POST /users` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(self.send_unmapped().await, "createUser")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -15017,6 +14282,8 @@ pub mod builder {
     /**Builder for [`Client::get_user`]
 
 [`Client::get_user`]: super::Client::get_user*/
+    ///
+    /// `GET /users/{userId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetUser<'a> {
         client: &'a super::Client,
@@ -15026,7 +14293,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -15036,13 +14306,15 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{userId}`
-        pub async fn send(
+        /// Sends `GET /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(self.send_unmapped().await, "getUser")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id } = self;
@@ -15168,6 +14440,8 @@ pub mod builder {
     /**Builder for [`Client::update_user`]
 
 [`Client::update_user`]: super::Client::update_user*/
+    ///
+    /// `PUT /users/{userId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateUser<'a> {
         client: &'a super::Client,
@@ -15178,7 +14452,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -15189,8 +14466,7 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -15202,7 +14478,7 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `UserBody` for body failed: {}", s));
+                .map_err(|s| format!("the request body (`UserBody`) is invalid: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -15212,8 +14488,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/users/{userId}`
-        pub async fn send(
+        /// Sends `PUT /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateUser")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id, body } = self;
@@ -15343,6 +14622,8 @@ pub mod builder {
     /**Builder for [`Client::delete_user`]
 
 [`Client::delete_user`]: super::Client::delete_user*/
+    ///
+    /// `DELETE /users/{userId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteUser<'a> {
         client: &'a super::Client,
@@ -15352,7 +14633,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -15362,13 +14646,17 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/users/{userId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteUser")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -15493,6 +14781,8 @@ pub mod builder {
     /**Builder for [`Client::authenticate_user_key`]
 
 [`Client::authenticate_user_key`]: super::Client::authenticate_user_key*/
+    ///
+    /// `POST /users/authenticate_key`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct AuthenticateUserKey<'a> {
         client: &'a super::Client,
@@ -15516,7 +14806,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `AuthenticateKeyBody` for body failed: {}", s)
+                    format!("the request body (`AuthenticateKeyBody`) is invalid: {}", s)
                 });
             self
         }
@@ -15529,8 +14819,14 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/authenticate_key`
-        pub async fn send(
+        /// Sends `POST /users/authenticate_key` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "authenticateUserKey",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -15659,6 +14955,8 @@ pub mod builder {
     /**Builder for [`Client::authenticate_user`]
 
 [`Client::authenticate_user`]: super::Client::authenticate_user*/
+    ///
+    /// `POST /users/{userId}/authenticate`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct AuthenticateUser<'a> {
         client: &'a super::Client,
@@ -15669,7 +14967,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -15680,8 +14981,7 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -15696,7 +14996,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `AuthenticateBody` for body failed: {}", s)
+                    format!("the request body (`AuthenticateBody`) is invalid: {}", s)
                 });
             self
         }
@@ -15709,8 +15009,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/{userId}/authenticate`
-        pub async fn send(
+        /// Sends `POST /users/{userId}/authenticate` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(self.send_unmapped().await, "authenticateUser")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id, body } = self;
@@ -15843,6 +15146,8 @@ pub mod builder {
     /**Builder for [`Client::authenticate_user_code`]
 
 [`Client::authenticate_user_code`]: super::Client::authenticate_user_code*/
+    ///
+    /// `POST /users/{userId}/authenticate_code`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct AuthenticateUserCode<'a> {
         client: &'a super::Client,
@@ -15853,7 +15158,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -15864,8 +15172,7 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -15880,7 +15187,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UserActionBody` for body failed: {}", s)
+                    format!("the request body (`UserActionBody`) is invalid: {}", s)
                 });
             self
         }
@@ -15893,8 +15200,14 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/{userId}/authenticate_code`
-        pub async fn send(
+        /// Sends `POST /users/{userId}/authenticate_code` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "authenticateUserCode",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id, body } = self;
@@ -16027,6 +15340,8 @@ pub mod builder {
     /**Builder for [`Client::generate_password_token`]
 
 [`Client::generate_password_token`]: super::Client::generate_password_token*/
+    ///
+    /// `POST /users/{userId}/generate_password_token`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GeneratePasswordToken<'a> {
         client: &'a super::Client,
@@ -16036,7 +15351,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -16046,13 +15364,18 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `POST` request to `/users/{userId}/generate_password_token`
-        pub async fn send(
+        /// Sends `POST /users/{userId}/generate_password_token` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "generatePasswordToken",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id } = self;
@@ -16179,6 +15502,8 @@ pub mod builder {
     /**Builder for [`Client::reset_password_with_token`]
 
 [`Client::reset_password_with_token`]: super::Client::reset_password_with_token*/
+    ///
+    /// `POST /users/{userId}/reset_password_with_token`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct ResetPasswordWithToken<'a> {
         client: &'a super::Client,
@@ -16189,7 +15514,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -16200,8 +15528,7 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -16216,7 +15543,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UserActionBody` for body failed: {}", s)
+                    format!("the request body (`UserActionBody`) is invalid: {}", s)
                 });
             self
         }
@@ -16229,8 +15556,14 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/{userId}/reset_password_with_token`
-        pub async fn send(
+        /// Sends `POST /users/{userId}/reset_password_with_token` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "resetPasswordWithToken",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id, body } = self;
@@ -16363,6 +15696,8 @@ pub mod builder {
     /**Builder for [`Client::update_user_password`]
 
 [`Client::update_user_password`]: super::Client::update_user_password*/
+    ///
+    /// `PUT /users/{userId}/update_password`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateUserPassword<'a> {
         client: &'a super::Client,
@@ -16373,7 +15708,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -16384,8 +15722,7 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -16400,7 +15737,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UserActionBody` for body failed: {}", s)
+                    format!("the request body (`UserActionBody`) is invalid: {}", s)
                 });
             self
         }
@@ -16413,8 +15750,14 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/users/{userId}/update_password`
-        pub async fn send(
+        /// Sends `PUT /users/{userId}/update_password` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "updateUserPassword",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id, body } = self;
@@ -16547,6 +15890,8 @@ pub mod builder {
     /**Builder for [`Client::request_email_verification`]
 
 [`Client::request_email_verification`]: super::Client::request_email_verification*/
+    ///
+    /// `POST /users/{userId}/request_email_verification`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct RequestEmailVerification<'a> {
         client: &'a super::Client,
@@ -16556,7 +15901,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -16566,13 +15914,18 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `POST` request to `/users/{userId}/request_email_verification`
-        pub async fn send(
+        /// Sends `POST /users/{userId}/request_email_verification` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "requestEmailVerification",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id } = self;
@@ -16699,6 +16052,8 @@ pub mod builder {
     /**Builder for [`Client::verify_email`]
 
 [`Client::verify_email`]: super::Client::verify_email*/
+    ///
+    /// `POST /users/{userId}/verify_email`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct VerifyEmail<'a> {
         client: &'a super::Client,
@@ -16709,7 +16064,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -16720,8 +16078,7 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -16736,7 +16093,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UserActionBody` for body failed: {}", s)
+                    format!("the request body (`UserActionBody`) is invalid: {}", s)
                 });
             self
         }
@@ -16749,8 +16106,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/{userId}/verify_email`
-        pub async fn send(
+        /// Sends `POST /users/{userId}/verify_email` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+            crate::error::from_generated(self.send_unmapped().await, "verifyEmail")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id, body } = self;
@@ -16883,6 +16243,8 @@ pub mod builder {
     /**Builder for [`Client::list_orgs`]
 
 [`Client::list_orgs`]: super::Client::list_orgs*/
+    ///
+    /// `GET /orgs`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListOrgs<'a> {
         client: &'a super::Client,
@@ -16917,8 +16279,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -16930,7 +16291,8 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListOrgsDirection` for direction failed".to_string()
+                    "query parameter `direction` does not fit its type `ListOrgsDirection`"
+                        .to_string()
                 });
             self
         }
@@ -16942,8 +16304,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for expand failed"
-                        .to_string()
+                    "query parameter `expand` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -16955,7 +16316,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -16968,7 +16329,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -16981,7 +16342,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for reference failed"
+                    "query parameter `reference` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -16994,8 +16355,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -17007,12 +16367,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListOrgsState` for state failed".to_string()
+                    "query parameter `state` does not fit its type `ListOrgsState`"
+                        .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/orgs`
-        pub async fn send(
+        /// Sends `GET /orgs` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::OrgList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listOrgs")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::OrgList>, Error<types::ErrorBody>> {
             let Self {
@@ -17161,6 +16525,8 @@ pub mod builder {
     /**Builder for [`Client::create_org`]
 
 [`Client::create_org`]: super::Client::create_org*/
+    ///
+    /// `POST /orgs`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateOrg<'a> {
         client: &'a super::Client,
@@ -17181,7 +16547,7 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `OrgBody` for body failed: {}", s));
+                .map_err(|s| format!("the request body (`OrgBody`) is invalid: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -17191,8 +16557,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/orgs`
-        pub async fn send(
+        /// Sends `POST /orgs` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
+            crate::error::from_generated(self.send_unmapped().await, "createOrg")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Org>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -17320,6 +16689,8 @@ pub mod builder {
     /**Builder for [`Client::get_org`]
 
 [`Client::get_org`]: super::Client::get_org*/
+    ///
+    /// `GET /orgs/{orgId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetOrg<'a> {
         client: &'a super::Client,
@@ -17329,7 +16700,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                org_id: Err("org_id was not initialized".to_string()),
+                org_id: Err(
+                    "path parameter `orgId` is required but not set: call `.org_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -17339,13 +16713,15 @@ pub mod builder {
             self.org_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for org_id failed"
-                        .to_string()
+                    "path parameter `orgId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/orgs/{orgId}`
-        pub async fn send(
+        /// Sends `GET /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
+            crate::error::from_generated(self.send_unmapped().await, "getOrg")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Org>, Error<types::ErrorBody>> {
             let Self { client, org_id } = self;
@@ -17471,6 +16847,8 @@ pub mod builder {
     /**Builder for [`Client::update_org`]
 
 [`Client::update_org`]: super::Client::update_org*/
+    ///
+    /// `PUT /orgs/{orgId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateOrg<'a> {
         client: &'a super::Client,
@@ -17481,7 +16859,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                org_id: Err("org_id was not initialized".to_string()),
+                org_id: Err(
+                    "path parameter `orgId` is required but not set: call `.org_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -17492,8 +16873,7 @@ pub mod builder {
             self.org_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for org_id failed"
-                        .to_string()
+                    "path parameter `orgId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -17505,7 +16885,7 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `OrgBody` for body failed: {}", s));
+                .map_err(|s| format!("the request body (`OrgBody`) is invalid: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -17515,8 +16895,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/orgs/{orgId}`
-        pub async fn send(
+        /// Sends `PUT /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateOrg")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Org>, Error<types::ErrorBody>> {
             let Self { client, org_id, body } = self;
@@ -17646,6 +17029,8 @@ pub mod builder {
     /**Builder for [`Client::delete_org`]
 
 [`Client::delete_org`]: super::Client::delete_org*/
+    ///
+    /// `DELETE /orgs/{orgId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteOrg<'a> {
         client: &'a super::Client,
@@ -17655,7 +17040,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                org_id: Err("org_id was not initialized".to_string()),
+                org_id: Err(
+                    "path parameter `orgId` is required but not set: call `.org_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -17665,13 +17053,17 @@ pub mod builder {
             self.org_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for org_id failed"
-                        .to_string()
+                    "path parameter `orgId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/orgs/{orgId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteOrg")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, org_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -17796,6 +17188,8 @@ pub mod builder {
     /**Builder for [`Client::list_memberships`]
 
 [`Client::list_memberships`]: super::Client::list_memberships*/
+    ///
+    /// `GET /memberships`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListMemberships<'a> {
         client: &'a super::Client,
@@ -17828,8 +17222,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -17841,7 +17234,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListMembershipsDirection` for direction failed"
+                    "query parameter `direction` does not fit its type `ListMembershipsDirection`"
                         .to_string()
                 });
             self
@@ -17854,7 +17247,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -17867,8 +17260,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for org_id failed"
-                        .to_string()
+                    "query parameter `org_id` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -17880,7 +17272,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -17893,8 +17285,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -17906,13 +17297,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
+                    "query parameter `user_id` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/memberships`
-        pub async fn send(
+        /// Sends `GET /memberships` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::MembershipList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listMemberships")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::MembershipList>, Error<types::ErrorBody>> {
             let Self {
@@ -18058,6 +17452,8 @@ pub mod builder {
     /**Builder for [`Client::create_membership`]
 
 [`Client::create_membership`]: super::Client::create_membership*/
+    ///
+    /// `POST /memberships`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateMembership<'a> {
         client: &'a super::Client,
@@ -18081,7 +17477,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `MembershipBody` for body failed: {}", s)
+                    format!("the request body (`MembershipBody`) is invalid: {}", s)
                 });
             self
         }
@@ -18094,8 +17490,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/memberships`
-        pub async fn send(
+        /// Sends `POST /memberships` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
+            crate::error::from_generated(self.send_unmapped().await, "createMembership")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Membership>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -18225,6 +17624,8 @@ pub mod builder {
     /**Builder for [`Client::get_membership`]
 
 [`Client::get_membership`]: super::Client::get_membership*/
+    ///
+    /// `GET /memberships/{membershipId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetMembership<'a> {
         client: &'a super::Client,
@@ -18234,7 +17635,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                membership_id: Err("membership_id was not initialized".to_string()),
+                membership_id: Err(
+                    "path parameter `membershipId` is required but not set: call `.membership_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn membership_id<V>(mut self, value: V) -> Self
@@ -18244,13 +17648,16 @@ pub mod builder {
             self.membership_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for membership_id failed"
+                    "path parameter `membershipId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/memberships/{membershipId}`
-        pub async fn send(
+        /// Sends `GET /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
+            crate::error::from_generated(self.send_unmapped().await, "getMembership")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Membership>, Error<types::ErrorBody>> {
             let Self { client, membership_id } = self;
@@ -18377,6 +17784,8 @@ pub mod builder {
     /**Builder for [`Client::update_membership`]
 
 [`Client::update_membership`]: super::Client::update_membership*/
+    ///
+    /// `PUT /memberships/{membershipId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateMembership<'a> {
         client: &'a super::Client,
@@ -18387,7 +17796,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                membership_id: Err("membership_id was not initialized".to_string()),
+                membership_id: Err(
+                    "path parameter `membershipId` is required but not set: call `.membership_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -18398,7 +17810,7 @@ pub mod builder {
             self.membership_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for membership_id failed"
+                    "path parameter `membershipId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -18414,7 +17826,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `MembershipBody` for body failed: {}", s)
+                    format!("the request body (`MembershipBody`) is invalid: {}", s)
                 });
             self
         }
@@ -18427,8 +17839,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/memberships/{membershipId}`
-        pub async fn send(
+        /// Sends `PUT /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateMembership")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Membership>, Error<types::ErrorBody>> {
             let Self { client, membership_id, body } = self;
@@ -18561,6 +17976,8 @@ pub mod builder {
     /**Builder for [`Client::delete_membership`]
 
 [`Client::delete_membership`]: super::Client::delete_membership*/
+    ///
+    /// `DELETE /memberships/{membershipId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteMembership<'a> {
         client: &'a super::Client,
@@ -18570,7 +17987,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                membership_id: Err("membership_id was not initialized".to_string()),
+                membership_id: Err(
+                    "path parameter `membershipId` is required but not set: call `.membership_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn membership_id<V>(mut self, value: V) -> Self
@@ -18580,13 +18000,18 @@ pub mod builder {
             self.membership_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for membership_id failed"
+                    "path parameter `membershipId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/memberships/{membershipId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteMembership")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, membership_id } = self;
             let membership_id = membership_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -18712,6 +18137,8 @@ pub mod builder {
     /**Builder for [`Client::list_sessions`]
 
 [`Client::list_sessions`]: super::Client::list_sessions*/
+    ///
+    /// `GET /sessions`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListSessions<'a> {
         client: &'a super::Client,
@@ -18742,8 +18169,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -18755,7 +18181,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListSessionsDirection` for direction failed"
+                    "query parameter `direction` does not fit its type `ListSessionsDirection`"
                         .to_string()
                 });
             self
@@ -18768,7 +18194,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -18781,7 +18207,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -18794,8 +18220,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -18807,13 +18232,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
+                    "query parameter `user_id` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/sessions`
-        pub async fn send(
+        /// Sends `GET /sessions` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::SessionList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listSessions")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::SessionList>, Error<types::ErrorBody>> {
             let Self {
@@ -18956,6 +18384,8 @@ pub mod builder {
     /**Builder for [`Client::create_session`]
 
 [`Client::create_session`]: super::Client::create_session*/
+    ///
+    /// `POST /sessions`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateSession<'a> {
         client: &'a super::Client,
@@ -18977,7 +18407,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `SessionBody` for body failed: {}", s)
+                    format!("the request body (`SessionBody`) is invalid: {}", s)
                 });
             self
         }
@@ -18990,8 +18420,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/sessions`
-        pub async fn send(
+        /// Sends `POST /sessions` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Session>> {
+            crate::error::from_generated(self.send_unmapped().await, "createSession")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Session>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -19119,6 +18552,8 @@ pub mod builder {
     /**Builder for [`Client::get_session`]
 
 [`Client::get_session`]: super::Client::get_session*/
+    ///
+    /// `GET /sessions/{sessionId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetSession<'a> {
         client: &'a super::Client,
@@ -19128,7 +18563,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                session_id: Err("session_id was not initialized".to_string()),
+                session_id: Err(
+                    "path parameter `sessionId` is required but not set: call `.session_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn session_id<V>(mut self, value: V) -> Self
@@ -19138,13 +18576,16 @@ pub mod builder {
             self.session_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
+                    "path parameter `sessionId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/sessions/{sessionId}`
-        pub async fn send(
+        /// Sends `GET /sessions/{sessionId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Session>> {
+            crate::error::from_generated(self.send_unmapped().await, "getSession")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Session>, Error<types::ErrorBody>> {
             let Self { client, session_id } = self;
@@ -19270,6 +18711,8 @@ pub mod builder {
     /**Builder for [`Client::delete_session`]
 
 [`Client::delete_session`]: super::Client::delete_session*/
+    ///
+    /// `DELETE /sessions/{sessionId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteSession<'a> {
         client: &'a super::Client,
@@ -19279,7 +18722,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                session_id: Err("session_id was not initialized".to_string()),
+                session_id: Err(
+                    "path parameter `sessionId` is required but not set: call `.session_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn session_id<V>(mut self, value: V) -> Self
@@ -19289,13 +18735,18 @@ pub mod builder {
             self.session_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
+                    "path parameter `sessionId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/sessions/{sessionId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /sessions/{sessionId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteSession")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -19420,6 +18871,8 @@ pub mod builder {
     /**Builder for [`Client::create_credential`]
 
 [`Client::create_credential`]: super::Client::create_credential*/
+    ///
+    /// `POST /credentials`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateCredential<'a> {
         client: &'a super::Client,
@@ -19443,7 +18896,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `CredentialBody` for body failed: {}", s)
+                    format!("the request body (`CredentialBody`) is invalid: {}", s)
                 });
             self
         }
@@ -19456,8 +18909,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/credentials`
-        pub async fn send(
+        /// Sends `POST /credentials` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+            crate::error::from_generated(self.send_unmapped().await, "createCredential")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -19587,6 +19043,8 @@ pub mod builder {
     /**Builder for [`Client::get_credential`]
 
 [`Client::get_credential`]: super::Client::get_credential*/
+    ///
+    /// `GET /credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetCredential<'a> {
         client: &'a super::Client,
@@ -19596,7 +19054,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn credential_id<V>(mut self, value: V) -> Self
@@ -19606,13 +19067,16 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/credentials/{credentialId}`
-        pub async fn send(
+        /// Sends `GET /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+            crate::error::from_generated(self.send_unmapped().await, "getCredential")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
             let Self { client, credential_id } = self;
@@ -19739,6 +19203,8 @@ pub mod builder {
     /**Builder for [`Client::update_credential`]
 
 [`Client::update_credential`]: super::Client::update_credential*/
+    ///
+    /// `PUT /credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateCredential<'a> {
         client: &'a super::Client,
@@ -19749,7 +19215,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -19760,7 +19229,7 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -19776,7 +19245,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `CredentialBody` for body failed: {}", s)
+                    format!("the request body (`CredentialBody`) is invalid: {}", s)
                 });
             self
         }
@@ -19789,8 +19258,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/credentials/{credentialId}`
-        pub async fn send(
+        /// Sends `PUT /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateCredential")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
             let Self { client, credential_id, body } = self;
@@ -19923,6 +19395,8 @@ pub mod builder {
     /**Builder for [`Client::delete_credential`]
 
 [`Client::delete_credential`]: super::Client::delete_credential*/
+    ///
+    /// `DELETE /credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteCredential<'a> {
         client: &'a super::Client,
@@ -19932,7 +19406,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn credential_id<V>(mut self, value: V) -> Self
@@ -19942,13 +19419,18 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/credentials/{credentialId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteCredential")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -20074,6 +19556,8 @@ pub mod builder {
     /**Builder for [`Client::verify_credential`]
 
 [`Client::verify_credential`]: super::Client::verify_credential*/
+    ///
+    /// `POST /credentials/{credentialId}/verify`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct VerifyCredential<'a> {
         client: &'a super::Client,
@@ -20084,7 +19568,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -20095,7 +19582,7 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -20112,7 +19599,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `CredentialVerifyBody` for body failed: {}", s
+                        "the request body (`CredentialVerifyBody`) is invalid: {}", s
                     )
                 });
             self
@@ -20126,8 +19613,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/credentials/{credentialId}/verify`
-        pub async fn send(
+        /// Sends `POST /credentials/{credentialId}/verify` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+            crate::error::from_generated(self.send_unmapped().await, "verifyCredential")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
             let Self { client, credential_id, body } = self;
@@ -20260,6 +19750,8 @@ pub mod builder {
     /**Builder for [`Client::list_authorize_urls`]
 
 [`Client::list_authorize_urls`]: super::Client::list_authorize_urls*/
+    ///
+    /// `GET /auth_providers/authorize`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListAuthorizeUrls<'a> {
         client: &'a super::Client,
@@ -20273,7 +19765,10 @@ pub mod builder {
                 client: client,
                 nonce: Ok(None),
                 realm_id: Ok(None),
-                redirect_uri: Err("redirect_uri was not initialized".to_string()),
+                redirect_uri: Err(
+                    "query parameter `redirect_uri` is required but not set: call `.redirect_uri(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn nonce<V>(mut self, value: V) -> Self
@@ -20284,8 +19779,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for nonce failed"
-                        .to_string()
+                    "query parameter `nonce` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -20297,7 +19791,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -20309,13 +19803,18 @@ pub mod builder {
             self.redirect_uri = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for redirect_uri failed"
+                    "query parameter `redirect_uri` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/auth_providers/authorize`
+        /// Sends `GET /auth_providers/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(
+            self,
+        ) -> crate::Result<ResponseValue<types::AuthorizeUrlList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listAuthorizeUrls")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AuthorizeUrlList>, Error<types::ErrorBody>> {
             let Self { client, nonce, realm_id, redirect_uri } = self;
@@ -20446,6 +19945,8 @@ pub mod builder {
     /**Builder for [`Client::authorize_callback`]
 
 [`Client::authorize_callback`]: super::Client::authorize_callback*/
+    ///
+    /// `POST /auth_providers/authorize`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct AuthorizeCallback<'a> {
         client: &'a super::Client,
@@ -20470,7 +19971,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `AuthorizeCallbackBody` for body failed: {}", s
+                        "the request body (`AuthorizeCallbackBody`) is invalid: {}", s
                     )
                 });
             self
@@ -20484,8 +19985,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/auth_providers/authorize`
-        pub async fn send(
+        /// Sends `POST /auth_providers/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeResult>> {
+            crate::error::from_generated(self.send_unmapped().await, "authorizeCallback")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AuthorizeResult>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -20614,6 +20118,8 @@ pub mod builder {
     /**Builder for [`Client::list_auth_providers`]
 
 [`Client::list_auth_providers`]: super::Client::list_auth_providers*/
+    ///
+    /// `GET /auth_providers`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListAuthProviders<'a> {
         client: &'a super::Client,
@@ -20642,8 +20148,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -20655,7 +20160,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListAuthProvidersDirection` for direction failed"
+                    "query parameter `direction` does not fit its type `ListAuthProvidersDirection`"
                         .to_string()
                 });
             self
@@ -20668,7 +20173,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -20681,7 +20186,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -20694,13 +20199,17 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/auth_providers`
+        /// Sends `GET /auth_providers` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(
+            self,
+        ) -> crate::Result<ResponseValue<types::AuthProviderList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listAuthProviders")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AuthProviderList>, Error<types::ErrorBody>> {
             let Self { client, after, direction, max_results, realm_id, sort } = self;
@@ -20833,6 +20342,8 @@ pub mod builder {
     /**Builder for [`Client::create_auth_provider`]
 
 [`Client::create_auth_provider`]: super::Client::create_auth_provider*/
+    ///
+    /// `POST /auth_providers`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateAuthProvider<'a> {
         client: &'a super::Client,
@@ -20856,7 +20367,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `AuthProviderBody` for body failed: {}", s)
+                    format!("the request body (`AuthProviderBody`) is invalid: {}", s)
                 });
             self
         }
@@ -20869,8 +20380,14 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/auth_providers`
-        pub async fn send(
+        /// Sends `POST /auth_providers` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "createAuthProvider",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AuthProvider>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -21000,6 +20517,8 @@ pub mod builder {
     /**Builder for [`Client::get_auth_provider`]
 
 [`Client::get_auth_provider`]: super::Client::get_auth_provider*/
+    ///
+    /// `GET /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetAuthProvider<'a> {
         client: &'a super::Client,
@@ -21009,7 +20528,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                auth_provider_id: Err("auth_provider_id was not initialized".to_string()),
+                auth_provider_id: Err(
+                    "path parameter `authProviderId` is required but not set: call `.auth_provider_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn auth_provider_id<V>(mut self, value: V) -> Self
@@ -21019,13 +20541,16 @@ pub mod builder {
             self.auth_provider_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for auth_provider_id failed"
+                    "path parameter `authProviderId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/auth_providers/{authProviderId}`
-        pub async fn send(
+        /// Sends `GET /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
+            crate::error::from_generated(self.send_unmapped().await, "getAuthProvider")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AuthProvider>, Error<types::ErrorBody>> {
             let Self { client, auth_provider_id } = self;
@@ -21152,6 +20677,8 @@ pub mod builder {
     /**Builder for [`Client::update_auth_provider`]
 
 [`Client::update_auth_provider`]: super::Client::update_auth_provider*/
+    ///
+    /// `PUT /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateAuthProvider<'a> {
         client: &'a super::Client,
@@ -21163,7 +20690,8 @@ pub mod builder {
             Self {
                 client: client,
                 auth_provider_id: Err(
-                    "auth_provider_id was not initialized".to_string(),
+                    "path parameter `authProviderId` is required but not set: call `.auth_provider_id(..)`"
+                        .to_string(),
                 ),
                 body: Ok(::std::default::Default::default()),
             }
@@ -21175,7 +20703,7 @@ pub mod builder {
             self.auth_provider_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for auth_provider_id failed"
+                    "path parameter `authProviderId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -21191,7 +20719,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `AuthProviderBody` for body failed: {}", s)
+                    format!("the request body (`AuthProviderBody`) is invalid: {}", s)
                 });
             self
         }
@@ -21204,8 +20732,14 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/auth_providers/{authProviderId}`
-        pub async fn send(
+        /// Sends `PUT /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "updateAuthProvider",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AuthProvider>, Error<types::ErrorBody>> {
             let Self { client, auth_provider_id, body } = self;
@@ -21338,6 +20872,8 @@ pub mod builder {
     /**Builder for [`Client::delete_auth_provider`]
 
 [`Client::delete_auth_provider`]: super::Client::delete_auth_provider*/
+    ///
+    /// `DELETE /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteAuthProvider<'a> {
         client: &'a super::Client,
@@ -21347,7 +20883,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                auth_provider_id: Err("auth_provider_id was not initialized".to_string()),
+                auth_provider_id: Err(
+                    "path parameter `authProviderId` is required but not set: call `.auth_provider_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn auth_provider_id<V>(mut self, value: V) -> Self
@@ -21357,13 +20896,21 @@ pub mod builder {
             self.auth_provider_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for auth_provider_id failed"
+                    "path parameter `authProviderId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/auth_providers/{authProviderId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "deleteAuthProvider",
+            )
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, auth_provider_id } = self;
             let auth_provider_id = auth_provider_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -21489,6 +21036,8 @@ pub mod builder {
     /**Builder for [`Client::get_authorize_url`]
 
 [`Client::get_authorize_url`]: super::Client::get_authorize_url*/
+    ///
+    /// `GET /auth_providers/{authProviderId}/authorize`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetAuthorizeUrl<'a> {
         client: &'a super::Client,
@@ -21501,10 +21050,14 @@ pub mod builder {
             Self {
                 client: client,
                 auth_provider_id: Err(
-                    "auth_provider_id was not initialized".to_string(),
+                    "path parameter `authProviderId` is required but not set: call `.auth_provider_id(..)`"
+                        .to_string(),
                 ),
                 nonce: Ok(None),
-                redirect_uri: Err("redirect_uri was not initialized".to_string()),
+                redirect_uri: Err(
+                    "query parameter `redirect_uri` is required but not set: call `.redirect_uri(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn auth_provider_id<V>(mut self, value: V) -> Self
@@ -21514,7 +21067,7 @@ pub mod builder {
             self.auth_provider_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for auth_provider_id failed"
+                    "path parameter `authProviderId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -21527,8 +21080,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for nonce failed"
-                        .to_string()
+                    "query parameter `nonce` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -21539,13 +21091,16 @@ pub mod builder {
             self.redirect_uri = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for redirect_uri failed"
+                    "query parameter `redirect_uri` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/auth_providers/{authProviderId}/authorize`
-        pub async fn send(
+        /// Sends `GET /auth_providers/{authProviderId}/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeUrl>> {
+            crate::error::from_generated(self.send_unmapped().await, "getAuthorizeUrl")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AuthorizeUrl>, Error<types::ErrorBody>> {
             let Self { client, auth_provider_id, nonce, redirect_uri } = self;
@@ -21678,6 +21233,8 @@ pub mod builder {
     /**Builder for [`Client::authorize_with_token`]
 
 [`Client::authorize_with_token`]: super::Client::authorize_with_token*/
+    ///
+    /// `POST /auth_providers/{authProviderId}/authorize`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct AuthorizeWithToken<'a> {
         client: &'a super::Client,
@@ -21689,7 +21246,8 @@ pub mod builder {
             Self {
                 client: client,
                 auth_provider_id: Err(
-                    "auth_provider_id was not initialized".to_string(),
+                    "path parameter `authProviderId` is required but not set: call `.auth_provider_id(..)`"
+                        .to_string(),
                 ),
                 body: Ok(::std::default::Default::default()),
             }
@@ -21701,7 +21259,7 @@ pub mod builder {
             self.auth_provider_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for auth_provider_id failed"
+                    "path parameter `authProviderId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -21717,7 +21275,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `AuthorizeTokenBody` for body failed: {}", s)
+                    format!("the request body (`AuthorizeTokenBody`) is invalid: {}", s)
                 });
             self
         }
@@ -21730,8 +21288,14 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/auth_providers/{authProviderId}/authorize`
-        pub async fn send(
+        /// Sends `POST /auth_providers/{authProviderId}/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeResult>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "authorizeWithToken",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AuthorizeResult>, Error<types::ErrorBody>> {
             let Self { client, auth_provider_id, body } = self;
@@ -21864,6 +21428,8 @@ pub mod builder {
     /**Builder for [`Client::list_app_hooks`]
 
 [`Client::list_app_hooks`]: super::Client::list_app_hooks*/
+    ///
+    /// `GET /app_hooks`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListAppHooks<'a> {
         client: &'a super::Client,
@@ -21892,8 +21458,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -21905,7 +21470,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListAppHooksDirection` for direction failed"
+                    "query parameter `direction` does not fit its type `ListAppHooksDirection`"
                         .to_string()
                 });
             self
@@ -21918,7 +21483,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -21931,7 +21496,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -21944,13 +21509,15 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/app_hooks`
-        pub async fn send(
+        /// Sends `GET /app_hooks` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AppHookList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listAppHooks")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AppHookList>, Error<types::ErrorBody>> {
             let Self { client, after, direction, max_results, realm_id, sort } = self;
@@ -22083,6 +21650,8 @@ pub mod builder {
     /**Builder for [`Client::create_app_hook`]
 
 [`Client::create_app_hook`]: super::Client::create_app_hook*/
+    ///
+    /// `POST /app_hooks`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateAppHook<'a> {
         client: &'a super::Client,
@@ -22104,7 +21673,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `AppHookBody` for body failed: {}", s)
+                    format!("the request body (`AppHookBody`) is invalid: {}", s)
                 });
             self
         }
@@ -22117,8 +21686,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/app_hooks`
-        pub async fn send(
+        /// Sends `POST /app_hooks` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
+            crate::error::from_generated(self.send_unmapped().await, "createAppHook")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AppHook>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -22246,6 +21818,8 @@ pub mod builder {
     /**Builder for [`Client::get_app_hook`]
 
 [`Client::get_app_hook`]: super::Client::get_app_hook*/
+    ///
+    /// `GET /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetAppHook<'a> {
         client: &'a super::Client,
@@ -22255,7 +21829,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                app_hook_id: Err("app_hook_id was not initialized".to_string()),
+                app_hook_id: Err(
+                    "path parameter `appHookId` is required but not set: call `.app_hook_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn app_hook_id<V>(mut self, value: V) -> Self
@@ -22265,13 +21842,16 @@ pub mod builder {
             self.app_hook_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_hook_id failed"
+                    "path parameter `appHookId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/app_hooks/{appHookId}`
-        pub async fn send(
+        /// Sends `GET /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
+            crate::error::from_generated(self.send_unmapped().await, "getAppHook")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AppHook>, Error<types::ErrorBody>> {
             let Self { client, app_hook_id } = self;
@@ -22398,6 +21978,8 @@ pub mod builder {
     /**Builder for [`Client::update_app_hook`]
 
 [`Client::update_app_hook`]: super::Client::update_app_hook*/
+    ///
+    /// `PUT /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateAppHook<'a> {
         client: &'a super::Client,
@@ -22408,7 +21990,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                app_hook_id: Err("app_hook_id was not initialized".to_string()),
+                app_hook_id: Err(
+                    "path parameter `appHookId` is required but not set: call `.app_hook_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -22419,7 +22004,7 @@ pub mod builder {
             self.app_hook_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_hook_id failed"
+                    "path parameter `appHookId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -22433,7 +22018,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `AppHookBody` for body failed: {}", s)
+                    format!("the request body (`AppHookBody`) is invalid: {}", s)
                 });
             self
         }
@@ -22446,8 +22031,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/app_hooks/{appHookId}`
-        pub async fn send(
+        /// Sends `PUT /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateAppHook")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::AppHook>, Error<types::ErrorBody>> {
             let Self { client, app_hook_id, body } = self;
@@ -22578,6 +22166,8 @@ pub mod builder {
     /**Builder for [`Client::delete_app_hook`]
 
 [`Client::delete_app_hook`]: super::Client::delete_app_hook*/
+    ///
+    /// `DELETE /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteAppHook<'a> {
         client: &'a super::Client,
@@ -22587,7 +22177,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                app_hook_id: Err("app_hook_id was not initialized".to_string()),
+                app_hook_id: Err(
+                    "path parameter `appHookId` is required but not set: call `.app_hook_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn app_hook_id<V>(mut self, value: V) -> Self
@@ -22597,13 +22190,18 @@ pub mod builder {
             self.app_hook_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_hook_id failed"
+                    "path parameter `appHookId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/app_hooks/{appHookId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteAppHook")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, app_hook_id } = self;
             let app_hook_id = app_hook_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -22729,6 +22327,8 @@ pub mod builder {
     /**Builder for [`Client::list_login_policies`]
 
 [`Client::list_login_policies`]: super::Client::list_login_policies*/
+    ///
+    /// `GET /login_policies`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListLoginPolicies<'a> {
         client: &'a super::Client,
@@ -22755,8 +22355,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -22768,7 +22367,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -22781,7 +22380,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -22794,13 +22393,15 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/login_policies`
-        pub async fn send(
+        /// Sends `GET /login_policies` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicyList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listLoginPolicies")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::LoginPolicyList>, Error<types::ErrorBody>> {
             let Self { client, after, max_results, realm_id, sort } = self;
@@ -22931,6 +22532,8 @@ pub mod builder {
     /**Builder for [`Client::create_login_policy`]
 
 [`Client::create_login_policy`]: super::Client::create_login_policy*/
+    ///
+    /// `POST /login_policies`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateLoginPolicy<'a> {
         client: &'a super::Client,
@@ -22954,7 +22557,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `LoginPolicyBody` for body failed: {}", s)
+                    format!("the request body (`LoginPolicyBody`) is invalid: {}", s)
                 });
             self
         }
@@ -22967,8 +22570,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/login_policies`
-        pub async fn send(
+        /// Sends `POST /login_policies` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
+            crate::error::from_generated(self.send_unmapped().await, "createLoginPolicy")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::LoginPolicy>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -23098,6 +22704,8 @@ pub mod builder {
     /**Builder for [`Client::get_login_policy`]
 
 [`Client::get_login_policy`]: super::Client::get_login_policy*/
+    ///
+    /// `GET /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetLoginPolicy<'a> {
         client: &'a super::Client,
@@ -23107,7 +22715,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                login_policy_id: Err("login_policy_id was not initialized".to_string()),
+                login_policy_id: Err(
+                    "path parameter `loginPolicyId` is required but not set: call `.login_policy_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn login_policy_id<V>(mut self, value: V) -> Self
@@ -23117,13 +22728,16 @@ pub mod builder {
             self.login_policy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for login_policy_id failed"
+                    "path parameter `loginPolicyId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/login_policies/{loginPolicyId}`
-        pub async fn send(
+        /// Sends `GET /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
+            crate::error::from_generated(self.send_unmapped().await, "getLoginPolicy")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::LoginPolicy>, Error<types::ErrorBody>> {
             let Self { client, login_policy_id } = self;
@@ -23250,6 +22864,8 @@ pub mod builder {
     /**Builder for [`Client::update_login_policy`]
 
 [`Client::update_login_policy`]: super::Client::update_login_policy*/
+    ///
+    /// `PUT /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateLoginPolicy<'a> {
         client: &'a super::Client,
@@ -23260,7 +22876,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                login_policy_id: Err("login_policy_id was not initialized".to_string()),
+                login_policy_id: Err(
+                    "path parameter `loginPolicyId` is required but not set: call `.login_policy_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -23271,7 +22890,7 @@ pub mod builder {
             self.login_policy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for login_policy_id failed"
+                    "path parameter `loginPolicyId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -23287,7 +22906,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `LoginPolicyBody` for body failed: {}", s)
+                    format!("the request body (`LoginPolicyBody`) is invalid: {}", s)
                 });
             self
         }
@@ -23300,8 +22919,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/login_policies/{loginPolicyId}`
-        pub async fn send(
+        /// Sends `PUT /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateLoginPolicy")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::LoginPolicy>, Error<types::ErrorBody>> {
             let Self { client, login_policy_id, body } = self;
@@ -23434,6 +23056,8 @@ pub mod builder {
     /**Builder for [`Client::delete_login_policy`]
 
 [`Client::delete_login_policy`]: super::Client::delete_login_policy*/
+    ///
+    /// `DELETE /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteLoginPolicy<'a> {
         client: &'a super::Client,
@@ -23443,7 +23067,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                login_policy_id: Err("login_policy_id was not initialized".to_string()),
+                login_policy_id: Err(
+                    "path parameter `loginPolicyId` is required but not set: call `.login_policy_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn login_policy_id<V>(mut self, value: V) -> Self
@@ -23453,13 +23080,18 @@ pub mod builder {
             self.login_policy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for login_policy_id failed"
+                    "path parameter `loginPolicyId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/login_policies/{loginPolicyId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteLoginPolicy")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, login_policy_id } = self;
             let login_policy_id = login_policy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23585,6 +23217,8 @@ pub mod builder {
     /**Builder for [`Client::list_events`]
 
 [`Client::list_events`]: super::Client::list_events*/
+    ///
+    /// `GET /events`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListEvents<'a> {
         client: &'a super::Client,
@@ -23631,8 +23265,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -23644,7 +23277,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_hook_id failed"
+                    "query parameter `app_hook_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -23657,7 +23290,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for auth_provider_id failed"
+                    "query parameter `auth_provider_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -23670,7 +23303,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for created_at_after failed"
+                    "query parameter `created_at_after` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -23683,7 +23316,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListEventsDirection` for direction failed"
+                    "query parameter `direction` does not fit its type `ListEventsDirection`"
                         .to_string()
                 });
             self
@@ -23696,7 +23329,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for event_type failed"
+                    "query parameter `event_type` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -23709,8 +23342,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for expand failed"
-                        .to_string()
+                    "query parameter `expand` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -23722,7 +23354,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for login_policy_id failed"
+                    "query parameter `login_policy_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -23735,7 +23367,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -23748,7 +23380,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for membership_id failed"
+                    "query parameter `membership_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -23761,8 +23393,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for org_id failed"
-                        .to_string()
+                    "query parameter `org_id` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -23774,7 +23405,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -23787,8 +23418,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -23800,13 +23430,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
+                    "query parameter `user_id` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/events`
-        pub async fn send(
+        /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listEvents")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::EventList>, Error<types::ErrorBody>> {
             let Self {
@@ -23990,6 +23623,8 @@ pub mod builder {
     /**Builder for [`Client::get_event`]
 
 [`Client::get_event`]: super::Client::get_event*/
+    ///
+    /// `GET /events/{eventId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetEvent<'a> {
         client: &'a super::Client,
@@ -24000,7 +23635,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                event_id: Err("event_id was not initialized".to_string()),
+                event_id: Err(
+                    "path parameter `eventId` is required but not set: call `.event_id(..)`"
+                        .to_string(),
+                ),
                 expand: Ok(None),
             }
         }
@@ -24011,8 +23649,7 @@ pub mod builder {
             self.event_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for event_id failed"
-                        .to_string()
+                    "path parameter `eventId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -24024,13 +23661,15 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for expand failed"
-                        .to_string()
+                    "query parameter `expand` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/events/{eventId}`
-        pub async fn send(
+        /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
+            crate::error::from_generated(self.send_unmapped().await, "getEvent")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Event>, Error<types::ErrorBody>> {
             let Self { client, event_id, expand } = self;
@@ -24158,6 +23797,8 @@ pub mod builder {
     /**Builder for [`Client::list_jwt_keys`]
 
 [`Client::list_jwt_keys`]: super::Client::list_jwt_keys*/
+    ///
+    /// `GET /jwt_keys`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListJwtKeys<'a> {
         client: &'a super::Client,
@@ -24186,8 +23827,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for after failed"
-                        .to_string()
+                    "query parameter `after` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -24199,7 +23839,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListJwtKeysDirection` for direction failed"
+                    "query parameter `direction` does not fit its type `ListJwtKeysDirection`"
                         .to_string()
                 });
             self
@@ -24212,7 +23852,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for max_results failed"
+                    "query parameter `max_results` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -24225,7 +23865,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for realm_id failed"
+                    "query parameter `realm_id` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -24238,13 +23878,15 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/jwt_keys`
-        pub async fn send(
+        /// Sends `GET /jwt_keys` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKeyList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listJwtKeys")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::JwtKeyList>, Error<types::ErrorBody>> {
             let Self { client, after, direction, max_results, realm_id, sort } = self;
@@ -24377,6 +24019,8 @@ pub mod builder {
     /**Builder for [`Client::create_jwt_key`]
 
 [`Client::create_jwt_key`]: super::Client::create_jwt_key*/
+    ///
+    /// `POST /jwt_keys`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateJwtKey<'a> {
         client: &'a super::Client,
@@ -24398,7 +24042,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `JwtKeyBody` for body failed: {}", s)
+                    format!("the request body (`JwtKeyBody`) is invalid: {}", s)
                 });
             self
         }
@@ -24411,8 +24055,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/jwt_keys`
-        pub async fn send(
+        /// Sends `POST /jwt_keys` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKey>> {
+            crate::error::from_generated(self.send_unmapped().await, "createJwtKey")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::JwtKey>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -24540,6 +24187,8 @@ pub mod builder {
     /**Builder for [`Client::get_jwt_key`]
 
 [`Client::get_jwt_key`]: super::Client::get_jwt_key*/
+    ///
+    /// `GET /jwt_keys/{jwtKeyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetJwtKey<'a> {
         client: &'a super::Client,
@@ -24549,7 +24198,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                jwt_key_id: Err("jwt_key_id was not initialized".to_string()),
+                jwt_key_id: Err(
+                    "path parameter `jwtKeyId` is required but not set: call `.jwt_key_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn jwt_key_id<V>(mut self, value: V) -> Self
@@ -24559,13 +24211,16 @@ pub mod builder {
             self.jwt_key_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for jwt_key_id failed"
+                    "path parameter `jwtKeyId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/jwt_keys/{jwtKeyId}`
-        pub async fn send(
+        /// Sends `GET /jwt_keys/{jwtKeyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKey>> {
+            crate::error::from_generated(self.send_unmapped().await, "getJwtKey")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::JwtKey>, Error<types::ErrorBody>> {
             let Self { client, jwt_key_id } = self;
@@ -24691,6 +24346,8 @@ pub mod builder {
     /**Builder for [`Client::delete_jwt_key`]
 
 [`Client::delete_jwt_key`]: super::Client::delete_jwt_key*/
+    ///
+    /// `DELETE /jwt_keys/{jwtKeyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteJwtKey<'a> {
         client: &'a super::Client,
@@ -24700,7 +24357,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                jwt_key_id: Err("jwt_key_id was not initialized".to_string()),
+                jwt_key_id: Err(
+                    "path parameter `jwtKeyId` is required but not set: call `.jwt_key_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn jwt_key_id<V>(mut self, value: V) -> Self
@@ -24710,13 +24370,18 @@ pub mod builder {
             self.jwt_key_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for jwt_key_id failed"
+                    "path parameter `jwtKeyId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/jwt_keys/{jwtKeyId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /jwt_keys/{jwtKeyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteJwtKey")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, jwt_key_id } = self;
             let jwt_key_id = jwt_key_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24841,6 +24506,8 @@ pub mod builder {
     /**Builder for [`Client::create_user_token`]
 
 [`Client::create_user_token`]: super::Client::create_user_token*/
+    ///
+    /// `POST /user_tokens`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateUserToken<'a> {
         client: &'a super::Client,
@@ -24862,7 +24529,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UserTokenBody` for body failed: {}", s)
+                    format!("the request body (`UserTokenBody`) is invalid: {}", s)
                 });
             self
         }
@@ -24875,8 +24542,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/user_tokens`
-        pub async fn send(
+        /// Sends `POST /user_tokens` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::UserToken>> {
+            crate::error::from_generated(self.send_unmapped().await, "createUserToken")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::UserToken>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -25006,6 +24676,8 @@ pub mod builder {
     /**Builder for [`Client::get_user_token`]
 
 [`Client::get_user_token`]: super::Client::get_user_token*/
+    ///
+    /// `GET /user_tokens/{userTokenId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetUserToken<'a> {
         client: &'a super::Client,
@@ -25015,7 +24687,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_token_id: Err("user_token_id was not initialized".to_string()),
+                user_token_id: Err(
+                    "path parameter `userTokenId` is required but not set: call `.user_token_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn user_token_id<V>(mut self, value: V) -> Self
@@ -25025,13 +24700,16 @@ pub mod builder {
             self.user_token_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_token_id failed"
+                    "path parameter `userTokenId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/user_tokens/{userTokenId}`
-        pub async fn send(
+        /// Sends `GET /user_tokens/{userTokenId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::UserToken>> {
+            crate::error::from_generated(self.send_unmapped().await, "getUserToken")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::UserToken>, Error<types::ErrorBody>> {
             let Self { client, user_token_id } = self;
@@ -25236,376 +24914,930 @@ impl crate::mock::MockServer<super::Api> {
     pub fn list_realms(
         &self,
     ) -> crate::mock::Expectation<'_, types::RealmList, types::ErrorBody> {
-        self.operation("GET", "/realms", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listRealms",
+            method: "GET",
+            path: "/realms",
+            success: 200u16,
+            params: &[
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createRealm`: `POST /realms`, answered with 200 on success.
     pub fn create_realm(
         &self,
     ) -> crate::mock::Expectation<'_, types::Realm, types::ErrorBody> {
-        self.operation("POST", "/realms", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createRealm",
+            method: "POST",
+            path: "/realms",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getRealm`: `GET /realms/{realmId}`, answered with 200 on success.
     pub fn get_realm(
         &self,
     ) -> crate::mock::Expectation<'_, types::Realm, types::ErrorBody> {
-        self.operation("GET", "/realms/{realmId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getRealm",
+            method: "GET",
+            path: "/realms/{realmId}",
+            success: 200u16,
+            params: &[("path", "realmId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateRealm`: `PUT /realms/{realmId}`, answered with 200 on success.
     pub fn update_realm(
         &self,
     ) -> crate::mock::Expectation<'_, types::Realm, types::ErrorBody> {
-        self.operation("PUT", "/realms/{realmId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateRealm",
+            method: "PUT",
+            path: "/realms/{realmId}",
+            success: 200u16,
+            params: &[("path", "realmId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteRealm`: `DELETE /realms/{realmId}`, answered with 200 on success.
     pub fn delete_realm(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/realms/{realmId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteRealm",
+            method: "DELETE",
+            path: "/realms/{realmId}",
+            success: 200u16,
+            params: &[("path", "realmId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `resetRealm`: `POST /realms/{realmId}/reset`, answered with 200 on success.
     pub fn reset_realm(
         &self,
     ) -> crate::mock::Expectation<'_, types::Realm, types::ErrorBody> {
-        self.operation("POST", "/realms/{realmId}/reset", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "resetRealm",
+            method: "POST",
+            path: "/realms/{realmId}/reset",
+            success: 200u16,
+            params: &[("path", "realmId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `listUsers`: `GET /users`, answered with 200 on success.
     pub fn list_users(
         &self,
     ) -> crate::mock::Expectation<'_, types::UserList, types::ErrorBody> {
-        self.operation("GET", "/users", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listUsers",
+            method: "GET",
+            path: "/users",
+            success: 200u16,
+            params: &[
+                ("query", "realm_id"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createUser`: `POST /users`, answered with 200 on success.
     pub fn create_user(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("POST", "/users", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createUser",
+            method: "POST",
+            path: "/users",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getUser`: `GET /users/{userId}`, answered with 200 on success.
     pub fn get_user(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("GET", "/users/{userId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getUser",
+            method: "GET",
+            path: "/users/{userId}",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateUser`: `PUT /users/{userId}`, answered with 200 on success.
     pub fn update_user(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("PUT", "/users/{userId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateUser",
+            method: "PUT",
+            path: "/users/{userId}",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteUser`: `DELETE /users/{userId}`, answered with 200 on success.
     pub fn delete_user(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/users/{userId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteUser",
+            method: "DELETE",
+            path: "/users/{userId}",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `authenticateUserKey`: `POST /users/authenticate_key`, answered with 200 on success.
     pub fn authenticate_user_key(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("POST", "/users/authenticate_key", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "authenticateUserKey",
+            method: "POST",
+            path: "/users/authenticate_key",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `authenticateUser`: `POST /users/{userId}/authenticate`, answered with 200 on success.
     pub fn authenticate_user(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("POST", "/users/{userId}/authenticate", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "authenticateUser",
+            method: "POST",
+            path: "/users/{userId}/authenticate",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `authenticateUserCode`: `POST /users/{userId}/authenticate_code`, answered with 200 on success.
     pub fn authenticate_user_code(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("POST", "/users/{userId}/authenticate_code", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "authenticateUserCode",
+            method: "POST",
+            path: "/users/{userId}/authenticate_code",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `generatePasswordToken`: `POST /users/{userId}/generate_password_token`, answered with 200 on success.
     pub fn generate_password_token(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("POST", "/users/{userId}/generate_password_token", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "generatePasswordToken",
+            method: "POST",
+            path: "/users/{userId}/generate_password_token",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `resetPasswordWithToken`: `POST /users/{userId}/reset_password_with_token`, answered with 200 on success.
     pub fn reset_password_with_token(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("POST", "/users/{userId}/reset_password_with_token", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "resetPasswordWithToken",
+            method: "POST",
+            path: "/users/{userId}/reset_password_with_token",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateUserPassword`: `PUT /users/{userId}/update_password`, answered with 200 on success.
     pub fn update_user_password(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("PUT", "/users/{userId}/update_password", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateUserPassword",
+            method: "PUT",
+            path: "/users/{userId}/update_password",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `requestEmailVerification`: `POST /users/{userId}/request_email_verification`, answered with 200 on success.
     pub fn request_email_verification(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("POST", "/users/{userId}/request_email_verification", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "requestEmailVerification",
+            method: "POST",
+            path: "/users/{userId}/request_email_verification",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `verifyEmail`: `POST /users/{userId}/verify_email`, answered with 200 on success.
     pub fn verify_email(
         &self,
     ) -> crate::mock::Expectation<'_, types::User, types::ErrorBody> {
-        self.operation("POST", "/users/{userId}/verify_email", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "verifyEmail",
+            method: "POST",
+            path: "/users/{userId}/verify_email",
+            success: 200u16,
+            params: &[("path", "userId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `listOrgs`: `GET /orgs`, answered with 200 on success.
     pub fn list_orgs(
         &self,
     ) -> crate::mock::Expectation<'_, types::OrgList, types::ErrorBody> {
-        self.operation("GET", "/orgs", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listOrgs",
+            method: "GET",
+            path: "/orgs",
+            success: 200u16,
+            params: &[
+                ("query", "realm_id"),
+                ("query", "reference"),
+                ("query", "state"),
+                ("query", "expand"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createOrg`: `POST /orgs`, answered with 200 on success.
     pub fn create_org(
         &self,
     ) -> crate::mock::Expectation<'_, types::Org, types::ErrorBody> {
-        self.operation("POST", "/orgs", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createOrg",
+            method: "POST",
+            path: "/orgs",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getOrg`: `GET /orgs/{orgId}`, answered with 200 on success.
     pub fn get_org(&self) -> crate::mock::Expectation<'_, types::Org, types::ErrorBody> {
-        self.operation("GET", "/orgs/{orgId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getOrg",
+            method: "GET",
+            path: "/orgs/{orgId}",
+            success: 200u16,
+            params: &[("path", "orgId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateOrg`: `PUT /orgs/{orgId}`, answered with 200 on success.
     pub fn update_org(
         &self,
     ) -> crate::mock::Expectation<'_, types::Org, types::ErrorBody> {
-        self.operation("PUT", "/orgs/{orgId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateOrg",
+            method: "PUT",
+            path: "/orgs/{orgId}",
+            success: 200u16,
+            params: &[("path", "orgId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteOrg`: `DELETE /orgs/{orgId}`, answered with 200 on success.
     pub fn delete_org(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/orgs/{orgId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteOrg",
+            method: "DELETE",
+            path: "/orgs/{orgId}",
+            success: 200u16,
+            params: &[("path", "orgId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listMemberships`: `GET /memberships`, answered with 200 on success.
     pub fn list_memberships(
         &self,
     ) -> crate::mock::Expectation<'_, types::MembershipList, types::ErrorBody> {
-        self.operation("GET", "/memberships", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listMemberships",
+            method: "GET",
+            path: "/memberships",
+            success: 200u16,
+            params: &[
+                ("query", "org_id"),
+                ("query", "user_id"),
+                ("query", "realm_id"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createMembership`: `POST /memberships`, answered with 200 on success.
     pub fn create_membership(
         &self,
     ) -> crate::mock::Expectation<'_, types::Membership, types::ErrorBody> {
-        self.operation("POST", "/memberships", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createMembership",
+            method: "POST",
+            path: "/memberships",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getMembership`: `GET /memberships/{membershipId}`, answered with 200 on success.
     pub fn get_membership(
         &self,
     ) -> crate::mock::Expectation<'_, types::Membership, types::ErrorBody> {
-        self.operation("GET", "/memberships/{membershipId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getMembership",
+            method: "GET",
+            path: "/memberships/{membershipId}",
+            success: 200u16,
+            params: &[("path", "membershipId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateMembership`: `PUT /memberships/{membershipId}`, answered with 200 on success.
     pub fn update_membership(
         &self,
     ) -> crate::mock::Expectation<'_, types::Membership, types::ErrorBody> {
-        self.operation("PUT", "/memberships/{membershipId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateMembership",
+            method: "PUT",
+            path: "/memberships/{membershipId}",
+            success: 200u16,
+            params: &[("path", "membershipId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteMembership`: `DELETE /memberships/{membershipId}`, answered with 200 on success.
     pub fn delete_membership(
         &self,
     ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/memberships/{membershipId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteMembership",
+            method: "DELETE",
+            path: "/memberships/{membershipId}",
+            success: 200u16,
+            params: &[("path", "membershipId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listSessions`: `GET /sessions`, answered with 200 on success.
     pub fn list_sessions(
         &self,
     ) -> crate::mock::Expectation<'_, types::SessionList, types::ErrorBody> {
-        self.operation("GET", "/sessions", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listSessions",
+            method: "GET",
+            path: "/sessions",
+            success: 200u16,
+            params: &[
+                ("query", "user_id"),
+                ("query", "realm_id"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createSession`: `POST /sessions`, answered with 200 on success.
     pub fn create_session(
         &self,
     ) -> crate::mock::Expectation<'_, types::Session, types::ErrorBody> {
-        self.operation("POST", "/sessions", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createSession",
+            method: "POST",
+            path: "/sessions",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getSession`: `GET /sessions/{sessionId}`, answered with 200 on success.
     pub fn get_session(
         &self,
     ) -> crate::mock::Expectation<'_, types::Session, types::ErrorBody> {
-        self.operation("GET", "/sessions/{sessionId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getSession",
+            method: "GET",
+            path: "/sessions/{sessionId}",
+            success: 200u16,
+            params: &[("path", "sessionId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteSession`: `DELETE /sessions/{sessionId}`, answered with 200 on success.
     pub fn delete_session(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/sessions/{sessionId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteSession",
+            method: "DELETE",
+            path: "/sessions/{sessionId}",
+            success: 200u16,
+            params: &[("path", "sessionId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createCredential`: `POST /credentials`, answered with 200 on success.
     pub fn create_credential(
         &self,
     ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation("POST", "/credentials", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createCredential",
+            method: "POST",
+            path: "/credentials",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getCredential`: `GET /credentials/{credentialId}`, answered with 200 on success.
     pub fn get_credential(
         &self,
     ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation("GET", "/credentials/{credentialId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getCredential",
+            method: "GET",
+            path: "/credentials/{credentialId}",
+            success: 200u16,
+            params: &[("path", "credentialId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateCredential`: `PUT /credentials/{credentialId}`, answered with 200 on success.
     pub fn update_credential(
         &self,
     ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation("PUT", "/credentials/{credentialId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateCredential",
+            method: "PUT",
+            path: "/credentials/{credentialId}",
+            success: 200u16,
+            params: &[("path", "credentialId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteCredential`: `DELETE /credentials/{credentialId}`, answered with 200 on success.
     pub fn delete_credential(
         &self,
     ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/credentials/{credentialId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteCredential",
+            method: "DELETE",
+            path: "/credentials/{credentialId}",
+            success: 200u16,
+            params: &[("path", "credentialId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `verifyCredential`: `POST /credentials/{credentialId}/verify`, answered with 200 on success.
     pub fn verify_credential(
         &self,
     ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation("POST", "/credentials/{credentialId}/verify", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "verifyCredential",
+            method: "POST",
+            path: "/credentials/{credentialId}/verify",
+            success: 200u16,
+            params: &[("path", "credentialId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `listAuthorizeUrls`: `GET /auth_providers/authorize`, answered with 200 on success.
     pub fn list_authorize_urls(
         &self,
     ) -> crate::mock::Expectation<'_, types::AuthorizeUrlList, types::ErrorBody> {
-        self.operation("GET", "/auth_providers/authorize", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listAuthorizeUrls",
+            method: "GET",
+            path: "/auth_providers/authorize",
+            success: 200u16,
+            params: &[
+                ("query", "redirect_uri"),
+                ("query", "nonce"),
+                ("query", "realm_id"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `authorizeCallback`: `POST /auth_providers/authorize`, answered with 200 on success.
     pub fn authorize_callback(
         &self,
     ) -> crate::mock::Expectation<'_, types::AuthorizeResult, types::ErrorBody> {
-        self.operation("POST", "/auth_providers/authorize", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "authorizeCallback",
+            method: "POST",
+            path: "/auth_providers/authorize",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `listAuthProviders`: `GET /auth_providers`, answered with 200 on success.
     pub fn list_auth_providers(
         &self,
     ) -> crate::mock::Expectation<'_, types::AuthProviderList, types::ErrorBody> {
-        self.operation("GET", "/auth_providers", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listAuthProviders",
+            method: "GET",
+            path: "/auth_providers",
+            success: 200u16,
+            params: &[
+                ("query", "realm_id"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createAuthProvider`: `POST /auth_providers`, answered with 200 on success.
     pub fn create_auth_provider(
         &self,
     ) -> crate::mock::Expectation<'_, types::AuthProvider, types::ErrorBody> {
-        self.operation("POST", "/auth_providers", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createAuthProvider",
+            method: "POST",
+            path: "/auth_providers",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getAuthProvider`: `GET /auth_providers/{authProviderId}`, answered with 200 on success.
     pub fn get_auth_provider(
         &self,
     ) -> crate::mock::Expectation<'_, types::AuthProvider, types::ErrorBody> {
-        self.operation("GET", "/auth_providers/{authProviderId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getAuthProvider",
+            method: "GET",
+            path: "/auth_providers/{authProviderId}",
+            success: 200u16,
+            params: &[("path", "authProviderId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateAuthProvider`: `PUT /auth_providers/{authProviderId}`, answered with 200 on success.
     pub fn update_auth_provider(
         &self,
     ) -> crate::mock::Expectation<'_, types::AuthProvider, types::ErrorBody> {
-        self.operation("PUT", "/auth_providers/{authProviderId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateAuthProvider",
+            method: "PUT",
+            path: "/auth_providers/{authProviderId}",
+            success: 200u16,
+            params: &[("path", "authProviderId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteAuthProvider`: `DELETE /auth_providers/{authProviderId}`, answered with 200 on success.
     pub fn delete_auth_provider(
         &self,
     ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/auth_providers/{authProviderId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteAuthProvider",
+            method: "DELETE",
+            path: "/auth_providers/{authProviderId}",
+            success: 200u16,
+            params: &[("path", "authProviderId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getAuthorizeUrl`: `GET /auth_providers/{authProviderId}/authorize`, answered with 200 on success.
     pub fn get_authorize_url(
         &self,
     ) -> crate::mock::Expectation<'_, types::AuthorizeUrl, types::ErrorBody> {
-        self.operation("GET", "/auth_providers/{authProviderId}/authorize", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getAuthorizeUrl",
+            method: "GET",
+            path: "/auth_providers/{authProviderId}/authorize",
+            success: 200u16,
+            params: &[
+                ("path", "authProviderId"),
+                ("query", "redirect_uri"),
+                ("query", "nonce"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `authorizeWithToken`: `POST /auth_providers/{authProviderId}/authorize`, answered with 200 on success.
     pub fn authorize_with_token(
         &self,
     ) -> crate::mock::Expectation<'_, types::AuthorizeResult, types::ErrorBody> {
-        self.operation("POST", "/auth_providers/{authProviderId}/authorize", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "authorizeWithToken",
+            method: "POST",
+            path: "/auth_providers/{authProviderId}/authorize",
+            success: 200u16,
+            params: &[("path", "authProviderId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `listAppHooks`: `GET /app_hooks`, answered with 200 on success.
     pub fn list_app_hooks(
         &self,
     ) -> crate::mock::Expectation<'_, types::AppHookList, types::ErrorBody> {
-        self.operation("GET", "/app_hooks", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listAppHooks",
+            method: "GET",
+            path: "/app_hooks",
+            success: 200u16,
+            params: &[
+                ("query", "realm_id"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createAppHook`: `POST /app_hooks`, answered with 200 on success.
     pub fn create_app_hook(
         &self,
     ) -> crate::mock::Expectation<'_, types::AppHook, types::ErrorBody> {
-        self.operation("POST", "/app_hooks", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createAppHook",
+            method: "POST",
+            path: "/app_hooks",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getAppHook`: `GET /app_hooks/{appHookId}`, answered with 200 on success.
     pub fn get_app_hook(
         &self,
     ) -> crate::mock::Expectation<'_, types::AppHook, types::ErrorBody> {
-        self.operation("GET", "/app_hooks/{appHookId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getAppHook",
+            method: "GET",
+            path: "/app_hooks/{appHookId}",
+            success: 200u16,
+            params: &[("path", "appHookId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateAppHook`: `PUT /app_hooks/{appHookId}`, answered with 200 on success.
     pub fn update_app_hook(
         &self,
     ) -> crate::mock::Expectation<'_, types::AppHook, types::ErrorBody> {
-        self.operation("PUT", "/app_hooks/{appHookId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateAppHook",
+            method: "PUT",
+            path: "/app_hooks/{appHookId}",
+            success: 200u16,
+            params: &[("path", "appHookId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteAppHook`: `DELETE /app_hooks/{appHookId}`, answered with 200 on success.
     pub fn delete_app_hook(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/app_hooks/{appHookId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteAppHook",
+            method: "DELETE",
+            path: "/app_hooks/{appHookId}",
+            success: 200u16,
+            params: &[("path", "appHookId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listLoginPolicies`: `GET /login_policies`, answered with 200 on success.
     pub fn list_login_policies(
         &self,
     ) -> crate::mock::Expectation<'_, types::LoginPolicyList, types::ErrorBody> {
-        self.operation("GET", "/login_policies", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listLoginPolicies",
+            method: "GET",
+            path: "/login_policies",
+            success: 200u16,
+            params: &[
+                ("query", "realm_id"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createLoginPolicy`: `POST /login_policies`, answered with 200 on success.
     pub fn create_login_policy(
         &self,
     ) -> crate::mock::Expectation<'_, types::LoginPolicy, types::ErrorBody> {
-        self.operation("POST", "/login_policies", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createLoginPolicy",
+            method: "POST",
+            path: "/login_policies",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getLoginPolicy`: `GET /login_policies/{loginPolicyId}`, answered with 200 on success.
     pub fn get_login_policy(
         &self,
     ) -> crate::mock::Expectation<'_, types::LoginPolicy, types::ErrorBody> {
-        self.operation("GET", "/login_policies/{loginPolicyId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getLoginPolicy",
+            method: "GET",
+            path: "/login_policies/{loginPolicyId}",
+            success: 200u16,
+            params: &[("path", "loginPolicyId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `updateLoginPolicy`: `PUT /login_policies/{loginPolicyId}`, answered with 200 on success.
     pub fn update_login_policy(
         &self,
     ) -> crate::mock::Expectation<'_, types::LoginPolicy, types::ErrorBody> {
-        self.operation("PUT", "/login_policies/{loginPolicyId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateLoginPolicy",
+            method: "PUT",
+            path: "/login_policies/{loginPolicyId}",
+            success: 200u16,
+            params: &[("path", "loginPolicyId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteLoginPolicy`: `DELETE /login_policies/{loginPolicyId}`, answered with 200 on success.
     pub fn delete_login_policy(
         &self,
     ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/login_policies/{loginPolicyId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteLoginPolicy",
+            method: "DELETE",
+            path: "/login_policies/{loginPolicyId}",
+            success: 200u16,
+            params: &[("path", "loginPolicyId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listEvents`: `GET /events`, answered with 200 on success.
     pub fn list_events(
         &self,
     ) -> crate::mock::Expectation<'_, types::EventList, types::ErrorBody> {
-        self.operation("GET", "/events", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listEvents",
+            method: "GET",
+            path: "/events",
+            success: 200u16,
+            params: &[
+                ("query", "app_hook_id"),
+                ("query", "auth_provider_id"),
+                ("query", "login_policy_id"),
+                ("query", "membership_id"),
+                ("query", "org_id"),
+                ("query", "realm_id"),
+                ("query", "user_id"),
+                ("query", "created_at_after"),
+                ("query", "event_type"),
+                ("query", "expand"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getEvent`: `GET /events/{eventId}`, answered with 200 on success.
     pub fn get_event(
         &self,
     ) -> crate::mock::Expectation<'_, types::Event, types::ErrorBody> {
-        self.operation("GET", "/events/{eventId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getEvent",
+            method: "GET",
+            path: "/events/{eventId}",
+            success: 200u16,
+            params: &[("path", "eventId"), ("query", "expand")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `listJwtKeys`: `GET /jwt_keys`, answered with 200 on success.
     pub fn list_jwt_keys(
         &self,
     ) -> crate::mock::Expectation<'_, types::JwtKeyList, types::ErrorBody> {
-        self.operation("GET", "/jwt_keys", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listJwtKeys",
+            method: "GET",
+            path: "/jwt_keys",
+            success: 200u16,
+            params: &[
+                ("query", "realm_id"),
+                ("query", "after"),
+                ("query", "max_results"),
+                ("query", "sort"),
+                ("query", "direction"),
+            ],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `createJwtKey`: `POST /jwt_keys`, answered with 200 on success.
     pub fn create_jwt_key(
         &self,
     ) -> crate::mock::Expectation<'_, types::JwtKey, types::ErrorBody> {
-        self.operation("POST", "/jwt_keys", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createJwtKey",
+            method: "POST",
+            path: "/jwt_keys",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getJwtKey`: `GET /jwt_keys/{jwtKeyId}`, answered with 200 on success.
     pub fn get_jwt_key(
         &self,
     ) -> crate::mock::Expectation<'_, types::JwtKey, types::ErrorBody> {
-        self.operation("GET", "/jwt_keys/{jwtKeyId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getJwtKey",
+            method: "GET",
+            path: "/jwt_keys/{jwtKeyId}",
+            success: 200u16,
+            params: &[("path", "jwtKeyId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `deleteJwtKey`: `DELETE /jwt_keys/{jwtKeyId}`, answered with 200 on success.
     pub fn delete_jwt_key(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/jwt_keys/{jwtKeyId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteJwtKey",
+            method: "DELETE",
+            path: "/jwt_keys/{jwtKeyId}",
+            success: 200u16,
+            params: &[("path", "jwtKeyId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createUserToken`: `POST /user_tokens`, answered with 200 on success.
     pub fn create_user_token(
         &self,
     ) -> crate::mock::Expectation<'_, types::UserToken, types::ErrorBody> {
-        self.operation("POST", "/user_tokens", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createUserToken",
+            method: "POST",
+            path: "/user_tokens",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
     /// Mocks `getUserToken`: `GET /user_tokens/{userTokenId}`, answered with 200 on success.
     pub fn get_user_token(
         &self,
     ) -> crate::mock::Expectation<'_, types::UserToken, types::ErrorBody> {
-        self.operation("GET", "/user_tokens/{userTokenId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getUserToken",
+            method: "GET",
+            path: "/user_tokens/{userTokenId}",
+            success: 200u16,
+            params: &[("path", "userTokenId")],
+            response_headers: &["Retry-After", "X-Request-ID"],
+        })
     }
 }
+/// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+const _: () = {
+    fn is_list<'a, T: crate::Paginate<'a>>() {}
+    #[allow(dead_code)]
+    fn lists_stream() {
+        is_list::<builder::ListAppHooks<'static>>();
+        is_list::<builder::ListAuthProviders<'static>>();
+        is_list::<builder::ListAuthorizeUrls<'static>>();
+        is_list::<builder::ListEvents<'static>>();
+        is_list::<builder::ListJwtKeys<'static>>();
+        is_list::<builder::ListLoginPolicies<'static>>();
+        is_list::<builder::ListMemberships<'static>>();
+        is_list::<builder::ListOrgs<'static>>();
+        is_list::<builder::ListRealms<'static>>();
+        is_list::<builder::ListSessions<'static>>();
+        is_list::<builder::ListUsers<'static>>();
+    }
+};

@@ -2,7 +2,9 @@
 // Do not edit: change the spec (or the settings in build/codegen.rs) and run `cargo build`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::Error;
+#[allow(unused_imports)]
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -11,23 +13,30 @@ pub mod types {
     ///An organisation ("client").
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Client {
-        ///Id (a UUID in the vendor's examples).
+        /// Id (a UUID in the vendor's examples).
+        ///
+        /// JSON field `clientId`.
         #[serde(rename = "clientId")]
         pub client_id: ::std::string::String,
+        /// JSON field `clientMembers`.
         #[serde(
             rename = "clientMembers",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_members: ::std::vec::Vec<ClientMember>,
+        /// JSON field `clientName`.
         #[serde(rename = "clientName")]
         pub client_name: ::std::string::String,
-        ///Creation time (ISO 8601, UTC).
+        /// Creation time (ISO 8601, UTC).
+        ///
+        /// JSON field `createdAt`.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -38,11 +47,11 @@ pub mod types {
     }
     ///The writable fields of a client.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ClientInput {
+        /// JSON field `clientName`.
         #[serde(rename = "clientName")]
         pub client_name: ::std::string::String,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ClientInput {
         pub fn builder() -> builder::ClientInput {
@@ -54,12 +63,16 @@ the overview page describes `{data, pagination}` for lists. Both shapes decode.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ClientList {
+        /// JSON field `clients`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub clients: ::std::vec::Vec<Client>,
+        /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Client>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<Pagination>,
     }
@@ -71,11 +84,15 @@ the overview page describes `{data, pagination}` for lists. Both shapes decode.
     ///A member of a client and their roles.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ClientMember {
-        ///The member's roles (open set; seen `owner`, `admin`).
+        /// The member's roles (open set; seen `owner`, `admin`).
+        ///
+        /// JSON field `roles`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<crate::requestrocket::ClientRole>,
+        /// JSON field `userId`.
         #[serde(rename = "userId")]
         pub user_id: ::std::string::String,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -90,16 +107,21 @@ are kept as they arrive.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Credential {
-        ///Storage region, e.g. `us-east-1`.
+        /// Storage region, e.g. `us-east-1`.
+        ///
+        /// JSON field `credentialRegion`.
         #[serde(
             rename = "credentialRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_region: ::std::option::Option<::std::string::String>,
+        /// JSON field `pKey`.
         #[serde(rename = "pKey")]
         pub p_key: ::std::string::String,
+        /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: ::std::string::String,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -112,15 +134,17 @@ are kept as they arrive.
 fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jwt`,
 `basicAuth`, `oauth2`, `customToken`, `custom`, `none`, `jwtVerify`) are passed through.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CredentialInput {
+        /// JSON field `credentialRegion`.
         #[serde(
             rename = "credentialRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_region: ::std::option::Option<::std::string::String>,
+        /// Further fields of the object, sent at its top level as they are: the vendor documents this body as open (e.g. the fields of a credential's kind and auth type).
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CredentialInput {
         pub fn builder() -> builder::CredentialInput {
@@ -130,12 +154,16 @@ fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jw
     ///Credentials; both list shapes decode (see `ClientList`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialList {
+        /// JSON field `credentials`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub credentials: ::std::vec::Vec<Credential>,
+        /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Credential>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<Pagination>,
     }
@@ -147,20 +175,29 @@ fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jw
     /**The error envelope. The authentication page shows `{error, message, status}`, the
 overview page `{error, code, status}`; every field is optional so that both decode.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorBody {
-        ///Machine-readable error code (open set), e.g. `INVALID_CLIENT_ID`.
+        /// Machine-readable error code (open set), e.g. `INVALID_CLIENT_ID`.
+        ///
+        /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Short error name, e.g. `Unauthorized` or `Invalid client ID`.
+        /// Short error name, e.g. `Unauthorized` or `Invalid client ID`.
+        ///
+        /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
-        ///Human-readable explanation.
+        /// Human-readable explanation.
+        ///
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///The HTTP status, repeated.
+        /// The HTTP status, repeated.
+        ///
+        /// JSON field `status`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i64>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -172,25 +209,34 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///A notification.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Notification {
+        /// JSON field `createdAt`.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `notificationId`.
         #[serde(rename = "notificationId")]
         pub notification_id: ::std::string::String,
+        /// JSON field `pKey`.
         #[serde(rename = "pKey", skip_serializing_if = "::std::option::Option::is_none")]
         pub p_key: ::std::option::Option<::std::string::String>,
+        /// JSON field `read`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub read: ::std::option::Option<bool>,
+        /// JSON field `sKey`.
         #[serde(rename = "sKey", skip_serializing_if = "::std::option::Option::is_none")]
         pub s_key: ::std::option::Option<::std::string::String>,
+        /// JSON field `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// JSON field `type`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<crate::requestrocket::NotificationType>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -202,12 +248,16 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///Notifications; both list shapes decode (see `ClientList`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationList {
+        /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Notification>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `notifications`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub notifications: ::std::vec::Vec<Notification>,
+        /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<Pagination>,
     }
@@ -219,13 +269,21 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///Page metadata of the `{data, pagination}` envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Pagination {
-        ///Items per page.
+        /// Items per page.
+        ///
+        /// JSON field `limit`.
         pub limit: i64,
-        ///This page's number, from 1.
+        /// This page's number, from 1.
+        ///
+        /// JSON field `page`.
         pub page: i64,
-        ///Number of pages.
+        /// Number of pages.
+        ///
+        /// JSON field `pages`.
         pub pages: i64,
-        ///Items in all pages.
+        /// Items in all pages.
+        ///
+        /// JSON field `total`.
         pub total: i64,
     }
     impl Pagination {
@@ -236,28 +294,34 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///A proxy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Proxy {
+        /// JSON field `clientId`.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `pKey`.
         #[serde(rename = "pKey")]
         pub p_key: ::std::string::String,
+        /// JSON field `parentId`.
         #[serde(
             rename = "parentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyActive`.
         #[serde(
             rename = "proxyActive",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_active: ::std::option::Option<bool>,
+        /// JSON field `proxyAlias`.
         #[serde(
             rename = "proxyAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_alias: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyCreatedAt`.
         #[serde(
             rename = "proxyCreatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -265,6 +329,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub proxy_created_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+        /// JSON field `proxyDefaultRuleEffect`.
         #[serde(
             rename = "proxyDefaultRuleEffect",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -272,28 +337,34 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub proxy_default_rule_effect: ::std::option::Option<
             crate::requestrocket::RuleEffect,
         >,
+        /// JSON field `proxyName`.
         #[serde(rename = "proxyName")]
         pub proxy_name: ::std::string::String,
+        /// JSON field `proxyProxyCredentialId`.
         #[serde(
             rename = "proxyProxyCredentialId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_proxy_credential_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyRegion`.
         #[serde(
             rename = "proxyRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_region: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyTargetCredentialId`.
         #[serde(
             rename = "proxyTargetCredentialId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_target_credential_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyTargetId`.
         #[serde(
             rename = "proxyTargetId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_target_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyUpdatedAt`.
         #[serde(
             rename = "proxyUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -301,13 +372,16 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub proxy_updated_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+        /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: ::std::string::String,
+        /// JSON field `userId`.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -317,8 +391,9 @@ overview page `{error, code, status}`; every field is optional so that both deco
         }
     }
     ///What the proxy saw of one request. Times are epoch milliseconds.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProxyData {
+        /// JSON field `apiHeaders`.
         #[serde(
             rename = "apiHeaders",
             default,
@@ -328,47 +403,63 @@ overview page `{error, code, status}`; every field is optional so that both deco
             ::std::string::String,
             ::std::string::String,
         >,
+        /// JSON field `apiParams`.
         #[serde(
             rename = "apiParams",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
         pub api_params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /// JSON field `apiPath`.
         #[serde(
             rename = "apiPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub api_path: ::std::option::Option<::std::string::String>,
-        ///May be empty.
+        /// May be empty.
+        ///
+        /// JSON field `arnBase`.
         #[serde(
             rename = "arnBase",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub arn_base: ::std::option::Option<::std::string::String>,
-        ///Seconds taken.
+        /// Seconds taken.
+        ///
+        /// JSON field `duration`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<f64>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `method`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<::std::string::String>,
-        ///When the proxy received the request (epoch milliseconds).
+        /// When the proxy received the request (epoch milliseconds).
+        ///
+        /// JSON field `receivedAt`.
         #[serde(
             rename = "receivedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub received_at: ::std::option::Option<i64>,
-        ///When the proxy answered (epoch milliseconds).
+        /// When the proxy answered (epoch milliseconds).
+        ///
+        /// JSON field `sentAt`.
         #[serde(
             rename = "sentAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sent_at: ::std::option::Option<i64>,
+        /// JSON field `stage`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stage: ::std::option::Option<::std::string::String>,
-        ///The HTTP status returned.
+        /// The HTTP status returned.
+        ///
+        /// JSON field `status`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -378,18 +469,22 @@ overview page `{error, code, status}`; every field is optional so that both deco
         }
     }
     ///The writable fields of a proxy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ProxyInput {
+        /// JSON field `proxyActive`.
         #[serde(
             rename = "proxyActive",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_active: ::std::option::Option<bool>,
+        /// JSON field `proxyAlias`.
         #[serde(
             rename = "proxyAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_alias: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyDefaultRuleEffect`.
         #[serde(
             rename = "proxyDefaultRuleEffect",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -397,34 +492,38 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub proxy_default_rule_effect: ::std::option::Option<
             crate::requestrocket::RuleEffect,
         >,
+        /// JSON field `proxyName`.
         #[serde(
             rename = "proxyName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_name: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyProxyCredentialId`.
         #[serde(
             rename = "proxyProxyCredentialId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_proxy_credential_id: ::std::option::Option<::std::string::String>,
-        ///Region; only on create.
+        /// Region; only on create.
+        ///
+        /// JSON field `proxyRegion`.
         #[serde(
             rename = "proxyRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_region: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyTargetCredentialId`.
         #[serde(
             rename = "proxyTargetCredentialId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_target_credential_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `proxyTargetId`.
         #[serde(
             rename = "proxyTargetId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_target_id: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ProxyInput {
         pub fn builder() -> builder::ProxyInput {
@@ -434,12 +533,16 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///Proxies; both list shapes decode (see `ClientList`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProxyList {
+        /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Proxy>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<Pagination>,
+        /// JSON field `proxies`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub proxies: ::std::vec::Vec<Proxy>,
     }
@@ -451,14 +554,19 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///A proxy's request log.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProxyRequestList {
+        /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<RequestLog>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<Pagination>,
+        /// JSON field `requests`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub requests: ::std::vec::Vec<RequestLog>,
+        /// JSON field `totalRequests`.
         #[serde(
             rename = "totalRequests",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -473,7 +581,9 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///One page of request history in the `{data, pagination}` envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RequestHistoryPage {
+        /// JSON field `data`.
         pub data: ::std::vec::Vec<RequestLog>,
+        /// JSON field `pagination`.
         pub pagination: Pagination,
     }
     impl RequestHistoryPage {
@@ -482,43 +592,55 @@ overview page `{error, code, status}`; every field is optional so that both deco
         }
     }
     ///One entry of a request log.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct RequestLog {
+        /// JSON field `clientId`.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `pKey`.
         #[serde(rename = "pKey", skip_serializing_if = "::std::option::Option::is_none")]
         pub p_key: ::std::option::Option<::std::string::String>,
+        /// JSON field `parentId`.
         #[serde(
             rename = "parentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `processed`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub processed: ::std::option::Option<bool>,
-        ///When it was processed (epoch milliseconds).
+        /// When it was processed (epoch milliseconds).
+        ///
+        /// JSON field `processedAt`.
         #[serde(
             rename = "processedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub processed_at: ::std::option::Option<i64>,
+        /// JSON field `proxyData`.
         #[serde(
             rename = "proxyData",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_data: ::std::option::Option<ProxyData>,
+        /// JSON field `sKey`.
         #[serde(rename = "sKey", skip_serializing_if = "::std::option::Option::is_none")]
         pub s_key: ::std::option::Option<::std::string::String>,
-        ///When the entry expires (epoch seconds).
+        /// When the entry expires (epoch seconds).
+        ///
+        /// JSON field `TTL`.
         #[serde(rename = "TTL", skip_serializing_if = "::std::option::Option::is_none")]
         pub ttl: ::std::option::Option<i64>,
+        /// JSON field `userId`.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -528,15 +650,18 @@ overview page `{error, code, status}`; every field is optional so that both deco
         }
     }
     ///A rule as returned. Only `userId` and `clientId` are documented; the rest mirrors the create body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Rule {
+        /// JSON field `clientId`.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `effect`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub effect: ::std::option::Option<crate::requestrocket::RuleEffect>,
+        /// JSON field `headerChecks`.
         #[serde(
             rename = "headerChecks",
             default,
@@ -545,24 +670,31 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub header_checks: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
+        /// JSON field `methods`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub methods: ::std::vec::Vec<crate::requestrocket::HttpMethod>,
+        /// JSON field `notes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<::std::string::String>,
+        /// JSON field `path`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<RulePath>,
+        /// JSON field `pathPattern`.
         #[serde(
             rename = "pathPattern",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub path_pattern: ::std::option::Option<::std::string::String>,
+        /// JSON field `pathPresence`.
         #[serde(
             rename = "pathPresence",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub path_presence: ::std::option::Option<crate::requestrocket::PathPresence>,
+        /// JSON field `priority`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<i32>,
+        /// JSON field `queryChecks`.
         #[serde(
             rename = "queryChecks",
             default,
@@ -571,16 +703,19 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub query_checks: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
+        /// JSON field `regexFlags`.
         #[serde(
             rename = "regexFlags",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub regex_flags: ::std::option::Option<::std::string::String>,
+        /// JSON field `userId`.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -593,9 +728,13 @@ overview page `{error, code, status}`; every field is optional so that both deco
 body nests them as `path: {pattern, presence}`. Both are accepted; send one.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RuleInput {
+        /// JSON field `effect`.
         pub effect: crate::requestrocket::RuleEffect,
-        ///Header checks (name pattern, value pattern, presence); key names not documented.
+        /// Header checks (name pattern, value pattern, presence); key names not documented.
+        ///
+        /// JSON field `headerChecks`.
         #[serde(
             rename = "headerChecks",
             default,
@@ -604,27 +743,38 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         pub header_checks: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        ///Methods the rule matches; omitted means all.
+        /// Methods the rule matches; omitted means all.
+        ///
+        /// JSON field `methods`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub methods: ::std::vec::Vec<crate::requestrocket::HttpMethod>,
+        /// JSON field `notes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<::std::string::String>,
+        /// JSON field `path`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<RulePath>,
-        ///A regular expression over the request path.
+        /// A regular expression over the request path.
+        ///
+        /// JSON field `pathPattern`.
         #[serde(
             rename = "pathPattern",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub path_pattern: ::std::option::Option<::std::string::String>,
+        /// JSON field `pathPresence`.
         #[serde(
             rename = "pathPresence",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub path_presence: ::std::option::Option<crate::requestrocket::PathPresence>,
-        ///0–1000; higher is evaluated first (no effect in the present logic).
+        /// 0–1000; higher is evaluated first (no effect in the present logic).
+        ///
+        /// JSON field `priority`.
         pub priority: i32,
-        ///Query checks (name pattern, value pattern, presence); key names not documented.
+        /// Query checks (name pattern, value pattern, presence); key names not documented.
+        ///
+        /// JSON field `queryChecks`.
         #[serde(
             rename = "queryChecks",
             default,
@@ -633,13 +783,12 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         pub query_checks: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
+        /// JSON field `regexFlags`.
         #[serde(
             rename = "regexFlags",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub regex_flags: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl RuleInput {
         pub fn builder() -> builder::RuleInput {
@@ -649,12 +798,16 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
     ///Rules; both list shapes decode (see `ClientList`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RuleList {
+        /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Rule>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<Pagination>,
+        /// JSON field `rules`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub rules: ::std::vec::Vec<Rule>,
     }
@@ -666,8 +819,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
     ///The nested path form shown in the vendor's example body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RulePath {
+        /// JSON field `pattern`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pattern: ::std::option::Option<::std::string::String>,
+        /// JSON field `presence`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub presence: ::std::option::Option<crate::requestrocket::PathPresence>,
     }
@@ -679,25 +834,31 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
     ///An upstream API that proxies forward to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Target {
+        /// JSON field `clientId`.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `pKey`.
         #[serde(rename = "pKey")]
         pub p_key: ::std::string::String,
+        /// JSON field `parentId`.
         #[serde(
             rename = "parentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_id: ::std::option::Option<::std::string::String>,
+        /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: ::std::string::String,
+        /// JSON field `targetBaseURL`.
         #[serde(
             rename = "targetBaseURL",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_base_url: ::std::option::Option<::std::string::String>,
+        /// JSON field `targetCreatedAt`.
         #[serde(
             rename = "targetCreatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -705,6 +866,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         pub target_created_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+        /// JSON field `targetDefaultRuleEffect`.
         #[serde(
             rename = "targetDefaultRuleEffect",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -712,19 +874,24 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         pub target_default_rule_effect: ::std::option::Option<
             crate::requestrocket::RuleEffect,
         >,
+        /// JSON field `targetName`.
         #[serde(rename = "targetName")]
         pub target_name: ::std::string::String,
-        ///Region, fixed at creation.
+        /// Region, fixed at creation.
+        ///
+        /// JSON field `targetRegion`.
         #[serde(
             rename = "targetRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_region: ::std::option::Option<::std::string::String>,
+        /// JSON field `targetTestPath`.
         #[serde(
             rename = "targetTestPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_test_path: ::std::option::Option<::std::string::String>,
+        /// JSON field `targetUpdatedAt`.
         #[serde(
             rename = "targetUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -732,11 +899,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         pub target_updated_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+        /// JSON field `userId`.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -746,13 +915,16 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
     }
     ///The writable fields of a target.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TargetInput {
+        /// JSON field `targetBaseURL`.
         #[serde(
             rename = "targetBaseURL",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_base_url: ::std::option::Option<::std::string::String>,
+        /// JSON field `targetDefaultRuleEffect`.
         #[serde(
             rename = "targetDefaultRuleEffect",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -760,24 +932,26 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         pub target_default_rule_effect: ::std::option::Option<
             crate::requestrocket::RuleEffect,
         >,
+        /// JSON field `targetName`.
         #[serde(
             rename = "targetName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_name: ::std::option::Option<::std::string::String>,
-        ///Region; only on create.
+        /// Region; only on create.
+        ///
+        /// JSON field `targetRegion`.
         #[serde(
             rename = "targetRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_region: ::std::option::Option<::std::string::String>,
+        /// JSON field `targetTestPath`.
         #[serde(
             rename = "targetTestPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_test_path: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl TargetInput {
         pub fn builder() -> builder::TargetInput {
@@ -787,12 +961,16 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
     ///Targets; both list shapes decode (see `ClientList`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TargetList {
+        /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<Target>,
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pagination: ::std::option::Option<Pagination>,
+        /// JSON field `targets`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub targets: ::std::vec::Vec<Target>,
     }
@@ -858,27 +1036,30 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         impl ::std::default::Default for Client {
             fn default() -> Self {
                 Self {
-                    client_id: Err("no value supplied for client_id".to_string()),
+                    client_id: Err(
+                        "field `clientId` of `Client` is required but not set: call `.client_id(..)` on its builder"
+                            .to_string(),
+                    ),
                     client_members: Ok(Default::default()),
-                    client_name: Err("no value supplied for client_name".to_string()),
+                    client_name: Err(
+                        "field `clientName` of `Client` is required but not set: call `.client_name(..)` on its builder"
+                            .to_string(),
+                    ),
                     created_at: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Client {
+            /// Sets `clientId` (see [`super::Client::client_id`]).
             pub fn client_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
+                self.client_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `clientMembers` (see [`super::Client::client_members`]).
             pub fn client_members<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ClientMember>>,
@@ -886,25 +1067,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.client_members = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for client_members: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `clientMembers` of `Client`: {e}"));
                 self
             }
+            /// Sets `clientName` (see [`super::Client::client_name`]).
             pub fn client_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.client_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_name: {e}")
-                    });
+                self.client_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `createdAt` (see [`super::Client::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -914,11 +1088,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `createdAt` of `Client`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::Client`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -928,9 +1101,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Client`: {e}"));
                 self
             }
         }
@@ -965,44 +1136,24 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 ::std::string::String,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for ClientInput {
             fn default() -> Self {
                 Self {
-                    client_name: Err("no value supplied for client_name".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    client_name: Err(
+                        "field `clientName` of `ClientInput` is required but not set: call `.client_name(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl ClientInput {
+            /// Sets `clientName` (see [`super::ClientInput::client_name`]).
             pub fn client_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.client_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_name: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.client_name = Ok(value.into_field_value());
                 self
             }
         }
@@ -1013,7 +1164,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     client_name: value.client_name?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -1021,7 +1171,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             fn from(value: super::ClientInput) -> Self {
                 Self {
                     client_name: Ok(value.client_name),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1055,6 +1204,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         impl ClientList {
+            /// Sets `clients` (see [`super::ClientList::clients`]).
             pub fn clients<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Client>>,
@@ -1062,11 +1212,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.clients = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for clients: {e}")
-                    });
+                    .map_err(|e| format!("field `clients` of `ClientList`: {e}"));
                 self
             }
+            /// Sets `data` (see [`super::ClientList::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Client>>,
@@ -1074,23 +1223,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `ClientList`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::ClientList::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pagination` (see [`super::ClientList::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
@@ -1098,9 +1242,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.pagination = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
-                    });
+                    .map_err(|e| format!("field `pagination` of `ClientList`: {e}"));
                 self
             }
         }
@@ -1143,12 +1285,16 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             fn default() -> Self {
                 Self {
                     roles: Ok(Default::default()),
-                    user_id: Err("no value supplied for user_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    user_id: Err(
+                        "field `userId` of `ClientMember` is required but not set: call `.user_id(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ClientMember {
+            /// Sets `roles` (see [`super::ClientMember::roles`]).
             pub fn roles<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1158,23 +1304,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.roles = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for roles: {e}")
-                    });
+                    .map_err(|e| format!("field `roles` of `ClientMember`: {e}"));
                 self
             }
+            /// Sets `userId` (see [`super::ClientMember::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::ClientMember`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1184,9 +1325,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ClientMember`: {e}"));
                 self
             }
         }
@@ -1228,51 +1367,44 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             fn default() -> Self {
                 Self {
                     credential_region: Ok(Default::default()),
-                    p_key: Err("no value supplied for p_key".to_string()),
-                    s_key: Err("no value supplied for s_key".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    p_key: Err(
+                        "field `pKey` of `Credential` is required but not set: call `.p_key(..)` on its builder"
+                            .to_string(),
+                    ),
+                    s_key: Err(
+                        "field `sKey` of `Credential` is required but not set: call `.s_key(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Credential {
+            /// Sets `credentialRegion` (see [`super::Credential::credential_region`]).
             pub fn credential_region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.credential_region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for credential_region: {e}"
-                        )
-                    });
+                self.credential_region = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pKey` (see [`super::Credential::p_key`]).
             pub fn p_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.p_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for p_key: {e}")
-                    });
+                self.p_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `sKey` (see [`super::Credential::s_key`]).
             pub fn s_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.s_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s_key: {e}")
-                    });
+                self.s_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Credential`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1282,9 +1414,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Credential`: {e}"));
                 self
             }
         }
@@ -1317,7 +1447,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
+            fields: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
@@ -1326,37 +1456,30 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             fn default() -> Self {
                 Self {
                     credential_region: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    fields: Ok(Default::default()),
                 }
             }
         }
         impl CredentialInput {
+            /// Sets `credentialRegion` (see [`super::CredentialInput::credential_region`]).
             pub fn credential_region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.credential_region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for credential_region: {e}"
-                        )
-                    });
+                self.credential_region = Ok(value.into_field_value());
                 self
             }
-            pub fn extra<T>(mut self, value: T) -> Self
+            /// Sets the fields of [`super::CredentialInput`] the spec does not name.
+            pub fn fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.extra = value
+                self.fields = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`fields` of `CredentialInput`: {e}"));
                 self
             }
         }
@@ -1367,7 +1490,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     credential_region: value.credential_region?,
-                    extra: value.extra?,
+                    fields: value.fields?,
                 })
             }
         }
@@ -1375,7 +1498,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             fn from(value: super::CredentialInput) -> Self {
                 Self {
                     credential_region: Ok(value.credential_region),
-                    extra: Ok(value.extra),
+                    fields: Ok(value.fields),
                 }
             }
         }
@@ -1409,6 +1532,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         impl CredentialList {
+            /// Sets `credentials` (see [`super::CredentialList::credentials`]).
             pub fn credentials<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Credential>>,
@@ -1417,10 +1541,11 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.credentials = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for credentials: {e}")
+                        format!("field `credentials` of `CredentialList`: {e}")
                     });
                 self
             }
+            /// Sets `data` (see [`super::CredentialList::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Credential>>,
@@ -1428,23 +1553,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `CredentialList`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::CredentialList::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pagination` (see [`super::CredentialList::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
@@ -1452,9 +1572,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.pagination = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
-                    });
+                    .map_err(|e| format!("field `pagination` of `CredentialList`: {e}"));
                 self
             }
         }
@@ -1511,47 +1629,36 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     error: Ok(Default::default()),
                     message: Ok(Default::default()),
                     status: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ErrorBody {
+            /// Sets `code` (see [`super::ErrorBody::code`]).
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                self.code = Ok(value.into_field_value());
                 self
             }
+            /// Sets `error` (see [`super::ErrorBody::error`]).
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
+                self.error = Ok(value.into_field_value());
                 self
             }
+            /// Sets `message` (see [`super::ErrorBody::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `status` (see [`super::ErrorBody::status`]).
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1559,11 +1666,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("field `status` of `ErrorBody`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::ErrorBody`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1573,9 +1679,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ErrorBody`: {e}"));
                 self
             }
         }
@@ -1649,18 +1753,20 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     created_at: Ok(Default::default()),
                     message: Ok(Default::default()),
                     notification_id: Err(
-                        "no value supplied for notification_id".to_string(),
+                        "field `notificationId` of `Notification` is required but not set: call `.notification_id(..)` on its builder"
+                            .to_string(),
                     ),
                     p_key: Ok(Default::default()),
                     read: Ok(Default::default()),
                     s_key: Ok(Default::default()),
                     title: Ok(Default::default()),
                     type_: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Notification {
+            /// Sets `createdAt` (see [`super::Notification::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1670,49 +1776,34 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `createdAt` of `Notification`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::Notification::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `notificationId` (see [`super::Notification::notification_id`]).
             pub fn notification_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.notification_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for notification_id: {e}"
-                        )
-                    });
+                self.notification_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pKey` (see [`super::Notification::p_key`]).
             pub fn p_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.p_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for p_key: {e}")
-                    });
+                self.p_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `read` (see [`super::Notification::read`]).
             pub fn read<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1720,35 +1811,26 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.read = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for read: {e}")
-                    });
+                    .map_err(|e| format!("field `read` of `Notification`: {e}"));
                 self
             }
+            /// Sets `sKey` (see [`super::Notification::s_key`]).
             pub fn s_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.s_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s_key: {e}")
-                    });
+                self.s_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `title` (see [`super::Notification::title`]).
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
+                self.title = Ok(value.into_field_value());
                 self
             }
+            /// Sets `type` (see [`super::Notification::type_`]).
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1758,11 +1840,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("field `type` of `Notification`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::Notification`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1772,9 +1853,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Notification`: {e}"));
                 self
             }
         }
@@ -1841,6 +1920,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         impl NotificationList {
+            /// Sets `data` (see [`super::NotificationList::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Notification>>,
@@ -1848,23 +1928,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `NotificationList`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::NotificationList::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `notifications` (see [`super::NotificationList::notifications`]).
             pub fn notifications<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Notification>>,
@@ -1873,10 +1948,11 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.notifications = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for notifications: {e}")
+                        format!("field `notifications` of `NotificationList`: {e}")
                     });
                 self
             }
+            /// Sets `pagination` (see [`super::NotificationList::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
@@ -1885,7 +1961,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.pagination = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
+                        format!("field `pagination` of `NotificationList`: {e}")
                     });
                 self
             }
@@ -1923,14 +1999,27 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         impl ::std::default::Default for Pagination {
             fn default() -> Self {
                 Self {
-                    limit: Err("no value supplied for limit".to_string()),
-                    page: Err("no value supplied for page".to_string()),
-                    pages: Err("no value supplied for pages".to_string()),
-                    total: Err("no value supplied for total".to_string()),
+                    limit: Err(
+                        "field `limit` of `Pagination` is required but not set: call `.limit(..)` on its builder"
+                            .to_string(),
+                    ),
+                    page: Err(
+                        "field `page` of `Pagination` is required but not set: call `.page(..)` on its builder"
+                            .to_string(),
+                    ),
+                    pages: Err(
+                        "field `pages` of `Pagination` is required but not set: call `.pages(..)` on its builder"
+                            .to_string(),
+                    ),
+                    total: Err(
+                        "field `total` of `Pagination` is required but not set: call `.total(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl Pagination {
+            /// Sets `limit` (see [`super::Pagination::limit`]).
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1938,11 +2027,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.limit = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
+                    .map_err(|e| format!("field `limit` of `Pagination`: {e}"));
                 self
             }
+            /// Sets `page` (see [`super::Pagination::page`]).
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1950,11 +2038,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.page = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page: {e}")
-                    });
+                    .map_err(|e| format!("field `page` of `Pagination`: {e}"));
                 self
             }
+            /// Sets `pages` (see [`super::Pagination::pages`]).
             pub fn pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1962,11 +2049,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.pages = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
+                    .map_err(|e| format!("field `pages` of `Pagination`: {e}"));
                 self
             }
+            /// Sets `total` (see [`super::Pagination::total`]).
             pub fn total<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1974,9 +2060,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
+                    .map_err(|e| format!("field `total` of `Pagination`: {e}"));
                 self
             }
         }
@@ -2068,61 +2152,59 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             fn default() -> Self {
                 Self {
                     client_id: Ok(Default::default()),
-                    p_key: Err("no value supplied for p_key".to_string()),
+                    p_key: Err(
+                        "field `pKey` of `Proxy` is required but not set: call `.p_key(..)` on its builder"
+                            .to_string(),
+                    ),
                     parent_id: Ok(Default::default()),
                     proxy_active: Ok(Default::default()),
                     proxy_alias: Ok(Default::default()),
                     proxy_created_at: Ok(Default::default()),
                     proxy_default_rule_effect: Ok(Default::default()),
-                    proxy_name: Err("no value supplied for proxy_name".to_string()),
+                    proxy_name: Err(
+                        "field `proxyName` of `Proxy` is required but not set: call `.proxy_name(..)` on its builder"
+                            .to_string(),
+                    ),
                     proxy_proxy_credential_id: Ok(Default::default()),
                     proxy_region: Ok(Default::default()),
                     proxy_target_credential_id: Ok(Default::default()),
                     proxy_target_id: Ok(Default::default()),
                     proxy_updated_at: Ok(Default::default()),
-                    s_key: Err("no value supplied for s_key".to_string()),
+                    s_key: Err(
+                        "field `sKey` of `Proxy` is required but not set: call `.s_key(..)` on its builder"
+                            .to_string(),
+                    ),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Proxy {
+            /// Sets `clientId` (see [`super::Proxy::client_id`]).
             pub fn client_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
+                self.client_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pKey` (see [`super::Proxy::p_key`]).
             pub fn p_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.p_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for p_key: {e}")
-                    });
+                self.p_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `parentId` (see [`super::Proxy::parent_id`]).
             pub fn parent_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.parent_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent_id: {e}")
-                    });
+                self.parent_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyActive` (see [`super::Proxy::proxy_active`]).
             pub fn proxy_active<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2130,23 +2212,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.proxy_active = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_active: {e}")
-                    });
+                    .map_err(|e| format!("field `proxyActive` of `Proxy`: {e}"));
                 self
             }
+            /// Sets `proxyAlias` (see [`super::Proxy::proxy_alias`]).
             pub fn proxy_alias<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_alias = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_alias: {e}")
-                    });
+                self.proxy_alias = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyCreatedAt` (see [`super::Proxy::proxy_created_at`]).
             pub fn proxy_created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2156,13 +2233,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.proxy_created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_created_at: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `proxyCreatedAt` of `Proxy`: {e}"));
                 self
             }
+            /// Sets `proxyDefaultRuleEffect` (see [`super::Proxy::proxy_default_rule_effect`]).
             pub fn proxy_default_rule_effect<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2173,78 +2247,51 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.proxy_default_rule_effect = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_default_rule_effect: {e}"
-                        )
+                        format!("field `proxyDefaultRuleEffect` of `Proxy`: {e}")
                     });
                 self
             }
+            /// Sets `proxyName` (see [`super::Proxy::proxy_name`]).
             pub fn proxy_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.proxy_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_name: {e}")
-                    });
+                self.proxy_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyProxyCredentialId` (see [`super::Proxy::proxy_proxy_credential_id`]).
             pub fn proxy_proxy_credential_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_proxy_credential_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_proxy_credential_id: {e}"
-                        )
-                    });
+                self.proxy_proxy_credential_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyRegion` (see [`super::Proxy::proxy_region`]).
             pub fn proxy_region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_region: {e}")
-                    });
+                self.proxy_region = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyTargetCredentialId` (see [`super::Proxy::proxy_target_credential_id`]).
             pub fn proxy_target_credential_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_target_credential_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_target_credential_id: {e}"
-                        )
-                    });
+                self.proxy_target_credential_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyTargetId` (see [`super::Proxy::proxy_target_id`]).
             pub fn proxy_target_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_target_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_target_id: {e}"
-                        )
-                    });
+                self.proxy_target_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyUpdatedAt` (see [`super::Proxy::proxy_updated_at`]).
             pub fn proxy_updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2254,37 +2301,26 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.proxy_updated_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_updated_at: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `proxyUpdatedAt` of `Proxy`: {e}"));
                 self
             }
+            /// Sets `sKey` (see [`super::Proxy::s_key`]).
             pub fn s_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.s_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s_key: {e}")
-                    });
+                self.s_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `userId` (see [`super::Proxy::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Proxy`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2294,9 +2330,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Proxy`: {e}"));
                 self
             }
         }
@@ -2415,11 +2449,12 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     sent_at: Ok(Default::default()),
                     stage: Ok(Default::default()),
                     status: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ProxyData {
+            /// Sets `apiHeaders` (see [`super::ProxyData::api_headers`]).
             pub fn api_headers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2432,11 +2467,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.api_headers = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_headers: {e}")
-                    });
+                    .map_err(|e| format!("field `apiHeaders` of `ProxyData`: {e}"));
                 self
             }
+            /// Sets `apiParams` (see [`super::ProxyData::api_params`]).
             pub fn api_params<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2446,35 +2480,26 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.api_params = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_params: {e}")
-                    });
+                    .map_err(|e| format!("field `apiParams` of `ProxyData`: {e}"));
                 self
             }
+            /// Sets `apiPath` (see [`super::ProxyData::api_path`]).
             pub fn api_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.api_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_path: {e}")
-                    });
+                self.api_path = Ok(value.into_field_value());
                 self
             }
+            /// Sets `arnBase` (see [`super::ProxyData::arn_base`]).
             pub fn arn_base<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.arn_base = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for arn_base: {e}")
-                    });
+                self.arn_base = Ok(value.into_field_value());
                 self
             }
+            /// Sets `duration` (see [`super::ProxyData::duration`]).
             pub fn duration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -2482,35 +2507,26 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.duration = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
+                    .map_err(|e| format!("field `duration` of `ProxyData`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::ProxyData::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `method` (see [`super::ProxyData::method`]).
             pub fn method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.method = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for method: {e}")
-                    });
+                self.method = Ok(value.into_field_value());
                 self
             }
+            /// Sets `receivedAt` (see [`super::ProxyData::received_at`]).
             pub fn received_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2518,11 +2534,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.received_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for received_at: {e}")
-                    });
+                    .map_err(|e| format!("field `receivedAt` of `ProxyData`: {e}"));
                 self
             }
+            /// Sets `sentAt` (see [`super::ProxyData::sent_at`]).
             pub fn sent_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2530,23 +2545,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.sent_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sent_at: {e}")
-                    });
+                    .map_err(|e| format!("field `sentAt` of `ProxyData`: {e}"));
                 self
             }
+            /// Sets `stage` (see [`super::ProxyData::stage`]).
             pub fn stage<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.stage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stage: {e}")
-                    });
+                self.stage = Ok(value.into_field_value());
                 self
             }
+            /// Sets `status` (see [`super::ProxyData::status`]).
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2554,11 +2564,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("field `status` of `ProxyData`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::ProxyData`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2568,9 +2577,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ProxyData`: {e}"));
                 self
             }
         }
@@ -2647,10 +2654,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for ProxyInput {
             fn default() -> Self {
@@ -2663,11 +2666,11 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     proxy_region: Ok(Default::default()),
                     proxy_target_credential_id: Ok(Default::default()),
                     proxy_target_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl ProxyInput {
+            /// Sets `proxyActive` (see [`super::ProxyInput::proxy_active`]).
             pub fn proxy_active<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2675,23 +2678,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.proxy_active = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_active: {e}")
-                    });
+                    .map_err(|e| format!("field `proxyActive` of `ProxyInput`: {e}"));
                 self
             }
+            /// Sets `proxyAlias` (see [`super::ProxyInput::proxy_alias`]).
             pub fn proxy_alias<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_alias = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_alias: {e}")
-                    });
+                self.proxy_alias = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyDefaultRuleEffect` (see [`super::ProxyInput::proxy_default_rule_effect`]).
             pub fn proxy_default_rule_effect<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2702,90 +2700,48 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.proxy_default_rule_effect = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_default_rule_effect: {e}"
-                        )
+                        format!("field `proxyDefaultRuleEffect` of `ProxyInput`: {e}")
                     });
                 self
             }
+            /// Sets `proxyName` (see [`super::ProxyInput::proxy_name`]).
             pub fn proxy_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_name: {e}")
-                    });
+                self.proxy_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyProxyCredentialId` (see [`super::ProxyInput::proxy_proxy_credential_id`]).
             pub fn proxy_proxy_credential_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_proxy_credential_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_proxy_credential_id: {e}"
-                        )
-                    });
+                self.proxy_proxy_credential_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyRegion` (see [`super::ProxyInput::proxy_region`]).
             pub fn proxy_region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_region: {e}")
-                    });
+                self.proxy_region = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyTargetCredentialId` (see [`super::ProxyInput::proxy_target_credential_id`]).
             pub fn proxy_target_credential_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_target_credential_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_target_credential_id: {e}"
-                        )
-                    });
+                self.proxy_target_credential_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `proxyTargetId` (see [`super::ProxyInput::proxy_target_id`]).
             pub fn proxy_target_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.proxy_target_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for proxy_target_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.proxy_target_id = Ok(value.into_field_value());
                 self
             }
         }
@@ -2803,7 +2759,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     proxy_region: value.proxy_region?,
                     proxy_target_credential_id: value.proxy_target_credential_id?,
                     proxy_target_id: value.proxy_target_id?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -2818,7 +2773,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     proxy_region: Ok(value.proxy_region),
                     proxy_target_credential_id: Ok(value.proxy_target_credential_id),
                     proxy_target_id: Ok(value.proxy_target_id),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2852,6 +2806,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         impl ProxyList {
+            /// Sets `data` (see [`super::ProxyList::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Proxy>>,
@@ -2859,23 +2814,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `ProxyList`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::ProxyList::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pagination` (see [`super::ProxyList::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
@@ -2883,11 +2833,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.pagination = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
-                    });
+                    .map_err(|e| format!("field `pagination` of `ProxyList`: {e}"));
                 self
             }
+            /// Sets `proxies` (see [`super::ProxyList::proxies`]).
             pub fn proxies<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Proxy>>,
@@ -2895,9 +2844,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.proxies = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxies: {e}")
-                    });
+                    .map_err(|e| format!("field `proxies` of `ProxyList`: {e}"));
                 self
             }
         }
@@ -2959,6 +2906,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         impl ProxyRequestList {
+            /// Sets `data` (see [`super::ProxyRequestList::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::RequestLog>>,
@@ -2966,23 +2914,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `ProxyRequestList`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::ProxyRequestList::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pagination` (see [`super::ProxyRequestList::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
@@ -2991,10 +2934,11 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.pagination = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
+                        format!("field `pagination` of `ProxyRequestList`: {e}")
                     });
                 self
             }
+            /// Sets `requests` (see [`super::ProxyRequestList::requests`]).
             pub fn requests<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::RequestLog>>,
@@ -3002,11 +2946,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.requests = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for requests: {e}")
-                    });
+                    .map_err(|e| format!("field `requests` of `ProxyRequestList`: {e}"));
                 self
             }
+            /// Sets `totalRequests` (see [`super::ProxyRequestList::total_requests`]).
             pub fn total_requests<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3015,9 +2958,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.total_requests = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for total_requests: {e}"
-                        )
+                        format!("field `totalRequests` of `ProxyRequestList`: {e}")
                     });
                 self
             }
@@ -3058,12 +2999,19 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         impl ::std::default::Default for RequestHistoryPage {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    pagination: Err("no value supplied for pagination".to_string()),
+                    data: Err(
+                        "field `data` of `RequestHistoryPage` is required but not set: call `.data(..)` on its builder"
+                            .to_string(),
+                    ),
+                    pagination: Err(
+                        "field `pagination` of `RequestHistoryPage` is required but not set: call `.pagination(..)` on its builder"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl RequestHistoryPage {
+            /// Sets `data` (see [`super::RequestHistoryPage::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::RequestLog>>,
@@ -3071,11 +3019,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `RequestHistoryPage`: {e}"));
                 self
             }
+            /// Sets `pagination` (see [`super::RequestHistoryPage::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pagination>,
@@ -3084,7 +3031,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.pagination = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
+                        format!("field `pagination` of `RequestHistoryPage`: {e}")
                     });
                 self
             }
@@ -3163,47 +3110,36 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     s_key: Ok(Default::default()),
                     ttl: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl RequestLog {
+            /// Sets `clientId` (see [`super::RequestLog::client_id`]).
             pub fn client_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
+                self.client_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pKey` (see [`super::RequestLog::p_key`]).
             pub fn p_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.p_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for p_key: {e}")
-                    });
+                self.p_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `parentId` (see [`super::RequestLog::parent_id`]).
             pub fn parent_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.parent_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent_id: {e}")
-                    });
+                self.parent_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `processed` (see [`super::RequestLog::processed`]).
             pub fn processed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -3211,11 +3147,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.processed = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for processed: {e}")
-                    });
+                    .map_err(|e| format!("field `processed` of `RequestLog`: {e}"));
                 self
             }
+            /// Sets `processedAt` (see [`super::RequestLog::processed_at`]).
             pub fn processed_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3223,11 +3158,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.processed_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for processed_at: {e}")
-                    });
+                    .map_err(|e| format!("field `processedAt` of `RequestLog`: {e}"));
                 self
             }
+            /// Sets `proxyData` (see [`super::RequestLog::proxy_data`]).
             pub fn proxy_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ProxyData>>,
@@ -3235,23 +3169,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.proxy_data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for proxy_data: {e}")
-                    });
+                    .map_err(|e| format!("field `proxyData` of `RequestLog`: {e}"));
                 self
             }
+            /// Sets `sKey` (see [`super::RequestLog::s_key`]).
             pub fn s_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.s_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s_key: {e}")
-                    });
+                self.s_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `TTL` (see [`super::RequestLog::ttl`]).
             pub fn ttl<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3259,23 +3188,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.ttl = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ttl: {e}")
-                    });
+                    .map_err(|e| format!("field `TTL` of `RequestLog`: {e}"));
                 self
             }
+            /// Sets `userId` (see [`super::RequestLog::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::RequestLog`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3285,9 +3209,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `RequestLog`: {e}"));
                 self
             }
         }
@@ -3400,23 +3322,20 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     query_checks: Ok(Default::default()),
                     regex_flags: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Rule {
+            /// Sets `clientId` (see [`super::Rule::client_id`]).
             pub fn client_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
+                self.client_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `effect` (see [`super::Rule::effect`]).
             pub fn effect<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3426,11 +3345,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.effect = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for effect: {e}")
-                    });
+                    .map_err(|e| format!("field `effect` of `Rule`: {e}"));
                 self
             }
+            /// Sets `headerChecks` (see [`super::Rule::header_checks`]).
             pub fn header_checks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3442,11 +3360,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.header_checks = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header_checks: {e}")
-                    });
+                    .map_err(|e| format!("field `headerChecks` of `Rule`: {e}"));
                 self
             }
+            /// Sets `methods` (see [`super::Rule::methods`]).
             pub fn methods<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3456,23 +3373,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.methods = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for methods: {e}")
-                    });
+                    .map_err(|e| format!("field `methods` of `Rule`: {e}"));
                 self
             }
+            /// Sets `notes` (see [`super::Rule::notes`]).
             pub fn notes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.notes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for notes: {e}")
-                    });
+                self.notes = Ok(value.into_field_value());
                 self
             }
+            /// Sets `path` (see [`super::Rule::path`]).
             pub fn path<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::RulePath>>,
@@ -3480,23 +3392,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.path = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for path: {e}")
-                    });
+                    .map_err(|e| format!("field `path` of `Rule`: {e}"));
                 self
             }
+            /// Sets `pathPattern` (see [`super::Rule::path_pattern`]).
             pub fn path_pattern<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.path_pattern = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for path_pattern: {e}")
-                    });
+                self.path_pattern = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pathPresence` (see [`super::Rule::path_presence`]).
             pub fn path_presence<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3506,11 +3413,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.path_presence = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for path_presence: {e}")
-                    });
+                    .map_err(|e| format!("field `pathPresence` of `Rule`: {e}"));
                 self
             }
+            /// Sets `priority` (see [`super::Rule::priority`]).
             pub fn priority<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -3518,11 +3424,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.priority = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for priority: {e}")
-                    });
+                    .map_err(|e| format!("field `priority` of `Rule`: {e}"));
                 self
             }
+            /// Sets `queryChecks` (see [`super::Rule::query_checks`]).
             pub fn query_checks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3534,35 +3439,26 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.query_checks = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for query_checks: {e}")
-                    });
+                    .map_err(|e| format!("field `queryChecks` of `Rule`: {e}"));
                 self
             }
+            /// Sets `regexFlags` (see [`super::Rule::regex_flags`]).
             pub fn regex_flags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.regex_flags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for regex_flags: {e}")
-                    });
+                self.regex_flags = Ok(value.into_field_value());
                 self
             }
+            /// Sets `userId` (see [`super::Rule::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Rule`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3572,9 +3468,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Rule`: {e}"));
                 self
             }
         }
@@ -3662,29 +3556,31 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for RuleInput {
             fn default() -> Self {
                 Self {
-                    effect: Err("no value supplied for effect".to_string()),
+                    effect: Err(
+                        "field `effect` of `RuleInput` is required but not set: call `.effect(..)` on its builder"
+                            .to_string(),
+                    ),
                     header_checks: Ok(Default::default()),
                     methods: Ok(Default::default()),
                     notes: Ok(Default::default()),
                     path: Ok(Default::default()),
                     path_pattern: Ok(Default::default()),
                     path_presence: Ok(Default::default()),
-                    priority: Err("no value supplied for priority".to_string()),
+                    priority: Err(
+                        "field `priority` of `RuleInput` is required but not set: call `.priority(..)` on its builder"
+                            .to_string(),
+                    ),
                     query_checks: Ok(Default::default()),
                     regex_flags: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl RuleInput {
+            /// Sets `effect` (see [`super::RuleInput::effect`]).
             pub fn effect<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::requestrocket::RuleEffect>,
@@ -3692,11 +3588,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.effect = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for effect: {e}")
-                    });
+                    .map_err(|e| format!("field `effect` of `RuleInput`: {e}"));
                 self
             }
+            /// Sets `headerChecks` (see [`super::RuleInput::header_checks`]).
             pub fn header_checks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3708,11 +3603,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.header_checks = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header_checks: {e}")
-                    });
+                    .map_err(|e| format!("field `headerChecks` of `RuleInput`: {e}"));
                 self
             }
+            /// Sets `methods` (see [`super::RuleInput::methods`]).
             pub fn methods<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3722,23 +3616,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.methods = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for methods: {e}")
-                    });
+                    .map_err(|e| format!("field `methods` of `RuleInput`: {e}"));
                 self
             }
+            /// Sets `notes` (see [`super::RuleInput::notes`]).
             pub fn notes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.notes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for notes: {e}")
-                    });
+                self.notes = Ok(value.into_field_value());
                 self
             }
+            /// Sets `path` (see [`super::RuleInput::path`]).
             pub fn path<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::RulePath>>,
@@ -3746,23 +3635,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.path = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for path: {e}")
-                    });
+                    .map_err(|e| format!("field `path` of `RuleInput`: {e}"));
                 self
             }
+            /// Sets `pathPattern` (see [`super::RuleInput::path_pattern`]).
             pub fn path_pattern<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.path_pattern = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for path_pattern: {e}")
-                    });
+                self.path_pattern = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pathPresence` (see [`super::RuleInput::path_presence`]).
             pub fn path_presence<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3772,11 +3656,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.path_presence = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for path_presence: {e}")
-                    });
+                    .map_err(|e| format!("field `pathPresence` of `RuleInput`: {e}"));
                 self
             }
+            /// Sets `priority` (see [`super::RuleInput::priority`]).
             pub fn priority<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -3784,11 +3667,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.priority = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for priority: {e}")
-                    });
+                    .map_err(|e| format!("field `priority` of `RuleInput`: {e}"));
                 self
             }
+            /// Sets `queryChecks` (see [`super::RuleInput::query_checks`]).
             pub fn query_checks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3800,35 +3682,15 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.query_checks = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for query_checks: {e}")
-                    });
+                    .map_err(|e| format!("field `queryChecks` of `RuleInput`: {e}"));
                 self
             }
+            /// Sets `regexFlags` (see [`super::RuleInput::regex_flags`]).
             pub fn regex_flags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.regex_flags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for regex_flags: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.regex_flags = Ok(value.into_field_value());
                 self
             }
         }
@@ -3848,7 +3710,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     priority: value.priority?,
                     query_checks: value.query_checks?,
                     regex_flags: value.regex_flags?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -3865,7 +3726,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     priority: Ok(value.priority),
                     query_checks: Ok(value.query_checks),
                     regex_flags: Ok(value.regex_flags),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -3899,6 +3759,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         impl RuleList {
+            /// Sets `data` (see [`super::RuleList::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Rule>>,
@@ -3906,23 +3767,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `RuleList`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::RuleList::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pagination` (see [`super::RuleList::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
@@ -3930,11 +3786,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.pagination = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
-                    });
+                    .map_err(|e| format!("field `pagination` of `RuleList`: {e}"));
                 self
             }
+            /// Sets `rules` (see [`super::RuleList::rules`]).
             pub fn rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Rule>>,
@@ -3942,9 +3797,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.rules = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rules: {e}")
-                    });
+                    .map_err(|e| format!("field `rules` of `RuleList`: {e}"));
                 self
             }
         }
@@ -3991,18 +3844,15 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         impl RulePath {
+            /// Sets `pattern` (see [`super::RulePath::pattern`]).
             pub fn pattern<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.pattern = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pattern: {e}")
-                    });
+                self.pattern = Ok(value.into_field_value());
                 self
             }
+            /// Sets `presence` (see [`super::RulePath::presence`]).
             pub fn presence<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4012,9 +3862,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.presence = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for presence: {e}")
-                    });
+                    .map_err(|e| format!("field `presence` of `RulePath`: {e}"));
                 self
             }
         }
@@ -4090,84 +3938,72 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             fn default() -> Self {
                 Self {
                     client_id: Ok(Default::default()),
-                    p_key: Err("no value supplied for p_key".to_string()),
+                    p_key: Err(
+                        "field `pKey` of `Target` is required but not set: call `.p_key(..)` on its builder"
+                            .to_string(),
+                    ),
                     parent_id: Ok(Default::default()),
-                    s_key: Err("no value supplied for s_key".to_string()),
+                    s_key: Err(
+                        "field `sKey` of `Target` is required but not set: call `.s_key(..)` on its builder"
+                            .to_string(),
+                    ),
                     target_base_url: Ok(Default::default()),
                     target_created_at: Ok(Default::default()),
                     target_default_rule_effect: Ok(Default::default()),
-                    target_name: Err("no value supplied for target_name".to_string()),
+                    target_name: Err(
+                        "field `targetName` of `Target` is required but not set: call `.target_name(..)` on its builder"
+                            .to_string(),
+                    ),
                     target_region: Ok(Default::default()),
                     target_test_path: Ok(Default::default()),
                     target_updated_at: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Target {
+            /// Sets `clientId` (see [`super::Target::client_id`]).
             pub fn client_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
+                self.client_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pKey` (see [`super::Target::p_key`]).
             pub fn p_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.p_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for p_key: {e}")
-                    });
+                self.p_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `parentId` (see [`super::Target::parent_id`]).
             pub fn parent_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.parent_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent_id: {e}")
-                    });
+                self.parent_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets `sKey` (see [`super::Target::s_key`]).
             pub fn s_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.s_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s_key: {e}")
-                    });
+                self.s_key = Ok(value.into_field_value());
                 self
             }
+            /// Sets `targetBaseURL` (see [`super::Target::target_base_url`]).
             pub fn target_base_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.target_base_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_base_url: {e}"
-                        )
-                    });
+                self.target_base_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets `targetCreatedAt` (see [`super::Target::target_created_at`]).
             pub fn target_created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4177,13 +4013,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.target_created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_created_at: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `targetCreatedAt` of `Target`: {e}"));
                 self
             }
+            /// Sets `targetDefaultRuleEffect` (see [`super::Target::target_default_rule_effect`]).
             pub fn target_default_rule_effect<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4194,50 +4027,35 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.target_default_rule_effect = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_default_rule_effect: {e}"
-                        )
+                        format!("field `targetDefaultRuleEffect` of `Target`: {e}")
                     });
                 self
             }
+            /// Sets `targetName` (see [`super::Target::target_name`]).
             pub fn target_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::string::String>,
             {
-                self.target_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target_name: {e}")
-                    });
+                self.target_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `targetRegion` (see [`super::Target::target_region`]).
             pub fn target_region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.target_region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target_region: {e}")
-                    });
+                self.target_region = Ok(value.into_field_value());
                 self
             }
+            /// Sets `targetTestPath` (see [`super::Target::target_test_path`]).
             pub fn target_test_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.target_test_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_test_path: {e}"
-                        )
-                    });
+                self.target_test_path = Ok(value.into_field_value());
                 self
             }
+            /// Sets `targetUpdatedAt` (see [`super::Target::target_updated_at`]).
             pub fn target_updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4247,25 +4065,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.target_updated_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_updated_at: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `targetUpdatedAt` of `Target`: {e}"));
                 self
             }
+            /// Sets `userId` (see [`super::Target::user_id`]).
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
+                self.user_id = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Target`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4275,9 +4086,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Target`: {e}"));
                 self
             }
         }
@@ -4344,10 +4153,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for TargetInput {
             fn default() -> Self {
@@ -4357,25 +4162,19 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     target_name: Ok(Default::default()),
                     target_region: Ok(Default::default()),
                     target_test_path: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl TargetInput {
+            /// Sets `targetBaseURL` (see [`super::TargetInput::target_base_url`]).
             pub fn target_base_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.target_base_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_base_url: {e}"
-                        )
-                    });
+                self.target_base_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets `targetDefaultRuleEffect` (see [`super::TargetInput::target_default_rule_effect`]).
             pub fn target_default_rule_effect<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4386,62 +4185,32 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self.target_default_rule_effect = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_default_rule_effect: {e}"
-                        )
+                        format!("field `targetDefaultRuleEffect` of `TargetInput`: {e}")
                     });
                 self
             }
+            /// Sets `targetName` (see [`super::TargetInput::target_name`]).
             pub fn target_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.target_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target_name: {e}")
-                    });
+                self.target_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `targetRegion` (see [`super::TargetInput::target_region`]).
             pub fn target_region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.target_region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target_region: {e}")
-                    });
+                self.target_region = Ok(value.into_field_value());
                 self
             }
+            /// Sets `targetTestPath` (see [`super::TargetInput::target_test_path`]).
             pub fn target_test_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.target_test_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_test_path: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                self.target_test_path = Ok(value.into_field_value());
                 self
             }
         }
@@ -4456,7 +4225,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     target_name: value.target_name?,
                     target_region: value.target_region?,
                     target_test_path: value.target_test_path?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -4468,7 +4236,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     target_name: Ok(value.target_name),
                     target_region: Ok(value.target_region),
                     target_test_path: Ok(value.target_test_path),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -4502,6 +4269,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         impl TargetList {
+            /// Sets `data` (see [`super::TargetList::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Target>>,
@@ -4509,23 +4277,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `TargetList`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::TargetList::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pagination` (see [`super::TargetList::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
@@ -4533,11 +4296,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.pagination = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
-                    });
+                    .map_err(|e| format!("field `pagination` of `TargetList`: {e}"));
                 self
             }
+            /// Sets `targets` (see [`super::TargetList::targets`]).
             pub fn targets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Target>>,
@@ -4545,9 +4307,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             {
                 self.targets = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for targets: {e}")
-                    });
+                    .map_err(|e| format!("field `targets` of `TargetList`: {e}"));
                 self
             }
         }
@@ -4608,21 +4368,25 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
     }
 }
+/// The generated RequestRocket client: every operation of the spec is a method here.
+///
+/// Build the API module's `Client` (`rocket_apis::<api>::Client`) instead: it carries the credentials, base URL rules, retries and hooks, and dereferences to this one. Not to be confused with a `types::Client`, which is a resource of the API.
+///
+/// Client for RequestRocket Core API
+///
+/// Programmatic management of a RequestRocket account: organisations ("clients"), credentials,
+/// targets, proxies, authorization rules, request history and notifications.
+///
+/// Hand-written from the vendor's documents (the Core API authentication and overview pages are
+/// the authority; the reference pages fill in fields). Where the vendor's sources disagree this
+/// spec accepts both forms rather than guess one; each such place says so in its description.
+///
+/// Authentication: the personal user token (it always starts with `u-`) goes, raw, into the
+/// `Authorization` header. There is no `Bearer` prefix.
+///
+///
+/// Version: 1.0.0
 #[derive(Clone, Debug)]
-/**Client for RequestRocket Core API
-
-Programmatic management of a RequestRocket account: organisations ("clients"), credentials,
-targets, proxies, authorization rules, request history and notifications.
-
-Hand-written from the vendor's documents (the Core API authentication and overview pages are
-the authority; the reference pages fill in fields). Where the vendor's sources disagree this
-spec accepts both forms rather than guess one; each such place says so in its description.
-
-Authentication: the personal user token (it always starts with `u-`) goes, raw, into the
-`Authorization` header. There is no `Bearer` prefix.
-
-
-Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -4684,823 +4448,1048 @@ const _: () = {
     {}
 };
 impl Client {
-    /**List clients
-
-Lists the organisations ("clients") the user belongs to.
-
-Sends a `GET` request to `/clients`
-
-Arguments:
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_clients()
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List clients
+    ///
+    /// Lists the organisations ("clients") the user belongs to.
+    ///
+    /// `GET /clients` (operation `listClients`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ClientList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_clients()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_clients(&self) -> builder::ListClients<'_> {
         builder::ListClients::new(self)
     }
-    /**Create a client
-
-Creates an organisation. `clientName` is the only field the vendor documents. The vendor
-does not document the response; it is modelled as the created client.
-
-
-Sends a `POST` request to `/clients`
-
-```ignore
-let response = client.create_client()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a client
+    ///
+    /// Creates an organisation. `clientName` is the only field the vendor documents. The vendor
+    /// does not document the response; it is modelled as the created client.
+    ///
+    /// `POST /clients` (operation `createClient`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ClientInput`], built with [`types::ClientInput::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_client()
+    ///     .body_map(|b| b /* .field(value)… */) // types::ClientInput
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_client(&self) -> builder::CreateClient<'_> {
         builder::CreateClient::new(self)
     }
-    /**Get a client
-
-Returns one client as a bare object (the overview page's "Success Response").
-
-Sends a `GET` request to `/clients/{clientId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-```ignore
-let response = client.get_client()
-    .client_id(client_id)
-    .send()
-    .await;
-```*/
+    /// Get a client
+    ///
+    /// Returns one client as a bare object (the overview page's "Success Response").
+    ///
+    /// `GET /clients/{clientId}` (operation `getClient`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_client()
+    ///     .client_id(client_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_client(&self) -> builder::GetClient<'_> {
         builder::GetClient::new(self)
     }
-    /**Update a client
-
-Updates a client. The vendor does not document the body beyond the client's fields; it
-is treated as the full writable object.
-
-
-Sends a `PUT` request to `/clients/{clientId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `body`
-```ignore
-let response = client.update_client()
-    .client_id(client_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a client
+    ///
+    /// Updates a client. The vendor does not document the body beyond the client's fields; it
+    /// is treated as the full writable object.
+    ///
+    /// `PUT /clients/{clientId}` (operation `updateClient`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ClientInput`], built with [`types::ClientInput::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_client()
+    ///     .client_id(client_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::ClientInput
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_client(&self) -> builder::UpdateClient<'_> {
         builder::UpdateClient::new(self)
     }
-    /**Delete a client
-
-Deletes an organisation ("client").
-
-Sends a `DELETE` request to `/clients/{clientId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-```ignore
-let response = client.delete_client()
-    .client_id(client_id)
-    .send()
-    .await;
-```*/
+    /// Delete a client
+    ///
+    /// Deletes an organisation ("client").
+    ///
+    /// `DELETE /clients/{clientId}` (operation `deleteClient`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_client()
+    ///     .client_id(client_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_client(&self) -> builder::DeleteClient<'_> {
         builder::DeleteClient::new(self)
     }
-    /**Get client telemetry
-
-Aggregated telemetry for a client. The vendor does not document its shape.
-
-Sends a `GET` request to `/clients/{clientId}/telemetry`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-```ignore
-let response = client.get_client_telemetry()
-    .client_id(client_id)
-    .send()
-    .await;
-```*/
+    /// Get client telemetry
+    ///
+    /// Aggregated telemetry for a client. The vendor does not document its shape.
+    ///
+    /// `GET /clients/{clientId}/telemetry` (operation `getClientTelemetry`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_client_telemetry()
+    ///     .client_id(client_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_client_telemetry(&self) -> builder::GetClientTelemetry<'_> {
         builder::GetClientTelemetry::new(self)
     }
-    /**List credentials
-
-Lists the client's proxy and target credentials, without their secrets.
-
-Sends a `GET` request to `/clients/{clientId}/credentials`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `include_temporary`: Also list temporary credentials (OAuth 2.0 credentials still awaiting authorization).
-Default `false`.
-
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_credentials()
-    .client_id(client_id)
-    .include_temporary(include_temporary)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List credentials
+    ///
+    /// Lists the client's proxy and target credentials, without their secrets.
+    ///
+    /// `GET /clients/{clientId}/credentials` (operation `listCredentials`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.include_temporary(..)` | `includeTemporary` | query | no | Also list temporary credentials (OAuth 2.0 credentials still awaiting authorization). Default `false`. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CredentialList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_credentials()
+    ///     .client_id(client_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_credentials(&self) -> builder::ListCredentials<'_> {
         builder::ListCredentials::new(self)
     }
-    /**Create a credential
-
-Creates a proxy or target credential. The vendor names only `credentialRegion`; the other
-fields depend on the credential's kind and auth type and are passed through as given.
-Secrets are stored encrypted and are never returned.
-
-
-Sends a `POST` request to `/clients/{clientId}/credentials`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `body`
-```ignore
-let response = client.create_credential()
-    .client_id(client_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a credential
+    ///
+    /// Creates a proxy or target credential. The vendor names only `credentialRegion`; the other
+    /// fields depend on the credential's kind and auth type and are passed through as given.
+    /// Secrets are stored encrypted and are never returned.
+    ///
+    /// `POST /clients/{clientId}/credentials` (operation `createCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialInput`], built with [`types::CredentialInput::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_credential()
+    ///     .client_id(client_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::CredentialInput
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_credential(&self) -> builder::CreateCredential<'_> {
         builder::CreateCredential::new(self)
     }
-    /**Get a credential
-
-Returns one credential, without its secret.
-
-Sends a `GET` request to `/clients/{clientId}/credentials/{credentialId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `credential_id`: The credential's id.
-```ignore
-let response = client.get_credential()
-    .client_id(client_id)
-    .credential_id(credential_id)
-    .send()
-    .await;
-```*/
+    /// Get a credential
+    ///
+    /// Returns one credential, without its secret.
+    ///
+    /// `GET /clients/{clientId}/credentials/{credentialId}` (operation `getCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_credential()
+    ///     .client_id(client_id)
+    ///     .credential_id(credential_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_credential(&self) -> builder::GetCredential<'_> {
         builder::GetCredential::new(self)
     }
-    /**Update a credential
-
-The vendor does not document the body; it is treated as the full writable object.
-
-Sends a `PUT` request to `/clients/{clientId}/credentials/{credentialId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `credential_id`: The credential's id.
-- `body`
-```ignore
-let response = client.update_credential()
-    .client_id(client_id)
-    .credential_id(credential_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a credential
+    ///
+    /// The vendor does not document the body; it is treated as the full writable object.
+    ///
+    /// `PUT /clients/{clientId}/credentials/{credentialId}` (operation `updateCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialInput`], built with [`types::CredentialInput::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_credential()
+    ///     .client_id(client_id)
+    ///     .credential_id(credential_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::CredentialInput
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_credential(&self) -> builder::UpdateCredential<'_> {
         builder::UpdateCredential::new(self)
     }
-    /**Delete a credential
-
-Deletes a credential.
-
-Sends a `DELETE` request to `/clients/{clientId}/credentials/{credentialId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `credential_id`: The credential's id.
-```ignore
-let response = client.delete_credential()
-    .client_id(client_id)
-    .credential_id(credential_id)
-    .send()
-    .await;
-```*/
+    /// Delete a credential
+    ///
+    /// Deletes a credential.
+    ///
+    /// `DELETE /clients/{clientId}/credentials/{credentialId}` (operation `deleteCredential`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_credential()
+    ///     .client_id(client_id)
+    ///     .credential_id(credential_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_credential(&self) -> builder::DeleteCredential<'_> {
         builder::DeleteCredential::new(self)
     }
-    /**List a credential's rules
-
-Lists the authorization rules on a credential.
-
-Sends a `GET` request to `/clients/{clientId}/credentials/{credentialId}/rules`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `credential_id`: The credential's id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_credential_rules()
-    .client_id(client_id)
-    .credential_id(credential_id)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List a credential's rules
+    ///
+    /// Lists the authorization rules on a credential.
+    ///
+    /// `GET /clients/{clientId}/credentials/{credentialId}/rules` (operation `listCredentialRules`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_credential_rules()
+    ///     .client_id(client_id)
+    ///     .credential_id(credential_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_credential_rules(&self) -> builder::ListCredentialRules<'_> {
         builder::ListCredentialRules::new(self)
     }
-    /**Create a rule on a credential
-
-Adds an authorization rule to a credential. Rules have no update call.
-
-Sends a `POST` request to `/clients/{clientId}/credentials/{credentialId}/rules`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `credential_id`: The credential's id.
-- `body`
-```ignore
-let response = client.create_credential_rule()
-    .client_id(client_id)
-    .credential_id(credential_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a rule on a credential
+    ///
+    /// Adds an authorization rule to a credential. Rules have no update call.
+    ///
+    /// `POST /clients/{clientId}/credentials/{credentialId}/rules` (operation `createCredentialRule`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_credential_rule()
+    ///     .client_id(client_id)
+    ///     .credential_id(credential_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_credential_rule(&self) -> builder::CreateCredentialRule<'_> {
         builder::CreateCredentialRule::new(self)
     }
-    /**Delete a rule from a credential
-
-Removes an authorization rule from a credential.
-
-Sends a `DELETE` request to `/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `credential_id`: The credential's id.
-- `rule_id`: The rule's id.
-```ignore
-let response = client.delete_credential_rule()
-    .client_id(client_id)
-    .credential_id(credential_id)
-    .rule_id(rule_id)
-    .send()
-    .await;
-```*/
+    /// Delete a rule from a credential
+    ///
+    /// Removes an authorization rule from a credential.
+    ///
+    /// `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}` (operation `deleteCredentialRule`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_credential_rule()
+    ///     .client_id(client_id)
+    ///     .credential_id(credential_id)
+    ///     .rule_id(rule_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_credential_rule(&self) -> builder::DeleteCredentialRule<'_> {
         builder::DeleteCredentialRule::new(self)
     }
-    /**List targets
-
-Lists the client's targets (upstream APIs).
-
-Sends a `GET` request to `/clients/{clientId}/targets`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_targets()
-    .client_id(client_id)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List targets
+    ///
+    /// Lists the client's targets (upstream APIs).
+    ///
+    /// `GET /clients/{clientId}/targets` (operation `listTargets`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::TargetList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_targets()
+    ///     .client_id(client_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_targets(&self) -> builder::ListTargets<'_> {
         builder::ListTargets::new(self)
     }
-    /**Create a target
-
-The region cannot be changed after creation.
-
-Sends a `POST` request to `/clients/{clientId}/targets`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `body`
-```ignore
-let response = client.create_target()
-    .client_id(client_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a target
+    ///
+    /// The region cannot be changed after creation.
+    ///
+    /// `POST /clients/{clientId}/targets` (operation `createTarget`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::TargetInput`], built with [`types::TargetInput::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_target()
+    ///     .client_id(client_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::TargetInput
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_target(&self) -> builder::CreateTarget<'_> {
         builder::CreateTarget::new(self)
     }
-    /**Get a target
-
-Returns one target.
-
-Sends a `GET` request to `/clients/{clientId}/targets/{targetId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `target_id`: The target's id.
-```ignore
-let response = client.get_target()
-    .client_id(client_id)
-    .target_id(target_id)
-    .send()
-    .await;
-```*/
+    /// Get a target
+    ///
+    /// Returns one target.
+    ///
+    /// `GET /clients/{clientId}/targets/{targetId}` (operation `getTarget`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_target()
+    ///     .client_id(client_id)
+    ///     .target_id(target_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_target(&self) -> builder::GetTarget<'_> {
         builder::GetTarget::new(self)
     }
-    /**Update a target
-
-The body is the full writable object; `targetRegion` cannot be changed.
-
-Sends a `PUT` request to `/clients/{clientId}/targets/{targetId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `target_id`: The target's id.
-- `body`
-```ignore
-let response = client.update_target()
-    .client_id(client_id)
-    .target_id(target_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a target
+    ///
+    /// The body is the full writable object; `targetRegion` cannot be changed.
+    ///
+    /// `PUT /clients/{clientId}/targets/{targetId}` (operation `updateTarget`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::TargetInput`], built with [`types::TargetInput::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_target()
+    ///     .client_id(client_id)
+    ///     .target_id(target_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::TargetInput
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_target(&self) -> builder::UpdateTarget<'_> {
         builder::UpdateTarget::new(self)
     }
-    /**Delete a target
-
-Deletes a target.
-
-Sends a `DELETE` request to `/clients/{clientId}/targets/{targetId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `target_id`: The target's id.
-```ignore
-let response = client.delete_target()
-    .client_id(client_id)
-    .target_id(target_id)
-    .send()
-    .await;
-```*/
+    /// Delete a target
+    ///
+    /// Deletes a target.
+    ///
+    /// `DELETE /clients/{clientId}/targets/{targetId}` (operation `deleteTarget`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_target()
+    ///     .client_id(client_id)
+    ///     .target_id(target_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_target(&self) -> builder::DeleteTarget<'_> {
         builder::DeleteTarget::new(self)
     }
-    /**List a target's rules
-
-Lists the authorization rules on a target.
-
-Sends a `GET` request to `/clients/{clientId}/targets/{targetId}/rules`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `target_id`: The target's id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_target_rules()
-    .client_id(client_id)
-    .target_id(target_id)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List a target's rules
+    ///
+    /// Lists the authorization rules on a target.
+    ///
+    /// `GET /clients/{clientId}/targets/{targetId}/rules` (operation `listTargetRules`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_target_rules()
+    ///     .client_id(client_id)
+    ///     .target_id(target_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_target_rules(&self) -> builder::ListTargetRules<'_> {
         builder::ListTargetRules::new(self)
     }
-    /**Create a rule on a target
-
-Adds an authorization rule to a target. Rules have no update call.
-
-Sends a `POST` request to `/clients/{clientId}/targets/{targetId}/rules`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `target_id`: The target's id.
-- `body`
-```ignore
-let response = client.create_target_rule()
-    .client_id(client_id)
-    .target_id(target_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a rule on a target
+    ///
+    /// Adds an authorization rule to a target. Rules have no update call.
+    ///
+    /// `POST /clients/{clientId}/targets/{targetId}/rules` (operation `createTargetRule`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_target_rule()
+    ///     .client_id(client_id)
+    ///     .target_id(target_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_target_rule(&self) -> builder::CreateTargetRule<'_> {
         builder::CreateTargetRule::new(self)
     }
-    /**Delete a rule from a target
-
-Removes an authorization rule from a target.
-
-Sends a `DELETE` request to `/clients/{clientId}/targets/{targetId}/rules/{ruleId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `target_id`: The target's id.
-- `rule_id`: The rule's id.
-```ignore
-let response = client.delete_target_rule()
-    .client_id(client_id)
-    .target_id(target_id)
-    .rule_id(rule_id)
-    .send()
-    .await;
-```*/
+    /// Delete a rule from a target
+    ///
+    /// Removes an authorization rule from a target.
+    ///
+    /// `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}` (operation `deleteTargetRule`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_target_rule()
+    ///     .client_id(client_id)
+    ///     .target_id(target_id)
+    ///     .rule_id(rule_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_target_rule(&self) -> builder::DeleteTargetRule<'_> {
         builder::DeleteTargetRule::new(self)
     }
-    /**List proxies
-
-Lists the client's proxies.
-
-Sends a `GET` request to `/clients/{clientId}/proxies`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_proxies()
-    .client_id(client_id)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List proxies
+    ///
+    /// Lists the client's proxies.
+    ///
+    /// `GET /clients/{clientId}/proxies` (operation `listProxies`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProxyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_proxies()
+    ///     .client_id(client_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_proxies(&self) -> builder::ListProxies<'_> {
         builder::ListProxies::new(self)
     }
-    /**Create a proxy
-
-The proxy's region is fixed at creation and its credentials and target must be in the
-same region.
-
-
-Sends a `POST` request to `/clients/{clientId}/proxies`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `body`
-```ignore
-let response = client.create_proxy()
-    .client_id(client_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a proxy
+    ///
+    /// The proxy's region is fixed at creation and its credentials and target must be in the
+    /// same region.
+    ///
+    /// `POST /clients/{clientId}/proxies` (operation `createProxy`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ProxyInput`], built with [`types::ProxyInput::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_proxy()
+    ///     .client_id(client_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::ProxyInput
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_proxy(&self) -> builder::CreateProxy<'_> {
         builder::CreateProxy::new(self)
     }
-    /**Get a proxy
-
-Returns one proxy.
-
-Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-```ignore
-let response = client.get_proxy()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .send()
-    .await;
-```*/
+    /// Get a proxy
+    ///
+    /// Returns one proxy.
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}` (operation `getProxy`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_proxy()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_proxy(&self) -> builder::GetProxy<'_> {
         builder::GetProxy::new(self)
     }
-    /**Update a proxy
-
-The body is the full writable object; `proxyRegion` cannot be changed.
-
-Sends a `PUT` request to `/clients/{clientId}/proxies/{proxyId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-- `body`
-```ignore
-let response = client.update_proxy()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Update a proxy
+    ///
+    /// The body is the full writable object; `proxyRegion` cannot be changed.
+    ///
+    /// `PUT /clients/{clientId}/proxies/{proxyId}` (operation `updateProxy`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ProxyInput`], built with [`types::ProxyInput::builder`] |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_proxy()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::ProxyInput
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn update_proxy(&self) -> builder::UpdateProxy<'_> {
         builder::UpdateProxy::new(self)
     }
-    /**Delete a proxy
-
-Deletes a proxy.
-
-Sends a `DELETE` request to `/clients/{clientId}/proxies/{proxyId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-```ignore
-let response = client.delete_proxy()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .send()
-    .await;
-```*/
+    /// Delete a proxy
+    ///
+    /// Deletes a proxy.
+    ///
+    /// `DELETE /clients/{clientId}/proxies/{proxyId}` (operation `deleteProxy`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_proxy()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_proxy(&self) -> builder::DeleteProxy<'_> {
         builder::DeleteProxy::new(self)
     }
-    /**Get proxy telemetry
-
-Telemetry for one proxy. The vendor does not document its shape.
-
-Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/telemetry`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-```ignore
-let response = client.get_proxy_telemetry()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .send()
-    .await;
-```*/
+    /// Get proxy telemetry
+    ///
+    /// Telemetry for one proxy. The vendor does not document its shape.
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/telemetry` (operation `getProxyTelemetry`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_proxy_telemetry()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_proxy_telemetry(&self) -> builder::GetProxyTelemetry<'_> {
         builder::GetProxyTelemetry::new(self)
     }
-    /**List a proxy's rules
-
-Lists the authorization rules on a proxy.
-
-Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/rules`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_proxy_rules()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List a proxy's rules
+    ///
+    /// Lists the authorization rules on a proxy.
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/rules` (operation `listProxyRules`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_proxy_rules()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_proxy_rules(&self) -> builder::ListProxyRules<'_> {
         builder::ListProxyRules::new(self)
     }
-    /**Create a rule on a proxy
-
-Adds an authorization rule to a proxy. Rules have no update call.
-
-Sends a `POST` request to `/clients/{clientId}/proxies/{proxyId}/rules`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-- `body`
-```ignore
-let response = client.create_proxy_rule()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Create a rule on a proxy
+    ///
+    /// Adds an authorization rule to a proxy. Rules have no update call.
+    ///
+    /// `POST /clients/{clientId}/proxies/{proxyId}/rules` (operation `createProxyRule`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_proxy_rule()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn create_proxy_rule(&self) -> builder::CreateProxyRule<'_> {
         builder::CreateProxyRule::new(self)
     }
-    /**Delete a rule from a proxy
-
-Removes an authorization rule from a proxy.
-
-Sends a `DELETE` request to `/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-- `rule_id`: The rule's id.
-```ignore
-let response = client.delete_proxy_rule()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .rule_id(rule_id)
-    .send()
-    .await;
-```*/
+    /// Delete a rule from a proxy
+    ///
+    /// Removes an authorization rule from a proxy.
+    ///
+    /// `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}` (operation `deleteProxyRule`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_proxy_rule()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .rule_id(rule_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn delete_proxy_rule(&self) -> builder::DeleteProxyRule<'_> {
         builder::DeleteProxyRule::new(self)
     }
-    /**List a proxy's request log
-
-The request log of one proxy, kept in the proxy's region. The reference page documents
-`limit` with a default of 1000 and the `processedAfter`/`processedBefore` filters; the
-overview page (the authority) documents `page` and `limit` (default 20, max 100) for
-every list, so both are accepted and the overview's bounds apply.
-
-
-Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/requests`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-- `processed_after`: Only requests processed after this instant (ISO 8601).
-- `processed_before`: Only requests processed before this instant (ISO 8601).
-```ignore
-let response = client.list_proxy_requests()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .limit(limit)
-    .page(page)
-    .processed_after(processed_after)
-    .processed_before(processed_before)
-    .send()
-    .await;
-```*/
+    /// List a proxy's request log
+    ///
+    /// The request log of one proxy, kept in the proxy's region. The reference page documents
+    /// `limit` with a default of 1000 and the `processedAfter`/`processedBefore` filters; the
+    /// overview page (the authority) documents `page` and `limit` (default 20, max 100) for
+    /// every list, so both are accepted and the overview's bounds apply.
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/requests` (operation `listProxyRequests`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    /// | `.processed_after(..)` | `processedAfter` | query | no | Only requests processed after this instant (ISO 8601). |
+    /// | `.processed_before(..)` | `processedBefore` | query | no | Only requests processed before this instant (ISO 8601). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProxyRequestList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_proxy_requests()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_proxy_requests(&self) -> builder::ListProxyRequests<'_> {
         builder::ListProxyRequests::new(self)
     }
-    /**Get one request log entry
-
-Returns one entry of a proxy's request history.
-
-Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/requests/{requestId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `proxy_id`: The proxy's id.
-- `request_id`: The request log entry's id.
-```ignore
-let response = client.get_proxy_request()
-    .client_id(client_id)
-    .proxy_id(proxy_id)
-    .request_id(request_id)
-    .send()
-    .await;
-```*/
+    /// Get one request log entry
+    ///
+    /// Returns one entry of a proxy's request history.
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}` (operation `getProxyRequest`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.request_id(..)` | `requestId` | path | yes | The request log entry's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RequestLog`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_proxy_request()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .request_id(request_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_proxy_request(&self) -> builder::GetProxyRequest<'_> {
         builder::GetProxyRequest::new(self)
     }
-    /**List a client's request history
-
-Paginated request history of a client, in the `{data, pagination}` envelope. Only the
-overview page shows this call (as its pagination example); the reference pages document
-the per-proxy log instead.
-
-
-Sends a `GET` request to `/clients/{clientId}/requests`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_client_requests()
-    .client_id(client_id)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List a client's request history
+    ///
+    /// Paginated request history of a client, in the `{data, pagination}` envelope. Only the
+    /// overview page shows this call (as its pagination example); the reference pages document
+    /// the per-proxy log instead.
+    ///
+    /// `GET /clients/{clientId}/requests` (operation `listClientRequests`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RequestHistoryPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_client_requests()
+    ///     .client_id(client_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_client_requests(&self) -> builder::ListClientRequests<'_> {
         builder::ListClientRequests::new(self)
     }
-    /**List a client's notifications
-
-Lists the notifications addressed to a client.
-
-Sends a `GET` request to `/clients/{clientId}/notifications`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_client_notifications()
-    .client_id(client_id)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List a client's notifications
+    ///
+    /// Lists the notifications addressed to a client.
+    ///
+    /// `GET /clients/{clientId}/notifications` (operation `listClientNotifications`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_client_notifications()
+    ///     .client_id(client_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_client_notifications(&self) -> builder::ListClientNotifications<'_> {
         builder::ListClientNotifications::new(self)
     }
-    /**Get a client notification
-
-Returns one notification and marks it read.
-
-Sends a `GET` request to `/clients/{clientId}/notifications/{notificationId}`
-
-Arguments:
-- `client_id`: The client's (organisation's) id.
-- `notification_id`: The notification's id.
-```ignore
-let response = client.get_client_notification()
-    .client_id(client_id)
-    .notification_id(notification_id)
-    .send()
-    .await;
-```*/
+    /// Get a client notification
+    ///
+    /// Returns one notification and marks it read.
+    ///
+    /// `GET /clients/{clientId}/notifications/{notificationId}` (operation `getClientNotification`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_client_notification()
+    ///     .client_id(client_id)
+    ///     .notification_id(notification_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_client_notification(&self) -> builder::GetClientNotification<'_> {
         builder::GetClientNotification::new(self)
     }
-    /**List system notifications
-
-Lists system-wide notifications.
-
-Sends a `GET` request to `/notifications/system`
-
-Arguments:
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_system_notifications()
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List system notifications
+    ///
+    /// Lists system-wide notifications.
+    ///
+    /// `GET /notifications/system` (operation `listSystemNotifications`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_system_notifications()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_system_notifications(&self) -> builder::ListSystemNotifications<'_> {
         builder::ListSystemNotifications::new(self)
     }
-    /**Get a system notification
-
-Returns one notification and marks it read.
-
-Sends a `GET` request to `/notifications/system/{notificationId}`
-
-Arguments:
-- `notification_id`: The notification's id.
-```ignore
-let response = client.get_system_notification()
-    .notification_id(notification_id)
-    .send()
-    .await;
-```*/
+    /// Get a system notification
+    ///
+    /// Returns one notification and marks it read.
+    ///
+    /// `GET /notifications/system/{notificationId}` (operation `getSystemNotification`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_system_notification()
+    ///     .notification_id(notification_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_system_notification(&self) -> builder::GetSystemNotification<'_> {
         builder::GetSystemNotification::new(self)
     }
-    /**List a user's notifications
-
-Lists the notifications addressed to a user.
-
-Sends a `GET` request to `/users/{userId}/notifications`
-
-Arguments:
-- `user_id`: The user's id.
-- `limit`: Items per page (default 20, at most 100).
-- `page`: Page number, from 1 (default 1).
-```ignore
-let response = client.list_user_notifications()
-    .user_id(user_id)
-    .limit(limit)
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List a user's notifications
+    ///
+    /// Lists the notifications addressed to a user.
+    ///
+    /// `GET /users/{userId}/notifications` (operation `listUserNotifications`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_user_notifications()
+    ///     .user_id(user_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_user_notifications(&self) -> builder::ListUserNotifications<'_> {
         builder::ListUserNotifications::new(self)
     }
-    /**Get a user notification
-
-Returns one notification and marks it read.
-
-Sends a `GET` request to `/users/{userId}/notifications/{notificationId}`
-
-Arguments:
-- `user_id`: The user's id.
-- `notification_id`: The notification's id.
-```ignore
-let response = client.get_user_notification()
-    .user_id(user_id)
-    .notification_id(notification_id)
-    .send()
-    .await;
-```*/
+    /// Get a user notification
+    ///
+    /// Returns one notification and marks it read.
+    ///
+    /// `GET /users/{userId}/notifications/{notificationId}` (operation `getUserNotification`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_user_notification()
+    ///     .user_id(user_id)
+    ///     .notification_id(notification_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_user_notification(&self) -> builder::GetUserNotification<'_> {
         builder::GetUserNotification::new(self)
     }
@@ -5517,6 +5506,8 @@ pub mod builder {
     /**Builder for [`Client::list_clients`]
 
 [`Client::list_clients`]: super::Client::list_clients*/
+    ///
+    /// `GET /clients`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListClients<'a> {
         client: &'a super::Client,
@@ -5539,7 +5530,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -5552,13 +5543,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients`
-        pub async fn send(
+        /// Sends `GET /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::ClientList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listClients")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::ClientList>, Error<types::ErrorBody>> {
             let Self { client, limit, page } = self;
@@ -5664,6 +5658,8 @@ pub mod builder {
     /**Builder for [`Client::create_client`]
 
 [`Client::create_client`]: super::Client::create_client*/
+    ///
+    /// `POST /clients`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateClient<'a> {
         client: &'a super::Client,
@@ -5685,7 +5681,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ClientInput` for body failed: {}", s)
+                    format!("the request body (`ClientInput`) is invalid: {}", s)
                 });
             self
         }
@@ -5698,8 +5694,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clients`
-        pub async fn send(
+        /// Sends `POST /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
+            crate::error::from_generated(self.send_unmapped().await, "createClient")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Client>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -5813,6 +5812,8 @@ pub mod builder {
     /**Builder for [`Client::get_client`]
 
 [`Client::get_client`]: super::Client::get_client*/
+    ///
+    /// `GET /clients/{clientId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetClient<'a> {
         client: &'a super::Client,
@@ -5822,7 +5823,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -5832,13 +5836,16 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
+            crate::error::from_generated(self.send_unmapped().await, "getClient")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Client>, Error<types::ErrorBody>> {
             let Self { client, client_id } = self;
@@ -5943,6 +5950,8 @@ pub mod builder {
     /**Builder for [`Client::update_client`]
 
 [`Client::update_client`]: super::Client::update_client*/
+    ///
+    /// `PUT /clients/{clientId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateClient<'a> {
         client: &'a super::Client,
@@ -5953,7 +5962,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -5964,7 +5976,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -5978,7 +5990,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ClientInput` for body failed: {}", s)
+                    format!("the request body (`ClientInput`) is invalid: {}", s)
                 });
             self
         }
@@ -5991,8 +6003,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clients/{clientId}`
-        pub async fn send(
+        /// Sends `PUT /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateClient")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Client>, Error<types::ErrorBody>> {
             let Self { client, client_id, body } = self;
@@ -6108,6 +6123,8 @@ pub mod builder {
     /**Builder for [`Client::delete_client`]
 
 [`Client::delete_client`]: super::Client::delete_client*/
+    ///
+    /// `DELETE /clients/{clientId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteClient<'a> {
         client: &'a super::Client,
@@ -6117,7 +6134,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -6127,13 +6147,18 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clients/{clientId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteClient")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, client_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6237,6 +6262,8 @@ pub mod builder {
     /**Builder for [`Client::get_client_telemetry`]
 
 [`Client::get_client_telemetry`]: super::Client::get_client_telemetry*/
+    ///
+    /// `GET /clients/{clientId}/telemetry`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetClientTelemetry<'a> {
         client: &'a super::Client,
@@ -6246,7 +6273,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -6256,13 +6286,19 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/telemetry`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "getClientTelemetry",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Telemetry>, Error<types::ErrorBody>> {
             let Self { client, client_id } = self;
@@ -6368,6 +6404,8 @@ pub mod builder {
     /**Builder for [`Client::list_credentials`]
 
 [`Client::list_credentials`]: super::Client::list_credentials*/
+    ///
+    /// `GET /clients/{clientId}/credentials`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListCredentials<'a> {
         client: &'a super::Client,
@@ -6380,7 +6418,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 include_temporary: Ok(None),
                 limit: Ok(None),
                 page: Ok(None),
@@ -6393,7 +6434,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -6406,7 +6447,8 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `bool` for include_temporary failed".to_string()
+                    "query parameter `includeTemporary` does not fit its type `bool`"
+                        .to_string()
                 });
             self
         }
@@ -6418,7 +6460,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -6431,13 +6473,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/credentials`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::CredentialList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listCredentials")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::CredentialList>, Error<types::ErrorBody>> {
             let Self { client, client_id, include_temporary, limit, page } = self;
@@ -6554,6 +6599,8 @@ pub mod builder {
     /**Builder for [`Client::create_credential`]
 
 [`Client::create_credential`]: super::Client::create_credential*/
+    ///
+    /// `POST /clients/{clientId}/credentials`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateCredential<'a> {
         client: &'a super::Client,
@@ -6564,7 +6611,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -6575,7 +6625,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -6591,7 +6641,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `CredentialInput` for body failed: {}", s)
+                    format!("the request body (`CredentialInput`) is invalid: {}", s)
                 });
             self
         }
@@ -6604,8 +6654,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clients/{clientId}/credentials`
-        pub async fn send(
+        /// Sends `POST /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+            crate::error::from_generated(self.send_unmapped().await, "createCredential")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
             let Self { client, client_id, body } = self;
@@ -6725,6 +6778,8 @@ pub mod builder {
     /**Builder for [`Client::get_credential`]
 
 [`Client::get_credential`]: super::Client::get_credential*/
+    ///
+    /// `GET /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetCredential<'a> {
         client: &'a super::Client,
@@ -6735,8 +6790,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -6746,7 +6807,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -6758,13 +6819,16 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/credentials/{credentialId}`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+            crate::error::from_generated(self.send_unmapped().await, "getCredential")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
             let Self { client, client_id, credential_id } = self;
@@ -6871,6 +6935,8 @@ pub mod builder {
     /**Builder for [`Client::update_credential`]
 
 [`Client::update_credential`]: super::Client::update_credential*/
+    ///
+    /// `PUT /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateCredential<'a> {
         client: &'a super::Client,
@@ -6882,8 +6948,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -6894,7 +6966,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -6906,7 +6978,7 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -6922,7 +6994,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `CredentialInput` for body failed: {}", s)
+                    format!("the request body (`CredentialInput`) is invalid: {}", s)
                 });
             self
         }
@@ -6935,8 +7007,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clients/{clientId}/credentials/{credentialId}`
-        pub async fn send(
+        /// Sends `PUT /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateCredential")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
             let Self { client, client_id, credential_id, body } = self;
@@ -7056,6 +7131,8 @@ pub mod builder {
     /**Builder for [`Client::delete_credential`]
 
 [`Client::delete_credential`]: super::Client::delete_credential*/
+    ///
+    /// `DELETE /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteCredential<'a> {
         client: &'a super::Client,
@@ -7066,8 +7143,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -7077,7 +7160,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7089,13 +7172,18 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clients/{clientId}/credentials/{credentialId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteCredential")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, client_id, credential_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
@@ -7201,6 +7289,8 @@ pub mod builder {
     /**Builder for [`Client::list_credential_rules`]
 
 [`Client::list_credential_rules`]: super::Client::list_credential_rules*/
+    ///
+    /// `GET /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListCredentialRules<'a> {
         client: &'a super::Client,
@@ -7213,8 +7303,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
             }
@@ -7226,7 +7322,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7238,7 +7334,7 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7251,7 +7347,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -7264,13 +7360,19 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/credentials/{credentialId}/rules`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listCredentialRules",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::RuleList>, Error<types::ErrorBody>> {
             let Self { client, client_id, credential_id, limit, page } = self;
@@ -7381,6 +7483,8 @@ pub mod builder {
     /**Builder for [`Client::create_credential_rule`]
 
 [`Client::create_credential_rule`]: super::Client::create_credential_rule*/
+    ///
+    /// `POST /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateCredentialRule<'a> {
         client: &'a super::Client,
@@ -7392,8 +7496,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -7404,7 +7514,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7416,7 +7526,7 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7430,7 +7540,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RuleInput` for body failed: {}", s)
+                    format!("the request body (`RuleInput`) is invalid: {}", s)
                 });
             self
         }
@@ -7441,8 +7551,14 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clients/{clientId}/credentials/{credentialId}/rules`
-        pub async fn send(
+        /// Sends `POST /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "createCredentialRule",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Rule>, Error<types::ErrorBody>> {
             let Self { client, client_id, credential_id, body } = self;
@@ -7561,6 +7677,8 @@ pub mod builder {
     /**Builder for [`Client::delete_credential_rule`]
 
 [`Client::delete_credential_rule`]: super::Client::delete_credential_rule*/
+    ///
+    /// `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteCredentialRule<'a> {
         client: &'a super::Client,
@@ -7572,9 +7690,18 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                credential_id: Err("credential_id was not initialized".to_string()),
-                rule_id: Err("rule_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                credential_id: Err(
+                    "path parameter `credentialId` is required but not set: call `.credential_id(..)`"
+                        .to_string(),
+                ),
+                rule_id: Err(
+                    "path parameter `ruleId` is required but not set: call `.rule_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -7584,7 +7711,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7596,7 +7723,7 @@ pub mod builder {
             self.credential_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credential_id failed"
+                    "path parameter `credentialId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7608,13 +7735,20 @@ pub mod builder {
             self.rule_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for rule_id failed"
-                        .to_string()
+                    "path parameter `ruleId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "deleteCredentialRule",
+            )
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, client_id, credential_id, rule_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
@@ -7722,6 +7856,8 @@ pub mod builder {
     /**Builder for [`Client::list_targets`]
 
 [`Client::list_targets`]: super::Client::list_targets*/
+    ///
+    /// `GET /clients/{clientId}/targets`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListTargets<'a> {
         client: &'a super::Client,
@@ -7733,7 +7869,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
             }
@@ -7745,7 +7884,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7758,7 +7897,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -7771,13 +7910,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/targets`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::TargetList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listTargets")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::TargetList>, Error<types::ErrorBody>> {
             let Self { client, client_id, limit, page } = self;
@@ -7887,6 +8029,8 @@ pub mod builder {
     /**Builder for [`Client::create_target`]
 
 [`Client::create_target`]: super::Client::create_target*/
+    ///
+    /// `POST /clients/{clientId}/targets`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateTarget<'a> {
         client: &'a super::Client,
@@ -7897,7 +8041,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -7908,7 +8055,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -7922,7 +8069,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `TargetInput` for body failed: {}", s)
+                    format!("the request body (`TargetInput`) is invalid: {}", s)
                 });
             self
         }
@@ -7935,8 +8082,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clients/{clientId}/targets`
-        pub async fn send(
+        /// Sends `POST /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
+            crate::error::from_generated(self.send_unmapped().await, "createTarget")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Target>, Error<types::ErrorBody>> {
             let Self { client, client_id, body } = self;
@@ -8054,6 +8204,8 @@ pub mod builder {
     /**Builder for [`Client::get_target`]
 
 [`Client::get_target`]: super::Client::get_target*/
+    ///
+    /// `GET /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetTarget<'a> {
         client: &'a super::Client,
@@ -8064,8 +8216,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                target_id: Err("target_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                target_id: Err(
+                    "path parameter `targetId` is required but not set: call `.target_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -8075,7 +8233,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8087,13 +8245,16 @@ pub mod builder {
             self.target_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for target_id failed"
+                    "path parameter `targetId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/targets/{targetId}`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
+            crate::error::from_generated(self.send_unmapped().await, "getTarget")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Target>, Error<types::ErrorBody>> {
             let Self { client, client_id, target_id } = self;
@@ -8200,6 +8361,8 @@ pub mod builder {
     /**Builder for [`Client::update_target`]
 
 [`Client::update_target`]: super::Client::update_target*/
+    ///
+    /// `PUT /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateTarget<'a> {
         client: &'a super::Client,
@@ -8211,8 +8374,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                target_id: Err("target_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                target_id: Err(
+                    "path parameter `targetId` is required but not set: call `.target_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -8223,7 +8392,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8235,7 +8404,7 @@ pub mod builder {
             self.target_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for target_id failed"
+                    "path parameter `targetId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8249,7 +8418,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `TargetInput` for body failed: {}", s)
+                    format!("the request body (`TargetInput`) is invalid: {}", s)
                 });
             self
         }
@@ -8262,8 +8431,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clients/{clientId}/targets/{targetId}`
-        pub async fn send(
+        /// Sends `PUT /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateTarget")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Target>, Error<types::ErrorBody>> {
             let Self { client, client_id, target_id, body } = self;
@@ -8381,6 +8553,8 @@ pub mod builder {
     /**Builder for [`Client::delete_target`]
 
 [`Client::delete_target`]: super::Client::delete_target*/
+    ///
+    /// `DELETE /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteTarget<'a> {
         client: &'a super::Client,
@@ -8391,8 +8565,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                target_id: Err("target_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                target_id: Err(
+                    "path parameter `targetId` is required but not set: call `.target_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -8402,7 +8582,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8414,13 +8594,18 @@ pub mod builder {
             self.target_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for target_id failed"
+                    "path parameter `targetId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clients/{clientId}/targets/{targetId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteTarget")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, client_id, target_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
@@ -8526,6 +8711,8 @@ pub mod builder {
     /**Builder for [`Client::list_target_rules`]
 
 [`Client::list_target_rules`]: super::Client::list_target_rules*/
+    ///
+    /// `GET /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListTargetRules<'a> {
         client: &'a super::Client,
@@ -8538,8 +8725,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                target_id: Err("target_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                target_id: Err(
+                    "path parameter `targetId` is required but not set: call `.target_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
             }
@@ -8551,7 +8744,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8563,7 +8756,7 @@ pub mod builder {
             self.target_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for target_id failed"
+                    "path parameter `targetId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8576,7 +8769,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -8589,13 +8782,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/targets/{targetId}/rules`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listTargetRules")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::RuleList>, Error<types::ErrorBody>> {
             let Self { client, client_id, target_id, limit, page } = self;
@@ -8706,6 +8902,8 @@ pub mod builder {
     /**Builder for [`Client::create_target_rule`]
 
 [`Client::create_target_rule`]: super::Client::create_target_rule*/
+    ///
+    /// `POST /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateTargetRule<'a> {
         client: &'a super::Client,
@@ -8717,8 +8915,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                target_id: Err("target_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                target_id: Err(
+                    "path parameter `targetId` is required but not set: call `.target_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -8729,7 +8933,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8741,7 +8945,7 @@ pub mod builder {
             self.target_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for target_id failed"
+                    "path parameter `targetId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8755,7 +8959,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RuleInput` for body failed: {}", s)
+                    format!("the request body (`RuleInput`) is invalid: {}", s)
                 });
             self
         }
@@ -8766,8 +8970,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clients/{clientId}/targets/{targetId}/rules`
-        pub async fn send(
+        /// Sends `POST /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
+            crate::error::from_generated(self.send_unmapped().await, "createTargetRule")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Rule>, Error<types::ErrorBody>> {
             let Self { client, client_id, target_id, body } = self;
@@ -8886,6 +9093,8 @@ pub mod builder {
     /**Builder for [`Client::delete_target_rule`]
 
 [`Client::delete_target_rule`]: super::Client::delete_target_rule*/
+    ///
+    /// `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteTargetRule<'a> {
         client: &'a super::Client,
@@ -8897,9 +9106,18 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                target_id: Err("target_id was not initialized".to_string()),
-                rule_id: Err("rule_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                target_id: Err(
+                    "path parameter `targetId` is required but not set: call `.target_id(..)`"
+                        .to_string(),
+                ),
+                rule_id: Err(
+                    "path parameter `ruleId` is required but not set: call `.rule_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -8909,7 +9127,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8921,7 +9139,7 @@ pub mod builder {
             self.target_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for target_id failed"
+                    "path parameter `targetId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -8933,13 +9151,17 @@ pub mod builder {
             self.rule_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for rule_id failed"
-                        .to_string()
+                    "path parameter `ruleId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clients/{clientId}/targets/{targetId}/rules/{ruleId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteTargetRule")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, client_id, target_id, rule_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
@@ -9047,6 +9269,8 @@ pub mod builder {
     /**Builder for [`Client::list_proxies`]
 
 [`Client::list_proxies`]: super::Client::list_proxies*/
+    ///
+    /// `GET /clients/{clientId}/proxies`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProxies<'a> {
         client: &'a super::Client,
@@ -9058,7 +9282,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
             }
@@ -9070,7 +9297,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -9083,7 +9310,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -9096,13 +9323,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/proxies`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::ProxyList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listProxies")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::ProxyList>, Error<types::ErrorBody>> {
             let Self { client, client_id, limit, page } = self;
@@ -9212,6 +9442,8 @@ pub mod builder {
     /**Builder for [`Client::create_proxy`]
 
 [`Client::create_proxy`]: super::Client::create_proxy*/
+    ///
+    /// `POST /clients/{clientId}/proxies`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateProxy<'a> {
         client: &'a super::Client,
@@ -9222,7 +9454,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -9233,7 +9468,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -9247,7 +9482,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ProxyInput` for body failed: {}", s)
+                    format!("the request body (`ProxyInput`) is invalid: {}", s)
                 });
             self
         }
@@ -9260,8 +9495,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clients/{clientId}/proxies`
-        pub async fn send(
+        /// Sends `POST /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
+            crate::error::from_generated(self.send_unmapped().await, "createProxy")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Proxy>, Error<types::ErrorBody>> {
             let Self { client, client_id, body } = self;
@@ -9379,6 +9617,8 @@ pub mod builder {
     /**Builder for [`Client::get_proxy`]
 
 [`Client::get_proxy`]: super::Client::get_proxy*/
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetProxy<'a> {
         client: &'a super::Client,
@@ -9389,8 +9629,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -9400,7 +9646,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -9412,13 +9658,15 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
+            crate::error::from_generated(self.send_unmapped().await, "getProxy")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Proxy>, Error<types::ErrorBody>> {
             let Self { client, client_id, proxy_id } = self;
@@ -9525,6 +9773,8 @@ pub mod builder {
     /**Builder for [`Client::update_proxy`]
 
 [`Client::update_proxy`]: super::Client::update_proxy*/
+    ///
+    /// `PUT /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateProxy<'a> {
         client: &'a super::Client,
@@ -9536,8 +9786,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -9548,7 +9804,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -9560,8 +9816,7 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -9574,7 +9829,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ProxyInput` for body failed: {}", s)
+                    format!("the request body (`ProxyInput`) is invalid: {}", s)
                 });
             self
         }
@@ -9587,8 +9842,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/clients/{clientId}/proxies/{proxyId}`
-        pub async fn send(
+        /// Sends `PUT /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
+            crate::error::from_generated(self.send_unmapped().await, "updateProxy")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Proxy>, Error<types::ErrorBody>> {
             let Self { client, client_id, proxy_id, body } = self;
@@ -9706,6 +9964,8 @@ pub mod builder {
     /**Builder for [`Client::delete_proxy`]
 
 [`Client::delete_proxy`]: super::Client::delete_proxy*/
+    ///
+    /// `DELETE /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteProxy<'a> {
         client: &'a super::Client,
@@ -9716,8 +9976,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -9727,7 +9993,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -9739,13 +10005,17 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clients/{clientId}/proxies/{proxyId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteProxy")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, client_id, proxy_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
@@ -9851,6 +10121,8 @@ pub mod builder {
     /**Builder for [`Client::get_proxy_telemetry`]
 
 [`Client::get_proxy_telemetry`]: super::Client::get_proxy_telemetry*/
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/telemetry`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetProxyTelemetry<'a> {
         client: &'a super::Client,
@@ -9861,8 +10133,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -9872,7 +10150,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -9884,13 +10162,15 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/telemetry`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
+            crate::error::from_generated(self.send_unmapped().await, "getProxyTelemetry")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Telemetry>, Error<types::ErrorBody>> {
             let Self { client, client_id, proxy_id } = self;
@@ -9997,6 +10277,8 @@ pub mod builder {
     /**Builder for [`Client::list_proxy_rules`]
 
 [`Client::list_proxy_rules`]: super::Client::list_proxy_rules*/
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProxyRules<'a> {
         client: &'a super::Client,
@@ -10009,8 +10291,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
             }
@@ -10022,7 +10310,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -10034,8 +10322,7 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -10047,7 +10334,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -10060,13 +10347,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/rules`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listProxyRules")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::RuleList>, Error<types::ErrorBody>> {
             let Self { client, client_id, proxy_id, limit, page } = self;
@@ -10177,6 +10467,8 @@ pub mod builder {
     /**Builder for [`Client::create_proxy_rule`]
 
 [`Client::create_proxy_rule`]: super::Client::create_proxy_rule*/
+    ///
+    /// `POST /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateProxyRule<'a> {
         client: &'a super::Client,
@@ -10188,8 +10480,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -10200,7 +10498,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -10212,8 +10510,7 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -10226,7 +10523,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RuleInput` for body failed: {}", s)
+                    format!("the request body (`RuleInput`) is invalid: {}", s)
                 });
             self
         }
@@ -10237,8 +10534,11 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/clients/{clientId}/proxies/{proxyId}/rules`
-        pub async fn send(
+        /// Sends `POST /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
+            crate::error::from_generated(self.send_unmapped().await, "createProxyRule")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Rule>, Error<types::ErrorBody>> {
             let Self { client, client_id, proxy_id, body } = self;
@@ -10357,6 +10657,8 @@ pub mod builder {
     /**Builder for [`Client::delete_proxy_rule`]
 
 [`Client::delete_proxy_rule`]: super::Client::delete_proxy_rule*/
+    ///
+    /// `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteProxyRule<'a> {
         client: &'a super::Client,
@@ -10368,9 +10670,18 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
-                rule_id: Err("rule_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
+                rule_id: Err(
+                    "path parameter `ruleId` is required but not set: call `.rule_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -10380,7 +10691,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -10392,8 +10703,7 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -10404,13 +10714,17 @@ pub mod builder {
             self.rule_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for rule_id failed"
-                        .to_string()
+                    "path parameter `ruleId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+        /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+            crate::error::from_generated(self.send_unmapped().await, "deleteProxyRule")
+        }
+        async fn send_unmapped(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, client_id, proxy_id, rule_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
@@ -10518,6 +10832,8 @@ pub mod builder {
     /**Builder for [`Client::list_proxy_requests`]
 
 [`Client::list_proxy_requests`]: super::Client::list_proxy_requests*/
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProxyRequests<'a> {
         client: &'a super::Client,
@@ -10538,8 +10854,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
                 processed_after: Ok(None),
@@ -10553,7 +10875,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -10565,8 +10887,7 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -10578,7 +10899,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -10591,7 +10912,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -10604,7 +10925,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for processed_after failed"
+                    "query parameter `processedAfter` does not fit its type `Utc >`"
                         .to_string()
                 });
             self
@@ -10617,13 +10938,18 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for processed_before failed"
+                    "query parameter `processedBefore` does not fit its type `Utc >`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/requests`
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(
+            self,
+        ) -> crate::Result<ResponseValue<types::ProxyRequestList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listProxyRequests")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::ProxyRequestList>, Error<types::ErrorBody>> {
             let Self {
@@ -10756,6 +11082,8 @@ pub mod builder {
     /**Builder for [`Client::get_proxy_request`]
 
 [`Client::get_proxy_request`]: super::Client::get_proxy_request*/
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetProxyRequest<'a> {
         client: &'a super::Client,
@@ -10767,9 +11095,18 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                proxy_id: Err("proxy_id was not initialized".to_string()),
-                request_id: Err("request_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
+                request_id: Err(
+                    "path parameter `requestId` is required but not set: call `.request_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -10779,7 +11116,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -10791,8 +11128,7 @@ pub mod builder {
             self.proxy_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for proxy_id failed"
-                        .to_string()
+                    "path parameter `proxyId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -10803,13 +11139,16 @@ pub mod builder {
             self.request_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for request_id failed"
+                    "path parameter `requestId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/proxies/{proxyId}/requests/{requestId}`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::RequestLog>> {
+            crate::error::from_generated(self.send_unmapped().await, "getProxyRequest")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::RequestLog>, Error<types::ErrorBody>> {
             let Self { client, client_id, proxy_id, request_id } = self;
@@ -10918,6 +11257,8 @@ pub mod builder {
     /**Builder for [`Client::list_client_requests`]
 
 [`Client::list_client_requests`]: super::Client::list_client_requests*/
+    ///
+    /// `GET /clients/{clientId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListClientRequests<'a> {
         client: &'a super::Client,
@@ -10929,7 +11270,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
             }
@@ -10941,7 +11285,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -10954,7 +11298,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -10967,13 +11311,21 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/requests`
+        /// Sends `GET /clients/{clientId}/requests` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(
+            self,
+        ) -> crate::Result<ResponseValue<types::RequestHistoryPage>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listClientRequests",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::RequestHistoryPage>, Error<types::ErrorBody>> {
             let Self { client, client_id, limit, page } = self;
@@ -11083,6 +11435,8 @@ pub mod builder {
     /**Builder for [`Client::list_client_notifications`]
 
 [`Client::list_client_notifications`]: super::Client::list_client_notifications*/
+    ///
+    /// `GET /clients/{clientId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListClientNotifications<'a> {
         client: &'a super::Client,
@@ -11094,7 +11448,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
             }
@@ -11106,7 +11463,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -11119,7 +11476,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -11132,13 +11489,21 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/notifications`
+        /// Sends `GET /clients/{clientId}/notifications` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(
+            self,
+        ) -> crate::Result<ResponseValue<types::NotificationList>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listClientNotifications",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::NotificationList>, Error<types::ErrorBody>> {
             let Self { client, client_id, limit, page } = self;
@@ -11248,6 +11613,8 @@ pub mod builder {
     /**Builder for [`Client::get_client_notification`]
 
 [`Client::get_client_notification`]: super::Client::get_client_notification*/
+    ///
+    /// `GET /clients/{clientId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetClientNotification<'a> {
         client: &'a super::Client,
@@ -11258,8 +11625,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                client_id: Err("client_id was not initialized".to_string()),
-                notification_id: Err("notification_id was not initialized".to_string()),
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                notification_id: Err(
+                    "path parameter `notificationId` is required but not set: call `.notification_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn client_id<V>(mut self, value: V) -> Self
@@ -11269,7 +11642,7 @@ pub mod builder {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "path parameter `clientId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -11281,13 +11654,19 @@ pub mod builder {
             self.notification_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for notification_id failed"
+                    "path parameter `notificationId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/clients/{clientId}/notifications/{notificationId}`
-        pub async fn send(
+        /// Sends `GET /clients/{clientId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "getClientNotification",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorBody>> {
             let Self { client, client_id, notification_id } = self;
@@ -11394,6 +11773,8 @@ pub mod builder {
     /**Builder for [`Client::list_system_notifications`]
 
 [`Client::list_system_notifications`]: super::Client::list_system_notifications*/
+    ///
+    /// `GET /notifications/system`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListSystemNotifications<'a> {
         client: &'a super::Client,
@@ -11416,7 +11797,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -11429,13 +11810,21 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/notifications/system`
+        /// Sends `GET /notifications/system` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(
+            self,
+        ) -> crate::Result<ResponseValue<types::NotificationList>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listSystemNotifications",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::NotificationList>, Error<types::ErrorBody>> {
             let Self { client, limit, page } = self;
@@ -11541,6 +11930,8 @@ pub mod builder {
     /**Builder for [`Client::get_system_notification`]
 
 [`Client::get_system_notification`]: super::Client::get_system_notification*/
+    ///
+    /// `GET /notifications/system/{notificationId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetSystemNotification<'a> {
         client: &'a super::Client,
@@ -11550,7 +11941,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                notification_id: Err("notification_id was not initialized".to_string()),
+                notification_id: Err(
+                    "path parameter `notificationId` is required but not set: call `.notification_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn notification_id<V>(mut self, value: V) -> Self
@@ -11560,13 +11954,19 @@ pub mod builder {
             self.notification_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for notification_id failed"
+                    "path parameter `notificationId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/notifications/system/{notificationId}`
-        pub async fn send(
+        /// Sends `GET /notifications/system/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "getSystemNotification",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorBody>> {
             let Self { client, notification_id } = self;
@@ -11672,6 +12072,8 @@ pub mod builder {
     /**Builder for [`Client::list_user_notifications`]
 
 [`Client::list_user_notifications`]: super::Client::list_user_notifications*/
+    ///
+    /// `GET /users/{userId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListUserNotifications<'a> {
         client: &'a super::Client,
@@ -11683,7 +12085,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
                 limit: Ok(None),
                 page: Ok(None),
             }
@@ -11695,8 +12100,7 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -11708,7 +12112,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -11721,13 +12125,21 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{userId}/notifications`
+        /// Sends `GET /users/{userId}/notifications` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(
+            self,
+        ) -> crate::Result<ResponseValue<types::NotificationList>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listUserNotifications",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::NotificationList>, Error<types::ErrorBody>> {
             let Self { client, user_id, limit, page } = self;
@@ -11837,6 +12249,8 @@ pub mod builder {
     /**Builder for [`Client::get_user_notification`]
 
 [`Client::get_user_notification`]: super::Client::get_user_notification*/
+    ///
+    /// `GET /users/{userId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetUserNotification<'a> {
         client: &'a super::Client,
@@ -11847,8 +12261,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-                notification_id: Err("notification_id was not initialized".to_string()),
+                user_id: Err(
+                    "path parameter `userId` is required but not set: call `.user_id(..)`"
+                        .to_string(),
+                ),
+                notification_id: Err(
+                    "path parameter `notificationId` is required but not set: call `.notification_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -11858,8 +12278,7 @@ pub mod builder {
             self.user_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id failed"
-                        .to_string()
+                    "path parameter `userId` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -11870,13 +12289,19 @@ pub mod builder {
             self.notification_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for notification_id failed"
+                    "path parameter `notificationId` does not fit its type `String`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{userId}/notifications/{notificationId}`
-        pub async fn send(
+        /// Sends `GET /users/{userId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "getUserNotification",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorBody>> {
             let Self { client, user_id, notification_id } = self;
@@ -12064,266 +12489,564 @@ impl crate::mock::MockServer<super::Api> {
     pub fn list_clients(
         &self,
     ) -> crate::mock::Expectation<'_, types::ClientList, types::ErrorBody> {
-        self.operation("GET", "/clients", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listClients",
+            method: "GET",
+            path: "/clients",
+            success: 200u16,
+            params: &[("query", "page"), ("query", "limit")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createClient`: `POST /clients`, answered with 200 on success.
     pub fn create_client(
         &self,
     ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
-        self.operation("POST", "/clients", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createClient",
+            method: "POST",
+            path: "/clients",
+            success: 200u16,
+            params: &[],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getClient`: `GET /clients/{clientId}`, answered with 200 on success.
     pub fn get_client(
         &self,
     ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getClient",
+            method: "GET",
+            path: "/clients/{clientId}",
+            success: 200u16,
+            params: &[("path", "clientId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `updateClient`: `PUT /clients/{clientId}`, answered with 200 on success.
     pub fn update_client(
         &self,
     ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
-        self.operation("PUT", "/clients/{clientId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateClient",
+            method: "PUT",
+            path: "/clients/{clientId}",
+            success: 200u16,
+            params: &[("path", "clientId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `deleteClient`: `DELETE /clients/{clientId}`, answered with 200 on success.
     pub fn delete_client(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/clients/{clientId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteClient",
+            method: "DELETE",
+            path: "/clients/{clientId}",
+            success: 200u16,
+            params: &[("path", "clientId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getClientTelemetry`: `GET /clients/{clientId}/telemetry`, answered with 200 on success.
     pub fn get_client_telemetry(
         &self,
     ) -> crate::mock::Expectation<'_, types::Telemetry, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/telemetry", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getClientTelemetry",
+            method: "GET",
+            path: "/clients/{clientId}/telemetry",
+            success: 200u16,
+            params: &[("path", "clientId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listCredentials`: `GET /clients/{clientId}/credentials`, answered with 200 on success.
     pub fn list_credentials(
         &self,
     ) -> crate::mock::Expectation<'_, types::CredentialList, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/credentials", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listCredentials",
+            method: "GET",
+            path: "/clients/{clientId}/credentials",
+            success: 200u16,
+            params: &[
+                ("path", "clientId"),
+                ("query", "includeTemporary"),
+                ("query", "page"),
+                ("query", "limit"),
+            ],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createCredential`: `POST /clients/{clientId}/credentials`, answered with 200 on success.
     pub fn create_credential(
         &self,
     ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation("POST", "/clients/{clientId}/credentials", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createCredential",
+            method: "POST",
+            path: "/clients/{clientId}/credentials",
+            success: 200u16,
+            params: &[("path", "clientId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getCredential`: `GET /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
     pub fn get_credential(
         &self,
     ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/credentials/{credentialId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getCredential",
+            method: "GET",
+            path: "/clients/{clientId}/credentials/{credentialId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "credentialId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `updateCredential`: `PUT /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
     pub fn update_credential(
         &self,
     ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation("PUT", "/clients/{clientId}/credentials/{credentialId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateCredential",
+            method: "PUT",
+            path: "/clients/{clientId}/credentials/{credentialId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "credentialId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `deleteCredential`: `DELETE /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
     pub fn delete_credential(
         &self,
     ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(
-            "DELETE",
-            "/clients/{clientId}/credentials/{credentialId}",
-            200u16,
-        )
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteCredential",
+            method: "DELETE",
+            path: "/clients/{clientId}/credentials/{credentialId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "credentialId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listCredentialRules`: `GET /clients/{clientId}/credentials/{credentialId}/rules`, answered with 200 on success.
     pub fn list_credential_rules(
         &self,
     ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
-        self.operation(
-            "GET",
-            "/clients/{clientId}/credentials/{credentialId}/rules",
-            200u16,
-        )
+        self.operation(crate::mock::OperationSpec {
+            id: "listCredentialRules",
+            method: "GET",
+            path: "/clients/{clientId}/credentials/{credentialId}/rules",
+            success: 200u16,
+            params: &[
+                ("path", "clientId"),
+                ("path", "credentialId"),
+                ("query", "page"),
+                ("query", "limit"),
+            ],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createCredentialRule`: `POST /clients/{clientId}/credentials/{credentialId}/rules`, answered with 200 on success.
     pub fn create_credential_rule(
         &self,
     ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
-        self.operation(
-            "POST",
-            "/clients/{clientId}/credentials/{credentialId}/rules",
-            200u16,
-        )
+        self.operation(crate::mock::OperationSpec {
+            id: "createCredentialRule",
+            method: "POST",
+            path: "/clients/{clientId}/credentials/{credentialId}/rules",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "credentialId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `deleteCredentialRule`: `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`, answered with 200 on success.
     pub fn delete_credential_rule(
         &self,
     ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(
-            "DELETE",
-            "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
-            200u16,
-        )
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteCredentialRule",
+            method: "DELETE",
+            path: "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
+            success: 200u16,
+            params: &[
+                ("path", "clientId"),
+                ("path", "credentialId"),
+                ("path", "ruleId"),
+            ],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listTargets`: `GET /clients/{clientId}/targets`, answered with 200 on success.
     pub fn list_targets(
         &self,
     ) -> crate::mock::Expectation<'_, types::TargetList, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/targets", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listTargets",
+            method: "GET",
+            path: "/clients/{clientId}/targets",
+            success: 200u16,
+            params: &[("path", "clientId"), ("query", "page"), ("query", "limit")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createTarget`: `POST /clients/{clientId}/targets`, answered with 200 on success.
     pub fn create_target(
         &self,
     ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
-        self.operation("POST", "/clients/{clientId}/targets", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createTarget",
+            method: "POST",
+            path: "/clients/{clientId}/targets",
+            success: 200u16,
+            params: &[("path", "clientId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getTarget`: `GET /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
     pub fn get_target(
         &self,
     ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/targets/{targetId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getTarget",
+            method: "GET",
+            path: "/clients/{clientId}/targets/{targetId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "targetId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `updateTarget`: `PUT /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
     pub fn update_target(
         &self,
     ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
-        self.operation("PUT", "/clients/{clientId}/targets/{targetId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateTarget",
+            method: "PUT",
+            path: "/clients/{clientId}/targets/{targetId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "targetId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `deleteTarget`: `DELETE /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
     pub fn delete_target(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/clients/{clientId}/targets/{targetId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteTarget",
+            method: "DELETE",
+            path: "/clients/{clientId}/targets/{targetId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "targetId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listTargetRules`: `GET /clients/{clientId}/targets/{targetId}/rules`, answered with 200 on success.
     pub fn list_target_rules(
         &self,
     ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/targets/{targetId}/rules", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listTargetRules",
+            method: "GET",
+            path: "/clients/{clientId}/targets/{targetId}/rules",
+            success: 200u16,
+            params: &[
+                ("path", "clientId"),
+                ("path", "targetId"),
+                ("query", "page"),
+                ("query", "limit"),
+            ],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createTargetRule`: `POST /clients/{clientId}/targets/{targetId}/rules`, answered with 200 on success.
     pub fn create_target_rule(
         &self,
     ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
-        self.operation("POST", "/clients/{clientId}/targets/{targetId}/rules", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createTargetRule",
+            method: "POST",
+            path: "/clients/{clientId}/targets/{targetId}/rules",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "targetId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `deleteTargetRule`: `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}`, answered with 200 on success.
     pub fn delete_target_rule(
         &self,
     ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(
-            "DELETE",
-            "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
-            200u16,
-        )
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteTargetRule",
+            method: "DELETE",
+            path: "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "targetId"), ("path", "ruleId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listProxies`: `GET /clients/{clientId}/proxies`, answered with 200 on success.
     pub fn list_proxies(
         &self,
     ) -> crate::mock::Expectation<'_, types::ProxyList, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/proxies", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listProxies",
+            method: "GET",
+            path: "/clients/{clientId}/proxies",
+            success: 200u16,
+            params: &[("path", "clientId"), ("query", "page"), ("query", "limit")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createProxy`: `POST /clients/{clientId}/proxies`, answered with 200 on success.
     pub fn create_proxy(
         &self,
     ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
-        self.operation("POST", "/clients/{clientId}/proxies", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createProxy",
+            method: "POST",
+            path: "/clients/{clientId}/proxies",
+            success: 200u16,
+            params: &[("path", "clientId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getProxy`: `GET /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
     pub fn get_proxy(
         &self,
     ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/proxies/{proxyId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getProxy",
+            method: "GET",
+            path: "/clients/{clientId}/proxies/{proxyId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `updateProxy`: `PUT /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
     pub fn update_proxy(
         &self,
     ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
-        self.operation("PUT", "/clients/{clientId}/proxies/{proxyId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "updateProxy",
+            method: "PUT",
+            path: "/clients/{clientId}/proxies/{proxyId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `deleteProxy`: `DELETE /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
     pub fn delete_proxy(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation("DELETE", "/clients/{clientId}/proxies/{proxyId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteProxy",
+            method: "DELETE",
+            path: "/clients/{clientId}/proxies/{proxyId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getProxyTelemetry`: `GET /clients/{clientId}/proxies/{proxyId}/telemetry`, answered with 200 on success.
     pub fn get_proxy_telemetry(
         &self,
     ) -> crate::mock::Expectation<'_, types::Telemetry, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/proxies/{proxyId}/telemetry", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getProxyTelemetry",
+            method: "GET",
+            path: "/clients/{clientId}/proxies/{proxyId}/telemetry",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listProxyRules`: `GET /clients/{clientId}/proxies/{proxyId}/rules`, answered with 200 on success.
     pub fn list_proxy_rules(
         &self,
     ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/proxies/{proxyId}/rules", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listProxyRules",
+            method: "GET",
+            path: "/clients/{clientId}/proxies/{proxyId}/rules",
+            success: 200u16,
+            params: &[
+                ("path", "clientId"),
+                ("path", "proxyId"),
+                ("query", "page"),
+                ("query", "limit"),
+            ],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `createProxyRule`: `POST /clients/{clientId}/proxies/{proxyId}/rules`, answered with 200 on success.
     pub fn create_proxy_rule(
         &self,
     ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
-        self.operation("POST", "/clients/{clientId}/proxies/{proxyId}/rules", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "createProxyRule",
+            method: "POST",
+            path: "/clients/{clientId}/proxies/{proxyId}/rules",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `deleteProxyRule`: `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`, answered with 200 on success.
     pub fn delete_proxy_rule(
         &self,
     ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(
-            "DELETE",
-            "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
-            200u16,
-        )
+        self.operation(crate::mock::OperationSpec {
+            id: "deleteProxyRule",
+            method: "DELETE",
+            path: "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId"), ("path", "ruleId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listProxyRequests`: `GET /clients/{clientId}/proxies/{proxyId}/requests`, answered with 200 on success.
     pub fn list_proxy_requests(
         &self,
     ) -> crate::mock::Expectation<'_, types::ProxyRequestList, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/proxies/{proxyId}/requests", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listProxyRequests",
+            method: "GET",
+            path: "/clients/{clientId}/proxies/{proxyId}/requests",
+            success: 200u16,
+            params: &[
+                ("path", "clientId"),
+                ("path", "proxyId"),
+                ("query", "page"),
+                ("query", "limit"),
+                ("query", "processedAfter"),
+                ("query", "processedBefore"),
+            ],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getProxyRequest`: `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}`, answered with 200 on success.
     pub fn get_proxy_request(
         &self,
     ) -> crate::mock::Expectation<'_, types::RequestLog, types::ErrorBody> {
-        self.operation(
-            "GET",
-            "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
-            200u16,
-        )
+        self.operation(crate::mock::OperationSpec {
+            id: "getProxyRequest",
+            method: "GET",
+            path: "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId"), ("path", "requestId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listClientRequests`: `GET /clients/{clientId}/requests`, answered with 200 on success.
     pub fn list_client_requests(
         &self,
     ) -> crate::mock::Expectation<'_, types::RequestHistoryPage, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/requests", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listClientRequests",
+            method: "GET",
+            path: "/clients/{clientId}/requests",
+            success: 200u16,
+            params: &[("path", "clientId"), ("query", "page"), ("query", "limit")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listClientNotifications`: `GET /clients/{clientId}/notifications`, answered with 200 on success.
     pub fn list_client_notifications(
         &self,
     ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
-        self.operation("GET", "/clients/{clientId}/notifications", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listClientNotifications",
+            method: "GET",
+            path: "/clients/{clientId}/notifications",
+            success: 200u16,
+            params: &[("path", "clientId"), ("query", "page"), ("query", "limit")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getClientNotification`: `GET /clients/{clientId}/notifications/{notificationId}`, answered with 200 on success.
     pub fn get_client_notification(
         &self,
     ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
-        self.operation(
-            "GET",
-            "/clients/{clientId}/notifications/{notificationId}",
-            200u16,
-        )
+        self.operation(crate::mock::OperationSpec {
+            id: "getClientNotification",
+            method: "GET",
+            path: "/clients/{clientId}/notifications/{notificationId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "notificationId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listSystemNotifications`: `GET /notifications/system`, answered with 200 on success.
     pub fn list_system_notifications(
         &self,
     ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
-        self.operation("GET", "/notifications/system", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listSystemNotifications",
+            method: "GET",
+            path: "/notifications/system",
+            success: 200u16,
+            params: &[("query", "page"), ("query", "limit")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getSystemNotification`: `GET /notifications/system/{notificationId}`, answered with 200 on success.
     pub fn get_system_notification(
         &self,
     ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
-        self.operation("GET", "/notifications/system/{notificationId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getSystemNotification",
+            method: "GET",
+            path: "/notifications/system/{notificationId}",
+            success: 200u16,
+            params: &[("path", "notificationId")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listUserNotifications`: `GET /users/{userId}/notifications`, answered with 200 on success.
     pub fn list_user_notifications(
         &self,
     ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
-        self.operation("GET", "/users/{userId}/notifications", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listUserNotifications",
+            method: "GET",
+            path: "/users/{userId}/notifications",
+            success: 200u16,
+            params: &[("path", "userId"), ("query", "page"), ("query", "limit")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `getUserNotification`: `GET /users/{userId}/notifications/{notificationId}`, answered with 200 on success.
     pub fn get_user_notification(
         &self,
     ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
-        self.operation("GET", "/users/{userId}/notifications/{notificationId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getUserNotification",
+            method: "GET",
+            path: "/users/{userId}/notifications/{notificationId}",
+            success: 200u16,
+            params: &[("path", "userId"), ("path", "notificationId")],
+            response_headers: &["Retry-After"],
+        })
     }
 }
+/// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+const _: () = {
+    fn is_list<'a, T: crate::Paginate<'a>>() {}
+    #[allow(dead_code)]
+    fn lists_stream() {
+        is_list::<builder::ListClientNotifications<'static>>();
+        is_list::<builder::ListClientRequests<'static>>();
+        is_list::<builder::ListClients<'static>>();
+        is_list::<builder::ListCredentialRules<'static>>();
+        is_list::<builder::ListCredentials<'static>>();
+        is_list::<builder::ListProxies<'static>>();
+        is_list::<builder::ListProxyRequests<'static>>();
+        is_list::<builder::ListProxyRules<'static>>();
+        is_list::<builder::ListSystemNotifications<'static>>();
+        is_list::<builder::ListTargetRules<'static>>();
+        is_list::<builder::ListTargets<'static>>();
+        is_list::<builder::ListUserNotifications<'static>>();
+    }
+};

@@ -2,7 +2,9 @@
 // Do not edit: change the spec (or the settings in build/codegen.rs) and run `cargo build`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::Error;
+#[allow(unused_imports)]
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -31,22 +33,29 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
         }
     }
     ///The company behind a job posting (third-party report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Company {
+        /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<crate::rocketpunch::ResourceId>,
-        ///Industry code (see `listJobIndustryCodes`), e.g. `IT_ETC`.
+        /// Industry code (see `listJobIndustryCodes`), e.g. `IT_ETC`.
+        ///
+        /// JSON field `industry`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<::std::string::String>,
+        /// JSON field `logoUrl`.
         #[serde(
             rename = "logoUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub logo_url: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// JSON field `size`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<crate::rocketpunch::CompanySize>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -58,10 +67,12 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
     /**The error envelope shared by every error, `{"error": {code, message, status}}`. Every
 field is optional so that partial or gateway bodies still decode.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorBody {
+        /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<ErrorDetail>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -71,21 +82,27 @@ field is optional so that partial or gateway bodies still decode.
         }
     }
     ///The error itself.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorDetail {
-        /**Machine-readable code; an open set, kept as text so unknown codes decode. Known:
-`BAD_REQUEST` (400), `UNAUTHORIZED` (401), `FORBIDDEN` (403), `NOT_FOUND` (404),
-`UNPROCESSABLE_ENTITY` (422), `RATE_LIMIT_EXCEEDED` (429); third parties also report
-`C9999` on unsupported paths.
-*/
+        /// Machine-readable code; an open set, kept as text so unknown codes decode. Known:
+        /// `BAD_REQUEST` (400), `UNAUTHORIZED` (401), `FORBIDDEN` (403), `NOT_FOUND` (404),
+        /// `UNPROCESSABLE_ENTITY` (422), `RATE_LIMIT_EXCEEDED` (429); third parties also report
+        /// `C9999` on unsupported paths.
+        ///
+        /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Human-readable explanation.
+        /// Human-readable explanation.
+        ///
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///The HTTP status, repeated.
+        /// The HTTP status, repeated.
+        ///
+        /// JSON field `status`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -97,19 +114,23 @@ field is optional so that partial or gateway bodies still decode.
     /**A networking event. Field names are third-party reports (camelCase); the vendor's prose
 says the end date and the location may be null.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Event {
+        /// JSON field `bannerUrl`.
         #[serde(
             rename = "bannerUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub banner_url: ::std::option::Option<::std::string::String>,
-        ///End time, may be null; its format is not reported.
+        /// End time, may be null; its format is not reported.
+        ///
+        /// JSON field `endAt`.
         #[serde(
             rename = "endAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_at: ::std::option::Option<::std::string::String>,
+        /// JSON field `eventCategories`.
         #[serde(
             rename = "eventCategories",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -117,21 +138,25 @@ says the end date and the location may be null.
         pub event_categories: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        /// JSON field `eventId`.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<crate::rocketpunch::ResourceId>,
+        /// JSON field `eventName`.
         #[serde(
             rename = "eventName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_name: ::std::option::Option<::std::string::String>,
+        /// JSON field `eventOpenType`.
         #[serde(
             rename = "eventOpenType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_open_type: ::std::option::Option<::std::string::String>,
+        /// JSON field `eventSubjects`.
         #[serde(
             rename = "eventSubjects",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -139,20 +164,26 @@ says the end date and the location may be null.
         pub event_subjects: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///May be null (vendor-documented).
+        /// May be null (vendor-documented).
+        ///
+        /// JSON field `location`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<EventLocation>,
-        ///Start time; its format is not reported.
+        /// Start time; its format is not reported.
+        ///
+        /// JSON field `startAt`.
         #[serde(
             rename = "startAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_at: ::std::option::Option<::std::string::String>,
+        /// JSON field `webUrl`.
         #[serde(
             rename = "webUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub web_url: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -164,24 +195,30 @@ says the end date and the location may be null.
     ///One page of events (see `JobList` for the paging keys).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EventList {
+        /// JSON field `items`.
         pub items: ::std::vec::Vec<Event>,
+        /// JSON field `page`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<i64>,
+        /// JSON field `pageSize`.
         #[serde(
             rename = "pageSize",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub page_size: ::std::option::Option<i64>,
+        /// JSON field `totalItems`.
         #[serde(
             rename = "totalItems",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_items: ::std::option::Option<i64>,
+        /// JSON field `totalPages`.
         #[serde(
             rename = "totalPages",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_pages: ::std::option::Option<i64>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -191,14 +228,18 @@ says the end date and the location may be null.
         }
     }
     ///Where an event takes place (third-party report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EventLocation {
+        /// JSON field `country`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
+        /// JSON field `locality`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locality: ::std::option::Option<::std::string::String>,
+        /// JSON field `region`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -210,12 +251,16 @@ says the end date and the location may be null.
     /**A job posting as listed. Field names are third-party reports of the live API (camelCase);
 the vendor documents none. There is no salary field.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Job {
-        ///The company posting the job.
+        /// The company posting the job.
+        ///
+        /// JSON field `company`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub company: ::std::option::Option<Company>,
-        ///Employment type codes (see `listEmploymentTypeCodes`).
+        /// Employment type codes (see `listEmploymentTypeCodes`).
+        ///
+        /// JSON field `employmentTypes`.
         #[serde(
             rename = "employmentTypes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -223,40 +268,52 @@ the vendor documents none. There is no salary field.
         pub employment_types: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Application deadline; its format is not reported.
+        /// Application deadline; its format is not reported.
+        ///
+        /// JSON field `endAt`.
         #[serde(
             rename = "endAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_at: ::std::option::Option<::std::string::String>,
-        ///Job category code (see `listJobCategoryCodes`).
+        /// Job category code (see `listJobCategoryCodes`).
+        ///
+        /// JSON field `jobCategory`.
         #[serde(
             rename = "jobCategory",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_category: ::std::option::Option<::std::string::String>,
+        /// JSON field `jobId`.
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_id: ::std::option::Option<crate::rocketpunch::ResourceId>,
-        ///Seniority codes (see `listSeniorityCodes`).
+        /// Seniority codes (see `listSeniorityCodes`).
+        ///
+        /// JSON field `seniorities`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub seniorities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// JSON field `subtitle`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subtitle: ::std::option::Option<::std::string::String>,
+        /// JSON field `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// JSON field `webUrl`.
         #[serde(
             rename = "webUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub web_url: ::std::option::Option<::std::string::String>,
+        /// JSON field `workType`.
         #[serde(
             rename = "workType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub work_type: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -266,14 +323,19 @@ the vendor documents none. There is no salary field.
         }
     }
     ///A job posting with its full text (third-party report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JobDetail {
-        ///The company posting the job.
+        /// The company posting the job.
+        ///
+        /// JSON field `company`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub company: ::std::option::Option<Company>,
-        ///The posting's text.
+        /// The posting's text.
+        ///
+        /// JSON field `description`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        /// JSON field `employmentTypes`.
         #[serde(
             rename = "employmentTypes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -281,50 +343,64 @@ the vendor documents none. There is no salary field.
         pub employment_types: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Application deadline; its format is not reported.
+        /// Application deadline; its format is not reported.
+        ///
+        /// JSON field `endAt`.
         #[serde(
             rename = "endAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_at: ::std::option::Option<::std::string::String>,
+        /// JSON field `jobCategory`.
         #[serde(
             rename = "jobCategory",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_category: ::std::option::Option<::std::string::String>,
+        /// JSON field `jobId`.
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_id: ::std::option::Option<crate::rocketpunch::ResourceId>,
-        ///Required qualifications, one per line.
+        /// Required qualifications, one per line.
+        ///
+        /// JSON field `minimumQualification`.
         #[serde(
             rename = "minimumQualification",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub minimum_qualification: ::std::option::Option<::std::string::String>,
-        ///Preferred qualifications, one per line.
+        /// Preferred qualifications, one per line.
+        ///
+        /// JSON field `preferredQualification`.
         #[serde(
             rename = "preferredQualification",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub preferred_qualification: ::std::option::Option<::std::string::String>,
+        /// JSON field `seniorities`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub seniorities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// JSON field `subtitle`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subtitle: ::std::option::Option<::std::string::String>,
+        /// JSON field `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// JSON field `webUrl`.
         #[serde(
             rename = "webUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub web_url: ::std::option::Option<::std::string::String>,
+        /// JSON field `workType`.
         #[serde(
             rename = "workType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub work_type: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -338,24 +414,30 @@ reports (the vendor only says the total, the page and the page size are returned
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobList {
+        /// JSON field `items`.
         pub items: ::std::vec::Vec<Job>,
+        /// JSON field `page`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<i64>,
+        /// JSON field `pageSize`.
         #[serde(
             rename = "pageSize",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub page_size: ::std::option::Option<i64>,
+        /// JSON field `totalItems`.
         #[serde(
             rename = "totalItems",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_items: ::std::option::Option<i64>,
+        /// JSON field `totalPages`.
         #[serde(
             rename = "totalPages",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_pages: ::std::option::Option<i64>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -399,24 +481,30 @@ kept as the JSON object it arrives as.
     ///One page of profiles (see `JobList` for the paging keys).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProfileList {
+        /// JSON field `items`.
         pub items: ::std::vec::Vec<Profile>,
+        /// JSON field `page`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<i64>,
+        /// JSON field `pageSize`.
         #[serde(
             rename = "pageSize",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub page_size: ::std::option::Option<i64>,
+        /// JSON field `totalItems`.
         #[serde(
             rename = "totalItems",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_items: ::std::option::Option<i64>,
+        /// JSON field `totalPages`.
         #[serde(
             rename = "totalPages",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_pages: ::std::option::Option<i64>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -462,11 +550,12 @@ kept as the JSON object it arrives as.
                     logo_url: Ok(Default::default()),
                     name: Ok(Default::default()),
                     size: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Company {
+            /// Sets `id` (see [`super::Company::id`]).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -476,45 +565,34 @@ kept as the JSON object it arrives as.
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| format!("field `id` of `Company`: {e}"));
                 self
             }
+            /// Sets `industry` (see [`super::Company::industry`]).
             pub fn industry<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.industry = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for industry: {e}")
-                    });
+                self.industry = Ok(value.into_field_value());
                 self
             }
+            /// Sets `logoUrl` (see [`super::Company::logo_url`]).
             pub fn logo_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.logo_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for logo_url: {e}")
-                    });
+                self.logo_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::Company::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `size` (see [`super::Company::size`]).
             pub fn size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -524,11 +602,10 @@ kept as the JSON object it arrives as.
             {
                 self.size = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
+                    .map_err(|e| format!("field `size` of `Company`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::Company`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -538,9 +615,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Company`: {e}"));
                 self
             }
         }
@@ -586,11 +661,12 @@ kept as the JSON object it arrives as.
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ErrorBody {
+            /// Sets `error` (see [`super::ErrorBody::error`]).
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ErrorDetail>>,
@@ -598,11 +674,10 @@ kept as the JSON object it arrives as.
             {
                 self.error = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
+                    .map_err(|e| format!("field `error` of `ErrorBody`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::ErrorBody`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -612,9 +687,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ErrorBody`: {e}"));
                 self
             }
         }
@@ -662,35 +735,28 @@ kept as the JSON object it arrives as.
                     code: Ok(Default::default()),
                     message: Ok(Default::default()),
                     status: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ErrorDetail {
+            /// Sets `code` (see [`super::ErrorDetail::code`]).
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                self.code = Ok(value.into_field_value());
                 self
             }
+            /// Sets `message` (see [`super::ErrorDetail::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `status` (see [`super::ErrorDetail::status`]).
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -698,11 +764,10 @@ kept as the JSON object it arrives as.
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("field `status` of `ErrorDetail`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::ErrorDetail`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -712,9 +777,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ErrorDetail`: {e}"));
                 self
             }
         }
@@ -801,51 +864,38 @@ kept as the JSON object it arrives as.
                     location: Ok(Default::default()),
                     start_at: Ok(Default::default()),
                     web_url: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Event {
+            /// Sets `bannerUrl` (see [`super::Event::banner_url`]).
             pub fn banner_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.banner_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for banner_url: {e}")
-                    });
+                self.banner_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets `endAt` (see [`super::Event::end_at`]).
             pub fn end_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.end_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_at: {e}")
-                    });
+                self.end_at = Ok(value.into_field_value());
                 self
             }
+            /// Sets `eventCategories` (see [`super::Event::event_categories`]).
             pub fn event_categories<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
+                T: crate::IntoFieldValue<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.event_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for event_categories: {e}"
-                        )
-                    });
+                self.event_categories = Ok(value.into_field_value());
                 self
             }
+            /// Sets `eventId` (see [`super::Event::event_id`]).
             pub fn event_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -855,53 +905,36 @@ kept as the JSON object it arrives as.
             {
                 self.event_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_id: {e}")
-                    });
+                    .map_err(|e| format!("field `eventId` of `Event`: {e}"));
                 self
             }
+            /// Sets `eventName` (see [`super::Event::event_name`]).
             pub fn event_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.event_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_name: {e}")
-                    });
+                self.event_name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `eventOpenType` (see [`super::Event::event_open_type`]).
             pub fn event_open_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.event_open_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for event_open_type: {e}"
-                        )
-                    });
+                self.event_open_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets `eventSubjects` (see [`super::Event::event_subjects`]).
             pub fn event_subjects<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
+                T: crate::IntoFieldValue<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.event_subjects = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for event_subjects: {e}"
-                        )
-                    });
+                self.event_subjects = Ok(value.into_field_value());
                 self
             }
+            /// Sets `location` (see [`super::Event::location`]).
             pub fn location<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::EventLocation>>,
@@ -909,35 +942,26 @@ kept as the JSON object it arrives as.
             {
                 self.location = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
-                    });
+                    .map_err(|e| format!("field `location` of `Event`: {e}"));
                 self
             }
+            /// Sets `startAt` (see [`super::Event::start_at`]).
             pub fn start_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.start_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_at: {e}")
-                    });
+                self.start_at = Ok(value.into_field_value());
                 self
             }
+            /// Sets `webUrl` (see [`super::Event::web_url`]).
             pub fn web_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.web_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for web_url: {e}")
-                    });
+                self.web_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Event`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -947,9 +971,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Event`: {e}"));
                 self
             }
         }
@@ -1020,16 +1042,20 @@ kept as the JSON object it arrives as.
         impl ::std::default::Default for EventList {
             fn default() -> Self {
                 Self {
-                    items: Err("no value supplied for items".to_string()),
+                    items: Err(
+                        "field `items` of `EventList` is required but not set: call `.items(..)` on its builder"
+                            .to_string(),
+                    ),
                     page: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     total_items: Ok(Default::default()),
                     total_pages: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl EventList {
+            /// Sets `items` (see [`super::EventList::items`]).
             pub fn items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Event>>,
@@ -1037,11 +1063,10 @@ kept as the JSON object it arrives as.
             {
                 self.items = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
+                    .map_err(|e| format!("field `items` of `EventList`: {e}"));
                 self
             }
+            /// Sets `page` (see [`super::EventList::page`]).
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1049,11 +1074,10 @@ kept as the JSON object it arrives as.
             {
                 self.page = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page: {e}")
-                    });
+                    .map_err(|e| format!("field `page` of `EventList`: {e}"));
                 self
             }
+            /// Sets `pageSize` (see [`super::EventList::page_size`]).
             pub fn page_size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1061,11 +1085,10 @@ kept as the JSON object it arrives as.
             {
                 self.page_size = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_size: {e}")
-                    });
+                    .map_err(|e| format!("field `pageSize` of `EventList`: {e}"));
                 self
             }
+            /// Sets `totalItems` (see [`super::EventList::total_items`]).
             pub fn total_items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1073,11 +1096,10 @@ kept as the JSON object it arrives as.
             {
                 self.total_items = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_items: {e}")
-                    });
+                    .map_err(|e| format!("field `totalItems` of `EventList`: {e}"));
                 self
             }
+            /// Sets `totalPages` (see [`super::EventList::total_pages`]).
             pub fn total_pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1085,11 +1107,10 @@ kept as the JSON object it arrives as.
             {
                 self.total_pages = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_pages: {e}")
-                    });
+                    .map_err(|e| format!("field `totalPages` of `EventList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::EventList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1099,9 +1120,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `EventList`: {e}"));
                 self
             }
         }
@@ -1157,47 +1176,36 @@ kept as the JSON object it arrives as.
                     country: Ok(Default::default()),
                     locality: Ok(Default::default()),
                     region: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl EventLocation {
+            /// Sets `country` (see [`super::EventLocation::country`]).
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.country = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
-                    });
+                self.country = Ok(value.into_field_value());
                 self
             }
+            /// Sets `locality` (see [`super::EventLocation::locality`]).
             pub fn locality<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.locality = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for locality: {e}")
-                    });
+                self.locality = Ok(value.into_field_value());
                 self
             }
+            /// Sets `region` (see [`super::EventLocation::region`]).
             pub fn region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for region: {e}")
-                    });
+                self.region = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::EventLocation`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1207,9 +1215,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `EventLocation`: {e}"));
                 self
             }
         }
@@ -1296,11 +1302,12 @@ kept as the JSON object it arrives as.
                     title: Ok(Default::default()),
                     web_url: Ok(Default::default()),
                     work_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Job {
+            /// Sets `company` (see [`super::Job::company`]).
             pub fn company<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Company>>,
@@ -1308,51 +1315,36 @@ kept as the JSON object it arrives as.
             {
                 self.company = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for company: {e}")
-                    });
+                    .map_err(|e| format!("field `company` of `Job`: {e}"));
                 self
             }
+            /// Sets `employmentTypes` (see [`super::Job::employment_types`]).
             pub fn employment_types<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
+                T: crate::IntoFieldValue<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.employment_types = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for employment_types: {e}"
-                        )
-                    });
+                self.employment_types = Ok(value.into_field_value());
                 self
             }
+            /// Sets `endAt` (see [`super::Job::end_at`]).
             pub fn end_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.end_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_at: {e}")
-                    });
+                self.end_at = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jobCategory` (see [`super::Job::job_category`]).
             pub fn job_category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.job_category = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_category: {e}")
-                    });
+                self.job_category = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jobId` (see [`super::Job::job_id`]).
             pub fn job_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1362,73 +1354,52 @@ kept as the JSON object it arrives as.
             {
                 self.job_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
+                    .map_err(|e| format!("field `jobId` of `Job`: {e}"));
                 self
             }
+            /// Sets `seniorities` (see [`super::Job::seniorities`]).
             pub fn seniorities<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
+                T: crate::IntoFieldValue<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.seniorities = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for seniorities: {e}")
-                    });
+                self.seniorities = Ok(value.into_field_value());
                 self
             }
+            /// Sets `subtitle` (see [`super::Job::subtitle`]).
             pub fn subtitle<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.subtitle = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtitle: {e}")
-                    });
+                self.subtitle = Ok(value.into_field_value());
                 self
             }
+            /// Sets `title` (see [`super::Job::title`]).
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
+                self.title = Ok(value.into_field_value());
                 self
             }
+            /// Sets `webUrl` (see [`super::Job::web_url`]).
             pub fn web_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.web_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for web_url: {e}")
-                    });
+                self.web_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets `workType` (see [`super::Job::work_type`]).
             pub fn work_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.work_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for work_type: {e}")
-                    });
+                self.work_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Job`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1438,9 +1409,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Job`: {e}"));
                 self
             }
         }
@@ -1556,11 +1525,12 @@ kept as the JSON object it arrives as.
                     title: Ok(Default::default()),
                     web_url: Ok(Default::default()),
                     work_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl JobDetail {
+            /// Sets `company` (see [`super::JobDetail::company`]).
             pub fn company<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Company>>,
@@ -1568,63 +1538,44 @@ kept as the JSON object it arrives as.
             {
                 self.company = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for company: {e}")
-                    });
+                    .map_err(|e| format!("field `company` of `JobDetail`: {e}"));
                 self
             }
+            /// Sets `description` (see [`super::JobDetail::description`]).
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
+                self.description = Ok(value.into_field_value());
                 self
             }
+            /// Sets `employmentTypes` (see [`super::JobDetail::employment_types`]).
             pub fn employment_types<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
+                T: crate::IntoFieldValue<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.employment_types = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for employment_types: {e}"
-                        )
-                    });
+                self.employment_types = Ok(value.into_field_value());
                 self
             }
+            /// Sets `endAt` (see [`super::JobDetail::end_at`]).
             pub fn end_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.end_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_at: {e}")
-                    });
+                self.end_at = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jobCategory` (see [`super::JobDetail::job_category`]).
             pub fn job_category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.job_category = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_category: {e}")
-                    });
+                self.job_category = Ok(value.into_field_value());
                 self
             }
+            /// Sets `jobId` (see [`super::JobDetail::job_id`]).
             pub fn job_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1634,101 +1585,68 @@ kept as the JSON object it arrives as.
             {
                 self.job_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
+                    .map_err(|e| format!("field `jobId` of `JobDetail`: {e}"));
                 self
             }
+            /// Sets `minimumQualification` (see [`super::JobDetail::minimum_qualification`]).
             pub fn minimum_qualification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.minimum_qualification = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minimum_qualification: {e}"
-                        )
-                    });
+                self.minimum_qualification = Ok(value.into_field_value());
                 self
             }
+            /// Sets `preferredQualification` (see [`super::JobDetail::preferred_qualification`]).
             pub fn preferred_qualification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.preferred_qualification = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for preferred_qualification: {e}"
-                        )
-                    });
+                self.preferred_qualification = Ok(value.into_field_value());
                 self
             }
+            /// Sets `seniorities` (see [`super::JobDetail::seniorities`]).
             pub fn seniorities<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
+                T: crate::IntoFieldValue<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.seniorities = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for seniorities: {e}")
-                    });
+                self.seniorities = Ok(value.into_field_value());
                 self
             }
+            /// Sets `subtitle` (see [`super::JobDetail::subtitle`]).
             pub fn subtitle<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.subtitle = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtitle: {e}")
-                    });
+                self.subtitle = Ok(value.into_field_value());
                 self
             }
+            /// Sets `title` (see [`super::JobDetail::title`]).
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
+                self.title = Ok(value.into_field_value());
                 self
             }
+            /// Sets `webUrl` (see [`super::JobDetail::web_url`]).
             pub fn web_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.web_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for web_url: {e}")
-                    });
+                self.web_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets `workType` (see [`super::JobDetail::work_type`]).
             pub fn work_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.work_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for work_type: {e}")
-                    });
+                self.work_type = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::JobDetail`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1738,9 +1656,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `JobDetail`: {e}"));
                 self
             }
         }
@@ -1817,16 +1733,20 @@ kept as the JSON object it arrives as.
         impl ::std::default::Default for JobList {
             fn default() -> Self {
                 Self {
-                    items: Err("no value supplied for items".to_string()),
+                    items: Err(
+                        "field `items` of `JobList` is required but not set: call `.items(..)` on its builder"
+                            .to_string(),
+                    ),
                     page: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     total_items: Ok(Default::default()),
                     total_pages: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl JobList {
+            /// Sets `items` (see [`super::JobList::items`]).
             pub fn items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Job>>,
@@ -1834,11 +1754,10 @@ kept as the JSON object it arrives as.
             {
                 self.items = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
+                    .map_err(|e| format!("field `items` of `JobList`: {e}"));
                 self
             }
+            /// Sets `page` (see [`super::JobList::page`]).
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1846,11 +1765,10 @@ kept as the JSON object it arrives as.
             {
                 self.page = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page: {e}")
-                    });
+                    .map_err(|e| format!("field `page` of `JobList`: {e}"));
                 self
             }
+            /// Sets `pageSize` (see [`super::JobList::page_size`]).
             pub fn page_size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1858,11 +1776,10 @@ kept as the JSON object it arrives as.
             {
                 self.page_size = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_size: {e}")
-                    });
+                    .map_err(|e| format!("field `pageSize` of `JobList`: {e}"));
                 self
             }
+            /// Sets `totalItems` (see [`super::JobList::total_items`]).
             pub fn total_items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1870,11 +1787,10 @@ kept as the JSON object it arrives as.
             {
                 self.total_items = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_items: {e}")
-                    });
+                    .map_err(|e| format!("field `totalItems` of `JobList`: {e}"));
                 self
             }
+            /// Sets `totalPages` (see [`super::JobList::total_pages`]).
             pub fn total_pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1882,11 +1798,10 @@ kept as the JSON object it arrives as.
             {
                 self.total_pages = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_pages: {e}")
-                    });
+                    .map_err(|e| format!("field `totalPages` of `JobList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::JobList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1896,9 +1811,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `JobList`: {e}"));
                 self
             }
         }
@@ -1959,16 +1872,20 @@ kept as the JSON object it arrives as.
         impl ::std::default::Default for ProfileList {
             fn default() -> Self {
                 Self {
-                    items: Err("no value supplied for items".to_string()),
+                    items: Err(
+                        "field `items` of `ProfileList` is required but not set: call `.items(..)` on its builder"
+                            .to_string(),
+                    ),
                     page: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     total_items: Ok(Default::default()),
                     total_pages: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ProfileList {
+            /// Sets `items` (see [`super::ProfileList::items`]).
             pub fn items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Profile>>,
@@ -1976,11 +1893,10 @@ kept as the JSON object it arrives as.
             {
                 self.items = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
+                    .map_err(|e| format!("field `items` of `ProfileList`: {e}"));
                 self
             }
+            /// Sets `page` (see [`super::ProfileList::page`]).
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1988,11 +1904,10 @@ kept as the JSON object it arrives as.
             {
                 self.page = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page: {e}")
-                    });
+                    .map_err(|e| format!("field `page` of `ProfileList`: {e}"));
                 self
             }
+            /// Sets `pageSize` (see [`super::ProfileList::page_size`]).
             pub fn page_size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2000,11 +1915,10 @@ kept as the JSON object it arrives as.
             {
                 self.page_size = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_size: {e}")
-                    });
+                    .map_err(|e| format!("field `pageSize` of `ProfileList`: {e}"));
                 self
             }
+            /// Sets `totalItems` (see [`super::ProfileList::total_items`]).
             pub fn total_items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2012,11 +1926,10 @@ kept as the JSON object it arrives as.
             {
                 self.total_items = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_items: {e}")
-                    });
+                    .map_err(|e| format!("field `totalItems` of `ProfileList`: {e}"));
                 self
             }
+            /// Sets `totalPages` (see [`super::ProfileList::total_pages`]).
             pub fn total_pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2024,11 +1937,10 @@ kept as the JSON object it arrives as.
             {
                 self.total_pages = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_pages: {e}")
-                    });
+                    .map_err(|e| format!("field `totalPages` of `ProfileList`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::ProfileList`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2038,9 +1950,7 @@ kept as the JSON object it arrives as.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ProfileList`: {e}"));
                 self
             }
         }
@@ -2105,30 +2015,34 @@ kept as the JSON object it arrives as.
         }
     }
 }
+/// The generated Rocketpunch client: every operation of the spec is a method here.
+///
+/// Build the API module's `Client` (`rocket_apis::<api>::Client`) instead: it carries the credentials, base URL rules, retries and hooks, and dereferences to this one. Not to be confused with a `types::Client`, which is a resource of the API.
+///
+/// Client for Rocketpunch Open API
+///
+/// Read access to the Rocketpunch startup and jobs network: job postings, people's profiles,
+/// networking events and the code tables their filters use.
+///
+/// Hand-written from the vendor's documents. The API's authentication document is the
+/// authority; the vendor's reference pages (profiles, events, errors, rate limits, OAuth) fill
+/// in the rest. Some operations and most field names are known only from third-party reports
+/// of the live API; every operation's description says whether the vendor documents it or only
+/// third parties report it. Response fields are all optional (and, apart from ids, nullable)
+/// because the vendor documents no field names and says profile fields "may be null or absent".
+///
+/// Authentication: the App Key (it always starts with `rp_app_`) goes into the `X-RP-API-Key`
+/// header on every request. Endpoints that return a user's own data take an OAuth 2.0 access
+/// token (`Authorization: Bearer …`) instead of the App Key. The client is meant for server-side
+/// use only: the OAuth client secret must never reach a browser, and third parties report that
+/// the API sends no CORS headers.
+///
+/// Rate limits: every response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
+/// `X-RateLimit-Reset`; a 429 adds `Retry-After`.
+///
+///
+/// Version: 1.0.0
 #[derive(Clone, Debug)]
-/**Client for Rocketpunch Open API
-
-Read access to the Rocketpunch startup and jobs network: job postings, people's profiles,
-networking events and the code tables their filters use.
-
-Hand-written from the vendor's documents. The API's authentication document is the
-authority; the vendor's reference pages (profiles, events, errors, rate limits, OAuth) fill
-in the rest. Some operations and most field names are known only from third-party reports
-of the live API; every operation's description says whether the vendor documents it or only
-third parties report it. Response fields are all optional (and, apart from ids, nullable)
-because the vendor documents no field names and says profile fields "may be null or absent".
-
-Authentication: the App Key (it always starts with `rp_app_`) goes into the `X-RP-API-Key`
-header on every request. Endpoints that return a user's own data take an OAuth 2.0 access
-token (`Authorization: Bearer …`) instead of the App Key. The client is meant for server-side
-use only: the OAuth client secret must never reach a browser, and third parties report that
-the API sends no CORS headers.
-
-Rate limits: every response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
-`X-RateLimit-Reset`; a 429 adds `Retry-After`.
-
-
-Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -2190,217 +2104,241 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Search job postings
-
-Searches job postings. **Vendor-documented** (the authentication page's request example
-`GET /api/v1/jobs?keyword=AI`; there is no vendor reference page for it). Only `keyword`
-is documented; the other filters, the list envelope and the job fields are
-**third-party reports** of the live API. Third parties also report a `pageSize` query
-parameter (at most 50) in place of the documented `per_page`.
-
-
-Sends a `GET` request to `/jobs`
-
-Arguments:
-- `company_id`: Only jobs of this company, given by its handle (third-party report). There is no
-companies endpoint; this filter is the way to a company's postings.
-
-- `company_sizes`: Company sizes; repeatable (third-party report).
-- `employment_types`: Employment type codes (see `listEmploymentTypeCodes`); repeatable (third-party report).
-- `job_categories`: Job category codes (see `listJobCategoryCodes`); repeat the parameter for several
-(third-party report; some report the singular `jobCategory`).
-
-- `keyword`: Free-text search over job postings (vendor-documented).
-- `page`: Page number, from 1 (default 1). A page past the end gives 422.
-- `per_page`: Items per page. The vendor states no default or maximum (third parties report at most 50).
-- `seniorities`: Seniority codes (see `listSeniorityCodes`); repeatable (third-party report).
-- `sort`: Sort order. The values are not reported (third-party report).
-- `work_types`: Work types (e.g. office, remote); repeatable. Values are not reported (third-party
-report; some report the singular `workType`).
-
-```ignore
-let response = client.list_jobs()
-    .company_id(company_id)
-    .company_sizes(company_sizes)
-    .employment_types(employment_types)
-    .job_categories(job_categories)
-    .keyword(keyword)
-    .page(page)
-    .per_page(per_page)
-    .seniorities(seniorities)
-    .sort(sort)
-    .work_types(work_types)
-    .send()
-    .await;
-```*/
+    /// Search job postings
+    ///
+    /// Searches job postings. **Vendor-documented** (the authentication page's request example
+    /// `GET /api/v1/jobs?keyword=AI`; there is no vendor reference page for it). Only `keyword`
+    /// is documented; the other filters, the list envelope and the job fields are
+    /// **third-party reports** of the live API. Third parties also report a `pageSize` query
+    /// parameter (at most 50) in place of the documented `per_page`.
+    ///
+    /// `GET /jobs` (operation `listJobs`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.keyword(..)` | `keyword` | query | no | Free-text search over job postings (vendor-documented). |
+    /// | `.company_id(..)` | `companyId` | query | no | Only jobs of this company, given by its handle (third-party report). There is no companies endpoint; this filter is the way to a company's postings. |
+    /// | `.job_categories(..)` | `jobCategories` | query | no | Job category codes (see `listJobCategoryCodes`); repeat the parameter for several (third-party report; some report the singular `jobCategory`). |
+    /// | `.seniorities(..)` | `seniorities` | query | no | Seniority codes (see `listSeniorityCodes`); repeatable (third-party report). |
+    /// | `.employment_types(..)` | `employmentTypes` | query | no | Employment type codes (see `listEmploymentTypeCodes`); repeatable (third-party report). |
+    /// | `.company_sizes(..)` | `companySizes` | query | no | Company sizes; repeatable (third-party report). |
+    /// | `.work_types(..)` | `workTypes` | query | no | Work types (e.g. office, remote); repeatable. Values are not reported (third-party report; some report the singular `workType`). |
+    /// | `.sort(..)` | `sort` | query | no | Sort order. The values are not reported (third-party report). |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). A page past the end gives 422. |
+    /// | `.per_page(..)` | `per_page` | query | no | Items per page. The vendor states no default or maximum (third parties report at most 50). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JobList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_jobs()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_jobs(&self) -> builder::ListJobs<'_> {
         builder::ListJobs::new(self)
     }
-    /**Get a job posting
-
-Returns one job posting with its description and qualifications. **Third-party report
-only**: the vendor documents no job detail endpoint.
-
-
-Sends a `GET` request to `/jobs/{jobId}`
-
-Arguments:
-- `job_id`: The job posting's id (its type is not reported; sent as text).
-```ignore
-let response = client.get_job()
-    .job_id(job_id)
-    .send()
-    .await;
-```*/
+    /// Get a job posting
+    ///
+    /// Returns one job posting with its description and qualifications. **Third-party report
+    /// only**: the vendor documents no job detail endpoint.
+    ///
+    /// `GET /jobs/{jobId}` (operation `getJob`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.job_id(..)` | `jobId` | path | yes | The job posting's id (its type is not reported; sent as text). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JobDetail`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_job()
+    ///     .job_id(job_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_job(&self) -> builder::GetJob<'_> {
         builder::GetJob::new(self)
     }
-    /**Search profiles
-
-Searches people's profiles, including experience, skills and education.
-**Vendor-documented** (profiles reference page).
-
-Two access modes: with the App Key only public profile fields are returned; with a
-user's OAuth 2.0 access token (scope `profile:read`, plus `profile:email` for the e-mail
-address) the private fields that user consented to are returned as well. Fields "may be
-null or absent" depending on privacy settings and consent. The vendor names no fields, so
-a profile is kept as the JSON object it arrives as.
-
-
-Sends a `GET` request to `/profiles`
-
-Arguments:
-- `keyword`: Free-text search over names, headlines and skills.
-- `lang`: Response language (default `ko`); the response schema is the same in every language.
-- `page`: Page number, from 1 (default 1). A page past the end gives 422.
-- `per_page`: Items per page. The vendor states no default or maximum (third parties report at most 50).
-```ignore
-let response = client.list_profiles()
-    .keyword(keyword)
-    .lang(lang)
-    .page(page)
-    .per_page(per_page)
-    .send()
-    .await;
-```*/
+    /// Search profiles
+    ///
+    /// Searches people's profiles, including experience, skills and education.
+    /// **Vendor-documented** (profiles reference page).
+    ///
+    /// Two access modes: with the App Key only public profile fields are returned; with a
+    /// user's OAuth 2.0 access token (scope `profile:read`, plus `profile:email` for the e-mail
+    /// address) the private fields that user consented to are returned as well. Fields "may be
+    /// null or absent" depending on privacy settings and consent. The vendor names no fields, so
+    /// a profile is kept as the JSON object it arrives as.
+    ///
+    /// `GET /profiles` (operation `listProfiles`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.keyword(..)` | `keyword` | query | no | Free-text search over names, headlines and skills. |
+    /// | `.lang(..)` | `lang` | query | no | Response language (default `ko`); the response schema is the same in every language. |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). A page past the end gives 422. |
+    /// | `.per_page(..)` | `per_page` | query | no | Items per page. The vendor states no default or maximum (third parties report at most 50). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProfileList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_profiles()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_profiles(&self) -> builder::ListProfiles<'_> {
         builder::ListProfiles::new(self)
     }
-    /**Search events
-
-Searches networking events. **Vendor-documented** (events reference page: `keyword`,
-`lang`, `page`, `per_page`). The `eventCategories`, `eventSubjects` and `eventOpenType`
-filters and the event fields are **third-party reports**; third parties also report a
-`pageSize` parameter in place of `per_page`. The vendor says `end_date` and `location`
-may be null.
-
-
-Sends a `GET` request to `/events`
-
-Arguments:
-- `event_categories`: Event category codes; repeatable. Values are not reported (third-party report).
-- `event_open_type`: Whether the event is open or closed; values are not reported (third-party report).
-- `event_subjects`: Event subject codes; repeatable. Values are not reported (third-party report).
-- `keyword`: Free-text search over titles, descriptions and organizer names.
-- `lang`: Response language (default `ko`); the response schema is the same in every language.
-- `page`: Page number, from 1 (default 1). A page past the end gives 422.
-- `per_page`: Items per page. The vendor states no default or maximum (third parties report at most 50).
-```ignore
-let response = client.list_events()
-    .event_categories(event_categories)
-    .event_open_type(event_open_type)
-    .event_subjects(event_subjects)
-    .keyword(keyword)
-    .lang(lang)
-    .page(page)
-    .per_page(per_page)
-    .send()
-    .await;
-```*/
+    /// Search events
+    ///
+    /// Searches networking events. **Vendor-documented** (events reference page: `keyword`,
+    /// `lang`, `page`, `per_page`). The `eventCategories`, `eventSubjects` and `eventOpenType`
+    /// filters and the event fields are **third-party reports**; third parties also report a
+    /// `pageSize` parameter in place of `per_page`. The vendor says `end_date` and `location`
+    /// may be null.
+    ///
+    /// `GET /events` (operation `listEvents`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.keyword(..)` | `keyword` | query | no | Free-text search over titles, descriptions and organizer names. |
+    /// | `.lang(..)` | `lang` | query | no | Response language (default `ko`); the response schema is the same in every language. |
+    /// | `.event_categories(..)` | `eventCategories` | query | no | Event category codes; repeatable. Values are not reported (third-party report). |
+    /// | `.event_subjects(..)` | `eventSubjects` | query | no | Event subject codes; repeatable. Values are not reported (third-party report). |
+    /// | `.event_open_type(..)` | `eventOpenType` | query | no | Whether the event is open or closed; values are not reported (third-party report). |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). A page past the end gives 422. |
+    /// | `.per_page(..)` | `per_page` | query | no | Items per page. The vendor states no default or maximum (third parties report at most 50). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::EventList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_events()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_events(&self) -> builder::ListEvents<'_> {
         builder::ListEvents::new(self)
     }
-    /**Get an event
-
-Returns one event. **Third-party report only**: the vendor documents no event detail
-endpoint.
-
-
-Sends a `GET` request to `/events/{eventId}`
-
-Arguments:
-- `event_id`: The event's id (its type is not reported; sent as text).
-```ignore
-let response = client.get_event()
-    .event_id(event_id)
-    .send()
-    .await;
-```*/
+    /// Get an event
+    ///
+    /// Returns one event. **Third-party report only**: the vendor documents no event detail
+    /// endpoint.
+    ///
+    /// `GET /events/{eventId}` (operation `getEvent`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.event_id(..)` | `eventId` | path | yes | The event's id (its type is not reported; sent as text). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Event`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_event()
+    ///     .event_id(event_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn get_event(&self) -> builder::GetEvent<'_> {
         builder::GetEvent::new(self)
     }
-    /**List job category codes
-
-The job category codes that `listJobs` filters by. **Third-party report only**; the
-response shape is not reported, so it is kept as the JSON it arrives as.
-
-
-Sends a `GET` request to `/codes/job-categories`
-
-```ignore
-let response = client.list_job_category_codes()
-    .send()
-    .await;
-```*/
+    /// List job category codes
+    ///
+    /// The job category codes that `listJobs` filters by. **Third-party report only**; the
+    /// response shape is not reported, so it is kept as the JSON it arrives as.
+    ///
+    /// `GET /codes/job-categories` (operation `listJobCategoryCodes`)
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_job_category_codes()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_job_category_codes(&self) -> builder::ListJobCategoryCodes<'_> {
         builder::ListJobCategoryCodes::new(self)
     }
-    /**List seniority codes
-
-The seniority codes that `listJobs` filters by. **Third-party report only**; the
-response shape is not reported, so it is kept as the JSON it arrives as.
-
-
-Sends a `GET` request to `/codes/seniorities`
-
-```ignore
-let response = client.list_seniority_codes()
-    .send()
-    .await;
-```*/
+    /// List seniority codes
+    ///
+    /// The seniority codes that `listJobs` filters by. **Third-party report only**; the
+    /// response shape is not reported, so it is kept as the JSON it arrives as.
+    ///
+    /// `GET /codes/seniorities` (operation `listSeniorityCodes`)
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_seniority_codes()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_seniority_codes(&self) -> builder::ListSeniorityCodes<'_> {
         builder::ListSeniorityCodes::new(self)
     }
-    /**List employment type codes
-
-The employment type codes that `listJobs` filters by. **Third-party report only**; the
-response shape is not reported, so it is kept as the JSON it arrives as.
-
-
-Sends a `GET` request to `/codes/employment-types`
-
-```ignore
-let response = client.list_employment_type_codes()
-    .send()
-    .await;
-```*/
+    /// List employment type codes
+    ///
+    /// The employment type codes that `listJobs` filters by. **Third-party report only**; the
+    /// response shape is not reported, so it is kept as the JSON it arrives as.
+    ///
+    /// `GET /codes/employment-types` (operation `listEmploymentTypeCodes`)
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_employment_type_codes()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_employment_type_codes(&self) -> builder::ListEmploymentTypeCodes<'_> {
         builder::ListEmploymentTypeCodes::new(self)
     }
-    /**List industry codes
-
-The industry codes (as in a job's `company.industry`); hierarchical, about ten
-top-level entries. **Third-party report only**; the response shape is not reported, so
-it is kept as the JSON it arrives as.
-
-
-Sends a `GET` request to `/codes/job-industries`
-
-```ignore
-let response = client.list_job_industry_codes()
-    .send()
-    .await;
-```*/
+    /// List industry codes
+    ///
+    /// The industry codes (as in a job's `company.industry`); hierarchical, about ten
+    /// top-level entries. **Third-party report only**; the response shape is not reported, so
+    /// it is kept as the JSON it arrives as.
+    ///
+    /// `GET /codes/job-industries` (operation `listJobIndustryCodes`)
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_job_industry_codes()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_job_industry_codes(&self) -> builder::ListJobIndustryCodes<'_> {
         builder::ListJobIndustryCodes::new(self)
     }
@@ -2417,6 +2355,8 @@ pub mod builder {
     /**Builder for [`Client::list_jobs`]
 
 [`Client::list_jobs`]: super::Client::list_jobs*/
+    ///
+    /// `GET /jobs`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListJobs<'a> {
         client: &'a super::Client,
@@ -2458,7 +2398,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for company_id failed"
+                    "query parameter `companyId` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -2471,7 +2411,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < crate :: rocketpunch :: CompanySize >` for company_sizes failed"
+                    "query parameter `companySizes` does not fit its type `CompanySize >`"
                         .to_string()
                 });
             self
@@ -2484,7 +2424,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for employment_types failed"
+                    "query parameter `employmentTypes` does not fit its type `String >`"
                         .to_string()
                 });
             self
@@ -2497,7 +2437,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for job_categories failed"
+                    "query parameter `jobCategories` does not fit its type `String >`"
                         .to_string()
                 });
             self
@@ -2510,7 +2450,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for keyword failed"
+                    "query parameter `keyword` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -2523,7 +2463,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -2536,7 +2476,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for per_page failed"
+                    "query parameter `per_page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -2549,7 +2489,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for seniorities failed"
+                    "query parameter `seniorities` does not fit its type `String >`"
                         .to_string()
                 });
             self
@@ -2562,8 +2502,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
+                    "query parameter `sort` does not fit its type `String`".to_string()
                 });
             self
         }
@@ -2575,13 +2514,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for work_types failed"
+                    "query parameter `workTypes` does not fit its type `String >`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/jobs`
-        pub async fn send(
+        /// Sends `GET /jobs` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::JobList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listJobs")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::JobList>, Error<types::ErrorBody>> {
             let Self {
@@ -2731,6 +2673,8 @@ pub mod builder {
     /**Builder for [`Client::get_job`]
 
 [`Client::get_job`]: super::Client::get_job*/
+    ///
+    /// `GET /jobs/{jobId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetJob<'a> {
         client: &'a super::Client,
@@ -2740,7 +2684,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                job_id: Err("job_id was not initialized".to_string()),
+                job_id: Err(
+                    "path parameter `jobId` is required but not set: call `.job_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn job_id<V>(mut self, value: V) -> Self
@@ -2750,13 +2697,15 @@ pub mod builder {
             self.job_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for job_id failed"
-                        .to_string()
+                    "path parameter `jobId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/jobs/{jobId}`
-        pub async fn send(
+        /// Sends `GET /jobs/{jobId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::JobDetail>> {
+            crate::error::from_generated(self.send_unmapped().await, "getJob")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::JobDetail>, Error<types::ErrorBody>> {
             let Self { client, job_id } = self;
@@ -2868,6 +2817,8 @@ pub mod builder {
     /**Builder for [`Client::list_profiles`]
 
 [`Client::list_profiles`]: super::Client::list_profiles*/
+    ///
+    /// `GET /profiles`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProfiles<'a> {
         client: &'a super::Client,
@@ -2894,7 +2845,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for keyword failed"
+                    "query parameter `keyword` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -2907,8 +2858,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: rocketpunch :: Language` for lang failed"
-                        .to_string()
+                    "query parameter `lang` does not fit its type `Language`".to_string()
                 });
             self
         }
@@ -2920,7 +2870,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -2933,13 +2883,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for per_page failed"
+                    "query parameter `per_page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/profiles`
-        pub async fn send(
+        /// Sends `GET /profiles` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::ProfileList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listProfiles")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::ProfileList>, Error<types::ErrorBody>> {
             let Self { client, keyword, lang, page, per_page } = self;
@@ -3056,6 +3009,8 @@ pub mod builder {
     /**Builder for [`Client::list_events`]
 
 [`Client::list_events`]: super::Client::list_events*/
+    ///
+    /// `GET /events`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListEvents<'a> {
         client: &'a super::Client,
@@ -3088,7 +3043,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for event_categories failed"
+                    "query parameter `eventCategories` does not fit its type `String >`"
                         .to_string()
                 });
             self
@@ -3101,7 +3056,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for event_open_type failed"
+                    "query parameter `eventOpenType` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -3114,7 +3069,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for event_subjects failed"
+                    "query parameter `eventSubjects` does not fit its type `String >`"
                         .to_string()
                 });
             self
@@ -3127,7 +3082,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for keyword failed"
+                    "query parameter `keyword` does not fit its type `String`"
                         .to_string()
                 });
             self
@@ -3140,8 +3095,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: rocketpunch :: Language` for lang failed"
-                        .to_string()
+                    "query parameter `lang` does not fit its type `Language`".to_string()
                 });
             self
         }
@@ -3153,7 +3107,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
@@ -3166,13 +3120,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for per_page failed"
+                    "query parameter `per_page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/events`
-        pub async fn send(
+        /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
+            crate::error::from_generated(self.send_unmapped().await, "listEvents")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::EventList>, Error<types::ErrorBody>> {
             let Self {
@@ -3316,6 +3273,8 @@ pub mod builder {
     /**Builder for [`Client::get_event`]
 
 [`Client::get_event`]: super::Client::get_event*/
+    ///
+    /// `GET /events/{eventId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetEvent<'a> {
         client: &'a super::Client,
@@ -3325,7 +3284,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                event_id: Err("event_id was not initialized".to_string()),
+                event_id: Err(
+                    "path parameter `eventId` is required but not set: call `.event_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn event_id<V>(mut self, value: V) -> Self
@@ -3335,13 +3297,15 @@ pub mod builder {
             self.event_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for event_id failed"
-                        .to_string()
+                    "path parameter `eventId` does not fit its type `String`".to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/events/{eventId}`
-        pub async fn send(
+        /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
+            crate::error::from_generated(self.send_unmapped().await, "getEvent")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::Event>, Error<types::ErrorBody>> {
             let Self { client, event_id } = self;
@@ -3453,6 +3417,8 @@ pub mod builder {
     /**Builder for [`Client::list_job_category_codes`]
 
 [`Client::list_job_category_codes`]: super::Client::list_job_category_codes*/
+    ///
+    /// `GET /codes/job-categories`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListJobCategoryCodes<'a> {
         client: &'a super::Client,
@@ -3461,8 +3427,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/codes/job-categories`
-        pub async fn send(
+        /// Sends `GET /codes/job-categories` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listJobCategoryCodes",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
@@ -3571,6 +3543,8 @@ pub mod builder {
     /**Builder for [`Client::list_seniority_codes`]
 
 [`Client::list_seniority_codes`]: super::Client::list_seniority_codes*/
+    ///
+    /// `GET /codes/seniorities`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListSeniorityCodes<'a> {
         client: &'a super::Client,
@@ -3579,8 +3553,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/codes/seniorities`
-        pub async fn send(
+        /// Sends `GET /codes/seniorities` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listSeniorityCodes",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
@@ -3689,6 +3669,8 @@ pub mod builder {
     /**Builder for [`Client::list_employment_type_codes`]
 
 [`Client::list_employment_type_codes`]: super::Client::list_employment_type_codes*/
+    ///
+    /// `GET /codes/employment-types`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListEmploymentTypeCodes<'a> {
         client: &'a super::Client,
@@ -3697,8 +3679,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/codes/employment-types`
-        pub async fn send(
+        /// Sends `GET /codes/employment-types` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listEmploymentTypeCodes",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
@@ -3807,6 +3795,8 @@ pub mod builder {
     /**Builder for [`Client::list_job_industry_codes`]
 
 [`Client::list_job_industry_codes`]: super::Client::list_job_industry_codes*/
+    ///
+    /// `GET /codes/job-industries`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListJobIndustryCodes<'a> {
         client: &'a super::Client,
@@ -3815,8 +3805,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/codes/job-industries`
-        pub async fn send(
+        /// Sends `GET /codes/job-industries` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
+            crate::error::from_generated(
+                self.send_unmapped().await,
+                "listJobIndustryCodes",
+            )
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
@@ -3947,54 +3943,200 @@ impl crate::mock::MockServer<super::Api> {
     pub fn list_jobs(
         &self,
     ) -> crate::mock::Expectation<'_, types::JobList, types::ErrorBody> {
-        self.operation("GET", "/jobs", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listJobs",
+            method: "GET",
+            path: "/jobs",
+            success: 200u16,
+            params: &[
+                ("query", "keyword"),
+                ("query", "companyId"),
+                ("query", "jobCategories"),
+                ("query", "seniorities"),
+                ("query", "employmentTypes"),
+                ("query", "companySizes"),
+                ("query", "workTypes"),
+                ("query", "sort"),
+                ("query", "page"),
+                ("query", "per_page"),
+            ],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
     /// Mocks `getJob`: `GET /jobs/{jobId}`, answered with 200 on success.
     pub fn get_job(
         &self,
     ) -> crate::mock::Expectation<'_, types::JobDetail, types::ErrorBody> {
-        self.operation("GET", "/jobs/{jobId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getJob",
+            method: "GET",
+            path: "/jobs/{jobId}",
+            success: 200u16,
+            params: &[("path", "jobId")],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
     /// Mocks `listProfiles`: `GET /profiles`, answered with 200 on success.
     pub fn list_profiles(
         &self,
     ) -> crate::mock::Expectation<'_, types::ProfileList, types::ErrorBody> {
-        self.operation("GET", "/profiles", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listProfiles",
+            method: "GET",
+            path: "/profiles",
+            success: 200u16,
+            params: &[
+                ("query", "keyword"),
+                ("query", "lang"),
+                ("query", "page"),
+                ("query", "per_page"),
+            ],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
     /// Mocks `listEvents`: `GET /events`, answered with 200 on success.
     pub fn list_events(
         &self,
     ) -> crate::mock::Expectation<'_, types::EventList, types::ErrorBody> {
-        self.operation("GET", "/events", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listEvents",
+            method: "GET",
+            path: "/events",
+            success: 200u16,
+            params: &[
+                ("query", "keyword"),
+                ("query", "lang"),
+                ("query", "eventCategories"),
+                ("query", "eventSubjects"),
+                ("query", "eventOpenType"),
+                ("query", "page"),
+                ("query", "per_page"),
+            ],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
     /// Mocks `getEvent`: `GET /events/{eventId}`, answered with 200 on success.
     pub fn get_event(
         &self,
     ) -> crate::mock::Expectation<'_, types::Event, types::ErrorBody> {
-        self.operation("GET", "/events/{eventId}", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "getEvent",
+            method: "GET",
+            path: "/events/{eventId}",
+            success: 200u16,
+            params: &[("path", "eventId")],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
     /// Mocks `listJobCategoryCodes`: `GET /codes/job-categories`, answered with 200 on success.
     pub fn list_job_category_codes(
         &self,
     ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
-        self.operation("GET", "/codes/job-categories", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listJobCategoryCodes",
+            method: "GET",
+            path: "/codes/job-categories",
+            success: 200u16,
+            params: &[],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
     /// Mocks `listSeniorityCodes`: `GET /codes/seniorities`, answered with 200 on success.
     pub fn list_seniority_codes(
         &self,
     ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
-        self.operation("GET", "/codes/seniorities", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listSeniorityCodes",
+            method: "GET",
+            path: "/codes/seniorities",
+            success: 200u16,
+            params: &[],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
     /// Mocks `listEmploymentTypeCodes`: `GET /codes/employment-types`, answered with 200 on success.
     pub fn list_employment_type_codes(
         &self,
     ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
-        self.operation("GET", "/codes/employment-types", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listEmploymentTypeCodes",
+            method: "GET",
+            path: "/codes/employment-types",
+            success: 200u16,
+            params: &[],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
     /// Mocks `listJobIndustryCodes`: `GET /codes/job-industries`, answered with 200 on success.
     pub fn list_job_industry_codes(
         &self,
     ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
-        self.operation("GET", "/codes/job-industries", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listJobIndustryCodes",
+            method: "GET",
+            path: "/codes/job-industries",
+            success: 200u16,
+            params: &[],
+            response_headers: &[
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        })
     }
 }
+/// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+const _: () = {
+    fn is_list<'a, T: crate::Paginate<'a>>() {}
+    #[allow(dead_code)]
+    fn lists_stream() {
+        is_list::<builder::ListEmploymentTypeCodes<'static>>();
+        is_list::<builder::ListEvents<'static>>();
+        is_list::<builder::ListJobCategoryCodes<'static>>();
+        is_list::<builder::ListJobIndustryCodes<'static>>();
+        is_list::<builder::ListJobs<'static>>();
+        is_list::<builder::ListProfiles<'static>>();
+        is_list::<builder::ListSeniorityCodes<'static>>();
+    }
+};

@@ -2,19 +2,24 @@
 // Do not edit: change the spec (or the settings in build/codegen.rs) and run `cargo build`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::Error;
+#[allow(unused_imports)]
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///Automatic archiving of finished tasks.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AutoArchivingSettings {
+        /// JSON field `after_days`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub after_days: ::std::option::Option<i32>,
+        /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -24,12 +29,15 @@ pub mod types {
         }
     }
     ///The client portal.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ClientPortalSettings {
+        /// JSON field `allow_client_file_uploads`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allow_client_file_uploads: ::std::option::Option<bool>,
+        /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -39,12 +47,15 @@ pub mod types {
         }
     }
     ///The two ends of a project colour's gradient.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ColourGradient {
+        /// JSON field `hex_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hex_from: ::std::option::Option<::std::string::String>,
+        /// JSON field `hex_to`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hex_to: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -54,12 +65,15 @@ pub mod types {
         }
     }
     ///Creating tasks by e-mail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EmailToTaskSettings {
+        /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        /// JSON field `key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -71,17 +85,24 @@ pub mod types {
     /**The error body. Rockety does not document it, so every field is optional and anything
 else is kept as it arrives.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorBody {
-        ///An error name or object, if the server sends one; kept as raw JSON.
+        /// An error name or object, if the server sends one; kept as raw JSON.
+        ///
+        /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::serde_json::Value>,
-        ///Human-readable explanation, if the server sends one.
+        /// Human-readable explanation, if the server sends one.
+        ///
+        /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///The HTTP status, if the server repeats it.
+        /// The HTTP status, if the server repeats it.
+        ///
+        /// JSON field `status`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -91,10 +112,12 @@ else is kept as it arrives.
         }
     }
     ///A project feature that is only switched on or off.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FeatureToggle {
+        /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -106,14 +129,23 @@ else is kept as it arrives.
     ///Page metadata of the `{data, pagination}` envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Pagination {
-        ///This page's number, from 1.
+        /// This page's number, from 1.
+        ///
+        /// JSON field `current_page`.
         pub current_page: i64,
-        ///Items per page (fixed by the server; 20 in the vendor's examples).
+        /// Items per page (fixed by the server; 20 in the vendor's examples).
+        ///
+        /// JSON field `per_page`.
         pub per_page: i64,
-        ///Items in all pages.
+        /// Items in all pages.
+        ///
+        /// JSON field `total_items`.
         pub total_items: i64,
-        ///Number of pages.
+        /// Number of pages.
+        ///
+        /// JSON field `total_pages`.
         pub total_pages: i64,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -123,46 +155,67 @@ else is kept as it arrives.
         }
     }
     ///A project and its feature settings. No field is documented as required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Project {
+        /// JSON field `auto_archiving`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_archiving: ::std::option::Option<AutoArchivingSettings>,
+        /// JSON field `client_portal`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_portal: ::std::option::Option<ClientPortalSettings>,
+        /// JSON field `colour`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub colour: ::std::option::Option<ProjectColour>,
+        /// JSON field `cost_tracking`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cost_tracking: ::std::option::Option<FeatureToggle>,
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
+        /// JSON field `email_to_task`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_to_task: ::std::option::Option<EmailToTaskSettings>,
+        /// JSON field `image_url`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_url: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Short code used in task keys.
+        /// Short code used in task keys.
+        ///
+        /// JSON field `prefix`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prefix: ::std::option::Option<::std::string::String>,
+        /// JSON field `sign_offs`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sign_offs: ::std::option::Option<FeatureToggle>,
+        /// JSON field `sprints`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sprints: ::std::option::Option<SprintSettings>,
+        /// JSON field `stagnancy_indicator`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stagnancy_indicator: ::std::option::Option<StagnancyIndicatorSettings>,
+        /// JSON field `story_points`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub story_points: ::std::option::Option<FeatureToggle>,
+        /// JSON field `task_form`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub task_form: ::std::option::Option<TaskFormSettings>,
+        /// JSON field `time_estimates`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_estimates: ::std::option::Option<FeatureToggle>,
+        /// JSON field `timesheet`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timesheet: ::std::option::Option<FeatureToggle>,
+        /// JSON field `updated_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
-        ///The project's id (a UUID).
+        /// The project's id (a UUID).
+        ///
+        /// JSON field `uuid`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uuid: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -172,13 +225,17 @@ else is kept as it arrives.
         }
     }
     ///A project's colour.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProjectColour {
+        /// JSON field `gradient`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gradient: ::std::option::Option<ColourGradient>,
-        ///Colour name, e.g. `LILAC`; the values are not listed.
+        /// Colour name, e.g. `LILAC`; the values are not listed.
+        ///
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -190,8 +247,11 @@ else is kept as it arrives.
     ///One page of projects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProjectPage {
+        /// JSON field `data`.
         pub data: ::std::vec::Vec<Project>,
+        /// JSON field `pagination`.
         pub pagination: Pagination,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -201,12 +261,15 @@ else is kept as it arrives.
         }
     }
     ///What the project calls a sprint.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct SprintNames {
+        /// JSON field `plural`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub plural: ::std::option::Option<::std::string::String>,
+        /// JSON field `singular`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub singular: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -216,14 +279,18 @@ else is kept as it arrives.
         }
     }
     ///Sprint settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct SprintSettings {
+        /// JSON field `default_duration_weeks`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default_duration_weeks: ::std::option::Option<i32>,
+        /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<SprintNames>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -233,12 +300,15 @@ else is kept as it arrives.
         }
     }
     ///The stagnancy indicator.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct StagnancyIndicatorSettings {
+        /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        /// JSON field `phases_days`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phases_days: ::std::option::Option<StagnancyPhases>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -248,16 +318,21 @@ else is kept as it arrives.
         }
     }
     ///Days after which a task counts as sitting, idle, stagnating and stale.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct StagnancyPhases {
+        /// JSON field `idle`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub idle: ::std::option::Option<i32>,
+        /// JSON field `sitting`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sitting: ::std::option::Option<i32>,
+        /// JSON field `stagnating`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stagnating: ::std::option::Option<i32>,
+        /// JSON field `stale`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stale: ::std::option::Option<i32>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -267,18 +342,24 @@ else is kept as it arrives.
         }
     }
     ///The public task form and its texts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct TaskFormSettings {
+        /// JSON field `description`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        /// JSON field `success_description`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success_description: ::std::option::Option<::std::string::String>,
+        /// JSON field `success_title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success_title: ::std::option::Option<::std::string::String>,
+        /// JSON field `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -288,36 +369,53 @@ else is kept as it arrives.
         }
     }
     ///A user of the organisation. No field is documented as required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct User {
+        /// JSON field `bio`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bio: ::std::option::Option<::std::string::String>,
+        /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
+        /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        /// JSON field `last_heartbeat_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_heartbeat_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
-        ///Free text (a country name in the vendor's example).
+        /// Free text (a country name in the vendor's example).
+        ///
+        /// JSON field `location`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
+        /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// JSON field `profile_picture_url`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub profile_picture_url: ::std::option::Option<::std::string::String>,
+        /// JSON field `pronouns`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pronouns: ::std::option::Option<::std::string::String>,
-        ///Job title text, not a permission role.
+        /// Job title text, not a permission role.
+        ///
+        /// JSON field `role`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<::std::string::String>,
-        ///IANA time zone name, e.g. `Europe/London`.
+        /// IANA time zone name, e.g. `Europe/London`.
+        ///
+        /// JSON field `timezone`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<::std::string::String>,
+        /// JSON field `updated_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
-        ///The user's id (a UUID).
+        /// The user's id (a UUID).
+        ///
+        /// JSON field `uuid`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uuid: ::std::option::Option<::std::string::String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -329,8 +427,11 @@ else is kept as it arrives.
     ///One page of users.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserPage {
+        /// JSON field `data`.
         pub data: ::std::vec::Vec<User>,
+        /// JSON field `pagination`.
         pub pagination: Pagination,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -361,11 +462,12 @@ else is kept as it arrives.
                 Self {
                     after_days: Ok(Default::default()),
                     enabled: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AutoArchivingSettings {
+            /// Sets `after_days` (see [`super::AutoArchivingSettings::after_days`]).
             pub fn after_days<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -374,10 +476,11 @@ else is kept as it arrives.
                 self.after_days = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for after_days: {e}")
+                        format!("field `after_days` of `AutoArchivingSettings`: {e}")
                     });
                 self
             }
+            /// Sets `enabled` (see [`super::AutoArchivingSettings::enabled`]).
             pub fn enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -386,10 +489,11 @@ else is kept as it arrives.
                 self.enabled = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
+                        format!("field `enabled` of `AutoArchivingSettings`: {e}")
                     });
                 self
             }
+            /// Sets the fields of [`super::AutoArchivingSettings`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -399,9 +503,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `AutoArchivingSettings`: {e}"));
                 self
             }
         }
@@ -448,11 +550,12 @@ else is kept as it arrives.
                 Self {
                     allow_client_file_uploads: Ok(Default::default()),
                     enabled: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ClientPortalSettings {
+            /// Sets `allow_client_file_uploads` (see [`super::ClientPortalSettings::allow_client_file_uploads`]).
             pub fn allow_client_file_uploads<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -462,11 +565,12 @@ else is kept as it arrives.
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for allow_client_file_uploads: {e}"
+                            "field `allow_client_file_uploads` of `ClientPortalSettings`: {e}"
                         )
                     });
                 self
             }
+            /// Sets `enabled` (see [`super::ClientPortalSettings::enabled`]).
             pub fn enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -475,10 +579,11 @@ else is kept as it arrives.
                 self.enabled = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
+                        format!("field `enabled` of `ClientPortalSettings`: {e}")
                     });
                 self
             }
+            /// Sets the fields of [`super::ClientPortalSettings`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -488,9 +593,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ClientPortalSettings`: {e}"));
                 self
             }
         }
@@ -536,35 +639,28 @@ else is kept as it arrives.
                 Self {
                     hex_from: Ok(Default::default()),
                     hex_to: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ColourGradient {
+            /// Sets `hex_from` (see [`super::ColourGradient::hex_from`]).
             pub fn hex_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.hex_from = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hex_from: {e}")
-                    });
+                self.hex_from = Ok(value.into_field_value());
                 self
             }
+            /// Sets `hex_to` (see [`super::ColourGradient::hex_to`]).
             pub fn hex_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.hex_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hex_to: {e}")
-                    });
+                self.hex_to = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::ColourGradient`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -574,9 +670,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ColourGradient`: {e}"));
                 self
             }
         }
@@ -621,11 +715,12 @@ else is kept as it arrives.
                 Self {
                     enabled: Ok(Default::default()),
                     key: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl EmailToTaskSettings {
+            /// Sets `enabled` (see [`super::EmailToTaskSettings::enabled`]).
             pub fn enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -634,22 +729,19 @@ else is kept as it arrives.
                 self.enabled = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
+                        format!("field `enabled` of `EmailToTaskSettings`: {e}")
                     });
                 self
             }
+            /// Sets `key` (see [`super::EmailToTaskSettings::key`]).
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
+                self.key = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::EmailToTaskSettings`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -659,9 +751,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `EmailToTaskSettings`: {e}"));
                 self
             }
         }
@@ -712,11 +802,12 @@ else is kept as it arrives.
                     error: Ok(Default::default()),
                     message: Ok(Default::default()),
                     status: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ErrorBody {
+            /// Sets `error` (see [`super::ErrorBody::error`]).
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
@@ -724,23 +815,18 @@ else is kept as it arrives.
             {
                 self.error = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
+                    .map_err(|e| format!("field `error` of `ErrorBody`: {e}"));
                 self
             }
+            /// Sets `message` (see [`super::ErrorBody::message`]).
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(value.into_field_value());
                 self
             }
+            /// Sets `status` (see [`super::ErrorBody::status`]).
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -748,11 +834,10 @@ else is kept as it arrives.
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("field `status` of `ErrorBody`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::ErrorBody`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -762,9 +847,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ErrorBody`: {e}"));
                 self
             }
         }
@@ -806,11 +889,12 @@ else is kept as it arrives.
             fn default() -> Self {
                 Self {
                     enabled: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl FeatureToggle {
+            /// Sets `enabled` (see [`super::FeatureToggle::enabled`]).
             pub fn enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -818,11 +902,10 @@ else is kept as it arrives.
             {
                 self.enabled = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
+                    .map_err(|e| format!("field `enabled` of `FeatureToggle`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::FeatureToggle`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -832,9 +915,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `FeatureToggle`: {e}"));
                 self
             }
         }
@@ -871,15 +952,28 @@ else is kept as it arrives.
         impl ::std::default::Default for Pagination {
             fn default() -> Self {
                 Self {
-                    current_page: Err("no value supplied for current_page".to_string()),
-                    per_page: Err("no value supplied for per_page".to_string()),
-                    total_items: Err("no value supplied for total_items".to_string()),
-                    total_pages: Err("no value supplied for total_pages".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    current_page: Err(
+                        "field `current_page` of `Pagination` is required but not set: call `.current_page(..)` on its builder"
+                            .to_string(),
+                    ),
+                    per_page: Err(
+                        "field `per_page` of `Pagination` is required but not set: call `.per_page(..)` on its builder"
+                            .to_string(),
+                    ),
+                    total_items: Err(
+                        "field `total_items` of `Pagination` is required but not set: call `.total_items(..)` on its builder"
+                            .to_string(),
+                    ),
+                    total_pages: Err(
+                        "field `total_pages` of `Pagination` is required but not set: call `.total_pages(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Pagination {
+            /// Sets `current_page` (see [`super::Pagination::current_page`]).
             pub fn current_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -887,11 +981,10 @@ else is kept as it arrives.
             {
                 self.current_page = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for current_page: {e}")
-                    });
+                    .map_err(|e| format!("field `current_page` of `Pagination`: {e}"));
                 self
             }
+            /// Sets `per_page` (see [`super::Pagination::per_page`]).
             pub fn per_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -899,11 +992,10 @@ else is kept as it arrives.
             {
                 self.per_page = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for per_page: {e}")
-                    });
+                    .map_err(|e| format!("field `per_page` of `Pagination`: {e}"));
                 self
             }
+            /// Sets `total_items` (see [`super::Pagination::total_items`]).
             pub fn total_items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -911,11 +1003,10 @@ else is kept as it arrives.
             {
                 self.total_items = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_items: {e}")
-                    });
+                    .map_err(|e| format!("field `total_items` of `Pagination`: {e}"));
                 self
             }
+            /// Sets `total_pages` (see [`super::Pagination::total_pages`]).
             pub fn total_pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -923,11 +1014,10 @@ else is kept as it arrives.
             {
                 self.total_pages = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_pages: {e}")
-                    });
+                    .map_err(|e| format!("field `total_pages` of `Pagination`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::Pagination`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -937,9 +1027,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Pagination`: {e}"));
                 self
             }
         }
@@ -1068,11 +1156,12 @@ else is kept as it arrives.
                     timesheet: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
                     uuid: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Project {
+            /// Sets `auto_archiving` (see [`super::Project::auto_archiving`]).
             pub fn auto_archiving<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1082,13 +1171,10 @@ else is kept as it arrives.
             {
                 self.auto_archiving = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_archiving: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `auto_archiving` of `Project`: {e}"));
                 self
             }
+            /// Sets `client_portal` (see [`super::Project::client_portal`]).
             pub fn client_portal<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1098,11 +1184,10 @@ else is kept as it arrives.
             {
                 self.client_portal = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_portal: {e}")
-                    });
+                    .map_err(|e| format!("field `client_portal` of `Project`: {e}"));
                 self
             }
+            /// Sets `colour` (see [`super::Project::colour`]).
             pub fn colour<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ProjectColour>>,
@@ -1110,11 +1195,10 @@ else is kept as it arrives.
             {
                 self.colour = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for colour: {e}")
-                    });
+                    .map_err(|e| format!("field `colour` of `Project`: {e}"));
                 self
             }
+            /// Sets `cost_tracking` (see [`super::Project::cost_tracking`]).
             pub fn cost_tracking<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
@@ -1122,11 +1206,10 @@ else is kept as it arrives.
             {
                 self.cost_tracking = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cost_tracking: {e}")
-                    });
+                    .map_err(|e| format!("field `cost_tracking` of `Project`: {e}"));
                 self
             }
+            /// Sets `created_at` (see [`super::Project::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1136,11 +1219,10 @@ else is kept as it arrives.
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `Project`: {e}"));
                 self
             }
+            /// Sets `email_to_task` (see [`super::Project::email_to_task`]).
             pub fn email_to_task<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1150,47 +1232,34 @@ else is kept as it arrives.
             {
                 self.email_to_task = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_to_task: {e}")
-                    });
+                    .map_err(|e| format!("field `email_to_task` of `Project`: {e}"));
                 self
             }
+            /// Sets `image_url` (see [`super::Project::image_url`]).
             pub fn image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.image_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_url: {e}")
-                    });
+                self.image_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::Project::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `prefix` (see [`super::Project::prefix`]).
             pub fn prefix<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.prefix = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for prefix: {e}")
-                    });
+                self.prefix = Ok(value.into_field_value());
                 self
             }
+            /// Sets `sign_offs` (see [`super::Project::sign_offs`]).
             pub fn sign_offs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
@@ -1198,11 +1267,10 @@ else is kept as it arrives.
             {
                 self.sign_offs = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sign_offs: {e}")
-                    });
+                    .map_err(|e| format!("field `sign_offs` of `Project`: {e}"));
                 self
             }
+            /// Sets `sprints` (see [`super::Project::sprints`]).
             pub fn sprints<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::SprintSettings>>,
@@ -1210,11 +1278,10 @@ else is kept as it arrives.
             {
                 self.sprints = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sprints: {e}")
-                    });
+                    .map_err(|e| format!("field `sprints` of `Project`: {e}"));
                 self
             }
+            /// Sets `stagnancy_indicator` (see [`super::Project::stagnancy_indicator`]).
             pub fn stagnancy_indicator<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1225,12 +1292,11 @@ else is kept as it arrives.
                 self.stagnancy_indicator = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for stagnancy_indicator: {e}"
-                        )
+                        format!("field `stagnancy_indicator` of `Project`: {e}")
                     });
                 self
             }
+            /// Sets `story_points` (see [`super::Project::story_points`]).
             pub fn story_points<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
@@ -1238,11 +1304,10 @@ else is kept as it arrives.
             {
                 self.story_points = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for story_points: {e}")
-                    });
+                    .map_err(|e| format!("field `story_points` of `Project`: {e}"));
                 self
             }
+            /// Sets `task_form` (see [`super::Project::task_form`]).
             pub fn task_form<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1252,11 +1317,10 @@ else is kept as it arrives.
             {
                 self.task_form = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for task_form: {e}")
-                    });
+                    .map_err(|e| format!("field `task_form` of `Project`: {e}"));
                 self
             }
+            /// Sets `time_estimates` (see [`super::Project::time_estimates`]).
             pub fn time_estimates<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
@@ -1264,13 +1328,10 @@ else is kept as it arrives.
             {
                 self.time_estimates = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for time_estimates: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `time_estimates` of `Project`: {e}"));
                 self
             }
+            /// Sets `timesheet` (see [`super::Project::timesheet`]).
             pub fn timesheet<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
@@ -1278,11 +1339,10 @@ else is kept as it arrives.
             {
                 self.timesheet = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timesheet: {e}")
-                    });
+                    .map_err(|e| format!("field `timesheet` of `Project`: {e}"));
                 self
             }
+            /// Sets `updated_at` (see [`super::Project::updated_at`]).
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1292,23 +1352,18 @@ else is kept as it arrives.
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
+                    .map_err(|e| format!("field `updated_at` of `Project`: {e}"));
                 self
             }
+            /// Sets `uuid` (see [`super::Project::uuid`]).
             pub fn uuid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.uuid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uuid: {e}")
-                    });
+                self.uuid = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::Project`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1318,9 +1373,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `Project`: {e}"));
                 self
             }
         }
@@ -1397,11 +1450,12 @@ else is kept as it arrives.
                 Self {
                     gradient: Ok(Default::default()),
                     name: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ProjectColour {
+            /// Sets `gradient` (see [`super::ProjectColour::gradient`]).
             pub fn gradient<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ColourGradient>>,
@@ -1409,23 +1463,18 @@ else is kept as it arrives.
             {
                 self.gradient = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for gradient: {e}")
-                    });
+                    .map_err(|e| format!("field `gradient` of `ProjectColour`: {e}"));
                 self
             }
+            /// Sets `name` (see [`super::ProjectColour::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::ProjectColour`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1435,9 +1484,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ProjectColour`: {e}"));
                 self
             }
         }
@@ -1477,13 +1524,20 @@ else is kept as it arrives.
         impl ::std::default::Default for ProjectPage {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    pagination: Err("no value supplied for pagination".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    data: Err(
+                        "field `data` of `ProjectPage` is required but not set: call `.data(..)` on its builder"
+                            .to_string(),
+                    ),
+                    pagination: Err(
+                        "field `pagination` of `ProjectPage` is required but not set: call `.pagination(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ProjectPage {
+            /// Sets `data` (see [`super::ProjectPage::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Project>>,
@@ -1491,11 +1545,10 @@ else is kept as it arrives.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `ProjectPage`: {e}"));
                 self
             }
+            /// Sets `pagination` (see [`super::ProjectPage::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pagination>,
@@ -1503,11 +1556,10 @@ else is kept as it arrives.
             {
                 self.pagination = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
-                    });
+                    .map_err(|e| format!("field `pagination` of `ProjectPage`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::ProjectPage`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1517,9 +1569,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `ProjectPage`: {e}"));
                 self
             }
         }
@@ -1564,35 +1614,28 @@ else is kept as it arrives.
                 Self {
                     plural: Ok(Default::default()),
                     singular: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl SprintNames {
+            /// Sets `plural` (see [`super::SprintNames::plural`]).
             pub fn plural<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.plural = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for plural: {e}")
-                    });
+                self.plural = Ok(value.into_field_value());
                 self
             }
+            /// Sets `singular` (see [`super::SprintNames::singular`]).
             pub fn singular<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.singular = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for singular: {e}")
-                    });
+                self.singular = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::SprintNames`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1602,9 +1645,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `SprintNames`: {e}"));
                 self
             }
         }
@@ -1654,11 +1695,12 @@ else is kept as it arrives.
                     default_duration_weeks: Ok(Default::default()),
                     enabled: Ok(Default::default()),
                     name: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl SprintSettings {
+            /// Sets `default_duration_weeks` (see [`super::SprintSettings::default_duration_weeks`]).
             pub fn default_duration_weeks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -1668,11 +1710,12 @@ else is kept as it arrives.
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for default_duration_weeks: {e}"
+                            "field `default_duration_weeks` of `SprintSettings`: {e}"
                         )
                     });
                 self
             }
+            /// Sets `enabled` (see [`super::SprintSettings::enabled`]).
             pub fn enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1680,11 +1723,10 @@ else is kept as it arrives.
             {
                 self.enabled = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
+                    .map_err(|e| format!("field `enabled` of `SprintSettings`: {e}"));
                 self
             }
+            /// Sets `name` (see [`super::SprintSettings::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::SprintNames>>,
@@ -1692,11 +1734,10 @@ else is kept as it arrives.
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("field `name` of `SprintSettings`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::SprintSettings`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1706,9 +1747,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `SprintSettings`: {e}"));
                 self
             }
         }
@@ -1755,11 +1794,12 @@ else is kept as it arrives.
                 Self {
                     enabled: Ok(Default::default()),
                     phases_days: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl StagnancyIndicatorSettings {
+            /// Sets `enabled` (see [`super::StagnancyIndicatorSettings::enabled`]).
             pub fn enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1768,10 +1808,11 @@ else is kept as it arrives.
                 self.enabled = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
+                        format!("field `enabled` of `StagnancyIndicatorSettings`: {e}")
                     });
                 self
             }
+            /// Sets `phases_days` (see [`super::StagnancyIndicatorSettings::phases_days`]).
             pub fn phases_days<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1782,10 +1823,13 @@ else is kept as it arrives.
                 self.phases_days = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for phases_days: {e}")
+                        format!(
+                            "field `phases_days` of `StagnancyIndicatorSettings`: {e}"
+                        )
                     });
                 self
             }
+            /// Sets the fields of [`super::StagnancyIndicatorSettings`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1796,7 +1840,7 @@ else is kept as it arrives.
                 self.extra = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
+                        format!("`extra` of `StagnancyIndicatorSettings`: {e}")
                     });
                 self
             }
@@ -1854,11 +1898,12 @@ else is kept as it arrives.
                     sitting: Ok(Default::default()),
                     stagnating: Ok(Default::default()),
                     stale: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl StagnancyPhases {
+            /// Sets `idle` (see [`super::StagnancyPhases::idle`]).
             pub fn idle<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -1866,11 +1911,10 @@ else is kept as it arrives.
             {
                 self.idle = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for idle: {e}")
-                    });
+                    .map_err(|e| format!("field `idle` of `StagnancyPhases`: {e}"));
                 self
             }
+            /// Sets `sitting` (see [`super::StagnancyPhases::sitting`]).
             pub fn sitting<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -1878,11 +1922,10 @@ else is kept as it arrives.
             {
                 self.sitting = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sitting: {e}")
-                    });
+                    .map_err(|e| format!("field `sitting` of `StagnancyPhases`: {e}"));
                 self
             }
+            /// Sets `stagnating` (see [`super::StagnancyPhases::stagnating`]).
             pub fn stagnating<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -1891,10 +1934,11 @@ else is kept as it arrives.
                 self.stagnating = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for stagnating: {e}")
+                        format!("field `stagnating` of `StagnancyPhases`: {e}")
                     });
                 self
             }
+            /// Sets `stale` (see [`super::StagnancyPhases::stale`]).
             pub fn stale<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -1902,11 +1946,10 @@ else is kept as it arrives.
             {
                 self.stale = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stale: {e}")
-                    });
+                    .map_err(|e| format!("field `stale` of `StagnancyPhases`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::StagnancyPhases`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1916,9 +1959,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `StagnancyPhases`: {e}"));
                 self
             }
         }
@@ -1982,23 +2023,20 @@ else is kept as it arrives.
                     success_description: Ok(Default::default()),
                     success_title: Ok(Default::default()),
                     title: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl TaskFormSettings {
+            /// Sets `description` (see [`super::TaskFormSettings::description`]).
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
+                self.description = Ok(value.into_field_value());
                 self
             }
+            /// Sets `enabled` (see [`super::TaskFormSettings::enabled`]).
             pub fn enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2006,49 +2044,34 @@ else is kept as it arrives.
             {
                 self.enabled = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
+                    .map_err(|e| format!("field `enabled` of `TaskFormSettings`: {e}"));
                 self
             }
+            /// Sets `success_description` (see [`super::TaskFormSettings::success_description`]).
             pub fn success_description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.success_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for success_description: {e}"
-                        )
-                    });
+                self.success_description = Ok(value.into_field_value());
                 self
             }
+            /// Sets `success_title` (see [`super::TaskFormSettings::success_title`]).
             pub fn success_title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.success_title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success_title: {e}")
-                    });
+                self.success_title = Ok(value.into_field_value());
                 self
             }
+            /// Sets `title` (see [`super::TaskFormSettings::title`]).
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
+                self.title = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::TaskFormSettings`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2058,9 +2081,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `TaskFormSettings`: {e}"));
                 self
             }
         }
@@ -2161,23 +2182,20 @@ else is kept as it arrives.
                     timezone: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
                     uuid: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl User {
+            /// Sets `bio` (see [`super::User::bio`]).
             pub fn bio<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.bio = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for bio: {e}")
-                    });
+                self.bio = Ok(value.into_field_value());
                 self
             }
+            /// Sets `created_at` (see [`super::User::created_at`]).
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2187,23 +2205,18 @@ else is kept as it arrives.
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("field `created_at` of `User`: {e}"));
                 self
             }
+            /// Sets `email` (see [`super::User::email`]).
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+                self.email = Ok(value.into_field_value());
                 self
             }
+            /// Sets `last_heartbeat_at` (see [`super::User::last_heartbeat_at`]).
             pub fn last_heartbeat_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2213,87 +2226,58 @@ else is kept as it arrives.
             {
                 self.last_heartbeat_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for last_heartbeat_at: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("field `last_heartbeat_at` of `User`: {e}"));
                 self
             }
+            /// Sets `location` (see [`super::User::location`]).
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
-                    });
+                self.location = Ok(value.into_field_value());
                 self
             }
+            /// Sets `name` (see [`super::User::name`]).
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(value.into_field_value());
                 self
             }
+            /// Sets `profile_picture_url` (see [`super::User::profile_picture_url`]).
             pub fn profile_picture_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.profile_picture_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for profile_picture_url: {e}"
-                        )
-                    });
+                self.profile_picture_url = Ok(value.into_field_value());
                 self
             }
+            /// Sets `pronouns` (see [`super::User::pronouns`]).
             pub fn pronouns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.pronouns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pronouns: {e}")
-                    });
+                self.pronouns = Ok(value.into_field_value());
                 self
             }
+            /// Sets `role` (see [`super::User::role`]).
             pub fn role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.role = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role: {e}")
-                    });
+                self.role = Ok(value.into_field_value());
                 self
             }
+            /// Sets `timezone` (see [`super::User::timezone`]).
             pub fn timezone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.timezone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timezone: {e}")
-                    });
+                self.timezone = Ok(value.into_field_value());
                 self
             }
+            /// Sets `updated_at` (see [`super::User::updated_at`]).
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2303,23 +2287,18 @@ else is kept as it arrives.
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
+                    .map_err(|e| format!("field `updated_at` of `User`: {e}"));
                 self
             }
+            /// Sets `uuid` (see [`super::User::uuid`]).
             pub fn uuid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
             {
-                self.uuid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uuid: {e}")
-                    });
+                self.uuid = Ok(value.into_field_value());
                 self
             }
+            /// Sets the fields of [`super::User`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2329,9 +2308,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `User`: {e}"));
                 self
             }
         }
@@ -2391,13 +2368,20 @@ else is kept as it arrives.
         impl ::std::default::Default for UserPage {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    pagination: Err("no value supplied for pagination".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    data: Err(
+                        "field `data` of `UserPage` is required but not set: call `.data(..)` on its builder"
+                            .to_string(),
+                    ),
+                    pagination: Err(
+                        "field `pagination` of `UserPage` is required but not set: call `.pagination(..)` on its builder"
+                            .to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl UserPage {
+            /// Sets `data` (see [`super::UserPage::data`]).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::User>>,
@@ -2405,11 +2389,10 @@ else is kept as it arrives.
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("field `data` of `UserPage`: {e}"));
                 self
             }
+            /// Sets `pagination` (see [`super::UserPage::pagination`]).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pagination>,
@@ -2417,11 +2400,10 @@ else is kept as it arrives.
             {
                 self.pagination = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
-                    });
+                    .map_err(|e| format!("field `pagination` of `UserPage`: {e}"));
                 self
             }
+            /// Sets the fields of [`super::UserPage`] the spec does not name.
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2431,9 +2413,7 @@ else is kept as it arrives.
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+                    .map_err(|e| format!("`extra` of `UserPage`: {e}"));
                 self
             }
         }
@@ -2492,25 +2472,29 @@ else is kept as it arrives.
         }
     }
 }
+/// The generated Rockety client: every operation of the spec is a method here.
+///
+/// Build the API module's `Client` (`rocket_apis::<api>::Client`) instead: it carries the credentials, base URL rules, retries and hooks, and dereferences to this one. Not to be confused with a `types::Client`, which is a resource of the API.
+///
+/// Client for Rockety API
+///
+/// Read access to a Rockety organisation's projects and users.
+///
+/// Hand-written from the vendor's documents: the Getting Started page is the authority; the
+/// "Get projects" and "Get users" reference pages give the fields. Only these two operations
+/// are documented. The vendor says the API can also create, update and delete projects, tasks
+/// and users, but documents no such endpoint, so none is modelled here.
+///
+/// Authentication: an organisation-level API token, created by an organisation admin under
+/// Organisation Settings → Integrations → Rockety API, sent as `Authorization: Bearer <token>`
+/// over HTTPS. It grants full access to the organisation's data: treat it like a password.
+///
+/// Timestamps are naive local times `YYYY-MM-DD HH:MM:SS` with no time zone (see
+/// `NaiveTimestamp`); which zone the server means is not documented.
+///
+///
+/// Version: 1.0.0
 #[derive(Clone, Debug)]
-/**Client for Rockety API
-
-Read access to a Rockety organisation's projects and users.
-
-Hand-written from the vendor's documents: the Getting Started page is the authority; the
-"Get projects" and "Get users" reference pages give the fields. Only these two operations
-are documented. The vendor says the API can also create, update and delete projects, tasks
-and users, but documents no such endpoint, so none is modelled here.
-
-Authentication: an organisation-level API token, created by an organisation admin under
-Organisation Settings → Integrations → Rockety API, sent as `Authorization: Bearer <token>`
-over HTTPS. It grants full access to the organisation's data: treat it like a password.
-
-Timestamps are naive local times `YYYY-MM-DD HH:MM:SS` with no time zone (see
-`NaiveTimestamp`); which zone the server means is not documented.
-
-
-Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -2572,42 +2556,54 @@ const _: () = {
     {}
 };
 impl Client {
-    /**List projects
-
-One page of the organisation's projects, in the `{data, pagination}` envelope. The page
-size is fixed by the server (20 in the vendor's example); stop when `current_page`
-reaches `total_pages`.
-
-
-Sends a `GET` request to `/projects`
-
-Arguments:
-- `page`: Page number, from 1 (default: the first page).
-```ignore
-let response = client.list_projects()
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List projects
+    ///
+    /// One page of the organisation's projects, in the `{data, pagination}` envelope. The page
+    /// size is fixed by the server (20 in the vendor's example); stop when `current_page`
+    /// reaches `total_pages`.
+    ///
+    /// `GET /projects` (operation `listProjects`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default: the first page). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProjectPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rockety's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_projects()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_projects(&self) -> builder::ListProjects<'_> {
         builder::ListProjects::new(self)
     }
-    /**List users
-
-One page of the organisation's users, in the `{data, pagination}` envelope. The page
-size is fixed by the server (20 in the vendor's example).
-
-
-Sends a `GET` request to `/users`
-
-Arguments:
-- `page`: Page number, from 1 (default: the first page).
-```ignore
-let response = client.list_users()
-    .page(page)
-    .send()
-    .await;
-```*/
+    /// List users
+    ///
+    /// One page of the organisation's users, in the `{data, pagination}` envelope. The page
+    /// size is fixed by the server (20 in the vendor's example).
+    ///
+    /// `GET /users` (operation `listUsers`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default: the first page). |
+    ///
+    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rockety's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_users()
+    ///     .send()
+    ///     .await?;
+    /// ```
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
@@ -2624,6 +2620,8 @@ pub mod builder {
     /**Builder for [`Client::list_projects`]
 
 [`Client::list_projects`]: super::Client::list_projects*/
+    ///
+    /// `GET /projects`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProjects<'a> {
         client: &'a super::Client,
@@ -2644,13 +2642,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/projects`
-        pub async fn send(
+        /// Sends `GET /projects` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectPage>> {
+            crate::error::from_generated(self.send_unmapped().await, "listProjects")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::ProjectPage>, Error<types::ErrorBody>> {
             let Self { client, page } = self;
@@ -2754,6 +2755,8 @@ pub mod builder {
     /**Builder for [`Client::list_users`]
 
 [`Client::list_users`]: super::Client::list_users*/
+    ///
+    /// `GET /users`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListUsers<'a> {
         client: &'a super::Client,
@@ -2774,13 +2777,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                    "query parameter `page` does not fit its type `NonZeroU32`"
                         .to_string()
                 });
             self
         }
-        ///Sends a `GET` request to `/users`
-        pub async fn send(
+        /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
+        pub async fn send(self) -> crate::Result<ResponseValue<types::UserPage>> {
+            crate::error::from_generated(self.send_unmapped().await, "listUsers")
+        }
+        async fn send_unmapped(
             self,
         ) -> Result<ResponseValue<types::UserPage>, Error<types::ErrorBody>> {
             let Self { client, page } = self;
@@ -2899,12 +2905,35 @@ impl crate::mock::MockServer<super::Api> {
     pub fn list_projects(
         &self,
     ) -> crate::mock::Expectation<'_, types::ProjectPage, types::ErrorBody> {
-        self.operation("GET", "/projects", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listProjects",
+            method: "GET",
+            path: "/projects",
+            success: 200u16,
+            params: &[("query", "page")],
+            response_headers: &["Retry-After"],
+        })
     }
     /// Mocks `listUsers`: `GET /users`, answered with 200 on success.
     pub fn list_users(
         &self,
     ) -> crate::mock::Expectation<'_, types::UserPage, types::ErrorBody> {
-        self.operation("GET", "/users", 200u16)
+        self.operation(crate::mock::OperationSpec {
+            id: "listUsers",
+            method: "GET",
+            path: "/users",
+            success: 200u16,
+            params: &[("query", "page")],
+            response_headers: &["Retry-After"],
+        })
     }
 }
+/// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+const _: () = {
+    fn is_list<'a, T: crate::Paginate<'a>>() {}
+    #[allow(dead_code)]
+    fn lists_stream() {
+        is_list::<builder::ListProjects<'static>>();
+        is_list::<builder::ListUsers<'static>>();
+    }
+};

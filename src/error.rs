@@ -1,13 +1,14 @@
 //! Errors shared by every client: what went wrong, in the type and in the message.
 //!
-//! Every generated operation returns `progenitor_client::Error<ErrorBody>`; `?` turns it into
-//! [`Error`], which keeps the status, the vendor's message and code, the request id, the
+//! Every generated operation's `send` returns [`Result`]: an [`Error`] that keeps the status, the vendor's message and code, the request id, the
 //! `Retry-After` wait and the whole decoded body. Nothing here ever prints a credential.
 
 use std::{fmt, time::Duration};
 
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
+
+use crate::stand_in::{ATTEMPTS_HEADER, MARKER_HEADERS, RETRY_CAP_HEADER, RawErrorBody, STAND_IN_HEADER};
 
 pub use crate::credential::{CredentialError, Problem};
 
@@ -470,92 +471,96 @@ pub(crate) const SENDING: &str = "sending the request";
 /// See [`SENDING`].
 pub(crate) const READING: &str = "reading the response body";
 
-/// Marks a response whose error body was replaced by [`VendorError::stand_in`].
-pub(crate) const STAND_IN_HEADER: &str = "x-rocket-apis-stand-in";
-/// Carries the number of attempts on an error response that was retried.
-pub(crate) const ATTEMPTS_HEADER: &str = "x-rocket-apis-attempts";
-/// Carries the `Retry-After` cap (ms) on an error response not retried because of it.
-pub(crate) const RETRY_CAP_HEADER: &str = "x-rocket-apis-retry-cap";
-const MARKER_HEADERS: [&str; 3] = [STAND_IN_HEADER, ATTEMPTS_HEADER, RETRY_CAP_HEADER];
-
-/// The original bytes of an error body, carried in the response's extensions.
-#[derive(Clone)]
-pub(crate) struct RawErrorBody(pub bytes::Bytes);
-
-impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
-    fn from(e: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        let api = E::API;
-        match e {
-            P::ErrorResponse(rv) => {
-                let status = rv.status();
-                let mut headers = rv.headers().clone();
-                let stand_in = headers.remove(STAND_IN_HEADER).is_some();
-                let body = rv.into_inner();
-                let value = serde_json::to_value(&body).unwrap_or(serde_json::Value::Null);
-                let value = if stand_in {
-                    // The stand-in holds the original text as its message.
-                    serde_json::Value::String(body.message().unwrap_or_default())
-                } else {
-                    value
-                };
-                Error::Api(Box::new(api_error::<E>(status, headers, Some(&body), value, !stand_in)))
+/// The result of a generated operation's call, as its `send` returns it: progenitor's error
+/// becomes [`Error`], and a request that could not be built names the operation.
+pub(crate) fn from_generated<T, E: VendorError>(
+    result: std::result::Result<T, progenitor_client::Error<E>>,
+    operation: &'static str,
+) -> Result<T> {
+    result.map_err(|e| match e {
+        progenitor_client::Error::InvalidRequest(message) | progenitor_client::Error::Custom(message) => {
+            Error::InvalidRequest {
+                api: E::API,
+                message: format!("{operation}: {message}"),
             }
-            P::UnexpectedResponse(resp) => {
-                if let Some(failure) = crate::transport::Failure::take(&resp) {
-                    return from_failure(api, failure);
-                }
-                let status = resp.status();
-                if !status.is_client_error() && !status.is_server_error() {
-                    return Error::UnexpectedStatus {
-                        api,
-                        status,
-                        headers: Box::new(resp.headers().clone()),
-                    };
-                }
-                let headers = resp.headers().clone();
-                let raw = resp
-                    .extensions()
-                    .get::<RawErrorBody>()
-                    .map(|b| b.0.clone())
-                    .unwrap_or_default();
-                let (value, was_json) = match serde_json::from_slice::<serde_json::Value>(&raw) {
-                    Ok(v) => (v, true),
-                    Err(_) => (
-                        serde_json::Value::String(String::from_utf8_lossy(&raw).into_owned()),
-                        false,
-                    ),
-                };
-                let typed = serde_json::from_value::<E>(value.clone()).ok();
-                let mut err = api_error::<E>(status, headers, typed.as_ref(), value.clone(), was_json);
-                if typed.is_none() {
-                    err.message = value.as_str().map(str::to_string);
-                }
-                Error::Api(Box::new(err))
-            }
-            P::InvalidResponsePayload(body, e) => Error::Decode(Box::new(DecodeError {
-                api,
-                status: StatusCode::OK,
-                category: match e.classify() {
-                    serde_json::error::Category::Io => "an I/O error",
-                    serde_json::error::Category::Syntax => "malformed JSON",
-                    serde_json::error::Category::Data => "a field of the wrong type or a missing field",
-                    serde_json::error::Category::Eof => "JSON that ends too early",
-                },
-                line: e.line(),
-                column: e.column(),
-                body,
-            })),
-            P::CommunicationError(source) => from_reqwest(api, source, SENDING, 1),
-            P::ResponseBodyError(source) => from_reqwest(api, source, READING, 1),
-            P::InvalidUpgrade(source) => from_reqwest(api, source, "upgrading the connection", 1),
-            P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { api, message },
         }
+        other => from_progenitor(other),
+    })
+}
+
+/// progenitor's error (from a generated call or a raw one) as [`Error`].
+pub(crate) fn from_progenitor<E: VendorError>(e: progenitor_client::Error<E>) -> Error {
+    use progenitor_client::Error as P;
+    let api = E::API;
+    match e {
+        P::ErrorResponse(rv) => {
+            let status = rv.status();
+            let mut headers = rv.headers().clone();
+            let stand_in = headers.remove(STAND_IN_HEADER).is_some();
+            let body = rv.into_inner();
+            let value = serde_json::to_value(&body).unwrap_or(serde_json::Value::Null);
+            let value = if stand_in {
+                // The stand-in holds the original text as its message.
+                serde_json::Value::String(body.message().unwrap_or_default())
+            } else {
+                value
+            };
+            Error::Api(Box::new(api_error::<E>(status, headers, Some(&body), value, !stand_in)))
+        }
+        P::UnexpectedResponse(resp) => {
+            if let Some(failure) = crate::stand_in::Failure::take(&resp) {
+                return from_failure(api, failure);
+            }
+            let status = resp.status();
+            if !status.is_client_error() && !status.is_server_error() {
+                return Error::UnexpectedStatus {
+                    api,
+                    status,
+                    headers: Box::new(resp.headers().clone()),
+                };
+            }
+            let headers = resp.headers().clone();
+            let raw = resp
+                .extensions()
+                .get::<RawErrorBody>()
+                .map(|b| b.0.clone())
+                .unwrap_or_default();
+            let (value, was_json) = match serde_json::from_slice::<serde_json::Value>(&raw) {
+                Ok(v) => (v, true),
+                Err(_) => (
+                    serde_json::Value::String(String::from_utf8_lossy(&raw).into_owned()),
+                    false,
+                ),
+            };
+            let typed = serde_json::from_value::<E>(value.clone()).ok();
+            let mut err = api_error::<E>(status, headers, typed.as_ref(), value.clone(), was_json);
+            if typed.is_none() {
+                err.message = value.as_str().map(str::to_string);
+            }
+            Error::Api(Box::new(err))
+        }
+        P::InvalidResponsePayload(body, e) => Error::Decode(Box::new(DecodeError {
+            api,
+            status: StatusCode::OK,
+            category: match e.classify() {
+                serde_json::error::Category::Io => "an I/O error",
+                serde_json::error::Category::Syntax => "malformed JSON",
+                serde_json::error::Category::Data => "a field of the wrong type or a missing field",
+                serde_json::error::Category::Eof => "JSON that ends too early",
+            },
+            line: e.line(),
+            column: e.column(),
+            body,
+        })),
+        P::CommunicationError(source) => from_reqwest(api, source, SENDING, 1),
+        P::ResponseBodyError(source) => from_reqwest(api, source, READING, 1),
+        P::InvalidUpgrade(source) => from_reqwest(api, source, "upgrading the connection", 1),
+        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { api, message },
     }
 }
 
-pub(crate) fn from_failure(api: &'static str, failure: crate::transport::FailureKind) -> Error {
-    use crate::transport::FailureKind;
+pub(crate) fn from_failure(api: &'static str, failure: crate::stand_in::FailureKind) -> Error {
+    use crate::stand_in::FailureKind;
     match failure {
         FailureKind::Transport {
             error,
@@ -615,8 +620,8 @@ fn api_error<E: VendorError>(
         message: body.and_then(VendorError::message),
         code: body.and_then(VendorError::code),
         field_errors: body.map(VendorError::field_errors).unwrap_or_default(),
-        request_id: crate::transport::request_id(&headers),
-        retry_after: crate::transport::retry_after(&headers),
+        request_id: crate::headers::request_id(&headers),
+        retry_after: crate::headers::retry_after(&headers),
         headers,
         body: value,
         body_was_json,

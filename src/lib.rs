@@ -1,23 +1,4 @@
-//! Typed async clients for four HTTP APIs, generated from hand-written OpenAPI specs:
-//! RequestRocket Core ([`requestrocket`]), AuthRocket 1 ([`authrocket`]), Rocketpunch
-//! ([`rocketpunch`]) and Rockety ([`rockety`]).
-//!
-//! Each API has a cargo feature and a module. The module's `Client` is the generated client
-//! (every operation of `specs/<api>.yaml`, a builder per call) plus what a generator cannot
-//! give: checked credentials that never print, `from_env()`, base URL rules, and errors that
-//! say what went wrong ([`Error`]).
-//!
-//! ```no_run
-//! # #[cfg(feature = "requestrocket")]
-//! # async fn run() -> rocket_apis::Result<(), Box<dyn std::error::Error>> {
-//! use rocket_apis::requestrocket::{Client, UserToken};
-//!
-//! let rr = Client::new(UserToken::new("u-4f9c2a7e1b")?)?;
-//! let clients = rr.list_clients().send().await.map_err(rocket_apis::Error::from)?;
-//! println!("{} clients", clients.items().len());
-//! # Ok(())
-//! # }
-//! ```
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 // With no API feature on, the shared layer has no user.
 #![cfg_attr(
@@ -39,37 +20,48 @@ compile_error!(
 
 mod credential;
 mod error;
+mod field;
+mod headers;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 #[cfg(any(feature = "authrocket", feature = "requestrocket", feature = "rocketpunch"))]
 mod open_enum;
 pub mod pagination;
+pub mod prelude;
 mod retry;
+mod stand_in;
 mod transport;
 
 #[doc(hidden)]
 pub use error::VendorError;
 pub use error::{ApiError, ConfigError, CredentialError, DecodeError, Error, ErrorKind, Problem, Result, TimeoutPhase};
+pub use field::IntoFieldValue;
+pub use headers::ResponseExt;
+/// The HTTP method of a [`RawRequest`] (re-exported from `http`).
+pub use http::Method;
 pub use pagination::{ItemStream, Paginate};
+/// The success of every call: the decoded body (`Deref` to it, or
+/// [`into_inner`](ResponseValue::into_inner)), with [`status`](ResponseValue::status) and
+/// [`headers`](ResponseValue::headers); [`ResponseExt::request_id`] reads the request id.
+pub use progenitor_client::ResponseValue;
 pub use retry::{
     DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy,
 };
 pub use transport::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, RawRequest, ResponseExt,
+    CallOptions, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, RawRequest,
     Service, USER_AGENT,
 };
 
 #[cfg(feature = "authrocket")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authrocket")))]
 pub mod authrocket;
 #[cfg(feature = "requestrocket")]
+#[cfg_attr(docsrs, doc(cfg(feature = "requestrocket")))]
 pub mod requestrocket;
 #[cfg(feature = "rocketpunch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rocketpunch")))]
 pub mod rocketpunch;
 #[cfg(feature = "rockety")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rockety")))]
 pub mod rockety;
-
-/// The README's examples, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;

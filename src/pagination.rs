@@ -10,8 +10,10 @@
 //! limit and retries; otherwise page after page until an empty one. AuthRocket's cursor
 //! (`after` = the last id, while `more_results`) is followed one page at a time.
 //!
-//! A failed page ends the stream with its error. Dropping the stream stops it: no page is
-//! requested after that, and pages already in flight are abandoned.
+//! A failed page ends the stream with its error, except a `422` for a page after the first,
+//! which Rocketpunch answers for a page past the end: the stream then ends cleanly with every
+//! item read so far. Dropping the stream stops it: no page is requested after that, and pages
+//! already in flight are abandoned.
 //!
 //! ```no_run
 //! # #[cfg(feature = "rockety")]
@@ -124,7 +126,12 @@ where
                     .map(fetch)
                     .buffered(look_ahead)
                     .map(|result| result.map(NumberedPage::into_items))
-                    .take_while(|result| ready(!matches!(result, Ok(items) if items.is_empty())))
+                    .take_while(|result| {
+                        ready(match result {
+                            Ok(items) => !items.is_empty(),
+                            Err(e) => !past_the_end(e),
+                        })
+                    })
                     .flat_map(|result| stream::iter(page_items(result)));
                 this.chain(rest).boxed()
             }
@@ -134,6 +141,17 @@ where
         }
     });
     end_at_first_error(items)
+}
+
+/// A `422` for a page after the first, asked with the same filters as the pages before it
+/// (which were not empty): the page number is past the end (Rocketpunch documents 422 for it),
+/// so the list is over. A `422` on the first page stays an error.
+fn past_the_end(error: &crate::Error) -> bool {
+    let over = error.status() == Some(http::StatusCode::UNPROCESSABLE_ENTITY);
+    if over {
+        tracing::debug!("422 for a page after the first: the list ends there");
+    }
+    over
 }
 
 fn page_items<T>(result: crate::Result<Vec<T>>) -> Vec<crate::Result<T>> {
@@ -155,6 +173,7 @@ where
         async move {
             let (n, previous_head) = state?;
             match fetch(n).await {
+                Err(e) if past_the_end(&e) => None,
                 Err(e) => Some((vec![Err(e)], None)),
                 Ok(page) => {
                     let items = page.into_items();
@@ -259,7 +278,7 @@ macro_rules! numbered_lists {
                 $crate::pagination::numbered(
                     move |n: u32| {
                         let call = self.clone().page(n);
-                        async move { call.send().await.map(|r| r.into_inner()).map_err($crate::Error::from) }
+                        async move { call.send().await.map(|r| r.into_inner()) }
                     },
                     pages,
                 )
@@ -281,7 +300,7 @@ macro_rules! cursor_lists {
                         Some(after) => self.clone().after(after),
                         None => self.clone(),
                     };
-                    async move { call.send().await.map(|r| r.into_inner()).map_err($crate::Error::from) }
+                    async move { call.send().await.map(|r| r.into_inner()) }
                 })
             }
         }
@@ -296,7 +315,7 @@ macro_rules! single_lists {
             /// One response holds the whole list; `pages` has no effect.
             fn stream_with_look_ahead(self, _pages: usize) -> $crate::ItemStream<'a, Self::Item> {
                 $crate::pagination::single(async move {
-                    let $page = self.send().await.map_err($crate::Error::from)?.into_inner();
+                    let $page = self.send().await?.into_inner();
                     Ok($items)
                 })
             }

@@ -176,15 +176,13 @@ async fn error_of(status: u16, body: serde_json::Value) -> Error {
         .mount(&server)
         .await;
     let login: types::AuthenticateBody = serde_json::from_value(serde_json::json!({"password": "hunter2"})).unwrap();
-    Error::from(
-        client
-            .authenticate_user()
-            .user_id("dave")
-            .body(login)
-            .send()
-            .await
-            .unwrap_err(),
-    )
+    client
+        .authenticate_user()
+        .user_id("dave")
+        .body(login)
+        .send()
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -323,7 +321,7 @@ async fn client_and_error_debug_never_show_the_key() {
         .respond_with(json(403, serde_json::json!({"error": "Invalid API key"})))
         .mount(&server)
         .await;
-    let err = Error::from(client.list_orgs().send().await.unwrap_err());
+    let err = client.list_orgs().send().await.unwrap_err();
     assert!(!format!("{err:?}").contains(SECRET_PART) && !err.to_string().contains(SECRET_PART));
 }
 
@@ -388,7 +386,7 @@ async fn a_login_token_in_the_path_does_not_reach_a_transport_error() {
         .build()
         .unwrap();
     let token = "kli_0vSecretLoginTokenValue";
-    let err = Error::from(client.get_session().session_id(token).send().await.unwrap_err());
+    let err = client.get_session().session_id(token).send().await.unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     let shown = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
     assert!(!shown.contains(token), "{shown}");

@@ -155,7 +155,7 @@ fn requestrocket_decoding_never_panics() {
     proptest!(config(), |(r in reply(RR_VALID))| {
         h.serve(r);
         check(h.runtime.block_on(async {
-            client.list_clients().send().await.map(drop).map_err(Error::from)?;
+            client.list_clients().send().await.map(drop)?;
             client.list_clients().stream().take(3).collect::<Vec<_>>().await;
             client.raw(http::Method::GET, "/clients").send().await.map(drop)
         }))?;
@@ -176,9 +176,9 @@ fn rocketpunch_decoding_never_panics() {
         check(h.runtime.block_on(async {
             match client.list_jobs().send().await {
                 Ok(page) => { let _ = page.rate_limit(); }
-                Err(e) => { let e = Error::from(e); if let Some(api) = e.api_error() { let _ = api.rate_limit(); } }
+                Err(e) => { if let Some(api) = e.api_error() { let _ = api.rate_limit(); } }
             }
-            client.list_job_category_codes().send().await.map(drop).map_err(Error::from)
+            client.list_job_category_codes().send().await.map(drop)
         }))?;
     });
 }
@@ -194,7 +194,7 @@ fn rockety_decoding_never_panics() {
     proptest!(config(), |(r in reply(RK_VALID))| {
         h.serve(r);
         check(h.runtime.block_on(async {
-            client.list_projects().send().await.map(drop).map_err(Error::from)
+            client.list_projects().send().await.map(drop)
         }))?;
     });
 }
@@ -210,7 +210,7 @@ fn authrocket_decoding_never_panics() {
     proptest!(config(), |(r in reply(AR_VALID))| {
         h.serve(r);
         check(h.runtime.block_on(async {
-            client.list_orgs().send().await.map(drop).map_err(Error::from)?;
+            client.list_orgs().send().await.map(drop)?;
             client.list_orgs().stream().take(5).collect::<Vec<_>>().await;
             Ok(())
         }))?;

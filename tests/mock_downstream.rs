@@ -80,7 +80,7 @@ async fn rocketpunch_typed_mock_with_query_and_rate_limit_headers() {
     let found = rp.list_jobs().keyword("AI").send().await.unwrap();
     assert_eq!(found.items[0].title.as_deref(), Some("ML Engineer"));
     assert_eq!(found.rate_limit().and_then(|r| r.remaining), Some(999));
-    let err = Error::from(rp.list_jobs().keyword("spam").send().await.unwrap_err());
+    let err = rp.list_jobs().keyword("spam").send().await.unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(err.api_error().unwrap().kind(), ErrorKind::RateLimited);
 }
@@ -130,7 +130,7 @@ async fn authrocket_typed_mock_for_writes_validation_errors_and_timeouts() {
     let ar = server.client();
     let body: types::OrgBody = serde_json::from_value(serde_json::json!({"org": {"name": "Acme"}})).unwrap();
     assert_eq!(ar.create_org().body(body.clone()).send().await.unwrap().id, "org_1");
-    let err = Error::from(ar.create_org().body(body).send().await.unwrap_err());
+    let err = ar.create_org().body(body).send().await.unwrap_err();
     assert_eq!(err.api_error().unwrap().field_errors()[0].0, "name");
     ar.delete_org().org_id("org_1").send().await.unwrap();
 
@@ -139,6 +139,6 @@ async fn authrocket_typed_mock_for_writes_validation_errors_and_timeouts() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = Error::from(slow.get_org().org_id("org_1").send().await.unwrap_err());
+    let err = slow.get_org().org_id("org_1").send().await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }

@@ -108,7 +108,7 @@ async fn requestrocket_requests_match_the_spec() {
         .retry(rocket_apis::RetryPolicy::default().max_retry_after(Duration::from_secs(5)))
         .build()
         .unwrap();
-    let err = rocket_apis::Error::from(limited.list_clients().send().await.unwrap_err());
+    let err = limited.list_clients().send().await.unwrap_err();
     assert_eq!(err.attempts(), 1, "a wait over the cap is not slept through");
     let api = err
         .api_error()

@@ -212,7 +212,7 @@ async fn a_429_storm_gives_up_after_the_limit_with_the_last_retry_after() {
         Sequence::new(vec![limited("0"), limited("0"), limited("7")]),
     )
     .await;
-    let err = Error::from(rr(&server.uri(), fast()).list_clients().send().await.unwrap_err());
+    let err = rr(&server.uri(), fast()).list_clients().send().await.unwrap_err();
     assert_eq!(err.attempts(), 3, "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
     let api = err.api_error().expect("an API error");
@@ -270,7 +270,7 @@ async fn an_absurd_retry_after_fails_at_once_with_the_wait() {
     )
     .await;
     let started = Instant::now();
-    let err = Error::from(rr(&server.uri(), fast()).list_clients().send().await.unwrap_err());
+    let err = rr(&server.uri(), fast()).list_clients().send().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(err.attempts(), 1);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(86400)));
@@ -309,7 +309,7 @@ async fn a_post_is_not_retried_on_a_5xx_but_is_on_a_429() {
     let client = rr(&server.uri(), fast());
     let input: requestrocket::types::ClientInput =
         serde_json::from_value(serde_json::json!({"clientName": "acme"})).unwrap();
-    let err = Error::from(client.create_client().body(input.clone()).send().await.unwrap_err());
+    let err = client.create_client().body(input.clone()).send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(err.attempts(), 1);
     assert_eq!(
@@ -348,13 +348,11 @@ async fn retries_can_be_switched_off() {
         json(503, serde_json::json!({"error": "x", "status": 503})),
     )
     .await;
-    let err = Error::from(
-        rr(&server.uri(), RetryPolicy::none())
-            .list_clients()
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = rr(&server.uri(), RetryPolicy::none())
+        .list_clients()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.attempts(), 1);
     assert!(!err.to_string().contains("gave up"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -369,7 +367,7 @@ async fn connection_refused_is_retried_for_any_method_and_counted() {
     let client = rr(&base, fast());
     let input: requestrocket::types::ClientInput =
         serde_json::from_value(serde_json::json!({"clientName": "acme"})).unwrap();
-    let err = Error::from(client.create_client().body(input).send().await.unwrap_err());
+    let err = client.create_client().body(input).send().await.unwrap_err();
     assert!(matches!(err, Error::Connect { attempts: 3, .. }), "{err:?}");
     assert!(err.to_string().contains("gave up after 3 attempts"), "{err}");
     assert!(
@@ -388,7 +386,7 @@ async fn a_connection_reset_mid_body_is_retried_then_reported() {
         // Dropping the socket here cuts the body short.
     })
     .await;
-    let err = Error::from(rr(&server.url, fast()).list_clients().send().await.unwrap_err());
+    let err = rr(&server.url, fast()).list_clients().send().await.unwrap_err();
     match &err {
         Error::Transport { during, attempts, .. } => {
             assert_eq!(*during, "reading the response body");
@@ -414,7 +412,7 @@ async fn a_server_that_never_answers_hits_the_total_timeout() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = Error::from(client.list_clients().send().await.unwrap_err());
+    let err = client.list_clients().send().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(
         matches!(
@@ -454,7 +452,7 @@ async fn a_server_that_never_accepts_hits_the_connect_timeout() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = Error::from(client.list_clients().send().await.unwrap_err());
+    let err = client.list_clients().send().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     assert!(
         matches!(
@@ -487,7 +485,7 @@ async fn truncated_and_malformed_json_are_decode_errors_not_retried() {
             ResponseTemplate::new(200).set_body_raw(body, "application/json"),
         )
         .await;
-        let err = Error::from(rr(&server.uri(), fast()).list_clients().send().await.unwrap_err());
+        let err = rr(&server.uri(), fast()).list_clients().send().await.unwrap_err();
         assert!(matches!(err, Error::Decode(_)), "{body:?}: {err:?}");
         assert_eq!(server.received_requests().await.unwrap().len(), 1, "{body:?}");
     }
@@ -503,7 +501,7 @@ async fn an_html_502_is_retried_and_ends_in_a_typed_error_with_its_text() {
         ResponseTemplate::new(502).set_body_raw("<html><h1>502 Bad Gateway</h1></html>", "text/html"),
     )
     .await;
-    let err = Error::from(rr(&server.uri(), fast()).list_clients().send().await.unwrap_err());
+    let err = rr(&server.uri(), fast()).list_clients().send().await.unwrap_err();
     let api = err.api_error().expect("API error");
     assert_eq!(api.kind(), ErrorKind::Server);
     assert!(!api.body_was_json());
@@ -528,7 +526,7 @@ async fn a_huge_body_is_refused_at_the_limit() {
         .max_response_size(1 << 20)
         .build()
         .unwrap();
-    let err = Error::from(client.list_clients().send().await.unwrap_err());
+    let err = client.list_clients().send().await.unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { limit: 1048576, .. }), "{err:?}");
     assert!(err.to_string().contains("max_response_size"), "{err}");
 
@@ -547,7 +545,7 @@ async fn a_huge_body_is_refused_at_the_limit() {
         .max_response_size(1 << 20)
         .build()
         .unwrap();
-    let err = Error::from(client.list_clients().send().await.unwrap_err());
+    let err = client.list_clients().send().await.unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
     assert_eq!(endless.hits(), 1, "a body over the limit is not retried");
 }

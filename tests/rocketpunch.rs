@@ -6,7 +6,7 @@
 use std::time::{Duration, SystemTime};
 
 use rocket_apis::{
-    ConfigError, Error, ErrorKind, Problem,
+    ConfigError, ErrorKind, Problem,
     rocketpunch::{
         AccessToken, AppKey, Client, CompanySize, RateLimitExt,
         oauth::{OAuthClient, OAuthError, PkceVerifier, RefreshToken, Scope},
@@ -177,7 +177,7 @@ async fn error_envelope_decodes_known_and_unknown_codes() {
         ))
         .mount(&server)
         .await;
-    let err = Error::from(client.list_jobs().send().await.unwrap_err());
+    let err = client.list_jobs().send().await.unwrap_err();
     let api = err.api_error().unwrap();
     assert_eq!(api.kind(), ErrorKind::RateLimited);
     assert_eq!(api.code(), Some("RATE_LIMIT_EXCEEDED"));
@@ -189,7 +189,7 @@ async fn error_envelope_decodes_known_and_unknown_codes() {
         "{shown}"
     );
 
-    let err = Error::from(client.list_events().send().await.unwrap_err());
+    let err = client.list_events().send().await.unwrap_err();
     assert_eq!(err.api_error().unwrap().code(), Some("C9999"));
     assert_eq!(err.api_error().unwrap().message(), Some("Unsupported path"));
 }
@@ -230,7 +230,7 @@ async fn client_and_errors_never_show_credentials() {
         ))
         .mount(&server)
         .await;
-    let err = Error::from(client.list_jobs().send().await.unwrap_err());
+    let err = client.list_jobs().send().await.unwrap_err();
     assert!(!format!("{err:?}").contains("7Hq2LmX9") && !err.to_string().contains("7Hq2LmX9"));
 }
 

@@ -89,7 +89,7 @@ async fn an_rfc3339_timestamp_is_a_decode_error_not_a_silent_guess() {
         })))
         .mount(&server)
         .await;
-    let err = Error::from(client.list_projects().send().await.unwrap_err());
+    let err = client.list_projects().send().await.unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
     assert!("2024-02-30 10:00:00".parse::<NaiveTimestamp>().is_err());
     assert!("2024-11-23 14:58".parse::<NaiveTimestamp>().is_err());
@@ -104,7 +104,7 @@ async fn a_401_with_an_html_body_keeps_its_status() {
         .respond_with(ResponseTemplate::new(401).set_body_raw("<html>Unauthenticated</html>", "text/html"))
         .mount(&server)
         .await;
-    let err = Error::from(client.list_users().send().await.unwrap_err());
+    let err = client.list_users().send().await.unwrap_err();
     assert_eq!(err.api_error().unwrap().kind(), ErrorKind::Unauthorized);
     assert!(!err.to_string().contains(TOKEN) && !format!("{err:?}").contains(TOKEN));
     assert!(!format!("{client:?}").contains(TOKEN));

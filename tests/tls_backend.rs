@@ -30,7 +30,7 @@ async fn an_https_client_builds_and_a_failed_handshake_is_a_typed_error() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let err = Error::from(client.list_projects().send().await.unwrap_err());
+    let err = client.list_projects().send().await.unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     assert!(!format!("{err:?}").contains("tls-test-token"));
 }

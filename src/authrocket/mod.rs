@@ -14,7 +14,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // AUTHROCKET_API_KEY=ko_…, AUTHROCKET_BASE_URL=https://<your endpoint>/v1, AUTHROCKET_REALM=rl_… (optional)
 //! let ar = Client::from_env()?;
-//! let orgs = ar.list_orgs().max_results(20).send().await.map_err(rocket_apis::Error::from)?;
+//! let orgs = ar.list_orgs().max_results(20).send().await?;
 //! for org in &orgs.collection {
 //!     println!("{}", org.name.as_deref().unwrap_or("(unnamed)"));
 //! }

@@ -2,8 +2,10 @@
 //! request history and notifications.
 //!
 //! Every operation of `specs/requestrocket.yaml` is a method of [`Client`] (through `Deref` to
-//! the generated [`api::Client`]), named after its operationId, with a builder per call. `?`
-//! turns the generated error into [`crate::Error`].
+//! the generated [`api::Client`], whose docs list every call), named after its operationId, with
+//! a builder per call whose `send` returns [`crate::Result`]. Three things here carry the name:
+//! [`Client`] is the one you build and call; [`api::Client`] is the generated client it
+//! dereferences to; [`types::Client`] is RequestRocket's *client* resource (an organisation).
 //!
 //! ```no_run
 //! use rocket_apis::requestrocket::Client;
@@ -11,7 +13,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // REQUESTROCKET_USER_TOKEN=u-… (Settings → Keys); REQUESTROCKET_BASE_URL is optional.
 //! let rr = Client::from_env()?;
-//! let clients = rr.list_clients().send().await.map_err(rocket_apis::Error::from)?;
+//! let clients = rr.list_clients().send().await?;
 //! for client in clients.items() {
 //!     println!("{}", client.client_name);
 //! }

@@ -11,7 +11,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // ROCKETPUNCH_API_KEY=rp_app_… (developers.rocketpunch.com/apps/new)
 //! let rp = Client::from_env()?;
-//! let jobs = rp.list_jobs().keyword("AI").page(1).send().await.map_err(rocket_apis::Error::from)?;
+//! let jobs = rp.list_jobs().keyword("AI").page(1).send().await?;
 //! for job in &jobs.items {
 //!     println!("{}", job.title.as_deref().unwrap_or("(untitled)"));
 //! }
@@ -89,8 +89,30 @@ const ACCESS_TOKEN_FORMAT: Format = Format {
 pub struct AppKey(SecretString);
 
 /// A user's OAuth 2.0 access token, checked and kept secret; sent as `Authorization: Bearer`.
+///
+/// To keep one (e.g. in your session store), read it out deliberately with
+/// [`expose`](AccessToken::expose) and rebuild it with [`new`](AccessToken::new); `Debug` and
+/// `Display` never show it.
+///
+/// ```
+/// use rocket_apis::rocketpunch::AccessToken;
+///
+/// let token = AccessToken::new("at_4f9c2a7e1b")?;
+/// let stored: String = token.expose().to_string(); // to your store, never to a log
+/// let restored = AccessToken::new(&stored)?;
+/// assert_eq!(restored.expose(), "at_4f9c2a7e1b");
+/// assert!(!format!("{restored:?} {restored}").contains("4f9c2a7e1b"));
+/// # Ok::<_, rocket_apis::CredentialError>(())
+/// ```
 #[derive(Clone)]
 pub struct AccessToken(SecretString);
+
+impl AccessToken {
+    /// The token itself, for storing it; never log it.
+    pub fn expose(&self) -> &str {
+        secrecy::ExposeSecret::expose_secret(&self.0)
+    }
+}
 
 credential::secret_credential!(AppKey, APP_KEY_FORMAT);
 credential::secret_credential!(AccessToken, ACCESS_TOKEN_FORMAT);

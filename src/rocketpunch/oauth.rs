@@ -35,6 +35,12 @@ use secrecy::{ExposeSecret, SecretString};
 use super::AccessToken;
 use crate::{ConfigError, transport};
 
+/// A typed mock of the token endpoint (cargo feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[path = "oauth_mock.rs"]
+pub mod mock;
+
 /// The documented authorization endpoint.
 pub const DEFAULT_AUTHORIZE_URL: &str = "https://www.rocketpunch.com/oauth/authorize";
 /// The token endpoint: not documented by Rocketpunch; the conventional `/oauth/token` on the

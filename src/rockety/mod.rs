@@ -11,7 +11,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // ROCKETY_API_TOKEN=… (Organisation Settings → Integrations → Rockety API)
 //! let rockety = Client::from_env()?;
-//! let page = rockety.list_projects().page(1).send().await.map_err(rocket_apis::Error::from)?;
+//! let page = rockety.list_projects().page(1).send().await?;
 //! for project in &page.data {
 //!     println!("{}", project.name.as_deref().unwrap_or("(unnamed)"));
 //! }

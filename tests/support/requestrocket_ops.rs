@@ -8,7 +8,7 @@ pub async fn call_every_operation(c: &Client) -> Vec<(&'static str, Result<u16, 
     macro_rules! ops {
         ($($id:literal => $call:expr;)+) => {{
             let mut out = Vec::new();
-            $( out.push(($id, $call.send().await.map(|r| r.status().as_u16()).map_err(rocket_apis::Error::from))); )+
+            $( out.push(($id, $call.send().await.map(|r| r.status().as_u16()))); )+
             out
         }};
     }
@@ -21,11 +21,10 @@ pub async fn call_every_operation(c: &Client) -> Vec<(&'static str, Result<u16, 
     );
     let client_input = || types::ClientInput {
         client_name: "My Organisation".into(),
-        extra: Default::default(),
     };
     let credential_input = || types::CredentialInput {
         credential_region: Some("us-east-1".into()),
-        extra: Default::default(),
+        ..Default::default()
     };
     let target_input = || -> types::TargetInput {
         serde_json::from_value(serde_json::json!({"targetName": "Payments API", "targetBaseURL": "https://api.payments.example.com", "targetRegion": "us-east-1", "targetDefaultRuleEffect": "deny"})).unwrap()

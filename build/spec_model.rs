@@ -1,0 +1,227 @@
+//! What the generator needs to know of each operation and schema, read once from the spec:
+//! the operations (ids, paths, parameters, body, success status, response headers) and which
+//! schemas only ever travel in request bodies.
+
+use std::collections::BTreeSet;
+
+use heck::ToSnakeCase;
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, StatusCode};
+
+/// One operation of a spec, as the call surface and the typed mocks describe it.
+pub struct Operation {
+    /// The spec's `operationId`, e.g. `createTarget`.
+    pub id: String,
+    /// The Rust method name progenitor gives it, e.g. `create_target`.
+    pub snake: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template, e.g. `/clients/{clientId}/targets`.
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    /// The request body's schema name, when it is a `$ref` to a component schema.
+    pub body: Option<String>,
+    pub body_required: bool,
+    /// The first 2xx status and its schema name (`None` for no body; `Some("")` for an inline
+    /// schema).
+    pub success: Option<(u16, Option<String>)>,
+    /// Every response header the spec declares for the operation, any status.
+    pub response_headers: BTreeSet<String>,
+}
+
+/// A parameter of an operation.
+pub struct Param {
+    /// The spec's name, e.g. `clientId`.
+    pub name: String,
+    /// The builder's setter, e.g. `client_id`.
+    pub rust: String,
+    /// `path`, `query` or `header`.
+    pub location: &'static str,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+impl Operation {
+    /// A list operation: its builder can be read as one stream (`Paginate`). Every list of the
+    /// four specs is named `list…`; the generated code asserts the builder implements
+    /// `Paginate`, so a list without it fails to compile.
+    pub fn is_list(&self) -> bool {
+        self.id.starts_with("list")
+    }
+}
+
+/// Every operation, in the spec's order. The pre-flight check has already reported anything
+/// that does not resolve.
+pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
+    let mut out = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (verb, op) in item.iter() {
+            let Some(id) = &op.operation_id else { continue };
+            let mut ignore = Vec::new();
+            let params = item
+                .parameters
+                .iter()
+                .chain(op.parameters.iter())
+                .filter_map(|p| crate::preflight::resolve_parameter(spec, p, id, &mut ignore))
+                .map(|p| {
+                    let location = match p {
+                        Parameter::Path { .. } => "path",
+                        Parameter::Query { .. } => "query",
+                        Parameter::Header { .. } => "header",
+                        Parameter::Cookie { .. } => "cookie",
+                    };
+                    let data = p.parameter_data_ref();
+                    Param {
+                        name: data.name.clone(),
+                        rust: data.name.to_snake_case(),
+                        location,
+                        required: data.required,
+                        description: data.description.clone(),
+                    }
+                })
+                .collect();
+            let (body, body_required) = match &op.request_body {
+                Some(ReferenceOr::Item(body)) => (
+                    body.content
+                        .get("application/json")
+                        .and_then(|m| m.schema.as_ref())
+                        .and_then(schema_name),
+                    body.required,
+                ),
+                _ => (None, false),
+            };
+            let mut response_headers = BTreeSet::new();
+            let mut success = None;
+            for (code, response) in &op.responses.responses {
+                let Some(response) = crate::preflight::resolve_response(spec, response, id, &mut ignore) else {
+                    continue;
+                };
+                response_headers.extend(response.headers.keys().cloned());
+                if let StatusCode::Code(c @ 200..=299) = code
+                    && success.is_none()
+                {
+                    let schema = response
+                        .content
+                        .get("application/json")
+                        .and_then(|m| m.schema.as_ref())
+                        .map(|s| schema_name(s).unwrap_or_default());
+                    success = Some((*c, schema));
+                }
+            }
+            out.push(Operation {
+                id: id.clone(),
+                snake: id.to_snake_case(),
+                method: verb.to_uppercase(),
+                path: path.clone(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                params,
+                body,
+                body_required,
+                success,
+                response_headers,
+            });
+        }
+    }
+    out
+}
+
+fn schema_name(schema: &ReferenceOr<openapiv3::Schema>) -> Option<String> {
+    match schema {
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_string),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+/// The component schemas reachable from request bodies and never from a response: the types a
+/// user builds and sends, and nothing reads back.
+pub fn request_only_schemas(spec: &OpenAPI) -> BTreeSet<String> {
+    let Ok(doc) = serde_yaml::to_value(spec) else {
+        return BTreeSet::new();
+    };
+    let mut request = BTreeSet::new();
+    let mut response = BTreeSet::new();
+    if let Some(paths) = doc.get("paths").and_then(|p| p.as_mapping()) {
+        for (_, item) in paths {
+            let Some(item) = item.as_mapping() else { continue };
+            for (_, op) in item {
+                if let Some(body) = op.get("requestBody") {
+                    collect_refs(&doc, body, &mut request);
+                }
+                if let Some(responses) = op.get("responses") {
+                    collect_refs(&doc, responses, &mut response);
+                }
+            }
+        }
+    }
+    request.difference(&response).cloned().collect()
+}
+
+/// Adds every component schema `node` refers to, transitively (other components are followed
+/// too: `#/components/responses/…`, `#/components/headers/…`).
+fn collect_refs(doc: &serde_yaml::Value, node: &serde_yaml::Value, found: &mut BTreeSet<String>) {
+    match node {
+        serde_yaml::Value::Mapping(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value.as_str()) {
+                    (Some("$ref"), Some(reference)) => {
+                        if let Some(name) = reference.strip_prefix("#/components/schemas/")
+                            && !found.insert(name.to_string())
+                        {
+                            continue;
+                        }
+                        let target = reference
+                            .trim_start_matches("#/")
+                            .split('/')
+                            .try_fold(doc, |node, part| node.get(part));
+                        if let Some(target) = target {
+                            collect_refs(doc, target, found);
+                        }
+                    }
+                    _ => collect_refs(doc, value, found),
+                }
+            }
+        }
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|i| collect_refs(doc, i, found)),
+        _ => {}
+    }
+}
+
+/// Closes the objects of request-only schemas (`additionalProperties: false` in the copy
+/// progenitor sees; the spec itself stays as written), so their Rust types have no catch-all
+/// map and refuse unknown fields when decoded: a mistyped field is an error, not a field the
+/// server silently ignores. Free-form maps (objects without properties) stay open, and so do
+/// the schemas the vendor documents as open (`open`, see `build/apis.rs`).
+pub fn close_request_schemas(spec: &mut OpenAPI, open: &[(&str, &str)]) {
+    let closed = request_only_schemas(spec);
+    let Some(components) = spec.components.as_mut() else { return };
+    for name in closed {
+        if open.iter().any(|(schema, _)| *schema == name) {
+            continue;
+        }
+        if let Some(ReferenceOr::Item(schema)) = components.schemas.get_mut(&name) {
+            close_object(schema);
+        }
+    }
+}
+
+fn close_object(schema: &mut openapiv3::Schema) {
+    use openapiv3::{AdditionalProperties, SchemaKind, Type};
+    if let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind {
+        if object.properties.is_empty() {
+            return;
+        }
+        object.additional_properties = Some(AdditionalProperties::Any(false));
+        for property in object.properties.values_mut() {
+            if let ReferenceOr::Item(inner) = property {
+                close_object(inner);
+            }
+        }
+    }
+}

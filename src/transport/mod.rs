@@ -1,0 +1,28 @@
+//! What every client shares on the wire, one job per file:
+//!
+//! - [`builder`]: the shared [`ClientBuilder`], the per-client state ([`Inner`]) and the
+//!   [`Service`] trait each API implements;
+//! - [`base_url`]: which base URLs are accepted, and how a refused one is shown;
+//! - [`exec`]: the hooks around each generated call (credentials in, retries, bounded bodies,
+//!   tracing);
+//! - [`options`]: per-call settings ([`CallOptions`]) on a view of a client;
+//! - [`raw`]: calls to endpoints not in the spec ([`RawRequest`]);
+//! - [`macros`]: what each API module invokes once.
+
+pub(crate) mod base_url;
+pub(crate) mod builder;
+pub(crate) mod exec;
+pub(crate) mod macros;
+pub(crate) mod options;
+pub(crate) mod raw;
+
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT,
+};
+pub(crate) use base_url::is_loopback;
+pub(crate) use builder::{env_var, http_client_builder, sealed};
+pub(crate) use crate::stand_in::flat_stand_in;
+pub(crate) use exec::{TracedPath, execute, prepare};
+pub(crate) use macros::{api_client, generated_api, shared_hooks};
+pub use options::CallOptions;
+pub use raw::RawRequest;

@@ -1,0 +1,129 @@
+//! The escape hatch: a call to an endpoint that is not in the spec yet, with a client's
+//! credentials, base URL, headers, retries and errors.
+
+use std::{fmt, marker::PhantomData};
+
+use http::header;
+
+use super::builder::Inner;
+use super::exec::{TracedPath, execute, prepare};
+use crate::error::{READING, SENDING, VendorError};
+use crate::stand_in::Failure;
+
+/// A call to an endpoint that is not in the spec yet, with the client's credentials, base URL,
+/// headers and error handling. Get one from an API client's `raw` method.
+///
+/// The path is relative to the base URL and must start with `/`; the request cannot leave the
+/// configured host, so the credentials cannot either.
+#[must_use]
+pub struct RawRequest<'a, E> {
+    http: &'a reqwest::Client,
+    base_url: &'a str,
+    inner: &'a Inner,
+    method: http::Method,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<serde_json::Value>,
+    _error: PhantomData<fn() -> E>,
+}
+
+impl<E> fmt::Debug for RawRequest<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawRequest")
+            .field("api", &self.inner.api)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, E: VendorError> RawRequest<'a, E> {
+    pub(crate) fn new(
+        http: &'a reqwest::Client,
+        base_url: &'a str,
+        inner: &'a Inner,
+        method: http::Method,
+        path: &str,
+    ) -> Self {
+        RawRequest {
+            http,
+            base_url,
+            inner,
+            method,
+            path: path.to_string(),
+            query: Vec::new(),
+            body: None,
+            _error: PhantomData,
+        }
+    }
+
+    /// Adds a query parameter (encoded for you).
+    pub fn query(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        self.query.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// Sends this JSON body.
+    pub fn json(mut self, body: serde_json::Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Sends the request. A success body is returned as JSON (`Null` when empty); an error
+    /// status becomes [`crate::Error::Api`] exactly as for generated operations.
+    pub async fn send(self) -> crate::Result<progenitor_client::ResponseValue<serde_json::Value>> {
+        let api = self.inner.api;
+        let invalid = |message: String| crate::Error::InvalidRequest { api, message };
+        if !self.path.starts_with('/') || self.path.starts_with("//") || self.path.contains("://") {
+            return Err(invalid(format!(
+                "raw path `{}` must be relative to the base URL and start with a single `/`",
+                self.path
+            )));
+        }
+        if self.path.split(['/', '?', '#']).any(|seg| seg == "..") {
+            return Err(invalid(format!("raw path `{}` must not contain `..`", self.path)));
+        }
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, self.path))
+            .map_err(|e| invalid(format!("raw path `{}` does not make a URL: {e}", self.path)))?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(self.query.iter());
+        }
+        let mut builder = self
+            .http
+            .request(self.method, url)
+            .header(header::ACCEPT, "application/json");
+        if let Some(body) = &self.body {
+            builder = builder.json(body);
+        }
+        let mut request = builder
+            .build()
+            .map_err(|e| crate::error::from_reqwest(api, e, "building the request", 1))?;
+        prepare(self.inner, &mut request);
+        let response = execute::<E>(self.http, self.inner, request, "raw", TracedPath::Raw(&self.path))
+            .await
+            .map_err(|e| crate::error::from_reqwest(api, e, SENDING, 1))?;
+        if let Some(failure) = Failure::take(&response) {
+            return Err(crate::error::from_failure(api, failure));
+        }
+        let status = response.status();
+        if status.is_client_error() || status.is_server_error() {
+            let rv = progenitor_client::ResponseValue::<E>::from_response::<E>(response).await;
+            return Err(crate::error::from_progenitor(match rv {
+                Ok(rv) => progenitor_client::Error::ErrorResponse(rv),
+                Err(e) => e,
+            }));
+        }
+        let headers = response.headers().clone();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| crate::error::from_reqwest(api, e, READING, 1))?;
+        let value = if bytes.iter().all(u8::is_ascii_whitespace) {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .map_err(|e| crate::error::from_progenitor(progenitor_client::Error::<E>::InvalidResponsePayload(bytes, e)))?
+        };
+        Ok(progenitor_client::ResponseValue::new(value, status, headers))
+    }
+}
