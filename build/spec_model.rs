@@ -132,9 +132,7 @@ pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
 
 fn schema_name(schema: &ReferenceOr<openapiv3::Schema>) -> Option<String> {
     match schema {
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/schemas/")
-            .map(str::to_string),
+        ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/").map(str::to_string),
         ReferenceOr::Item(_) => None,
     }
 }
@@ -200,7 +198,9 @@ fn collect_refs(doc: &serde_yaml::Value, node: &serde_yaml::Value, found: &mut B
 /// the schemas the vendor documents as open (`open`, see `build/apis.rs`).
 pub fn close_request_schemas(spec: &mut OpenAPI, open: &[(&str, &str)]) {
     let closed = request_only_schemas(spec);
-    let Some(components) = spec.components.as_mut() else { return };
+    let Some(components) = spec.components.as_mut() else {
+        return;
+    };
     for name in closed {
         if open.iter().any(|(schema, _)| *schema == name) {
             continue;

@@ -53,8 +53,12 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
                 for it in &mut imp.items {
                     let syn::ImplItem::Fn(f) = it else { continue };
                     let name = f.sig.ident.to_string();
-                    let Some(op) = by_snake.get(name.as_str()) else { continue };
-                    let Some(builder) = returned_builder(&f.sig) else { continue };
+                    let Some(op) = by_snake.get(name.as_str()) else {
+                        continue;
+                    };
+                    let Some(builder) = returned_builder(&f.sig) else {
+                        continue;
+                    };
                     set_doc(&mut f.attrs, &operation_doc(op, api_name));
                     builders.insert(builder, op);
                 }
@@ -75,7 +79,9 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
     // Type builders live in `types::builder`; a type whose builder starts complete (every
     // field optional, a list or a map) gets `Default`.
     if let Some(types) = module(&mut file.items, "types") {
-        let complete = module(types, "builder").map(|b| reshape_type_builders(b, &shapes)).unwrap_or_default();
+        let complete = module(types, "builder")
+            .map(|b| reshape_type_builders(b, &shapes))
+            .unwrap_or_default();
         derive_default(types, &complete);
     }
     if let Some(items) = module(&mut file.items, "builder") {
@@ -147,7 +153,9 @@ fn is_self_ty(imp: &syn::ItemImpl, name: &str) -> bool {
 
 /// `builder::CreateTarget<'_>` → `CreateTarget`.
 fn returned_builder(sig: &syn::Signature) -> Option<String> {
-    let syn::ReturnType::Type(_, ty) = &sig.output else { return None };
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
     let syn::Type::Path(p) = &**ty else { return None };
     let first = p.path.segments.first()?;
     (first.ident == "builder").then(|| p.path.segments.last().map(|s| s.ident.to_string()))?
@@ -160,7 +168,10 @@ fn set_doc(attrs: &mut Vec<syn::Attribute>, doc: &str) {
 
 /// Adds doc lines after any docs already there, before every other attribute.
 fn push_doc(attrs: &mut Vec<syn::Attribute>, doc: &str) {
-    let at = attrs.iter().rposition(|a| a.path().is_ident("doc")).map_or(0, |i| i + 1);
+    let at = attrs
+        .iter()
+        .rposition(|a| a.path().is_ident("doc"))
+        .map_or(0, |i| i + 1);
     let lines = doc.lines().map(|line| {
         let line = format!(" {line}");
         syn::parse_quote!(#[doc = #line])
@@ -224,7 +235,11 @@ fn operation_doc(op: &Operation, api_name: &str) -> String {
                 p.name,
                 p.location,
                 if p.required { "yes" } else { "no" },
-                p.description.as_deref().map(one_line).unwrap_or_default().replace('|', "\\|")
+                p.description
+                    .as_deref()
+                    .map(one_line)
+                    .unwrap_or_default()
+                    .replace('|', "\\|")
             ));
         }
         if let Some(body) = &op.body {
@@ -289,7 +304,9 @@ fn reshape_operation_builders(
             syn::Item::Impl(imp) if imp.trait_.is_none() => {
                 let syn::Type::Path(p) = &*imp.self_ty else { continue };
                 let Some(last) = p.path.segments.last() else { continue };
-                let Some(op) = builders.get(&last.ident.to_string()) else { continue };
+                let Some(op) = builders.get(&last.ident.to_string()) else {
+                    continue;
+                };
                 MessageRewrite { op }.visit_item_impl_mut(imp);
                 let Some(pos) = imp
                     .items
@@ -298,7 +315,9 @@ fn reshape_operation_builders(
                 else {
                     continue;
                 };
-                let syn::ImplItem::Fn(original) = &mut imp.items[pos] else { unreachable!() };
+                let syn::ImplItem::Fn(original) = &mut imp.items[pos] else {
+                    unreachable!()
+                };
                 let ok = success_type(&original.sig)
                     .ok_or_else(|| format!("build/surface.rs: `{}`: unexpected `send` signature", op.id))?;
                 original.sig.ident = format_ident!("send_unmapped");
@@ -334,10 +353,14 @@ fn reshape_operation_builders(
 
 /// `Result<ResponseValue<T>, Error<E>>` → `ResponseValue<T>`.
 fn success_type(sig: &syn::Signature) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = &sig.output else { return None };
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
     let syn::Type::Path(p) = &**ty else { return None };
     let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
@@ -366,7 +389,10 @@ impl VisitMut for MessageRewrite<'_> {
     fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
         let value = lit.value();
         let new = if let Some(rust) = value.strip_suffix(" was not initialized") {
-            Some(format!("{} is required but not set: call `.{rust}(..)`", self.describe(rust)))
+            Some(format!(
+                "{} is required but not set: call `.{rust}(..)`",
+                self.describe(rust)
+            ))
         } else if let Some(rest) = value.strip_prefix("conversion to `") {
             rest.split_once("` for ").map(|(ty, tail)| {
                 let ty = ty.rsplit("::").next().unwrap_or(ty).trim();
@@ -398,9 +424,12 @@ fn rewrite_format_literal(mac: &mut syn::Macro, mut f: impl FnMut(&mut syn::LitS
         return;
     }
     let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-    let Ok(mut args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else { return };
+    let Ok(mut args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else {
+        return;
+    };
     if let Some(syn::Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Str(lit), ..
+        lit: syn::Lit::Str(lit),
+        ..
     })) = args.first_mut()
     {
         f(lit);
@@ -608,7 +637,10 @@ fn derive_default(items: &mut [syn::Item], names: &[String]) {
             let Ok(mut paths) = attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else {
                 continue;
             };
-            if paths.iter().any(|p| p.segments.last().is_some_and(|s| s.ident == "Default")) {
+            if paths
+                .iter()
+                .any(|p| p.segments.last().is_some_and(|s| s.ident == "Default"))
+            {
                 break;
             }
             paths.push(syn::parse_quote!(Default));
@@ -624,7 +656,9 @@ fn setter_target(sig: &syn::Signature) -> Option<syn::Type> {
     for pred in &wc.predicates {
         let syn::WherePredicate::Type(pt) = pred else { continue };
         for bound in &pt.bounds {
-            let syn::TypeParamBound::Trait(tb) = bound else { continue };
+            let syn::TypeParamBound::Trait(tb) = bound else {
+                continue;
+            };
             let Some(seg) = tb.path.segments.last() else { continue };
             if seg.ident != "TryInto" {
                 continue;

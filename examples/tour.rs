@@ -143,32 +143,18 @@ async fn requestrocket_read_only(client: &Client) -> TourResult {
     }
     if let Some(first) = clients.items().first() {
         let id = first.client_id.as_str();
-        let targets = client
-            .list_targets()
-            .client_id(id)
-            .send()
-            .await
-            ?;
+        let targets = client.list_targets().client_id(id).send().await?;
         println!("GET /clients/{id}/targets → {} target(s)", targets.items().len());
         for t in targets.items() {
             println!("  - {}", t.target_name);
         }
-        let proxies = client
-            .list_proxies()
-            .client_id(id)
-            .send()
-            .await
-            ?;
+        let proxies = client.list_proxies().client_id(id).send().await?;
         println!("GET /clients/{id}/proxies → {} proxy(ies)", proxies.items().len());
         for p in proxies.items() {
             println!("  - {}", p.proxy_name);
         }
     }
-    let notes = client
-        .list_system_notifications()
-        .send()
-        .await
-        ?;
+    let notes = client.list_system_notifications().send().await?;
     println!("GET /notifications/system → {} notification(s)", notes.items().len());
     for n in notes.items() {
         println!("  - {}", n.title.as_deref().unwrap_or("(untitled)"));
@@ -210,13 +196,7 @@ async fn rocketpunch_tour() -> TourResult {
 /// A keyword job search, first page: each job's title.
 async fn rocketpunch_search(client: &rocketpunch::Client) -> TourResult {
     use rocketpunch::RateLimitExt;
-    let jobs = client
-        .list_jobs()
-        .keyword("AI")
-        .page(1)
-        .send()
-        .await
-        ?;
+    let jobs = client.list_jobs().keyword("AI").page(1).send().await?;
     println!("GET /jobs?keyword=AI → {} job(s)", jobs.items.len());
     for job in &jobs.items {
         println!("  - {}", job.title.as_deref().unwrap_or("(untitled)"));
@@ -249,12 +229,7 @@ async fn rockety_tour() -> TourResult {
 
 /// The first page of projects and of users: their names.
 async fn rockety_lists(client: &rockety::Client) -> TourResult {
-    let projects = client
-        .list_projects()
-        .page(1)
-        .send()
-        .await
-        ?;
+    let projects = client.list_projects().page(1).send().await?;
     let p = &projects.pagination;
     println!(
         "GET /projects?page=1 → {} project(s), page {} of {}",
@@ -269,12 +244,7 @@ async fn rockety_lists(client: &rockety::Client) -> TourResult {
             .unwrap_or_default();
         println!("  - {}{created}", project.name.as_deref().unwrap_or("(unnamed)"));
     }
-    let users = client
-        .list_users()
-        .page(1)
-        .send()
-        .await
-        ?;
+    let users = client.list_users().page(1).send().await?;
     println!("GET /users?page=1 → {} user(s)", users.data.len());
     for user in &users.data {
         println!("  - {}", user.name.as_deref().unwrap_or("(unnamed)"));
@@ -311,12 +281,7 @@ async fn authrocket_tour() -> TourResult {
 /// The first page of orgs: their names.
 async fn authrocket_orgs(client: &authrocket::Client) -> TourResult {
     use rocket_apis::ResponseExt;
-    let orgs = client
-        .list_orgs()
-        .max_results(100)
-        .send()
-        .await
-        ?;
+    let orgs = client.list_orgs().max_results(100).send().await?;
     let more = if orgs.more_results { ", more follow" } else { "" };
     println!("GET /orgs → {} org(s){more}", orgs.collection.len());
     for org in &orgs.collection {

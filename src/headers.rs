@@ -22,7 +22,7 @@ pub(crate) const REQUEST_ID_HEADERS: [&str; 5] = [
 pub(crate) fn request_id_str(headers: &HeaderMap) -> Option<&str> {
     REQUEST_ID_HEADERS
         .iter()
-    .find_map(|name| headers.get(*name)?.to_str().ok())
+        .find_map(|name| headers.get(*name)?.to_str().ok())
 }
 
 /// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3).

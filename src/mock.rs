@@ -248,8 +248,15 @@ impl<T: Serialize, E: VendorError> Expectation<'_, T, E> {
     /// describe can be served through [`MockServer::wiremock`].
     pub fn header(mut self, name: &str, value: impl ToString) -> Self {
         let declared = self.spec.response_headers.iter().copied();
-        let known = crate::headers::REQUEST_ID_HEADERS.iter().copied().chain(["retry-after"]);
-        if !declared.clone().chain(known.clone()).any(|h| h.eq_ignore_ascii_case(name)) {
+        let known = crate::headers::REQUEST_ID_HEADERS
+            .iter()
+            .copied()
+            .chain(["retry-after"]);
+        if !declared
+            .clone()
+            .chain(known.clone())
+            .any(|h| h.eq_ignore_ascii_case(name))
+        {
             let valid: Vec<&str> = declared.chain(known).collect();
             panic!(
                 "{} mock of `{}` ({} {}): the spec declares no response header `{name}`; valid: {}",
@@ -276,7 +283,11 @@ impl<T: Serialize, E: VendorError> Expectation<'_, T, E> {
             self.spec.id,
             self.spec.method,
             self.spec.path,
-            if valid.is_empty() { "none".to_string() } else { valid.join(", ") }
+            if valid.is_empty() {
+                "none".to_string()
+            } else {
+                valid.join(", ")
+            }
         );
     }
 

@@ -182,16 +182,28 @@ fn every_operation_of_every_spec_has_the_reshaped_surface() {
             .filter_map(|(path, item)| Some((path, item.as_item()?)))
             .flat_map(|(path, item)| {
                 item.iter().map(move |(verb, op)| {
-                    (op.operation_id.clone().unwrap_or_default(), verb.to_uppercase(), path.clone())
+                    (
+                        op.operation_id.clone().unwrap_or_default(),
+                        verb.to_uppercase(),
+                        path.clone(),
+                    )
                 })
             })
             .collect();
         // Whitespace-free, so prettyplease's line breaks do not matter.
         let flat: String = code.split_whitespace().collect::<String>().replace(",)", ")");
-        let reshaped = flat.matches("pubasyncfnsend(self)->crate::Result<ResponseValue<").count();
-        assert_eq!(reshaped, operations.len(), "{}: reshaped `send`s vs operations", api.name);
+        let reshaped = flat
+            .matches("pubasyncfnsend(self)->crate::Result<ResponseValue<")
+            .count();
         assert_eq!(
-            flat.matches("crate::error::from_generated(self.send_unmapped().await,").count(),
+            reshaped,
+            operations.len(),
+            "{}: reshaped `send`s vs operations",
+            api.name
+        );
+        assert_eq!(
+            flat.matches("crate::error::from_generated(self.send_unmapped().await,")
+                .count(),
             operations.len(),
             "{}",
             api.name
@@ -204,7 +216,9 @@ fn every_operation_of_every_spec_has_the_reshaped_surface() {
                 api.name
             );
             assert!(
-                flat.contains(&format!("crate::error::from_generated(self.send_unmapped().await,\"{id}\")")),
+                flat.contains(&format!(
+                    "crate::error::from_generated(self.send_unmapped().await,\"{id}\")"
+                )),
                 "{}: `{id}`'s send does not name it",
                 api.name
             );
@@ -215,9 +229,17 @@ fn every_operation_of_every_spec_has_the_reshaped_surface() {
             "error converting supplied value for",
             "conversion to `::",
         ] {
-            assert!(!code.contains(leftover), "{}: progenitor's `{leftover}` left in", api.name);
+            assert!(
+                !code.contains(leftover),
+                "{}: progenitor's `{leftover}` left in",
+                api.name
+            );
         }
-        assert!(!flat.contains("pubasyncfnsend(self)->Result<"), "{}: a public send returns progenitor's Result", api.name);
+        assert!(
+            !flat.contains("pubasyncfnsend(self)->Result<"),
+            "{}: a public send returns progenitor's Result",
+            api.name
+        );
         assert!(
             !code.contains("pub use progenitor_client::{ByteStream, ClientInfo, Error"),
             "{}: progenitor's Error is re-exported",

@@ -60,7 +60,7 @@ async fn rocketpunch_typed_mock_with_query_and_rate_limit_headers() {
     use rocket_apis::rocketpunch::{RateLimitExt, mock::MockServer, types};
     let server = MockServer::start().await;
     let jobs: types::JobList =
-        serde_json::from_value(serde_json::json!({"items": [{"id": 1, "title": "ML Engineer"}], "totalPages": 1}))
+        serde_json::from_value(serde_json::json!({"items": [{"jobId": 1, "title": "ML Engineer"}], "totalPages": 1}))
             .unwrap();
     server
         .list_jobs()
@@ -95,7 +95,7 @@ async fn rockety_typed_mock_serves_every_page_of_a_stream() {
     let server = MockServer::start().await;
     for page in 1..=2 {
         let body: types::ProjectPage = serde_json::from_value(serde_json::json!({
-            "data": [{"id": page, "name": format!("Project {page}")}],
+            "data": [{"uuid": format!("9d3b6f0e-0000-4000-8000-00000000000{page}"), "name": format!("Project {page}")}],
             "pagination": {"current_page": page, "per_page": 1, "total_pages": 2, "total_items": 2}
         }))
         .unwrap();
@@ -141,4 +141,62 @@ async fn authrocket_typed_mock_for_writes_validation_errors_and_timeouts() {
         .unwrap();
     let err = slow.get_org().org_id("org_1").send().await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn rocketpunch_typed_token_endpoint_drives_exchange_and_refresh() {
+    use rocket_apis::rocketpunch::{
+        AccessToken,
+        mock::MockServer,
+        oauth::{OAuthError, RefreshToken, Scope, TokenSet},
+    };
+    let server = MockServer::start().await;
+    let first = TokenSet {
+        access_token: AccessToken::new("at_first_4f9c").unwrap(),
+        refresh_token: Some(RefreshToken::new("rt_first_7a1b")),
+        expires_in: Some(Duration::from_secs(3600)),
+        scopes: vec!["profile:read".into()],
+    };
+    let rotated = TokenSet {
+        access_token: AccessToken::new("at_second_9d2e").unwrap(),
+        refresh_token: Some(RefreshToken::new("rt_second_3c4d")),
+        expires_in: Some(Duration::from_secs(3600)),
+        scopes: vec![],
+    };
+    server.oauth_token().code_exchange().ok(&first).await;
+    server.oauth_token().refresh().times(1).ok(&rotated).await;
+    server
+        .oauth_token()
+        .refresh()
+        .refuse("invalid_grant", "refresh token revoked")
+        .await;
+
+    let oauth = server
+        .oauth_client("app-1", "https://app.example.com/callback")
+        .build()
+        .unwrap();
+    let request = oauth.authorize_url(&[Scope::ProfileRead]);
+    let tokens = oauth.exchange_code("code-1", request.pkce_verifier).await.unwrap();
+    assert_eq!(tokens.access_token.expose(), "at_first_4f9c");
+    assert_eq!(tokens.expires_in, Some(Duration::from_secs(3600)));
+    assert_eq!(tokens.scopes, ["profile:read"]);
+
+    let refreshed = oauth.refresh(tokens.refresh_token.as_ref().unwrap()).await.unwrap();
+    assert_eq!(refreshed.access_token.expose(), "at_second_9d2e");
+    assert_eq!(
+        refreshed.refresh_token.as_ref().map(RefreshToken::expose),
+        Some("rt_second_3c4d")
+    );
+    // Stored and rebuilt: the token survives the round trip and still never prints.
+    let restored = AccessToken::new(refreshed.access_token.expose()).unwrap();
+    assert!(!format!("{restored:?} {restored} {refreshed:?}").contains("9d2e"));
+
+    let refused = oauth.refresh(&RefreshToken::new("rt_old")).await.unwrap_err();
+    assert!(
+        matches!(&refused, OAuthError::Refused { code, .. } if code == "invalid_grant"),
+        "{refused:?}"
+    );
+    // The user client built from the new token is a client of the same mock.
+    let client = server.builder(restored).build().unwrap();
+    assert!(client.base_url().starts_with("http://127.0.0.1:"));
 }

@@ -757,7 +757,7 @@ async fn authrocket_cursor_pages_follow_the_last_id() {
 async fn rocketpunch_pages_use_its_total_pages() {
     let server = MockServer::start().await;
     for page in 1..=3 {
-        let job = serde_json::json!({"id": page, "title": format!("job {page}")});
+        let job = serde_json::json!({"jobId": page, "title": format!("job {page}")});
         Mock::given(method("GET"))
             .and(path("/api/v1/jobs"))
             .and(query_param("page", page.to_string()))
@@ -777,6 +777,65 @@ async fn rocketpunch_pages_use_its_total_pages() {
             .iter()
             .all(|r| r.url.query().unwrap_or_default().contains("keyword=AI"))
     );
+}
+
+/// Rocketpunch answers 422 for a page past the end; without `totalPages` the stream asks for it.
+async fn rocketpunch_pages_then_422(pages: u32) -> MockServer {
+    let server = MockServer::start().await;
+    for page in 1..=pages {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/jobs"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(json(
+                200,
+                serde_json::json!({"items": [{"jobId": page, "title": format!("job {page}")}], "page": page}),
+            ))
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/api/v1/jobs"))
+        .and(query_param("page", (pages + 1).to_string()))
+        .respond_with(json(
+            422,
+            serde_json::json!({"error": {"code": "UNPROCESSABLE_ENTITY", "message": "page is out of range", "status": 422}}),
+        ))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_422_for_the_page_past_the_end_ends_the_stream_with_every_item() {
+    let server = rocketpunch_pages_then_422(2).await;
+    let client = rocketpunch_client(&format!("{}/api/v1", server.uri()));
+    let jobs: Vec<_> = client
+        .list_jobs()
+        .stream()
+        .try_collect()
+        .await
+        .expect("the list ends cleanly");
+    let titles: Vec<_> = jobs.iter().map(|j| j.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["job 1", "job 2"]);
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        3,
+        "pages 1, 2 and the 422"
+    );
+}
+
+#[tokio::test]
+async fn a_422_on_the_first_page_stays_an_error() {
+    let server = rocketpunch_pages_then_422(0).await;
+    let client = rocketpunch_client(&format!("{}/api/v1", server.uri()));
+    let err = client
+        .list_jobs()
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("a refused first page is an error");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
+    assert!(err.to_string().contains("page is out of range"), "{err}");
 }
 
 /// Collects everything `tracing` writes, at every level.

@@ -50,18 +50,30 @@ async fn count_clients_boxed(rr: &requestrocket::Client) -> Result<usize, Box<dy
 #[tokio::test]
 async fn a_refused_connection_reaches_anyhow_as_the_crates_error() {
     // A port nothing listens on: bind, note it, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let rr = client_at(&format!("http://127.0.0.1:{port}/api"));
 
     let err = count_clients(&rr).await.unwrap_err();
     let message = format!("{err}");
-    assert!(message.starts_with("RequestRocket: could not reach the server"), "{message}");
+    assert!(
+        message.starts_with("RequestRocket: could not reach the server"),
+        "{message}"
+    );
     for leak in ["999", "no.url.provided", "Unexpected Response", "progenitor", TOKEN] {
         assert!(!format!("{err:?}").contains(leak), "`{leak}` in {err:?}");
         assert!(!message.contains(leak), "`{leak}` in {message}");
     }
-    let typed = err.downcast_ref::<rocket_apis::Error>().expect("downcasts to rocket_apis::Error");
-    assert!(matches!(typed, rocket_apis::Error::Connect { attempts: 1, .. }), "{typed:?}");
+    let typed = err
+        .downcast_ref::<rocket_apis::Error>()
+        .expect("downcasts to rocket_apis::Error");
+    assert!(
+        matches!(typed, rocket_apis::Error::Connect { attempts: 1, .. }),
+        "{typed:?}"
+    );
 
     let boxed = count_clients_boxed(&rr).await.unwrap_err();
     assert!(boxed.downcast_ref::<rocket_apis::Error>().is_some());
@@ -75,7 +87,9 @@ async fn a_403_reaches_anyhow_with_the_vendors_message_and_request_id() {
         .respond_with(
             ResponseTemplate::new(403)
                 .insert_header("x-request-id", "req-403-a")
-                .set_body_json(serde_json::json!({"error": "Forbidden", "message": "Insufficient permissions", "status": 403})),
+                .set_body_json(
+                    serde_json::json!({"error": "Forbidden", "message": "Insufficient permissions", "status": 403}),
+                ),
         )
         .mount(&server)
         .await;
@@ -85,7 +99,10 @@ async fn a_403_reaches_anyhow_with_the_vendors_message_and_request_id() {
         err.to_string(),
         "RequestRocket API error: 403 Forbidden: Insufficient permissions; request id req-403-a"
     );
-    let api = err.downcast_ref::<rocket_apis::Error>().and_then(|e| e.api_error()).expect("an API error");
+    let api = err
+        .downcast_ref::<rocket_apis::Error>()
+        .and_then(|e| e.api_error())
+        .expect("an API error");
     assert_eq!(api.kind(), ErrorKind::Forbidden);
     assert_eq!(api.request_id(), Some("req-403-a"));
 }
@@ -139,7 +156,10 @@ async fn list_setters_take_str_arrays() {
         .org_id("org_1")
         .permissions(["read", "write:all"]);
     let membership = ar::MembershipInput::try_from(membership).unwrap();
-    assert_eq!(membership.permissions, vec!["read".to_string(), "write:all".to_string()]);
+    assert_eq!(
+        membership.permissions,
+        vec!["read".to_string(), "write:all".to_string()]
+    );
     assert_eq!(membership.org_id.as_deref(), Some("org_1"));
 }
 
@@ -192,7 +212,12 @@ fn the_open_credential_body_has_a_named_map_sent_at_the_top_level() {
 #[tokio::test]
 async fn a_missing_path_parameter_fails_before_sending_and_names_it() {
     let (server, rr) = server_and_client().await;
-    let err = rr.create_target().body(types::TargetInput::default()).send().await.unwrap_err();
+    let err = rr
+        .create_target()
+        .body(types::TargetInput::default())
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, rocket_apis::Error::InvalidRequest { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -228,7 +253,11 @@ async fn per_call_options_change_one_view_only() {
         .await;
     Mock::given(method("GET"))
         .and(path("/api/clients"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(&list).set_delay(Duration::from_millis(600)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(&list)
+                .set_delay(Duration::from_millis(600)),
+        )
         .mount(&server)
         .await;
 
@@ -238,7 +267,13 @@ async fn per_call_options_change_one_view_only() {
     let hurried = rr.with_options(|o| o.timeout(Duration::from_millis(100)));
     let err = hurried.list_clients().send().await.unwrap_err();
     assert!(
-        matches!(err, rocket_apis::Error::Timeout { phase: rocket_apis::TimeoutPhase::Total, .. }),
+        matches!(
+            err,
+            rocket_apis::Error::Timeout {
+                phase: rocket_apis::TimeoutPhase::Total,
+                ..
+            }
+        ),
         "{err:?}"
     );
     // The client itself keeps its 5 s timeout and sends no trace header.
@@ -250,7 +285,11 @@ async fn per_call_retries_override_the_clients_policy() {
     let server = MockServer::start().await;
     let rr = requestrocket::Client::builder(UserToken::new(TOKEN).unwrap())
         .base_url(format!("{}/api", server.uri()))
-        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(2)))
+        .retry(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(2)),
+        )
         .build()
         .unwrap();
     Mock::given(method("GET"))
@@ -259,7 +298,12 @@ async fn per_call_retries_override_the_clients_policy() {
         .mount(&server)
         .await;
 
-    let err = rr.with_options(|o| o.retries(0)).list_clients().send().await.unwrap_err();
+    let err = rr
+        .with_options(|o| o.retries(0))
+        .list_clients()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.attempts(), 1);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     let err = rr.list_clients().send().await.unwrap_err();
@@ -272,8 +316,14 @@ async fn a_credential_header_cannot_be_set_per_call() {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         rr.with_options(|o| o.header(http::header::AUTHORIZATION, HeaderValue::from_static("u-other")))
     }));
-    let panic = result.err().and_then(|p| p.downcast_ref::<String>().cloned()).expect("a panic");
-    assert!(panic.contains("`authorization` carries this RequestRocket client's credentials"), "{panic}");
+    let panic = result
+        .err()
+        .and_then(|p| p.downcast_ref::<String>().cloned())
+        .expect("a panic");
+    assert!(
+        panic.contains("`authorization` carries this RequestRocket client's credentials"),
+        "{panic}"
+    );
     assert!(!panic.contains("u-other") && !panic.contains(TOKEN), "{panic}");
 }
 
@@ -298,28 +348,50 @@ async fn a_mistyped_mock_parameter_panics_naming_the_valid_ones() {
     let message = panic_message(std::panic::catch_unwind(AssertUnwindSafe(|| {
         let _ = server.list_clients().query("pgae", 2);
     })));
-    assert!(message.contains("no query parameter `pgae`") && message.contains("`page`"), "{message}");
+    assert!(
+        message.contains("no query parameter `pgae`") && message.contains("`page`"),
+        "{message}"
+    );
 
     let rp = rocket_apis::rocketpunch::mock::MockServer::start().await;
     let message = panic_message(std::panic::catch_unwind(AssertUnwindSafe(|| {
         let _ = rp.list_jobs().header("x-ratelimit-remainig", 1);
     })));
-    assert!(message.contains("x-ratelimit-remainig") && message.contains("X-RateLimit-Remaining"), "{message}");
+    assert!(
+        message.contains("x-ratelimit-remainig") && message.contains("X-RateLimit-Remaining"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
 async fn an_unprogrammed_request_is_answered_so_it_cannot_pass_for_the_vendors() {
     let server = requestrocket::mock::MockServer::start().await;
-    let acme: types::Client = serde_json::from_value(serde_json::json!({"clientId": "c-1", "clientName": "Acme"})).unwrap();
+    let acme: types::Client =
+        serde_json::from_value(serde_json::json!({"clientId": "c-1", "clientName": "Acme"})).unwrap();
     server.get_client().path_param("clientId", "c-1").ok(&acme).await;
 
     let rr = server.client();
-    assert_eq!(rr.get_client().client_id("c-1").send().await.unwrap().client_name, "Acme");
+    assert_eq!(
+        rr.get_client().client_id("c-1").send().await.unwrap().client_name,
+        "Acme"
+    );
     let err = rr.get_client().client_id("c-2").send().await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(rocket_apis::mock::UNMATCHED_STATUS));
+    assert_eq!(
+        err.status().map(|s| s.as_u16()),
+        Some(rocket_apis::mock::UNMATCHED_STATUS)
+    );
     let message = err.to_string();
-    assert!(message.contains("no expectation matches GET /api/clients/c-2"), "{message}");
-    assert_eq!(server.unmatched(), vec![("GET".to_string(), "/api/clients/c-2".to_string())]);
+    assert!(
+        message.contains("no expectation matches GET /api/clients/c-2"),
+        "{message}"
+    );
+    assert_eq!(
+        server.unmatched(),
+        vec![("GET".to_string(), "/api/clients/c-2".to_string())]
+    );
     let verify = panic_message(std::panic::catch_unwind(AssertUnwindSafe(|| server.verify())));
-    assert!(verify.contains("1 request(s) matched no expectation: GET /api/clients/c-2"), "{verify}");
+    assert!(
+        verify.contains("1 request(s) matched no expectation: GET /api/clients/c-2"),
+        "{verify}"
+    );
 }

@@ -21,6 +21,27 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Creating an org: bodies are wrapped in their root key, each level built with `&str` setters.
+//!
+//! ```
+//! # #[cfg(feature = "mock")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> anyhow::Result<()> {
+//! use rocket_apis::authrocket::{mock::MockServer, types};
+//!
+//! let server = MockServer::start().await;
+//! let acme = types::Org::builder().id("org_1").name("Acme").reference("crm-42");
+//! server.create_org().ok(&acme.try_into()?).await;
+//!
+//! let body = types::OrgBody::builder().org(types::OrgInput::builder().name("Acme").reference("crm-42"));
+//! let org = server.client().create_org().body(body).send().await?;
+//! assert_eq!(org.id, "org_1");
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "mock"))]
+//! # fn main() {}
+//! ```
 
 use std::{fmt, str::FromStr};
 

@@ -21,6 +21,36 @@
 //! # }
 //! ```
 //!
+//! Creating something: the body's builder takes `&str`, and a missing required parameter or
+//! field fails before anything is sent, naming it as the spec does.
+//!
+//! ```
+//! # #[cfg(feature = "mock")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> anyhow::Result<()> {
+//! use rocket_apis::requestrocket::{mock::MockServer, types};
+//!
+//! let server = MockServer::start().await;
+//! let created = types::Target::builder().p_key("p-1").s_key("tgt_1").target_name("Payments API");
+//! server.create_target().path_param("clientId", "c-1").ok(&created.try_into()?).await;
+//!
+//! let rr = server.client();
+//! let target = rr
+//!     .create_target()
+//!     .client_id("c-1")
+//!     .body(types::TargetInput::builder().target_name("Payments API").target_base_url("https://api.payments.example.com"))
+//!     .send()
+//!     .await?;
+//! assert_eq!(target.s_key, "tgt_1");
+//!
+//! let err = rr.create_target().body(types::TargetInput::default()).send().await.unwrap_err();
+//! assert!(err.to_string().contains("createTarget: path parameter `clientId` is required"));
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "mock"))]
+//! # fn main() {}
+//! ```
+//!
 //! Settings, and an endpoint that is not in the spec yet:
 //!
 //! ```

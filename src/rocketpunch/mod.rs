@@ -21,6 +21,27 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Rocketpunch takes no request bodies; its types' builders serve your tests' mock answers:
+//!
+//! ```
+//! # #[cfg(feature = "mock")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> anyhow::Result<()> {
+//! use rocket_apis::rocketpunch::{mock::MockServer, types};
+//!
+//! let server = MockServer::start().await;
+//! let job = types::Job::builder().title("ML Engineer").web_url("https://www.rocketpunch.com/jobs/1");
+//! let jobs = types::JobList::builder().items(vec![job.try_into()?]).total_pages(1);
+//! server.list_jobs().query("keyword", "AI").ok(&jobs.try_into()?).await;
+//!
+//! let found = server.client().list_jobs().keyword("AI").send().await?;
+//! assert_eq!(found.items[0].title.as_deref(), Some("ML Engineer"));
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "mock"))]
+//! # fn main() {}
+//! ```
 
 pub mod oauth;
 

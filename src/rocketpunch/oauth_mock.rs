@@ -10,8 +10,8 @@ use wiremock::{
 };
 
 use super::{OAuthClient, OAuthClientBuilder, TokenSet};
-use crate::rocketpunch::Rocketpunch;
 use crate::mock::MockServer;
+use crate::rocketpunch::Rocketpunch;
 
 /// The token endpoint's path on the mock server.
 pub const TOKEN_PATH: &str = "/oauth/token";

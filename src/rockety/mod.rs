@@ -19,6 +19,29 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Rockety takes no request bodies; its types' builders serve your tests' mock answers:
+//!
+//! ```
+//! # #[cfg(feature = "mock")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> anyhow::Result<()> {
+//! use rocket_apis::rockety::{mock::MockServer, types};
+//!
+//! let server = MockServer::start().await;
+//! let pagination = types::Pagination::builder().current_page(1).per_page(20).total_pages(1).total_items(1);
+//! let page = types::ProjectPage::builder()
+//!     .data(vec![types::Project::builder().name("Web").prefix("WEB").try_into()?])
+//!     .pagination(pagination);
+//! server.list_projects().ok(&page.try_into()?).await;
+//!
+//! let projects = server.client().list_projects().send().await?;
+//! assert_eq!(projects.data[0].name.as_deref(), Some("Web"));
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "mock"))]
+//! # fn main() {}
+//! ```
 
 use std::{fmt, str::FromStr};
 

@@ -95,10 +95,7 @@ macro_rules! api_client {
             /// ```ignore
             /// let quick = client.with_options(|o| o.timeout(Duration::from_secs(2)).retries(0));
             /// ```
-            pub fn with_options(
-                &self,
-                options: impl FnOnce($crate::CallOptions) -> $crate::CallOptions,
-            ) -> Self {
+            pub fn with_options(&self, options: impl FnOnce($crate::CallOptions) -> $crate::CallOptions) -> Self {
                 use progenitor_client::ClientInfo;
                 let inner = options($crate::CallOptions::new(self.api.inner().clone())).into_inner();
                 Client {

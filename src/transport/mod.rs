@@ -16,12 +16,12 @@ pub(crate) mod macros;
 pub(crate) mod options;
 pub(crate) mod raw;
 
+pub(crate) use crate::stand_in::flat_stand_in;
+pub(crate) use base_url::is_loopback;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT,
 };
-pub(crate) use base_url::is_loopback;
 pub(crate) use builder::{env_var, http_client_builder, sealed};
-pub(crate) use crate::stand_in::flat_stand_in;
 pub(crate) use exec::{TracedPath, execute, prepare};
 pub(crate) use macros::{api_client, generated_api, shared_hooks};
 pub use options::CallOptions;

@@ -121,8 +121,9 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
         let value = if bytes.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {
-            serde_json::from_slice(&bytes)
-                .map_err(|e| crate::error::from_progenitor(progenitor_client::Error::<E>::InvalidResponsePayload(bytes, e)))?
+            serde_json::from_slice(&bytes).map_err(|e| {
+                crate::error::from_progenitor(progenitor_client::Error::<E>::InvalidResponsePayload(bytes, e))
+            })?
         };
         Ok(progenitor_client::ResponseValue::new(value, status, headers))
     }

@@ -7,19 +7,11 @@ pub async fn call_every_operation(c: &Client) -> Vec<(&'static str, Result<u16, 
     vec![
         (
             "listProjects",
-            c.list_projects()
-                .page(1)
-                .send()
-                .await
-                .map(|r| r.status().as_u16()),
+            c.list_projects().page(1).send().await.map(|r| r.status().as_u16()),
         ),
         (
             "listUsers",
-            c.list_users()
-                .page(1)
-                .send()
-                .await
-                .map(|r| r.status().as_u16()),
+            c.list_users().page(1).send().await.map(|r| r.status().as_u16()),
         ),
     ]
 }
