@@ -21,7 +21,9 @@ pub(crate) use base_url::is_loopback;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT,
 };
-pub(crate) use builder::{env_var, http_client_builder, sealed};
+pub(crate) use builder::{env_var, sealed};
+#[cfg(feature = "rocketpunch")]
+pub(crate) use builder::http_client_builder;
 pub(crate) use exec::{TracedPath, execute, prepare};
 pub(crate) use macros::{api_client, generated_api, shared_hooks};
 pub use options::CallOptions;
