@@ -16,7 +16,9 @@ pub(crate) mod macros;
 pub(crate) mod options;
 pub(crate) mod raw;
 
+#[cfg(any(feature = "requestrocket", feature = "rockety"))]
 pub(crate) use crate::stand_in::flat_stand_in;
+#[cfg(any(feature = "authrocket", feature = "rocketpunch"))]
 pub(crate) use base_url::is_loopback;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT,
