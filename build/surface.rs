@@ -11,7 +11,9 @@
 //!   and, for lists, `.stream()`; a compile-time check proves those lists implement `Paginate`;
 //! - struct fields document their wire names; type builders start catch-all maps empty, text
 //!   setters take `&str` (and lists of `&str`), missing required fields name the wire field;
-//! - the vendor-documented open bodies get a named map instead of `extra`.
+//! - the vendor-documented open bodies get a named map instead of `extra`;
+//! - requests carry no undocumented `api-version` header, and unset optional query parameters
+//!   cost nothing.
 
 use std::collections::BTreeMap;
 
@@ -308,6 +310,7 @@ fn reshape_operation_builders(
                     continue;
                 };
                 MessageRewrite { op }.visit_item_impl_mut(imp);
+                RequestRewrite::new(op).visit_item_impl_mut(imp);
                 let Some(pos) = imp
                     .items
                     .iter()
@@ -364,6 +367,77 @@ fn success_type(sig: &syn::Signature) -> Option<syn::Type> {
     match args.args.first()? {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
+    }
+}
+
+/// Takes out of the request building what costs on every call for nothing: the undocumented
+/// `api-version` header progenitor adds to every request (the vendors do not know it), and the
+/// URL rewrite `.query(..)` does for an optional query parameter that is not set
+/// (`crate::transport::query_some` adds it only when set).
+struct RequestRewrite<'a> {
+    op: &'a Operation,
+    /// The header map was left empty and taken out: drop `.headers(header_map)` too.
+    no_header_map: bool,
+}
+
+impl<'a> RequestRewrite<'a> {
+    fn new(op: &'a Operation) -> Self {
+        RequestRewrite {
+            op,
+            no_header_map: false,
+        }
+    }
+}
+
+impl VisitMut for RequestRewrite<'_> {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let text = |stmt: &syn::Stmt| quote!(#stmt).to_string();
+        block.stmts.retain(|stmt| !text(stmt).contains("\"api-version\""));
+        let declares = |stmt: &syn::Stmt| text(stmt).starts_with("let mut header_map =");
+        if block.stmts.iter().any(declares) && !block.stmts.iter().any(|s| text(s).contains("header_map . append")) {
+            block.stmts.retain(|stmt| !declares(stmt));
+            self.no_header_map = true;
+        }
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let syn::Expr::MethodCall(call) = expr else { return };
+        if self.no_header_map
+            && call.method == "headers"
+            && quote!(#call).to_string().ends_with(". headers (header_map)")
+        {
+            *expr = (*call.receiver).clone();
+            return;
+        }
+        if call.method != "query" || call.args.len() != 1 {
+            return;
+        }
+        // `.query(&progenitor_client::QueryParam::new("name", &name))`
+        let Some(syn::Expr::Reference(arg)) = call.args.first() else {
+            return;
+        };
+        let syn::Expr::Call(new) = &*arg.expr else { return };
+        let (Some(name), Some(syn::Expr::Reference(value))) = (new.args.first(), new.args.get(1)) else {
+            return;
+        };
+        let syn::Expr::Path(value_path) = &*value.expr else {
+            return;
+        };
+        let Some(ident) = value_path.path.get_ident() else {
+            return;
+        };
+        let optional = self
+            .op
+            .params
+            .iter()
+            .any(|p| p.location == "query" && !p.required && ident == p.rust.as_str());
+        if !optional {
+            return;
+        }
+        let receiver = &call.receiver;
+        *expr = syn::parse_quote!(crate::transport::query_some(#receiver, #name, &#ident));
     }
 }
 

@@ -2550,42 +2550,56 @@ pub mod builder {
             let sort = sort.map_err(Error::InvalidRequest)?;
             let work_types = work_types.map_err(Error::InvalidRequest)?;
             let url = format!("{}/jobs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("companyId", &company_id))
-                .query(
-                    &progenitor_client::QueryParam::new("companySizes", &company_sizes),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "employmentTypes",
-                        &employment_types,
+            let mut request = crate::transport::query_some(
+                    crate::transport::query_some(
+                        crate::transport::query_some(
+                            crate::transport::query_some(
+                                crate::transport::query_some(
+                                    crate::transport::query_some(
+                                        crate::transport::query_some(
+                                            crate::transport::query_some(
+                                                crate::transport::query_some(
+                                                    crate::transport::query_some(
+                                                        client
+                                                            .client
+                                                            .get(url)
+                                                            .header(
+                                                                ::reqwest::header::ACCEPT,
+                                                                ::reqwest::header::HeaderValue::from_static(
+                                                                    "application/json",
+                                                                ),
+                                                            ),
+                                                        "companyId",
+                                                        &company_id,
+                                                    ),
+                                                    "companySizes",
+                                                    &company_sizes,
+                                                ),
+                                                "employmentTypes",
+                                                &employment_types,
+                                            ),
+                                            "jobCategories",
+                                            &job_categories,
+                                        ),
+                                        "keyword",
+                                        &keyword,
+                                    ),
+                                    "page",
+                                    &page,
+                                ),
+                                "per_page",
+                                &per_page,
+                            ),
+                            "seniorities",
+                            &seniorities,
+                        ),
+                        "sort",
+                        &sort,
                     ),
+                    "workTypes",
+                    &work_types,
                 )
-                .query(
-                    &progenitor_client::QueryParam::new("jobCategories", &job_categories),
-                )
-                .query(&progenitor_client::QueryParam::new("keyword", &keyword))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .query(&progenitor_client::QueryParam::new("seniorities", &seniorities))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new("workTypes", &work_types))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_jobs",
@@ -2713,14 +2727,6 @@ pub mod builder {
             let url = format!(
                 "{}/jobs/{}", client.baseurl, encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2729,7 +2735,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_job",
@@ -2901,27 +2906,32 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/profiles", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let mut request = crate::transport::query_some(
+                    crate::transport::query_some(
+                        crate::transport::query_some(
+                            crate::transport::query_some(
+                                client
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "keyword",
+                                &keyword,
+                            ),
+                            "lang",
+                            &lang,
+                        ),
+                        "page",
+                        &page,
+                    ),
+                    "per_page",
+                    &per_page,
                 )
-                .query(&progenitor_client::QueryParam::new("keyword", &keyword))
-                .query(&progenitor_client::QueryParam::new("lang", &lang))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_profiles",
@@ -3150,42 +3160,44 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/events", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "eventCategories",
-                        &event_categories,
+            let mut request = crate::transport::query_some(
+                    crate::transport::query_some(
+                        crate::transport::query_some(
+                            crate::transport::query_some(
+                                crate::transport::query_some(
+                                    crate::transport::query_some(
+                                        crate::transport::query_some(
+                                            client
+                                                .client
+                                                .get(url)
+                                                .header(
+                                                    ::reqwest::header::ACCEPT,
+                                                    ::reqwest::header::HeaderValue::from_static(
+                                                        "application/json",
+                                                    ),
+                                                ),
+                                            "eventCategories",
+                                            &event_categories,
+                                        ),
+                                        "eventOpenType",
+                                        &event_open_type,
+                                    ),
+                                    "eventSubjects",
+                                    &event_subjects,
+                                ),
+                                "keyword",
+                                &keyword,
+                            ),
+                            "lang",
+                            &lang,
+                        ),
+                        "page",
+                        &page,
                     ),
+                    "per_page",
+                    &per_page,
                 )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "eventOpenType",
-                        &event_open_type,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("eventSubjects", &event_subjects),
-                )
-                .query(&progenitor_client::QueryParam::new("keyword", &keyword))
-                .query(&progenitor_client::QueryParam::new("lang", &lang))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_events",
@@ -3313,14 +3325,6 @@ pub mod builder {
             let url = format!(
                 "{}/events/{}", client.baseurl, encode_path(& event_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3329,7 +3333,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_event",
@@ -3439,14 +3442,6 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
             let url = format!("{}/codes/job-categories", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3455,7 +3450,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_job_category_codes",
@@ -3565,14 +3559,6 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
             let url = format!("{}/codes/seniorities", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3581,7 +3567,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_seniority_codes",
@@ -3691,14 +3676,6 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
             let url = format!("{}/codes/employment-types", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3707,7 +3684,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_employment_type_codes",
@@ -3817,14 +3793,6 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
             let url = format!("{}/codes/job-industries", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3833,7 +3801,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_job_industry_codes",

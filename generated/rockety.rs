@@ -2657,24 +2657,20 @@ pub mod builder {
             let Self { client, page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/projects", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let mut request = crate::transport::query_some(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        ),
+                    "page",
+                    &page,
                 )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_projects",
@@ -2792,24 +2788,20 @@ pub mod builder {
             let Self { client, page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let mut request = crate::transport::query_some(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        ),
+                    "page",
+                    &page,
                 )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",

@@ -1,5 +1,5 @@
-//! What runs around every call: the `pre` hook (credentials and fixed headers in, progenitor's
-//! `api-version` out) and the `exec` hook (rate limit, retries, bounded body read, stand-in
+//! What runs around every call: the `pre` hook (credentials and fixed headers in) and the `exec`
+//! hook (rate limit, retries, bounded body read, stand-in
 //! error bodies, one tracing span per call).
 
 use std::{
@@ -20,16 +20,31 @@ use crate::stand_in::{ATTEMPTS_HEADER, Failure, FailureKind, RETRY_CAP_HEADER, R
 /// memory.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
 
-/// The `pre` hook: puts the credentials and the API's fixed headers on the request and takes
-/// off what the vendor does not document (progenitor's `api-version`).
+/// The `pre` hook: puts the credentials, the API's fixed headers and any per-call ones on the
+/// request, and a per-call timeout. (progenitor's undocumented `api-version` header is taken out
+/// of the generated code by `build/surface.rs`.)
 pub(crate) fn prepare(inner: &Inner, request: &mut reqwest::Request) {
     let headers = request.headers_mut();
-    headers.remove("api-version");
     for (name, value) in inner.headers.iter().chain(&inner.credentials) {
         headers.insert(name.clone(), value.clone());
     }
     if let Some(timeout) = inner.timeout {
         *request.timeout_mut() = Some(timeout);
+    }
+}
+
+/// Adds an optional query parameter to a request being built, only when it is set. The
+/// generated code calls this instead of progenitor's `.query(..)` for every optional query
+/// parameter (`build/surface.rs`): an absent one then costs nothing, where `.query` rewrites the
+/// URL's query either way.
+pub(crate) fn query_some<T: serde::Serialize>(
+    builder: reqwest::RequestBuilder,
+    name: &str,
+    value: &Option<T>,
+) -> reqwest::RequestBuilder {
+    match value {
+        Some(_) => builder.query(&progenitor_client::QueryParam::new(name, value)),
+        None => builder,
     }
 }
 
@@ -102,6 +117,9 @@ struct Answer {
     version: http::Version,
     headers: HeaderMap,
     body: bytes::Bytes,
+    /// The URL answered, for the rebuilt response (without it reqwest parses a placeholder URL
+    /// on every call).
+    url: reqwest::Url,
 }
 
 async fn send_with_retries<E: VendorError>(
@@ -112,7 +130,8 @@ async fn send_with_retries<E: VendorError>(
     let started = Instant::now();
     let method = request.method().clone();
     let policy = &inner.retry;
-    let mut backoff = policy.backoff();
+    // Built at the first retry: a call that succeeds at once never needs it.
+    let mut backoff = None;
     let mut attempts = 0u32;
     let mut over_cap = None;
     let outcome = loop {
@@ -133,7 +152,7 @@ async fn send_with_retries<E: VendorError>(
         if !retryable || attempts > policy.retries() {
             break outcome;
         }
-        let Some(backoff_wait) = backoff.next() else {
+        let Some(backoff_wait) = backoff.get_or_insert_with(|| policy.backoff()).next() else {
             break outcome;
         };
         let (wait, reason) = match &outcome {
@@ -221,6 +240,7 @@ async fn attempt(http: &reqwest::Client, request: reqwest::Request, limit: usize
     };
     let status = response.status();
     let version = response.version();
+    let url = response.url().clone();
     let headers = std::mem::take(response.headers_mut());
     let is_error = status.is_client_error() || status.is_server_error();
     if !is_error && response.content_length().is_some_and(|len| len > limit as u64) {
@@ -233,6 +253,7 @@ async fn attempt(http: &reqwest::Client, request: reqwest::Request, limit: usize
             version,
             headers,
             body,
+            url,
         }),
         Ok(_) => Attempt::TooLarge,
         Err(error) => Attempt::Failed { error, during: READING },
@@ -247,6 +268,7 @@ fn finish<E: VendorError>(answer: Answer, attempts: u32, over_cap: Option<Durati
         version,
         mut headers,
         body,
+        url,
     } = answer;
     let mut rebuilt = if status.is_client_error() || status.is_server_error() {
         let decoded = if serde_json::from_slice::<E>(&body).is_ok() {
@@ -263,19 +285,32 @@ fn finish<E: VendorError>(answer: Answer, attempts: u32, over_cap: Option<Durati
         if let Some(cap) = over_cap {
             headers.insert(RETRY_CAP_HEADER, HeaderValue::from(cap.as_millis() as u64));
         }
+        // The body may be a stand-in now: the framing headers no longer describe it.
+        headers.remove(header::CONTENT_LENGTH);
+        headers.remove(header::CONTENT_ENCODING);
+        headers.remove(header::TRANSFER_ENCODING);
         let mut rebuilt = http::Response::new(decoded);
         rebuilt.extensions_mut().insert(RawErrorBody(body));
         rebuilt
     } else {
         http::Response::new(body)
     };
-    headers.remove(header::CONTENT_LENGTH);
-    headers.remove(header::CONTENT_ENCODING);
-    headers.remove(header::TRANSFER_ENCODING);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
+    rebuilt.extensions_mut().extend(url_extension(url));
     reqwest::Response::from(rebuilt)
+}
+
+/// The extension that tells reqwest which URL a rebuilt response came from; without it,
+/// `reqwest::Response::from` parses a placeholder URL on every call.
+fn url_extension(url: reqwest::Url) -> http::Extensions {
+    use reqwest::ResponseBuilderExt;
+    http::Response::builder()
+        .url(url)
+        .body(())
+        .map(|response| response.into_parts().0.extensions)
+        .unwrap_or_default()
 }
 
 /// Reads the body up to `limit` bytes; `complete` is false when there was more.

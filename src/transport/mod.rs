@@ -20,13 +20,13 @@ pub(crate) mod raw;
 pub(crate) use crate::stand_in::flat_stand_in;
 #[cfg(any(feature = "authrocket", feature = "rocketpunch"))]
 pub(crate) use base_url::is_loopback;
+#[cfg(feature = "rocketpunch")]
+pub(crate) use builder::http_client_builder;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT,
 };
 pub(crate) use builder::{env_var, sealed};
-#[cfg(feature = "rocketpunch")]
-pub(crate) use builder::http_client_builder;
-pub(crate) use exec::{TracedPath, execute, prepare};
+pub(crate) use exec::{TracedPath, execute, prepare, query_some};
 pub(crate) use macros::{api_client, generated_api, shared_hooks};
 pub use options::CallOptions;
 pub use raw::RawRequest;
