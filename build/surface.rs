@@ -390,6 +390,51 @@ impl<'a> RequestRewrite<'a> {
 }
 
 impl VisitMut for RequestRewrite<'_> {
+    /// `let url = format!("{}/clients/{}", client.baseurl, encode_path(..))` becomes one
+    /// `concat` of the pieces: a single allocation of the right size, no formatting machinery.
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        syn::visit_mut::visit_local_mut(self, local);
+        let syn::Pat::Ident(pat) = &local.pat else { return };
+        if pat.ident != "url" {
+            return;
+        }
+        let Some(init) = &mut local.init else { return };
+        let syn::Expr::Macro(m) = &*init.expr else { return };
+        if !m.mac.path.is_ident("format") {
+            return;
+        }
+        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        let Ok(args) = syn::parse::Parser::parse2(parser, m.mac.tokens.clone()) else {
+            return;
+        };
+        let mut args = args.into_iter();
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(template),
+            ..
+        })) = args.next()
+        else {
+            return;
+        };
+        let template = template.value();
+        let pieces: Vec<&str> = template.split("{}").collect();
+        let values: Vec<syn::Expr> = args.collect();
+        if pieces.iter().any(|p| p.contains(['{', '}'])) || pieces.len() != values.len() + 1 {
+            return;
+        }
+        let mut parts: Vec<syn::Expr> = Vec::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            if i > 0 {
+                let value = &values[i - 1];
+                // progenitor passes `client.baseurl` and `encode_path(..)`: both `String`s.
+                parts.push(syn::parse_quote!(#value.as_str()));
+            }
+            if !piece.is_empty() {
+                parts.push(syn::parse_quote!(#piece));
+            }
+        }
+        init.expr = Box::new(syn::parse_quote!([#(#parts),*].concat()));
+    }
+
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let text = |stmt: &syn::Stmt| quote!(#stmt).to_string();
         block.stmts.retain(|stmt| !text(stmt).contains("\"api-version\""));

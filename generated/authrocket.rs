@@ -12947,7 +12947,7 @@ pub mod builder {
             let direction = direction.map_err(Error::InvalidRequest)?;
             let max_results = max_results.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/realms", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/realms"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -13120,7 +13120,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RealmBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/realms", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/realms"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13269,9 +13269,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Realm>, Error<types::ErrorBody>> {
             let Self { client, realm_id } = self;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/realms/{}", client.baseurl, encode_path(& realm_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/realms/",
+                encode_path(&realm_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13443,9 +13446,12 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RealmBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/realms/{}", client.baseurl, encode_path(& realm_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/realms/",
+                encode_path(&realm_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13593,9 +13599,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, realm_id } = self;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/realms/{}", client.baseurl, encode_path(& realm_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/realms/",
+                encode_path(&realm_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13743,10 +13752,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Realm>, Error<types::ErrorBody>> {
             let Self { client, realm_id } = self;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/realms/{}/reset", client.baseurl, encode_path(& realm_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/realms/",
+                encode_path(&realm_id.to_string()).as_str(),
+                "/reset",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13954,7 +13966,7 @@ pub mod builder {
             let max_results = max_results.map_err(Error::InvalidRequest)?;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/users"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -14129,7 +14141,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/users"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14278,9 +14290,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14450,9 +14465,12 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14600,9 +14618,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14767,7 +14788,7 @@ pub mod builder {
                     types::AuthenticateKeyBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/authenticate_key", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/users/authenticate_key"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14946,10 +14967,13 @@ pub mod builder {
                     types::AuthenticateBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/authenticate", client.baseurl, encode_path(& user_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/authenticate",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15131,10 +15155,13 @@ pub mod builder {
                     types::UserActionBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/authenticate_code", client.baseurl, encode_path(& user_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/authenticate_code",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15285,10 +15312,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/generate_password_token", client.baseurl, encode_path(&
-                user_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/generate_password_token",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15469,10 +15499,13 @@ pub mod builder {
                     types::UserActionBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/reset_password_with_token", client.baseurl, encode_path(&
-                user_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/reset_password_with_token",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15654,10 +15687,13 @@ pub mod builder {
                     types::UserActionBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/update_password", client.baseurl, encode_path(& user_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/update_password",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15808,10 +15844,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::ErrorBody>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/request_email_verification", client.baseurl, encode_path(&
-                user_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/request_email_verification",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15989,10 +16028,13 @@ pub mod builder {
                     types::UserActionBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/verify_email", client.baseurl, encode_path(& user_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/verify_email",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16258,7 +16300,7 @@ pub mod builder {
             let reference = reference.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let state = state.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/orgs", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/orgs"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -16445,7 +16487,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::OrgBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/orgs", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/orgs"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16594,9 +16636,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Org>, Error<types::ErrorBody>> {
             let Self { client, org_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/orgs/{}", client.baseurl, encode_path(& org_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/orgs/",
+                encode_path(&org_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16766,9 +16811,12 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::OrgBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/orgs/{}", client.baseurl, encode_path(& org_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/orgs/",
+                encode_path(&org_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16916,9 +16964,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, org_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/orgs/{}", client.baseurl, encode_path(& org_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/orgs/",
+                encode_path(&org_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17167,7 +17218,7 @@ pub mod builder {
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/memberships", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/memberships"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -17358,7 +17409,7 @@ pub mod builder {
                     types::MembershipBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/memberships", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/memberships"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17508,10 +17559,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Membership>, Error<types::ErrorBody>> {
             let Self { client, membership_id } = self;
             let membership_id = membership_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/memberships/{}", client.baseurl, encode_path(& membership_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/memberships/",
+                encode_path(&membership_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17690,10 +17743,12 @@ pub mod builder {
                     types::MembershipBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/memberships/{}", client.baseurl, encode_path(& membership_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/memberships/",
+                encode_path(&membership_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17842,10 +17897,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, membership_id } = self;
             let membership_id = membership_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/memberships/{}", client.baseurl, encode_path(& membership_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/memberships/",
+                encode_path(&membership_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18078,7 +18135,7 @@ pub mod builder {
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sessions", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/sessions"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -18261,7 +18318,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SessionBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sessions", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/sessions"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18411,9 +18468,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Session>, Error<types::ErrorBody>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sessions/{}", client.baseurl, encode_path(& session_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/sessions/",
+                encode_path(&session_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18561,9 +18621,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sessions/{}", client.baseurl, encode_path(& session_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/sessions/",
+                encode_path(&session_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18725,7 +18788,7 @@ pub mod builder {
                     types::CredentialBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/credentials", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/credentials"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18875,10 +18938,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}", client.baseurl, encode_path(& credential_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19057,10 +19122,12 @@ pub mod builder {
                     types::CredentialBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}", client.baseurl, encode_path(& credential_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19209,10 +19276,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}", client.baseurl, encode_path(& credential_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19394,10 +19463,13 @@ pub mod builder {
                     types::CredentialVerifyBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}/verify", client.baseurl, encode_path(& credential_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+                "/verify",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19579,7 +19651,7 @@ pub mod builder {
             let nonce = nonce.map_err(Error::InvalidRequest)?;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let redirect_uri = redirect_uri.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/auth_providers/authorize", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/auth_providers/authorize"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -19755,7 +19827,7 @@ pub mod builder {
                     types::AuthorizeCallbackBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/auth_providers/authorize", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/auth_providers/authorize"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19966,7 +20038,7 @@ pub mod builder {
             let max_results = max_results.map_err(Error::InvalidRequest)?;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/auth_providers", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/auth_providers"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -20152,7 +20224,7 @@ pub mod builder {
                     types::AuthProviderBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/auth_providers", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/auth_providers"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20302,10 +20374,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AuthProvider>, Error<types::ErrorBody>> {
             let Self { client, auth_provider_id } = self;
             let auth_provider_id = auth_provider_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/auth_providers/{}", client.baseurl, encode_path(& auth_provider_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/auth_providers/",
+                encode_path(&auth_provider_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20487,10 +20561,12 @@ pub mod builder {
                     types::AuthProviderBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/auth_providers/{}", client.baseurl, encode_path(& auth_provider_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/auth_providers/",
+                encode_path(&auth_provider_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20642,10 +20718,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, auth_provider_id } = self;
             let auth_provider_id = auth_provider_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/auth_providers/{}", client.baseurl, encode_path(& auth_provider_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/auth_providers/",
+                encode_path(&auth_provider_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20827,10 +20905,13 @@ pub mod builder {
             let auth_provider_id = auth_provider_id.map_err(Error::InvalidRequest)?;
             let nonce = nonce.map_err(Error::InvalidRequest)?;
             let redirect_uri = redirect_uri.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/auth_providers/{}/authorize", client.baseurl, encode_path(&
-                auth_provider_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/auth_providers/",
+                encode_path(&auth_provider_id.to_string()).as_str(),
+                "/authorize",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     client
@@ -21021,10 +21102,13 @@ pub mod builder {
                     types::AuthorizeTokenBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/auth_providers/{}/authorize", client.baseurl, encode_path(&
-                auth_provider_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/auth_providers/",
+                encode_path(&auth_provider_id.to_string()).as_str(),
+                "/authorize",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21233,7 +21317,7 @@ pub mod builder {
             let max_results = max_results.map_err(Error::InvalidRequest)?;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/app_hooks", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/app_hooks"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -21412,7 +21496,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::AppHookBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/app_hooks", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/app_hooks"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21562,10 +21646,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AppHook>, Error<types::ErrorBody>> {
             let Self { client, app_hook_id } = self;
             let app_hook_id = app_hook_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/app_hooks/{}", client.baseurl, encode_path(& app_hook_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/app_hooks/",
+                encode_path(&app_hook_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21740,10 +21826,12 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::AppHookBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/app_hooks/{}", client.baseurl, encode_path(& app_hook_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/app_hooks/",
+                encode_path(&app_hook_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21892,10 +21980,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, app_hook_id } = self;
             let app_hook_id = app_hook_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/app_hooks/{}", client.baseurl, encode_path(& app_hook_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/app_hooks/",
+                encode_path(&app_hook_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22088,7 +22178,7 @@ pub mod builder {
             let max_results = max_results.map_err(Error::InvalidRequest)?;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/login_policies", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/login_policies"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -22267,7 +22357,7 @@ pub mod builder {
                     types::LoginPolicyBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/login_policies", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/login_policies"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22417,10 +22507,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LoginPolicy>, Error<types::ErrorBody>> {
             let Self { client, login_policy_id } = self;
             let login_policy_id = login_policy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/login_policies/{}", client.baseurl, encode_path(& login_policy_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/login_policies/",
+                encode_path(&login_policy_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22599,10 +22691,12 @@ pub mod builder {
                     types::LoginPolicyBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/login_policies/{}", client.baseurl, encode_path(& login_policy_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/login_policies/",
+                encode_path(&login_policy_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22751,10 +22845,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, login_policy_id } = self;
             let login_policy_id = login_policy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/login_policies/{}", client.baseurl, encode_path(& login_policy_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/login_policies/",
+                encode_path(&login_policy_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23121,7 +23217,7 @@ pub mod builder {
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/events", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/events"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -23341,9 +23437,12 @@ pub mod builder {
             let Self { client, event_id, expand } = self;
             let event_id = event_id.map_err(Error::InvalidRequest)?;
             let expand = expand.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/events/{}", client.baseurl, encode_path(& event_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/events/",
+                encode_path(&event_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     client
@@ -23557,7 +23656,7 @@ pub mod builder {
             let max_results = max_results.map_err(Error::InvalidRequest)?;
             let realm_id = realm_id.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/jwt_keys", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/jwt_keys"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -23736,7 +23835,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::JwtKeyBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/jwt_keys", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/jwt_keys"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23886,9 +23985,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::JwtKey>, Error<types::ErrorBody>> {
             let Self { client, jwt_key_id } = self;
             let jwt_key_id = jwt_key_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jwt_keys/{}", client.baseurl, encode_path(& jwt_key_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/jwt_keys/",
+                encode_path(&jwt_key_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24036,9 +24138,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, jwt_key_id } = self;
             let jwt_key_id = jwt_key_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jwt_keys/{}", client.baseurl, encode_path(& jwt_key_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/jwt_keys/",
+                encode_path(&jwt_key_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24198,7 +24303,7 @@ pub mod builder {
                     types::UserTokenBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/user_tokens", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/user_tokens"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24348,10 +24453,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UserToken>, Error<types::ErrorBody>> {
             let Self { client, user_token_id } = self;
             let user_token_id = user_token_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/user_tokens/{}", client.baseurl, encode_path(& user_token_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/user_tokens/",
+                encode_path(&user_token_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client

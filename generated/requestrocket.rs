@@ -5558,7 +5558,7 @@ pub mod builder {
             let Self { client, limit, page } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/clients", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/clients"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -5704,7 +5704,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ClientInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/clients", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/clients"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5840,9 +5840,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Client>, Error<types::ErrorBody>> {
             let Self { client, client_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}", client.baseurl, encode_path(& client_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5996,9 +5999,12 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ClientInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}", client.baseurl, encode_path(& client_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6133,9 +6139,12 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
             let Self { client, client_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}", client.baseurl, encode_path(& client_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6266,10 +6275,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Telemetry>, Error<types::ErrorBody>> {
             let Self { client, client_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/telemetry", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/telemetry",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6444,10 +6456,13 @@ pub mod builder {
             let include_temporary = include_temporary.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/credentials", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/credentials",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -6619,10 +6634,13 @@ pub mod builder {
                     types::CredentialInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/credentials", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/credentials",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6776,10 +6794,14 @@ pub mod builder {
             let Self { client, client_id, credential_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/credentials/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& credential_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6955,10 +6977,14 @@ pub mod builder {
                     types::CredentialInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/credentials/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& credential_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7111,10 +7137,14 @@ pub mod builder {
             let Self { client, client_id, credential_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/credentials/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& credential_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7295,10 +7325,15 @@ pub mod builder {
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/credentials/{}/rules", client.baseurl, encode_path(&
-                client_id.to_string()), encode_path(& credential_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+                "/rules",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -7481,10 +7516,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RuleInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/credentials/{}/rules", client.baseurl, encode_path(&
-                client_id.to_string()), encode_path(& credential_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+                "/rules",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7658,11 +7698,16 @@ pub mod builder {
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let rule_id = rule_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/credentials/{}/rules/{}", client.baseurl, encode_path(&
-                client_id.to_string()), encode_path(& credential_id.to_string()),
-                encode_path(& rule_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/credentials/",
+                encode_path(&credential_id.to_string()).as_str(),
+                "/rules/",
+                encode_path(&rule_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7822,10 +7867,13 @@ pub mod builder {
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/targets", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/targets",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -7989,10 +8037,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::TargetInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/targets", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/targets",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8146,10 +8197,14 @@ pub mod builder {
             let Self { client, client_id, target_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/targets/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& target_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/targets/",
+                encode_path(&target_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8321,10 +8376,14 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::TargetInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/targets/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& target_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/targets/",
+                encode_path(&target_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8477,10 +8536,14 @@ pub mod builder {
             let Self { client, client_id, target_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/targets/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& target_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/targets/",
+                encode_path(&target_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8658,10 +8721,15 @@ pub mod builder {
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/targets/{}/rules", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& target_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/targets/",
+                encode_path(&target_id.to_string()).as_str(),
+                "/rules",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -8841,10 +8909,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RuleInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/targets/{}/rules", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& target_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/targets/",
+                encode_path(&target_id.to_string()).as_str(),
+                "/rules",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9015,11 +9088,16 @@ pub mod builder {
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let rule_id = rule_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/targets/{}/rules/{}", client.baseurl, encode_path(&
-                client_id.to_string()), encode_path(& target_id.to_string()),
-                encode_path(& rule_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/targets/",
+                encode_path(&target_id.to_string()).as_str(),
+                "/rules/",
+                encode_path(&rule_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9179,10 +9257,13 @@ pub mod builder {
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -9346,10 +9427,13 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ProxyInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9502,10 +9586,14 @@ pub mod builder {
             let Self { client, client_id, proxy_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& proxy_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9676,10 +9764,14 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ProxyInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& proxy_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9831,10 +9923,14 @@ pub mod builder {
             let Self { client, client_id, proxy_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& proxy_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9979,10 +10075,15 @@ pub mod builder {
             let Self { client, client_id, proxy_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}/telemetry", client.baseurl, encode_path(&
-                client_id.to_string()), encode_path(& proxy_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+                "/telemetry",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10158,10 +10259,15 @@ pub mod builder {
             let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}/rules", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& proxy_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+                "/rules",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -10340,10 +10446,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RuleInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}/rules", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& proxy_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+                "/rules",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10513,11 +10624,16 @@ pub mod builder {
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
             let rule_id = rule_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}/rules/{}", client.baseurl, encode_path(&
-                client_id.to_string()), encode_path(& proxy_id.to_string()),
-                encode_path(& rule_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+                "/rules/",
+                encode_path(&rule_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10742,10 +10858,15 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let processed_after = processed_after.map_err(Error::InvalidRequest)?;
             let processed_before = processed_before.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}/requests", client.baseurl, encode_path(&
-                client_id.to_string()), encode_path(& proxy_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+                "/requests",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -10925,11 +11046,16 @@ pub mod builder {
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
             let request_id = request_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/proxies/{}/requests/{}", client.baseurl, encode_path(&
-                client_id.to_string()), encode_path(& proxy_id.to_string()),
-                encode_path(& request_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/proxies/",
+                encode_path(&proxy_id.to_string()).as_str(),
+                "/requests/",
+                encode_path(&request_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11093,10 +11219,13 @@ pub mod builder {
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/requests", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/requests",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -11270,10 +11399,13 @@ pub mod builder {
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/notifications", client.baseurl, encode_path(& client_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/notifications",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -11431,10 +11563,14 @@ pub mod builder {
             let Self { client, client_id, notification_id } = self;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let notification_id = notification_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/clients/{}/notifications/{}", client.baseurl, encode_path(& client_id
-                .to_string()), encode_path(& notification_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/clients/",
+                encode_path(&client_id.to_string()).as_str(),
+                "/notifications/",
+                encode_path(&notification_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11580,7 +11716,7 @@ pub mod builder {
             let Self { client, limit, page } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/notifications/system", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/notifications/system"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -11720,10 +11856,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorBody>> {
             let Self { client, notification_id } = self;
             let notification_id = notification_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/notifications/system/{}", client.baseurl, encode_path(&
-                notification_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/notifications/system/",
+                encode_path(&notification_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11886,10 +12024,13 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/notifications", client.baseurl, encode_path(& user_id
-                .to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/notifications",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -12046,10 +12187,14 @@ pub mod builder {
             let Self { client, user_id, notification_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let notification_id = notification_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/notifications/{}", client.baseurl, encode_path(& user_id
-                .to_string()), encode_path(& notification_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/users/",
+                encode_path(&user_id.to_string()).as_str(),
+                "/notifications/",
+                encode_path(&notification_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client

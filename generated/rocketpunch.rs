@@ -2549,7 +2549,7 @@ pub mod builder {
             let seniorities = seniorities.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let work_types = work_types.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/jobs", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/jobs"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -2724,9 +2724,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::JobDetail>, Error<types::ErrorBody>> {
             let Self { client, job_id } = self;
             let job_id = job_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jobs/{}", client.baseurl, encode_path(& job_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/jobs/",
+                encode_path(&job_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2905,7 +2908,7 @@ pub mod builder {
             let lang = lang.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/profiles", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/profiles"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -3159,7 +3162,7 @@ pub mod builder {
             let lang = lang.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/events", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/events"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     crate::transport::query_some(
@@ -3322,9 +3325,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Event>, Error<types::ErrorBody>> {
             let Self { client, event_id } = self;
             let event_id = event_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/events/{}", client.baseurl, encode_path(& event_id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/events/",
+                encode_path(&event_id.to_string()).as_str(),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3441,7 +3447,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
-            let url = format!("{}/codes/job-categories", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/codes/job-categories"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3558,7 +3564,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
-            let url = format!("{}/codes/seniorities", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/codes/seniorities"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3675,7 +3681,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
-            let url = format!("{}/codes/employment-types", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/codes/employment-types"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3792,7 +3798,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
             let Self { client } = self;
-            let url = format!("{}/codes/job-industries", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/codes/job-industries"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client

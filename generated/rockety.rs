@@ -2656,7 +2656,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ProjectPage>, Error<types::ErrorBody>> {
             let Self { client, page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/projects", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/projects"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     client
@@ -2787,7 +2787,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UserPage>, Error<types::ErrorBody>> {
             let Self { client, page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/users"].concat();
             #[allow(unused_mut)]
             let mut request = crate::transport::query_some(
                     client

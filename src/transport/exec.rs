@@ -184,13 +184,17 @@ async fn send_with_retries<E: VendorError>(
     };
 
     let span = tracing::Span::current();
-    span.record("attempts", attempts);
-    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    if !span.is_disabled() {
+        span.record("attempts", attempts);
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+    }
     match outcome {
         Attempt::Answered(answer) => {
-            span.record("status", answer.status.as_u16());
-            if let Some(id) = request_id_str(&answer.headers) {
-                span.record("request_id", id);
+            if !span.is_disabled() {
+                span.record("status", answer.status.as_u16());
+                if let Some(id) = request_id_str(&answer.headers) {
+                    span.record("request_id", id);
+                }
             }
             tracing::debug!(status = answer.status.as_u16(), attempts, "call finished");
             Ok(finish::<E>(answer, attempts, over_cap))
