@@ -293,28 +293,33 @@ fn finish<E: VendorError>(answer: Answer, attempts: u32, over_cap: Option<Durati
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::CONTENT_ENCODING);
         headers.remove(header::TRANSFER_ENCODING);
-        let mut rebuilt = http::Response::new(decoded);
+        let mut rebuilt = rebuild(status, version, url, decoded);
         rebuilt.extensions_mut().insert(RawErrorBody(body));
         rebuilt
     } else {
-        http::Response::new(body)
+        rebuild(status, version, url, body)
     };
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
-    rebuilt.extensions_mut().extend(url_extension(url));
     reqwest::Response::from(rebuilt)
 }
 
-/// The extension that tells reqwest which URL a rebuilt response came from; without it,
-/// `reqwest::Response::from` parses a placeholder URL on every call.
-fn url_extension(url: reqwest::Url) -> http::Extensions {
+/// A response with this status, version and body that says which URL it came from (without
+/// the URL, `reqwest::Response::from` parses a placeholder one on every call).
+fn rebuild(
+    status: StatusCode,
+    version: http::Version,
+    url: reqwest::Url,
+    body: bytes::Bytes,
+) -> http::Response<bytes::Bytes> {
     use reqwest::ResponseBuilderExt;
-    http::Response::builder()
-        .url(url)
-        .body(())
-        .map(|response| response.into_parts().0.extensions)
-        .unwrap_or_default()
+    let builder = http::Response::builder().status(status).version(version).url(url);
+    // A builder given a valid status and version cannot fail; the fallback keeps them anyway.
+    builder.body(body.clone()).unwrap_or_else(|_| {
+        let mut response = http::Response::new(body);
+        *response.status_mut() = status;
+        *response.version_mut() = version;
+        response
+    })
 }
 
 /// Reads the body up to `limit` bytes; `complete` is false when there was more.
