@@ -3,12 +3,15 @@
 //!
 //! - `LoginTokenVerifier::verify` of an HS256 token in the vendor's layout (two memberships),
 //!   and of an RS256 token;
-//! - one `GET /v1/sessions/{token}` round trip through the AuthRocket client to a keep-alive
-//!   HTTP/1.1 server on 127.0.0.1, interleaved with batches of HS256 verifications so both see
-//!   the same machine.
+//! - one `GET /v1/sessions/{token}` round trip through the AuthRocket client, interleaved with
+//!   batches of HS256 verifications so both see the same machine, to two local servers: a bare
+//!   keep-alive HTTP/1.1 server on 127.0.0.1 that answers at once (the fastest an API can be,
+//!   so the conservative figure), and the crate's typed `authrocket::mock::MockServer`
+//!   (wiremock, which matches the request first, as a server would route it).
 //!
-//! It prints verifications per second and the ratio round trip / verification (the target is
-//! ≥ 100 for HS256). The figures are printed, not asserted (CI only compiles this).
+//! It prints verifications per second and the ratio round trip / verification for each server
+//! (the target is ≥ 100 for HS256). The figures are printed, not asserted (CI only
+//! compiles this).
 
 #[path = "../tests/support/login_token_mint.rs"]
 mod mint;
@@ -21,7 +24,7 @@ use std::{
 };
 
 use criterion::Criterion;
-use rocket_apis::authrocket::{self, JwtSecret, LoginTokenVerifier};
+use rocket_apis::authrocket::{self, JwtSecret, LoginTokenVerifier, types};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpStream},
@@ -130,28 +133,50 @@ fn bench(c: &mut Criterion) {
         .base_url(format!("{base}/v1"))
         .build()
         .unwrap();
-    g.measurement_time(Duration::from_secs(10));
-    g.bench_function("GET /v1/sessions/{token}, interleaved with HS256 batches", |b| {
-        b.iter_custom(|iters| {
-            let (mut trips, mut local) = (Duration::ZERO, Duration::ZERO);
-            rt.block_on(async {
-                for _ in 0..iters {
-                    let t0 = Instant::now();
-                    let found = client.get_session().session_id(&hs_token).send().await.unwrap();
-                    let t1 = Instant::now();
-                    for _ in 0..BATCH {
-                        black_box(hs.verify(black_box(&hs_token)).is_ok());
-                    }
-                    local += t1.elapsed();
-                    trips += t1 - t0;
-                    assert_eq!(found.id, mint::SESSION);
-                }
-            });
-            record("round trip", trips, iters);
-            record("verify HS256 (interleaved)", local, iters * u64::from(BATCH));
-            trips
-        })
+    let mock = rt.block_on(async {
+        let mock = authrocket::mock::MockServer::start().await;
+        let session: types::Session = serde_json::from_slice(body).unwrap();
+        mock.get_session().ok(&session).await;
+        mock
     });
+    let mock_client = mock.client();
+    g.measurement_time(Duration::from_secs(10));
+    for (name, client, trip_name, local_name) in [
+        (
+            "GET /v1/sessions/{token} (bare server), interleaved with HS256 batches",
+            &client,
+            "round trip",
+            "verify HS256 (interleaved)",
+        ),
+        (
+            "GET /v1/sessions/{token} (typed MockServer), interleaved with HS256 batches",
+            &mock_client,
+            "round trip (mock)",
+            "verify HS256 (interleaved, mock)",
+        ),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let (mut trips, mut local) = (Duration::ZERO, Duration::ZERO);
+                rt.block_on(async {
+                    for _ in 0..iters {
+                        let t0 = Instant::now();
+                        let found = client.get_session().session_id(&hs_token).send().await.unwrap();
+                        let t1 = Instant::now();
+                        for _ in 0..BATCH {
+                            black_box(hs.verify(black_box(&hs_token)).is_ok());
+                        }
+                        local += t1.elapsed();
+                        trips += t1 - t0;
+                        assert_eq!(found.id, mint::SESSION);
+                    }
+                });
+                record(trip_name, trips, iters);
+                record(local_name, local, iters * u64::from(BATCH));
+                trips
+            })
+        });
+    }
     g.finish();
 }
 
@@ -188,11 +213,26 @@ fn report() {
         rs * 1e6,
         1.0 / rs
     );
-    println!("  GET /v1/sessions/{{token}}   {:>9.2} µs", trip * 1e6);
+    println!("  GET /v1/sessions/{{token}}, bare server      {:>9.2} µs", trip * 1e6);
     let ratio = trip / hs_inter;
-    let verdict = if ratio >= 100.0 { "meets" } else { "MISSES" };
-    println!("  round trip / HS256 verification: {ratio:.0}× (target ≥ 100×: {verdict})");
-    println!("  round trip / RS256 verification: {:.1}×", trip / rs);
+    let verdict = |r: f64| if r >= 100.0 { "meets" } else { "MISSES" };
+    println!(
+        "    round trip / HS256 verification: {ratio:.0}× (target ≥ 100×: {})",
+        verdict(ratio)
+    );
+    println!("    round trip / RS256 verification: {:.1}×", trip / rs);
+    if let (Some(mock_trip), Some(mock_local)) = (get("round trip (mock)"), get("verify HS256 (interleaved, mock)")) {
+        let ratio = mock_trip / mock_local;
+        println!(
+            "  GET /v1/sessions/{{token}}, typed MockServer {:>9.2} µs",
+            mock_trip * 1e6
+        );
+        println!(
+            "    round trip / HS256 verification: {ratio:.0}× (target ≥ 100×: {})",
+            verdict(ratio)
+        );
+        println!("    round trip / RS256 verification: {:.1}×", mock_trip / rs);
+    }
 }
 
 fn main() {

@@ -99,6 +99,19 @@ fn newer_layout_maps_sub_rid_sid_names_email_and_orgs() {
 }
 
 #[test]
+fn headers_in_another_form_verify_the_same() {
+    let claims = mint::ar1_claims(0, 3600);
+    let plain = hs256_verifier().verify(&mint::hs256(SECRET, &claims)).unwrap();
+    for header in [
+        json!({"alg": "HS256"}),
+        json!({"typ": "JWT", "alg": "HS256", "kid": "jky_any"}),
+    ] {
+        let token = mint::hs256_with_header(SECRET.as_bytes(), &header, &claims);
+        assert_eq!(hs256_verifier().verify(&token).unwrap(), plain, "{header}");
+    }
+}
+
+#[test]
 fn one_changed_byte_in_the_claims_is_a_bad_signature() {
     let token = mint::hs256(SECRET, &mint::ar1_claims(0, 3600));
     let dot = token.find('.').unwrap();

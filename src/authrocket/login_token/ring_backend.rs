@@ -1,7 +1,8 @@
-//! HS256 and RS256 verification on ring, plugged into `jsonwebtoken` as its docs intend (a
-//! custom `CryptoProvider`), for builds with the `tls-ring` backend only: jsonwebtoken's own
-//! backends are aws-lc-rs and RustCrypto, and either would put a second crypto stack into a
-//! tree that has ring already (and aws-lc is exactly what `tls-ring` keeps out).
+//! RS256 verification on ring, plugged into `jsonwebtoken` as its docs intend (a custom
+//! `CryptoProvider`), for builds with the `tls-ring` backend only: jsonwebtoken's own backends
+//! are aws-lc-rs and RustCrypto, and either would put a second crypto stack into a tree that has
+//! ring already (and aws-lc is exactly what `tls-ring` keeps out). HS256 needs no provider: the
+//! verifier keeps a prepared `ring::hmac::Key`.
 //!
 //! Only verification is offered; the provider is never installed process-wide, the verifier
 //! calls its factory directly.
@@ -12,7 +13,7 @@ use jsonwebtoken::{
     errors::{Error, ErrorKind},
     signature,
 };
-use ring::{hmac, signature as ring_sig};
+use ring::signature as ring_sig;
 
 pub(super) static PROVIDER: CryptoProvider = CryptoProvider {
     signer_factory: no_signer,
@@ -26,28 +27,9 @@ fn no_signer(_: &Algorithm, _: &EncodingKey) -> Result<Box<dyn JwtSigner>, Error
 
 fn new_verifier(algorithm: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>, Error> {
     match algorithm {
-        Algorithm::HS256 => Ok(Box::new(Hs256(hmac::Key::new(
-            hmac::HMAC_SHA256,
-            key.try_get_hmac_secret()?,
-        )))),
         Algorithm::RS256 if key.family() == jsonwebtoken::AlgorithmFamily::Rsa => Ok(Box::new(Rs256(key.clone()))),
         Algorithm::RS256 => Err(ErrorKind::InvalidKeyFormat.into()),
         _ => Err(ErrorKind::InvalidAlgorithm.into()),
-    }
-}
-
-struct Hs256(hmac::Key);
-
-impl signature::Verifier<Vec<u8>> for Hs256 {
-    fn verify(&self, msg: &[u8], sig: &Vec<u8>) -> Result<(), signature::Error> {
-        // Constant-time comparison inside ring.
-        hmac::verify(&self.0, msg, sig).map_err(|_| signature::Error::new())
-    }
-}
-
-impl JwtVerifier for Hs256 {
-    fn algorithm(&self) -> Algorithm {
-        Algorithm::HS256
     }
 }
 
