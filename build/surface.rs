@@ -432,7 +432,7 @@ impl VisitMut for RequestRewrite<'_> {
                 parts.push(syn::parse_quote!(#piece));
             }
         }
-        init.expr = Box::new(syn::parse_quote!([#(#parts),*].concat()));
+        *init.expr = syn::parse_quote!([#(#parts),*].concat());
     }
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {

@@ -10,10 +10,13 @@
 //! - `ROCKETPUNCH_API_KEY` (or `ROCKETPUNCH_ACCESS_TOKEN`): a job search, first page;
 //! - `ROCKETY_API_TOKEN`: the first page of projects and of users;
 //! - `AUTHROCKET_API_KEY` (with `AUTHROCKET_ACCOUNT` for a legacy key, `AUTHROCKET_REALM` and
-//!   `AUTHROCKET_BASE_URL` when set): the first page of orgs.
+//!   `AUTHROCKET_BASE_URL` when set): the first page of orgs. On the mock, a login as well: the
+//!   mock issues a login token, which is verified locally and confirmed with the API.
 
 #[path = "../tests/support/authrocket_ops.rs"]
 mod authrocket_ops;
+#[path = "../tests/support/login_token_mint.rs"]
+mod login_token_mint;
 #[path = "../tests/support/requestrocket_ops.rs"]
 mod requestrocket_ops;
 #[path = "../tests/support/rocketpunch_ops.rs"]
@@ -275,7 +278,44 @@ async fn authrocket_tour() -> TourResult {
         authrocket::BASE_URL_ENV
     );
     authrocket_orgs(&client).await?;
-    all_decoded(&authrocket_ops::call_every_operation(&client).await, mocked.len())
+    all_decoded(&authrocket_ops::call_every_operation(&client).await, mocked.len())?;
+    authrocket_login(&server, &client).await
+}
+
+/// A password login on the mock, which answers as AuthRocket does: with a login token signed
+/// with the realm's JWT secret. The token is verified locally (no round trip), then confirmed
+/// with the API (one round trip, for when a revoked session must not get through).
+async fn authrocket_login(server: &authrocket::mock::MockServer, client: &authrocket::Client) -> TourResult {
+    use authrocket::{JwtSecret, LoginTokenVerifier, types};
+    use login_token_mint as mint;
+
+    let issued = mint::hs256(mint::SECRET, &mint::ar1_claims(0, 3600));
+    let user: types::User = serde_json::from_value(serde_json::json!({
+        "id": mint::USER, "object": "user", "username": "ada", "token": issued}))?;
+    server.authenticate_user().path_param("userId", "ada").ok(&user).await;
+    let body: types::AuthenticateBody = serde_json::from_value(serde_json::json!({"password": "correct horse"}))?;
+    let login = client.authenticate_user().user_id("ada").body(body).send().await?;
+    let token = login.token.as_deref().ok_or("the login answered without a token")?;
+
+    // AUTHROCKET_JWT_SECRET in an app: `LoginTokenVerifier::from_env()`.
+    let verifier = LoginTokenVerifier::new(JwtSecret::new(mint::SECRET)?);
+    let session = verifier.verify(token)?;
+    println!(
+        "POST /users/ada/authenticate → login token, verified locally: {} ({}), session {}",
+        session.name.as_deref().unwrap_or("(unnamed)"),
+        session.username.as_deref().unwrap_or("-"),
+        session.session_id.as_deref().unwrap_or("-")
+    );
+    for membership in &session.memberships {
+        println!(
+            "  - {}: {}",
+            membership.org_name.as_deref().unwrap_or("(no org)"),
+            membership.permissions.join(", ")
+        );
+    }
+    verifier.confirm(client, token).await?;
+    println!("GET /sessions/{{id}} → the session is still active");
+    Ok(())
 }
 
 /// The first page of orgs: their names.

@@ -57,6 +57,15 @@ use crate::{
 
 transport::generated_api!("authrocket");
 
+#[cfg(feature = "authrocket-jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authrocket-jwt")))]
+pub mod login_token;
+#[cfg(feature = "authrocket-jwt")]
+pub use login_token::{
+    ConfirmError, JWT_KEY_ENV, JWT_SECRET_ENV, JwtAlgorithm, JwtSecret, KeyError, LoadError, LoginMembership,
+    LoginSession, LoginTokenVerifier, TokenError,
+};
+
 /// The header of the API key (both modes), as the spec's security schemes name it.
 pub const API_KEY_HEADER: &str = "x-authrocket-api-key";
 /// The header of the legacy account id.
