@@ -7,10 +7,7 @@
 #[path = "support/login_token_mint.rs"]
 mod mint;
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::time::Duration;
 
 use mint::{SECRET, SESSION, USER};
 use rocket_apis::authrocket::{JwtSecret, LoginTokenVerifier, mock::MockServer, types};
@@ -33,26 +30,9 @@ fn api_session(id: &str) -> types::Session {
     serde_json::from_value(json!({"id": id, "object": "session", "user_id": USER})).unwrap()
 }
 
-/// Collects everything `tracing` writes, at every level.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
+use captured_logs::Captured;
 
 #[tokio::test]
 async fn no_token_secret_or_key_in_any_debug_display_error_or_trace_line() {

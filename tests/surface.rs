@@ -148,8 +148,8 @@ async fn a_body_builds_from_str_setters_with_no_extra_and_is_sent_as_written() {
     );
 }
 
-#[tokio::test]
-async fn list_setters_take_str_arrays() {
+#[test]
+fn list_setters_take_str_arrays() {
     use rocket_apis::authrocket::types as ar;
     let membership = ar::MembershipInput::builder()
         .user_id("usr_1")
