@@ -10,7 +10,9 @@
 //! - decoding: a 1,000-item page through the client against the same bytes fetched with
 //!   `reqwest` and decoded with `serde_json::from_slice` into the same type; target ≤ 1.05.
 //!
-//! The figures are printed, not asserted (CI only compiles this: `cargo bench --no-run`).
+//! Each prints the ratio of the median times per call or walk and, from the paired differences
+//! of back-to-back calls, the time the client adds per call with its spread (median and middle
+//! half). The figures are printed, not asserted (CI only compiles this).
 
 use std::{
     collections::BTreeMap,
@@ -32,6 +34,13 @@ const TOKEN: &str = "u-bench0000token";
 fn samples() -> &'static Mutex<BTreeMap<String, Vec<f64>>> {
     static SAMPLES: OnceLock<Mutex<BTreeMap<String, Vec<f64>>>> = OnceLock::new();
     SAMPLES.get_or_init(Default::default)
+}
+
+/// Each benchmark's paired differences: the client's time minus the baseline's, for each pair
+/// of calls run back to back.
+fn differences() -> &'static Mutex<BTreeMap<String, Vec<f64>>> {
+    static DIFFERENCES: OnceLock<Mutex<BTreeMap<String, Vec<f64>>>> = OnceLock::new();
+    DIFFERENCES.get_or_init(Default::default)
 }
 
 /// What the server answers to a request target: a delay and a body.
@@ -114,26 +123,34 @@ where
     CF: std::future::Future<Output = ()>,
 {
     let (mut base, mut ours) = (Duration::ZERO, Duration::ZERO);
+    let mut pairs = Vec::with_capacity(iters as usize);
     rt.block_on(async {
         for i in 0..iters {
             // Alternate which goes first, so neither always runs on a warmer connection.
-            if i % 2 == 0 {
+            let (b, c) = if i % 2 == 0 {
                 let t0 = Instant::now();
                 baseline().await;
                 let t1 = Instant::now();
                 client().await;
-                base += t1 - t0;
-                ours += t1.elapsed();
+                (t1 - t0, t1.elapsed())
             } else {
                 let t0 = Instant::now();
                 client().await;
                 let t1 = Instant::now();
                 baseline().await;
-                ours += t1 - t0;
-                base += t1.elapsed();
-            }
+                (t1.elapsed(), t1 - t0)
+            };
+            base += b;
+            ours += c;
+            pairs.push(c.as_secs_f64() - b.as_secs_f64());
         }
     });
+    differences()
+        .lock()
+        .unwrap()
+        .entry(group.to_string())
+        .or_default()
+        .extend(pairs);
     let mut samples = samples().lock().unwrap();
     samples
         .entry(format!("{group}/baseline"))
@@ -263,9 +280,13 @@ fn pagination_bench(c: &mut Criterion) {
 }
 
 fn median(v: &[f64]) -> f64 {
+    quantile(v, 0.5)
+}
+
+fn quantile(v: &[f64], q: f64) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    v[((v.len() - 1) as f64 * q).round() as usize]
 }
 
 fn report() {
@@ -286,6 +307,17 @@ fn report() {
             ours * 1e6,
             base * 1e6
         );
+        if let Some(d) = differences().lock().unwrap().get(group) {
+            println!(
+                "  {:<11} added per {}: median {:+.1} µs (middle half {:+.1} to {:+.1} µs, {} pairs)",
+                "",
+                if group == "pagination" { "walk" } else { "call" },
+                median(d) * 1e6,
+                quantile(d, 0.25) * 1e6,
+                quantile(d, 0.75) * 1e6,
+                d.len()
+            );
+        }
     }
 }
 

@@ -122,20 +122,15 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
 }
 
 /// What `build.rs` adds after progenitor's output:
-/// - `OPERATIONS`: every operation's id (as progenitor names it in `OperationInfo`), method and
-///   path template, so traces can name a call by its template and never by a path holding
-///   values (an AuthRocket session id can be a login token);
 /// - one typed method per operation on the API's `mock::MockServer` (cargo feature `mock`): the
 ///   operation's success status and body type, from its first 2xx response (`()` without a
 ///   body; `serde_json::Value` for an inline schema), its parameters and response headers by
 ///   their spec names (so a mistyped name fails the test that sets it up); errors in the spec's
 ///   `ErrorBody` schema, which every spec of this crate names so.
 fn operation_extras(ops: &[crate::spec_model::Operation]) -> impl quote::ToTokens {
-    let mut rows = Vec::new();
     let mut methods = Vec::new();
     for op in ops {
         let (snake, verb, path) = (&op.snake, &op.method, &op.path);
-        rows.push(quote! { (#snake, #verb, #path) });
         let Some((status, schema)) = &op.success else { continue };
         let body: syn::Type = match schema {
             None => syn::parse_quote!(()),
@@ -159,8 +154,8 @@ fn operation_extras(ops: &[crate::spec_model::Operation]) -> impl quote::ToToken
         let doc = format!(" Mocks `{id}`: `{verb} {path}`, answered with {status} on success.");
         methods.push(quote! {
             #[doc = #doc]
-            pub fn #method(&self) -> crate::mock::Expectation<'_, #body, types::ErrorBody> {
-                self.operation(crate::mock::OperationSpec {
+            pub fn #method(&self) -> Expectation<'_, #body, types::ErrorBody> {
+                self.operation(OperationSpec {
                     id: #id,
                     method: #verb,
                     path: #path,
@@ -172,9 +167,8 @@ fn operation_extras(ops: &[crate::spec_model::Operation]) -> impl quote::ToToken
         });
     }
     quote! {
-        /// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
-        /// path template.
-        pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#rows),*];
+        #[cfg(feature = "mock")]
+        use crate::mock::{Expectation, OperationSpec};
 
         /// Typed mocks of every operation (cargo feature `mock`).
         #[cfg(feature = "mock")]

@@ -2,8 +2,9 @@
 //! operation and type of every spec (nothing here names an operation):
 //!
 //! - every operation builder's `send` returns `crate::Result<ResponseValue<T>>`, so `?` carries
-//!   [`rocket_apis::Error`] into `anyhow` or `Box<dyn Error>`; progenitor's own `send` stays as a
-//!   private `send_unmapped`;
+//!   [`rocket_apis::Error`] into `anyhow` or `Box<dyn Error>`; after building the request it
+//!   makes one call into `crate::transport` (send, retries, errors, decoding) in place of
+//!   progenitor's hooks and its match on every declared status;
 //! - a missing or invalid parameter or body field fails before anything is sent, with a message
 //!   naming the operation and the spec's name of what is missing;
 //! - each operation's rustdoc shows the method and path, the spec's summary and description,
@@ -15,7 +16,7 @@
 //! - requests carry no undocumented `api-version` header, and unset optional query parameters
 //!   cost nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
@@ -78,18 +79,27 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
             "build/surface.rs: no generated client method found for {missing:?}; progenitor's naming changed?"
         ));
     }
-    // Type builders live in `types::builder`; a type whose builder starts complete (every
-    // field optional, a list or a map) gets `Default`.
+    // Type builders live in `types::builder`, and only the types a request carries keep one;
+    // a type whose builder starts complete (every field optional, a list or a map) gets
+    // `Default`, and so does every type a user only reads where its fields allow it (for
+    // building mock answers with `..Default::default()`).
+    let sent = sent_types(&file.items);
     if let Some(types) = module(&mut file.items, "types") {
-        let complete = module(types, "builder")
+        prune_type_builders(types, &sent);
+        let mut complete = module(types, "builder")
             .map(|b| reshape_type_builders(b, &shapes))
             .unwrap_or_default();
+        complete.extend(defaultable_read_types(types, &sent));
         derive_default(types, &complete);
     }
     if let Some(items) = module(&mut file.items, "builder") {
         reshape_operation_builders(items, &builders, api_name)?;
     }
     hide_progenitor_error(file);
+    ShortPaths::new(file).visit_file_mut(file);
+    // progenitor asserts the client implements its hooks; the transport runs its own instead.
+    file.items
+        .retain(|item| !quote!(#item).to_string().contains("fn assert_client_hooks"));
     // Lists promise `.stream()` in their docs; this makes the promise a compile-time fact.
     let lists: Vec<syn::Ident> = builders
         .iter()
@@ -138,6 +148,86 @@ fn hide_progenitor_error(file: &mut syn::File) {
             },
         );
         return;
+    }
+}
+
+/// Writes the standard library's prelude names as the prelude does (`Option<String>` for
+/// `::std::option::Option<::std::string::String>`): typify spells every path out in case a
+/// schema takes a prelude name, so only the names no generated item takes are shortened. The
+/// code reads as a person would write it, and far fewer lines wrap.
+struct ShortPaths {
+    /// (`std` module, name) pairs that are safe to shorten.
+    names: Vec<(&'static str, &'static str)>,
+}
+
+impl ShortPaths {
+    const PRELUDE: [(&'static str, &'static str); 9] = [
+        ("option", "Option"),
+        ("string", "String"),
+        ("vec", "Vec"),
+        ("result", "Result"),
+        ("default", "Default"),
+        ("convert", "TryFrom"),
+        ("convert", "TryInto"),
+        ("convert", "From"),
+        ("boxed", "Box"),
+    ];
+
+    fn new(file: &syn::File) -> Self {
+        let mut taken = BTreeSet::new();
+        collect_item_names(&file.items, &mut taken);
+        ShortPaths {
+            names: Self::PRELUDE
+                .into_iter()
+                .filter(|(_, name)| !taken.contains(*name))
+                .collect(),
+        }
+    }
+}
+
+/// The names of every item declared in `items`, nested modules included.
+fn collect_item_names(items: &[syn::Item], taken: &mut BTreeSet<String>) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => {
+                taken.insert(s.ident.to_string());
+            }
+            syn::Item::Enum(e) => {
+                taken.insert(e.ident.to_string());
+            }
+            syn::Item::Type(t) => {
+                taken.insert(t.ident.to_string());
+            }
+            syn::Item::Trait(t) => {
+                taken.insert(t.ident.to_string());
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect_item_names(items, taken);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl VisitMut for ShortPaths {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        syn::visit_mut::visit_path_mut(self, path);
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if segments.len() != 3 || segments[0] != "std" {
+            return;
+        }
+        if !self
+            .names
+            .iter()
+            .any(|(module, name)| segments[1] == *module && segments[2] == *name)
+        {
+            return;
+        }
+        let Some(last) = path.segments.pop() else { return };
+        path.leading_colon = None;
+        path.segments = std::iter::once(last.into_value()).collect();
     }
 }
 
@@ -279,8 +369,7 @@ fn operation_doc(op: &Operation, api_name: &str) -> String {
     d
 }
 
-/// Each operation builder: progenitor's `send` becomes the private `send_unmapped`, and a
-/// `send` returning `crate::Result` calls it; the messages of missing or unconvertible
+/// Each operation builder: its `send` returns `crate::Result` (see [`rewrite_send`]); the messages of missing or unconvertible
 /// parameters name the operation (added by `send`) and the spec's parameter names.
 fn reshape_operation_builders(
     items: &mut [syn::Item],
@@ -292,10 +381,11 @@ fn reshape_operation_builders(
         match item {
             syn::Item::Struct(s) => {
                 if let Some(op) = builders.get(&s.ident.to_string()) {
-                    push_doc(
+                    set_doc(
                         &mut s.attrs,
                         &format!(
-                            "\n`{} {}`: set the parameters, then `.send().await`{}.",
+                            "Builder for [`Client::{0}`](super::Client::{0}), `{1} {2}`: set the parameters, then `.send().await`{3}.",
+                            op.snake,
                             op.method,
                             op.path,
                             if op.is_list() { " (or `.stream()`)" } else { "" }
@@ -311,6 +401,7 @@ fn reshape_operation_builders(
                 };
                 MessageRewrite { op }.visit_item_impl_mut(imp);
                 RequestRewrite::new(op).visit_item_impl_mut(imp);
+                text_setters_take_into(imp);
                 let Some(pos) = imp
                     .items
                     .iter()
@@ -318,28 +409,10 @@ fn reshape_operation_builders(
                 else {
                     continue;
                 };
-                let syn::ImplItem::Fn(original) = &mut imp.items[pos] else {
+                let syn::ImplItem::Fn(send) = &mut imp.items[pos] else {
                     unreachable!()
                 };
-                let ok = success_type(&original.sig)
-                    .ok_or_else(|| format!("build/surface.rs: `{}`: unexpected `send` signature", op.id))?;
-                original.sig.ident = format_ident!("send_unmapped");
-                original.vis = syn::Visibility::Inherited;
-                original.attrs.retain(|a| !a.path().is_ident("doc"));
-                let id = &op.id;
-                let doc = format!(
-                    " Sends `{} {}` and returns the response, or the crate's [`Error`](crate::Error) ({api_name}'s message, status and request id for an error status).",
-                    op.method, op.path
-                );
-                imp.items.insert(
-                    pos,
-                    syn::parse_quote! {
-                        #[doc = #doc]
-                        pub async fn send(self) -> crate::Result<#ok> {
-                            crate::error::from_generated(self.send_unmapped().await, #id)
-                        }
-                    },
-                );
+                rewrite_send(send, op, api_name)?;
                 done += 1;
             }
             _ => {}
@@ -354,24 +427,174 @@ fn reshape_operation_builders(
     Ok(())
 }
 
-/// `Result<ResponseValue<T>, Error<E>>` → `ResponseValue<T>`.
-fn success_type(sig: &syn::Signature) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = &sig.output else {
-        return None;
-    };
-    let syn::Type::Path(p) = &**ty else { return None };
-    let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
+/// A parameter setter whose value is text takes `impl Into<String>`: progenitor's
+/// `TryInto<String>` bound accepts the same values, and its error branch ("does not fit its
+/// type `String`") can never be taken.
+fn text_setters_take_into(imp: &mut syn::ItemImpl) {
+    for item in &mut imp.items {
+        let syn::ImplItem::Fn(f) = item else { continue };
+        let Some(target) = setter_target(&f.sig) else { continue };
+        let target = quote!(#target).to_string();
+        if target != ":: std :: string :: String" && target != "String" {
+            continue;
+        }
+        let body = &f.block;
+        let optional = quote!(#body).to_string().contains(". map (Some)");
+        let ident = f.sig.ident.clone();
+        let value: syn::Expr = if optional {
+            syn::parse_quote!(Some(value.into()))
+        } else {
+            syn::parse_quote!(value.into())
+        };
+        let attrs = std::mem::take(&mut f.attrs);
+        *f = syn::parse_quote! {
+            pub fn #ident(mut self, value: impl Into<String>) -> Self {
+                self.#ident = Ok(#value);
+                self
+            }
+        };
+        f.attrs = attrs;
     }
 }
 
+/// progenitor's `send` becomes one that returns `crate::Result`: the parameter checks and the
+/// request building stay as progenitor wrote them (the checks now name the operation through
+/// `crate::transport::checked`), and everything after the request is built (progenitor's hooks
+/// and its match on every declared status) becomes one call into `crate::transport`, which
+/// sends, retries, turns error statuses into `crate::Error` and decodes the success body.
+fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> Result<(), String> {
+    let fail = |what: &str| format!("build/surface.rs: `{}`: {what}; progenitor's output changed?", op.id);
+    let (value, error) = send_types(&send.sig).ok_or_else(|| fail("unexpected `send` signature"))?;
+    let mut kept: Vec<syn::Stmt> = Vec::new();
+    let mut json = Vec::new();
+    let mut empty = Vec::new();
+    let mut built = false;
+    for stmt in std::mem::take(&mut send.block.stmts) {
+        let text = quote!(#stmt).to_string();
+        match stmt {
+            syn::Stmt::Local(mut local) => {
+                let name = match &local.pat {
+                    syn::Pat::Ident(p) => p.ident.to_string(),
+                    _ => String::new(),
+                };
+                match name.as_str() {
+                    "info" if text.starts_with("let info = OperationInfo") => continue,
+                    "result" if text.starts_with("let result = client . exec") => continue,
+                    "response" if text == "let response = result ? ;" => continue,
+                    "request" => {
+                        let Some(syn::Expr::Try(t)) = local.init.as_ref().map(|i| &*i.expr) else {
+                            return Err(fail("the request is not built with `.build()?`"));
+                        };
+                        let expr = &t.expr;
+                        kept.push(syn::parse_quote!(let request = #expr;));
+                        built = true;
+                        continue;
+                    }
+                    _ => {}
+                }
+                // `let x = x.map_err(Error::InvalidRequest)?;`, for each parameter and the body.
+                if let Some(init) = &mut local.init
+                    && let syn::Expr::Try(t) = &mut *init.expr
+                    && let syn::Expr::MethodCall(m) = &*t.expr
+                    && m.method == "map_err"
+                    && quote!(#m).to_string().ends_with("map_err (Error :: InvalidRequest)")
+                {
+                    let receiver = &m.receiver;
+                    *t.expr = syn::parse_quote!(crate::transport::checked(#receiver, &OP));
+                }
+                kept.push(syn::Stmt::Local(local));
+            }
+            syn::Stmt::Expr(syn::Expr::Match(m), _) if text.starts_with("match response . status ()") => {
+                for arm in &m.arms {
+                    let body = &arm.body;
+                    let body = quote!(#body).to_string();
+                    if body.contains("ErrorResponse") || matches!(arm.pat, syn::Pat::Wild(_)) {
+                        continue;
+                    }
+                    let pat = &arm.pat;
+                    let code: u16 = quote!(#pat)
+                        .to_string()
+                        .trim_end_matches("u16")
+                        .parse()
+                        .map_err(|_| fail("a success status that is not a single code"))?;
+                    if body.contains("ResponseValue :: from_response") {
+                        json.push(code);
+                    } else if body.contains("ResponseValue :: empty") {
+                        empty.push(code);
+                    } else {
+                        return Err(fail("a success answer neither JSON nor empty"));
+                    }
+                }
+            }
+            // progenitor's hooks: the transport runs its own.
+            _ if text.starts_with("client . pre") || text.starts_with("client . post") => {}
+            other => kept.push(other),
+        }
+    }
+    if !built || (json.is_empty() == empty.is_empty()) {
+        return Err(fail(
+            "no request built, or success answers both with and without a body",
+        ));
+    }
+    let (id, name, path) = (&op.id, &op.snake, &op.path);
+    let codes = if json.is_empty() { &empty } else { &json };
+    let call: syn::Expr = if json.is_empty() {
+        syn::parse_quote!(crate::transport::call_empty(&client.client, &client.inner, request, &OP).await)
+    } else {
+        syn::parse_quote!(crate::transport::call(&client.client, &client.inner, request, &OP).await)
+    };
+    let op_static: syn::Stmt = syn::parse_quote! {
+        static OP: crate::transport::Op<#error> = crate::transport::Op {
+            api: #api_name,
+            id: #id,
+            name: #name,
+            path: #path,
+            success: &[#(#codes),*],
+            error: ::std::marker::PhantomData,
+        };
+    };
+    kept.insert(0, op_static);
+    kept.push(syn::Stmt::Expr(call, None));
+    send.block.stmts = kept;
+    send.sig.output = syn::parse_quote!(-> crate::Result<ResponseValue<#value>>);
+    let doc = format!(
+        " Sends `{} {}` and returns the response, or the crate's [`Error`](crate::Error) ({api_name}'s message, status and request id for an error status).",
+        op.method, op.path
+    );
+    send.attrs.retain(|a| !a.path().is_ident("doc"));
+    send.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+    Ok(())
+}
+
+/// `Result<ResponseValue<T>, Error<E>>` → `(T, E)`.
+fn send_types(sig: &syn::Signature) -> Option<(syn::Type, syn::Type)> {
+    fn args(ty: &syn::Type) -> Option<Vec<syn::Type>> {
+        let syn::Type::Path(p) = ty else { return None };
+        let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+            return None;
+        };
+        Some(
+            args.args
+                .iter()
+                .filter_map(|a| match a {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let outer = args(ty)?;
+    let value = args(outer.first()?)?.into_iter().next()?;
+    let error = args(outer.get(1)?)?.into_iter().next()?;
+    Some((value, error))
+}
+
 /// Takes out of the request building what costs on every call for nothing: the undocumented
-/// `api-version` header progenitor adds to every request (the vendors do not know it), and the
+/// `api-version` header progenitor adds to every request (the vendors do not know it), the
+/// `Accept: application/json` every client sends anyway, and the
 /// URL rewrite `.query(..)` does for an optional query parameter that is not set
 /// (`crate::transport::query_some` adds it only when set).
 struct RequestRewrite<'a> {
@@ -452,6 +675,23 @@ impl VisitMut for RequestRewrite<'_> {
         if self.no_header_map
             && call.method == "headers"
             && quote!(#call).to_string().ends_with(". headers (header_map)")
+        {
+            *expr = (*call.receiver).clone();
+            return;
+        }
+        // `.header(ACCEPT, "application/json")`: every client sends it already (the shared
+        // builder's fixed headers), so the request does not build it a second time.
+        let arg = |i: usize| {
+            call.args
+                .iter()
+                .nth(i)
+                .map(|a| quote!(#a).to_string())
+                .unwrap_or_default()
+        };
+        if call.method == "header"
+            && call.args.len() == 2
+            && arg(0).ends_with(":: header :: ACCEPT")
+            && arg(1).contains("from_static (\"application/json\"")
         {
             *expr = (*call.receiver).clone();
             return;
@@ -679,8 +919,15 @@ fn is_text(ty: &syn::Type) -> bool {
 /// typify's struct builders: maps start empty, missing required fields name the wire field,
 /// text setters take `&str`, every setter documents its wire name. Returns the types whose
 /// builder starts complete (no required field).
-fn reshape_type_builders(items: &mut [syn::Item], shapes: &BTreeMap<String, Shape>) -> Vec<String> {
+fn reshape_type_builders(items: &mut Vec<syn::Item>, shapes: &BTreeMap<String, Shape>) -> Vec<String> {
     let mut complete = Vec::new();
+    items.insert(
+        0,
+        syn::parse_quote! {
+            #[allow(unused_imports)]
+            use crate::IntoFieldValue;
+        },
+    );
     for item in items.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
         let syn::Type::Path(p) = &*imp.self_ty else { continue };
@@ -690,7 +937,7 @@ fn reshape_type_builders(items: &mut [syn::Item], shapes: &BTreeMap<String, Shap
         let is_default = imp
             .trait_
             .as_ref()
-            .and_then(|(path, _)| path.segments.last())
+            .and_then(|(_, path, _)| path.segments.last())
             .is_some_and(|s| s.ident == "Default");
         if is_default {
             let mut rewrite = DefaultRewrite {
@@ -716,10 +963,7 @@ fn reshape_type_builders(items: &mut [syn::Item], shapes: &BTreeMap<String, Shap
             match (&wire, &field_ty) {
                 (Some(_), Some(ty)) if is_text(ty) => {
                     *f = syn::parse_quote! {
-                        pub fn #ident<T>(mut self, value: T) -> Self
-                        where
-                            T: crate::IntoFieldValue<#ty>,
-                        {
+                        pub fn #ident(mut self, value: impl IntoFieldValue<#ty>) -> Self {
                             self.#ident = Ok(value.into_field_value());
                             self
                         }
@@ -741,6 +985,150 @@ fn reshape_type_builders(items: &mut [syn::Item], shapes: &BTreeMap<String, Shap
         }
     }
     complete
+}
+
+/// The types a request carries: every body type the operation builders take
+/// (`types::builder::X`), and every type their fields hold, transitively.
+fn sent_types(items: &[syn::Item]) -> BTreeSet<String> {
+    let mut sent = BTreeSet::new();
+    let Some(syn::Item::Mod(ops)) = items
+        .iter()
+        .find(|i| matches!(i, syn::Item::Mod(m) if m.ident == "builder"))
+    else {
+        return sent;
+    };
+    let text = quote!(#ops).to_string();
+    for piece in text.split("types :: builder :: ").skip(1) {
+        if let Some(name) = piece.split(|c: char| !c.is_alphanumeric() && c != '_').next() {
+            sent.insert(name.to_string());
+        }
+    }
+    let Some(syn::Item::Mod(types)) = items
+        .iter()
+        .find(|i| matches!(i, syn::Item::Mod(m) if m.ident == "types"))
+    else {
+        return sent;
+    };
+    let Some((_, types)) = &types.content else { return sent };
+    // What each type's fields or variants mention, by name.
+    let mut mentions: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for item in types {
+        let (name, body) = match item {
+            syn::Item::Struct(s) => (s.ident.to_string(), {
+                let fields = &s.fields;
+                quote!(#fields).to_string()
+            }),
+            syn::Item::Enum(e) => (e.ident.to_string(), {
+                let variants = &e.variants;
+                quote!(#variants).to_string()
+            }),
+            _ => continue,
+        };
+        let words = body
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+            .map(str::to_string)
+            .collect();
+        mentions.insert(name, words);
+    }
+    let mut todo: Vec<String> = sent.iter().cloned().collect();
+    while let Some(name) = todo.pop() {
+        for word in mentions.get(&name).into_iter().flatten() {
+            if mentions.contains_key(word) && sent.insert(word.clone()) {
+                todo.push(word.clone());
+            }
+        }
+    }
+    sent
+}
+
+/// Takes out the builders of the types no request carries (typify makes one for every type):
+/// the builder, its conversions and the type's `builder()`. What a user only reads needs none.
+fn prune_type_builders(types: &mut Vec<syn::Item>, sent: &BTreeSet<String>) {
+    let unsent = |ty: &syn::Type| {
+        let text = quote!(#ty).to_string();
+        let name = text.rsplit(" :: ").next().unwrap_or(&text).trim();
+        !sent.contains(name)
+    };
+    // `impl X { pub fn builder() }`, `impl TryFrom<builder::X> for X`, `impl From<X> for builder::X`.
+    types.retain(|item| {
+        let syn::Item::Impl(imp) = item else { return true };
+        let text = quote!(#imp).to_string();
+        let is_builder_glue = text.contains("builder :: ") || text.contains("fn builder ()");
+        !(is_builder_glue && unsent(&imp.self_ty))
+    });
+    if let Some(builders) = module(types, "builder") {
+        builders.retain(|item| match item {
+            syn::Item::Struct(s) => sent.contains(&s.ident.to_string()),
+            syn::Item::Impl(imp) => !unsent(&imp.self_ty),
+            _ => true,
+        });
+    }
+}
+
+/// The read-only types (no request carries them) whose every field has a `Default`: plain
+/// values, options, lists, maps, times, and other such types.
+fn defaultable_read_types(types: &[syn::Item], sent: &BTreeSet<String>) -> Vec<String> {
+    const DEFAULT: [&str; 20] = [
+        ":: std :: option :: Option <",
+        ":: std :: vec :: Vec <",
+        ":: std :: string :: String",
+        ":: serde_json :: Map <",
+        ":: serde_json :: Value",
+        ":: std :: collections :: BTreeMap <",
+        ":: std :: collections :: HashMap <",
+        ":: chrono :: DateTime <",
+        ":: chrono :: NaiveDate",
+        ":: chrono :: NaiveDateTime",
+        "bool",
+        "i64",
+        "i32",
+        "u64",
+        "u32",
+        "f64",
+        "f32",
+        "u8",
+        "i8",
+        "u16",
+    ];
+    let structs: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => Some((
+                s.ident.to_string(),
+                s.fields
+                    .iter()
+                    .map(|f| {
+                        let ty = &f.ty;
+                        quote!(#ty).to_string()
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut yes: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = yes.len();
+        for (name, fields) in &structs {
+            if yes.contains(name) {
+                continue;
+            }
+            let ok = fields.iter().all(|ty| {
+                DEFAULT
+                    .iter()
+                    .any(|d| ty.starts_with(d) && (d.ends_with('<') || ty == d))
+                    || yes.contains(ty.as_str())
+            });
+            if ok {
+                yes.insert(name.clone());
+            }
+        }
+        if yes.len() == before {
+            break;
+        }
+    }
+    yes.into_iter().filter(|n| !sent.contains(n)).collect()
 }
 
 /// Adds `Default` to the derives of these structs, where typify left it out. Exact: none of

@@ -11,23 +11,23 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///An organisation ("client").
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Client {
         /// Id (a UUID in the vendor's examples).
         ///
         /// JSON field `clientId`.
         #[serde(rename = "clientId")]
-        pub client_id: ::std::string::String,
+        pub client_id: String,
         /// JSON field `clientMembers`.
         #[serde(
             rename = "clientMembers",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub client_members: ::std::vec::Vec<ClientMember>,
+        pub client_members: Vec<ClientMember>,
         /// JSON field `clientName`.
         #[serde(rename = "clientName")]
-        pub client_name: ::std::string::String,
+        pub client_name: String,
         /// Creation time (ISO 8601, UTC).
         ///
         /// JSON field `createdAt`.
@@ -35,15 +35,10 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_at: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Client {
-        pub fn builder() -> builder::Client {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///The writable fields of a client.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -51,7 +46,7 @@ pub mod types {
     pub struct ClientInput {
         /// JSON field `clientName`.
         #[serde(rename = "clientName")]
-        pub client_name: ::std::string::String,
+        pub client_name: String,
     }
     impl ClientInput {
         pub fn builder() -> builder::ClientInput {
@@ -65,47 +60,37 @@ the overview page describes `{data, pagination}` for lists. Both shapes decode.
     pub struct ClientList {
         /// JSON field `clients`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub clients: ::std::vec::Vec<Client>,
+        pub clients: Vec<Client>,
         /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<Client>,
+        pub data: Vec<Client>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pagination: ::std::option::Option<Pagination>,
-    }
-    impl ClientList {
-        pub fn builder() -> builder::ClientList {
-            Default::default()
-        }
+        pub pagination: Option<Pagination>,
     }
     ///A member of a client and their roles.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ClientMember {
         /// The member's roles (open set; seen `owner`, `admin`).
         ///
         /// JSON field `roles`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub roles: ::std::vec::Vec<crate::requestrocket::ClientRole>,
+        pub roles: Vec<crate::requestrocket::ClientRole>,
         /// JSON field `userId`.
         #[serde(rename = "userId")]
-        pub user_id: ::std::string::String,
+        pub user_id: String,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ClientMember {
-        pub fn builder() -> builder::ClientMember {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**A credential without its secret. The vendor documents `pKey`, `sKey` and
 `credentialRegion`; the other fields depend on the credential's kind and auth type and
 are kept as they arrive.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Credential {
         /// Storage region, e.g. `us-east-1`.
         ///
@@ -114,21 +99,16 @@ are kept as they arrive.
             rename = "credentialRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub credential_region: ::std::option::Option<::std::string::String>,
+        pub credential_region: Option<String>,
         /// JSON field `pKey`.
         #[serde(rename = "pKey")]
-        pub p_key: ::std::string::String,
+        pub p_key: String,
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
-        pub s_key: ::std::string::String,
+        pub s_key: String,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Credential {
-        pub fn builder() -> builder::Credential {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**A credential to create or replace. Only `credentialRegion` is named by the vendor; the
 fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jwt`,
@@ -141,10 +121,10 @@ fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jw
             rename = "credentialRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub credential_region: ::std::option::Option<::std::string::String>,
+        pub credential_region: Option<String>,
         /// Further fields of the object, sent at its top level as they are: the vendor documents this body as open (e.g. the fields of a credential's kind and auth type).
         #[serde(flatten)]
-        pub fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub fields: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl CredentialInput {
         pub fn builder() -> builder::CredentialInput {
@@ -156,21 +136,16 @@ fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jw
     pub struct CredentialList {
         /// JSON field `credentials`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub credentials: ::std::vec::Vec<Credential>,
+        pub credentials: Vec<Credential>,
         /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<Credential>,
+        pub data: Vec<Credential>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pagination: ::std::option::Option<Pagination>,
-    }
-    impl CredentialList {
-        pub fn builder() -> builder::CredentialList {
-            Default::default()
-        }
+        pub pagination: Option<Pagination>,
     }
     /**The error envelope. The authentication page shows `{error, message, status}`, the
 overview page `{error, code, status}`; every field is optional so that both decode.
@@ -181,93 +156,78 @@ overview page `{error, code, status}`; every field is optional so that both deco
         ///
         /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: Option<String>,
         /// Short error name, e.g. `Unauthorized` or `Invalid client ID`.
         ///
         /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<::std::string::String>,
+        pub error: Option<String>,
         /// Human-readable explanation.
         ///
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// The HTTP status, repeated.
         ///
         /// JSON field `status`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<i64>,
+        pub status: Option<i64>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ErrorBody {
-        pub fn builder() -> builder::ErrorBody {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///A notification.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Notification {
         /// JSON field `createdAt`.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_at: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `notificationId`.
         #[serde(rename = "notificationId")]
-        pub notification_id: ::std::string::String,
+        pub notification_id: String,
         /// JSON field `pKey`.
         #[serde(rename = "pKey", skip_serializing_if = "::std::option::Option::is_none")]
-        pub p_key: ::std::option::Option<::std::string::String>,
+        pub p_key: Option<String>,
         /// JSON field `read`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub read: ::std::option::Option<bool>,
+        pub read: Option<bool>,
         /// JSON field `sKey`.
         #[serde(rename = "sKey", skip_serializing_if = "::std::option::Option::is_none")]
-        pub s_key: ::std::option::Option<::std::string::String>,
+        pub s_key: Option<String>,
         /// JSON field `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: Option<String>,
         /// JSON field `type`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<crate::requestrocket::NotificationType>,
+        pub type_: Option<crate::requestrocket::NotificationType>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Notification {
-        pub fn builder() -> builder::Notification {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///Notifications; both list shapes decode (see `ClientList`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationList {
         /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<Notification>,
+        pub data: Vec<Notification>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `notifications`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub notifications: ::std::vec::Vec<Notification>,
+        pub notifications: Vec<Notification>,
         /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pagination: ::std::option::Option<Pagination>,
-    }
-    impl NotificationList {
-        pub fn builder() -> builder::NotificationList {
-            Default::default()
-        }
+        pub pagination: Option<Pagination>,
     }
     ///Page metadata of the `{data, pagination}` envelope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Pagination {
         /// Items per page.
         ///
@@ -286,109 +246,93 @@ overview page `{error, code, status}`; every field is optional so that both deco
         /// JSON field `total`.
         pub total: i64,
     }
-    impl Pagination {
-        pub fn builder() -> builder::Pagination {
-            Default::default()
-        }
-    }
     ///A proxy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Proxy {
         /// JSON field `clientId`.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub client_id: ::std::option::Option<::std::string::String>,
+        pub client_id: Option<String>,
         /// JSON field `pKey`.
         #[serde(rename = "pKey")]
-        pub p_key: ::std::string::String,
+        pub p_key: String,
         /// JSON field `parentId`.
         #[serde(
             rename = "parentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub parent_id: ::std::option::Option<::std::string::String>,
+        pub parent_id: Option<String>,
         /// JSON field `proxyActive`.
         #[serde(
             rename = "proxyActive",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_active: ::std::option::Option<bool>,
+        pub proxy_active: Option<bool>,
         /// JSON field `proxyAlias`.
         #[serde(
             rename = "proxyAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_alias: ::std::option::Option<::std::string::String>,
+        pub proxy_alias: Option<String>,
         /// JSON field `proxyCreatedAt`.
         #[serde(
             rename = "proxyCreatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_created_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub proxy_created_at: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /// JSON field `proxyDefaultRuleEffect`.
         #[serde(
             rename = "proxyDefaultRuleEffect",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_default_rule_effect: ::std::option::Option<
-            crate::requestrocket::RuleEffect,
-        >,
+        pub proxy_default_rule_effect: Option<crate::requestrocket::RuleEffect>,
         /// JSON field `proxyName`.
         #[serde(rename = "proxyName")]
-        pub proxy_name: ::std::string::String,
+        pub proxy_name: String,
         /// JSON field `proxyProxyCredentialId`.
         #[serde(
             rename = "proxyProxyCredentialId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_proxy_credential_id: ::std::option::Option<::std::string::String>,
+        pub proxy_proxy_credential_id: Option<String>,
         /// JSON field `proxyRegion`.
         #[serde(
             rename = "proxyRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_region: ::std::option::Option<::std::string::String>,
+        pub proxy_region: Option<String>,
         /// JSON field `proxyTargetCredentialId`.
         #[serde(
             rename = "proxyTargetCredentialId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_target_credential_id: ::std::option::Option<::std::string::String>,
+        pub proxy_target_credential_id: Option<String>,
         /// JSON field `proxyTargetId`.
         #[serde(
             rename = "proxyTargetId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_target_id: ::std::option::Option<::std::string::String>,
+        pub proxy_target_id: Option<String>,
         /// JSON field `proxyUpdatedAt`.
         #[serde(
             rename = "proxyUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_updated_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub proxy_updated_at: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
-        pub s_key: ::std::string::String,
+        pub s_key: String,
         /// JSON field `userId`.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Proxy {
-        pub fn builder() -> builder::Proxy {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///What the proxy saw of one request. Times are epoch milliseconds.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -399,23 +343,20 @@ overview page `{error, code, status}`; every field is optional so that both deco
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
-        pub api_headers: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub api_headers: ::std::collections::BTreeMap<String, String>,
         /// JSON field `apiParams`.
         #[serde(
             rename = "apiParams",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
-        pub api_params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub api_params: ::serde_json::Map<String, ::serde_json::Value>,
         /// JSON field `apiPath`.
         #[serde(
             rename = "apiPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub api_path: ::std::option::Option<::std::string::String>,
+        pub api_path: Option<String>,
         /// May be empty.
         ///
         /// JSON field `arnBase`.
@@ -423,18 +364,18 @@ overview page `{error, code, status}`; every field is optional so that both deco
             rename = "arnBase",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub arn_base: ::std::option::Option<::std::string::String>,
+        pub arn_base: Option<String>,
         /// Seconds taken.
         ///
         /// JSON field `duration`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<f64>,
+        pub duration: Option<f64>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `method`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub method: ::std::option::Option<::std::string::String>,
+        pub method: Option<String>,
         /// When the proxy received the request (epoch milliseconds).
         ///
         /// JSON field `receivedAt`.
@@ -442,7 +383,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
             rename = "receivedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub received_at: ::std::option::Option<i64>,
+        pub received_at: Option<i64>,
         /// When the proxy answered (epoch milliseconds).
         ///
         /// JSON field `sentAt`.
@@ -450,23 +391,18 @@ overview page `{error, code, status}`; every field is optional so that both deco
             rename = "sentAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub sent_at: ::std::option::Option<i64>,
+        pub sent_at: Option<i64>,
         /// JSON field `stage`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stage: ::std::option::Option<::std::string::String>,
+        pub stage: Option<String>,
         /// The HTTP status returned.
         ///
         /// JSON field `status`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<i32>,
+        pub status: Option<i32>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ProxyData {
-        pub fn builder() -> builder::ProxyData {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///The writable fields of a proxy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -477,33 +413,31 @@ overview page `{error, code, status}`; every field is optional so that both deco
             rename = "proxyActive",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_active: ::std::option::Option<bool>,
+        pub proxy_active: Option<bool>,
         /// JSON field `proxyAlias`.
         #[serde(
             rename = "proxyAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_alias: ::std::option::Option<::std::string::String>,
+        pub proxy_alias: Option<String>,
         /// JSON field `proxyDefaultRuleEffect`.
         #[serde(
             rename = "proxyDefaultRuleEffect",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_default_rule_effect: ::std::option::Option<
-            crate::requestrocket::RuleEffect,
-        >,
+        pub proxy_default_rule_effect: Option<crate::requestrocket::RuleEffect>,
         /// JSON field `proxyName`.
         #[serde(
             rename = "proxyName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_name: ::std::option::Option<::std::string::String>,
+        pub proxy_name: Option<String>,
         /// JSON field `proxyProxyCredentialId`.
         #[serde(
             rename = "proxyProxyCredentialId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_proxy_credential_id: ::std::option::Option<::std::string::String>,
+        pub proxy_proxy_credential_id: Option<String>,
         /// Region; only on create.
         ///
         /// JSON field `proxyRegion`.
@@ -511,19 +445,19 @@ overview page `{error, code, status}`; every field is optional so that both deco
             rename = "proxyRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_region: ::std::option::Option<::std::string::String>,
+        pub proxy_region: Option<String>,
         /// JSON field `proxyTargetCredentialId`.
         #[serde(
             rename = "proxyTargetCredentialId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_target_credential_id: ::std::option::Option<::std::string::String>,
+        pub proxy_target_credential_id: Option<String>,
         /// JSON field `proxyTargetId`.
         #[serde(
             rename = "proxyTargetId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_target_id: ::std::option::Option<::std::string::String>,
+        pub proxy_target_id: Option<String>,
     }
     impl ProxyInput {
         pub fn builder() -> builder::ProxyInput {
@@ -535,61 +469,46 @@ overview page `{error, code, status}`; every field is optional so that both deco
     pub struct ProxyList {
         /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<Proxy>,
+        pub data: Vec<Proxy>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pagination: ::std::option::Option<Pagination>,
+        pub pagination: Option<Pagination>,
         /// JSON field `proxies`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub proxies: ::std::vec::Vec<Proxy>,
-    }
-    impl ProxyList {
-        pub fn builder() -> builder::ProxyList {
-            Default::default()
-        }
+        pub proxies: Vec<Proxy>,
     }
     ///A proxy's request log.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProxyRequestList {
         /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<RequestLog>,
+        pub data: Vec<RequestLog>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pagination: ::std::option::Option<Pagination>,
+        pub pagination: Option<Pagination>,
         /// JSON field `requests`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub requests: ::std::vec::Vec<RequestLog>,
+        pub requests: Vec<RequestLog>,
         /// JSON field `totalRequests`.
         #[serde(
             rename = "totalRequests",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_requests: ::std::option::Option<i64>,
-    }
-    impl ProxyRequestList {
-        pub fn builder() -> builder::ProxyRequestList {
-            Default::default()
-        }
+        pub total_requests: Option<i64>,
     }
     ///One page of request history in the `{data, pagination}` envelope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct RequestHistoryPage {
         /// JSON field `data`.
-        pub data: ::std::vec::Vec<RequestLog>,
+        pub data: Vec<RequestLog>,
         /// JSON field `pagination`.
         pub pagination: Pagination,
-    }
-    impl RequestHistoryPage {
-        pub fn builder() -> builder::RequestHistoryPage {
-            Default::default()
-        }
     }
     ///One entry of a request log.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -599,19 +518,19 @@ overview page `{error, code, status}`; every field is optional so that both deco
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub client_id: ::std::option::Option<::std::string::String>,
+        pub client_id: Option<String>,
         /// JSON field `pKey`.
         #[serde(rename = "pKey", skip_serializing_if = "::std::option::Option::is_none")]
-        pub p_key: ::std::option::Option<::std::string::String>,
+        pub p_key: Option<String>,
         /// JSON field `parentId`.
         #[serde(
             rename = "parentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub parent_id: ::std::option::Option<::std::string::String>,
+        pub parent_id: Option<String>,
         /// JSON field `processed`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub processed: ::std::option::Option<bool>,
+        pub processed: Option<bool>,
         /// When it was processed (epoch milliseconds).
         ///
         /// JSON field `processedAt`.
@@ -619,35 +538,30 @@ overview page `{error, code, status}`; every field is optional so that both deco
             rename = "processedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub processed_at: ::std::option::Option<i64>,
+        pub processed_at: Option<i64>,
         /// JSON field `proxyData`.
         #[serde(
             rename = "proxyData",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub proxy_data: ::std::option::Option<ProxyData>,
+        pub proxy_data: Option<ProxyData>,
         /// JSON field `sKey`.
         #[serde(rename = "sKey", skip_serializing_if = "::std::option::Option::is_none")]
-        pub s_key: ::std::option::Option<::std::string::String>,
+        pub s_key: Option<String>,
         /// When the entry expires (epoch seconds).
         ///
         /// JSON field `TTL`.
         #[serde(rename = "TTL", skip_serializing_if = "::std::option::Option::is_none")]
-        pub ttl: ::std::option::Option<i64>,
+        pub ttl: Option<i64>,
         /// JSON field `userId`.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl RequestLog {
-        pub fn builder() -> builder::RequestLog {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///A rule as returned. Only `userId` and `clientId` are documented; the rest mirrors the create body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -657,72 +571,63 @@ overview page `{error, code, status}`; every field is optional so that both deco
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub client_id: ::std::option::Option<::std::string::String>,
+        pub client_id: Option<String>,
         /// JSON field `effect`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub effect: ::std::option::Option<crate::requestrocket::RuleEffect>,
+        pub effect: Option<crate::requestrocket::RuleEffect>,
         /// JSON field `headerChecks`.
         #[serde(
             rename = "headerChecks",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub header_checks: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub header_checks: Vec<::serde_json::Map<String, ::serde_json::Value>>,
         /// JSON field `methods`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub methods: ::std::vec::Vec<crate::requestrocket::HttpMethod>,
+        pub methods: Vec<crate::requestrocket::HttpMethod>,
         /// JSON field `notes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<::std::string::String>,
+        pub notes: Option<String>,
         /// JSON field `path`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub path: ::std::option::Option<RulePath>,
+        pub path: Option<RulePath>,
         /// JSON field `pathPattern`.
         #[serde(
             rename = "pathPattern",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub path_pattern: ::std::option::Option<::std::string::String>,
+        pub path_pattern: Option<String>,
         /// JSON field `pathPresence`.
         #[serde(
             rename = "pathPresence",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub path_presence: ::std::option::Option<crate::requestrocket::PathPresence>,
+        pub path_presence: Option<crate::requestrocket::PathPresence>,
         /// JSON field `priority`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<i32>,
+        pub priority: Option<i32>,
         /// JSON field `queryChecks`.
         #[serde(
             rename = "queryChecks",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub query_checks: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub query_checks: Vec<::serde_json::Map<String, ::serde_json::Value>>,
         /// JSON field `regexFlags`.
         #[serde(
             rename = "regexFlags",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub regex_flags: ::std::option::Option<::std::string::String>,
+        pub regex_flags: Option<String>,
         /// JSON field `userId`.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Rule {
-        pub fn builder() -> builder::Rule {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**A rule to create. The field table names flat `pathPattern`/`pathPresence`; the example
 body nests them as `path: {pattern, presence}`. Both are accepted; send one.
@@ -740,20 +645,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub header_checks: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub header_checks: Vec<::serde_json::Map<String, ::serde_json::Value>>,
         /// Methods the rule matches; omitted means all.
         ///
         /// JSON field `methods`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub methods: ::std::vec::Vec<crate::requestrocket::HttpMethod>,
+        pub methods: Vec<crate::requestrocket::HttpMethod>,
         /// JSON field `notes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<::std::string::String>,
+        pub notes: Option<String>,
         /// JSON field `path`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub path: ::std::option::Option<RulePath>,
+        pub path: Option<RulePath>,
         /// A regular expression over the request path.
         ///
         /// JSON field `pathPattern`.
@@ -761,13 +664,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             rename = "pathPattern",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub path_pattern: ::std::option::Option<::std::string::String>,
+        pub path_pattern: Option<String>,
         /// JSON field `pathPresence`.
         #[serde(
             rename = "pathPresence",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub path_presence: ::std::option::Option<crate::requestrocket::PathPresence>,
+        pub path_presence: Option<crate::requestrocket::PathPresence>,
         /// 0–1000; higher is evaluated first (no effect in the present logic).
         ///
         /// JSON field `priority`.
@@ -780,15 +683,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub query_checks: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub query_checks: Vec<::serde_json::Map<String, ::serde_json::Value>>,
         /// JSON field `regexFlags`.
         #[serde(
             rename = "regexFlags",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub regex_flags: ::std::option::Option<::std::string::String>,
+        pub regex_flags: Option<String>,
     }
     impl RuleInput {
         pub fn builder() -> builder::RuleInput {
@@ -800,31 +701,26 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
     pub struct RuleList {
         /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<Rule>,
+        pub data: Vec<Rule>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pagination: ::std::option::Option<Pagination>,
+        pub pagination: Option<Pagination>,
         /// JSON field `rules`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub rules: ::std::vec::Vec<Rule>,
-    }
-    impl RuleList {
-        pub fn builder() -> builder::RuleList {
-            Default::default()
-        }
+        pub rules: Vec<Rule>,
     }
     ///The nested path form shown in the vendor's example body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RulePath {
         /// JSON field `pattern`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pattern: ::std::option::Option<::std::string::String>,
+        pub pattern: Option<String>,
         /// JSON field `presence`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub presence: ::std::option::Option<crate::requestrocket::PathPresence>,
+        pub presence: Option<crate::requestrocket::PathPresence>,
     }
     impl RulePath {
         pub fn builder() -> builder::RulePath {
@@ -832,51 +728,47 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
     }
     ///An upstream API that proxies forward to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Target {
         /// JSON field `clientId`.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub client_id: ::std::option::Option<::std::string::String>,
+        pub client_id: Option<String>,
         /// JSON field `pKey`.
         #[serde(rename = "pKey")]
-        pub p_key: ::std::string::String,
+        pub p_key: String,
         /// JSON field `parentId`.
         #[serde(
             rename = "parentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub parent_id: ::std::option::Option<::std::string::String>,
+        pub parent_id: Option<String>,
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
-        pub s_key: ::std::string::String,
+        pub s_key: String,
         /// JSON field `targetBaseURL`.
         #[serde(
             rename = "targetBaseURL",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_base_url: ::std::option::Option<::std::string::String>,
+        pub target_base_url: Option<String>,
         /// JSON field `targetCreatedAt`.
         #[serde(
             rename = "targetCreatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_created_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub target_created_at: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /// JSON field `targetDefaultRuleEffect`.
         #[serde(
             rename = "targetDefaultRuleEffect",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_default_rule_effect: ::std::option::Option<
-            crate::requestrocket::RuleEffect,
-        >,
+        pub target_default_rule_effect: Option<crate::requestrocket::RuleEffect>,
         /// JSON field `targetName`.
         #[serde(rename = "targetName")]
-        pub target_name: ::std::string::String,
+        pub target_name: String,
         /// Region, fixed at creation.
         ///
         /// JSON field `targetRegion`.
@@ -884,35 +776,28 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             rename = "targetRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_region: ::std::option::Option<::std::string::String>,
+        pub target_region: Option<String>,
         /// JSON field `targetTestPath`.
         #[serde(
             rename = "targetTestPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_test_path: ::std::option::Option<::std::string::String>,
+        pub target_test_path: Option<String>,
         /// JSON field `targetUpdatedAt`.
         #[serde(
             rename = "targetUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_updated_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub target_updated_at: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /// JSON field `userId`.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Target {
-        pub fn builder() -> builder::Target {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///The writable fields of a target.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -923,21 +808,19 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             rename = "targetBaseURL",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_base_url: ::std::option::Option<::std::string::String>,
+        pub target_base_url: Option<String>,
         /// JSON field `targetDefaultRuleEffect`.
         #[serde(
             rename = "targetDefaultRuleEffect",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_default_rule_effect: ::std::option::Option<
-            crate::requestrocket::RuleEffect,
-        >,
+        pub target_default_rule_effect: Option<crate::requestrocket::RuleEffect>,
         /// JSON field `targetName`.
         #[serde(
             rename = "targetName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_name: ::std::option::Option<::std::string::String>,
+        pub target_name: Option<String>,
         /// Region; only on create.
         ///
         /// JSON field `targetRegion`.
@@ -945,13 +828,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             rename = "targetRegion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_region: ::std::option::Option<::std::string::String>,
+        pub target_region: Option<String>,
         /// JSON field `targetTestPath`.
         #[serde(
             rename = "targetTestPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub target_test_path: ::std::option::Option<::std::string::String>,
+        pub target_test_path: Option<String>,
     }
     impl TargetInput {
         pub fn builder() -> builder::TargetInput {
@@ -963,181 +846,46 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
     pub struct TargetList {
         /// JSON field `data`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<Target>,
+        pub data: Vec<Target>,
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// JSON field `pagination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pagination: ::std::option::Option<Pagination>,
+        pub pagination: Option<Pagination>,
         /// JSON field `targets`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub targets: ::std::vec::Vec<Target>,
-    }
-    impl TargetList {
-        pub fn builder() -> builder::TargetList {
-            Default::default()
-        }
+        pub targets: Vec<Target>,
     }
     ///Telemetry; its fields are not documented and are kept as they arrive.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct Telemetry(
-        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    );
+    pub struct Telemetry(pub ::serde_json::Map<String, ::serde_json::Value>);
     impl ::std::ops::Deref for Telemetry {
-        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(
-            &self,
-        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        type Target = ::serde_json::Map<String, ::serde_json::Value>;
+        fn deref(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
             &self.0
         }
     }
-    impl ::std::convert::From<Telemetry>
-    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    impl From<Telemetry> for ::serde_json::Map<String, ::serde_json::Value> {
         fn from(value: Telemetry) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > for Telemetry {
-        fn from(
-            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> Self {
+    impl From<::serde_json::Map<String, ::serde_json::Value>> for Telemetry {
+        fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
             Self(value)
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Client {
-            client_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            client_members: ::std::result::Result<
-                ::std::vec::Vec<super::ClientMember>,
-                ::std::string::String,
-            >,
-            client_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Client {
-            fn default() -> Self {
-                Self {
-                    client_id: Err(
-                        "field `clientId` of `Client` is required but not set: call `.client_id(..)` on its builder"
-                            .to_string(),
-                    ),
-                    client_members: Ok(Default::default()),
-                    client_name: Err(
-                        "field `clientName` of `Client` is required but not set: call `.client_name(..)` on its builder"
-                            .to_string(),
-                    ),
-                    created_at: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Client {
-            /// Sets `clientId` (see [`super::Client::client_id`]).
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.client_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `clientMembers` (see [`super::Client::client_members`]).
-            pub fn client_members<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ClientMember>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_members = value
-                    .try_into()
-                    .map_err(|e| format!("field `clientMembers` of `Client`: {e}"));
-                self
-            }
-            /// Sets `clientName` (see [`super::Client::client_name`]).
-            pub fn client_name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.client_name = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `createdAt` (see [`super::Client::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `createdAt` of `Client`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::Client`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Client`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Client> for super::Client {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Client,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    client_members: value.client_members?,
-                    client_name: value.client_name?,
-                    created_at: value.created_at?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Client> for Client {
-            fn from(value: super::Client) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    client_members: Ok(value.client_members),
-                    client_name: Ok(value.client_name),
-                    created_at: Ok(value.created_at),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
+        #[allow(unused_imports)]
+        use crate::IntoFieldValue;
         #[derive(Clone, Debug)]
         pub struct ClientInput {
-            client_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            client_name: Result<String, String>,
         }
-        impl ::std::default::Default for ClientInput {
+        impl Default for ClientInput {
             fn default() -> Self {
                 Self {
                     client_name: Err(
@@ -1149,25 +897,22 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
         impl ClientInput {
             /// Sets `clientName` (see [`super::ClientInput::client_name`]).
-            pub fn client_name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
+            pub fn client_name(mut self, value: impl IntoFieldValue<String>) -> Self {
                 self.client_name = Ok(value.into_field_value());
                 self
             }
         }
-        impl ::std::convert::TryFrom<ClientInput> for super::ClientInput {
+        impl TryFrom<ClientInput> for super::ClientInput {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ClientInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     client_name: value.client_name?,
                 })
             }
         }
-        impl ::std::convert::From<super::ClientInput> for ClientInput {
+        impl From<super::ClientInput> for ClientInput {
             fn from(value: super::ClientInput) -> Self {
                 Self {
                     client_name: Ok(value.client_name),
@@ -1175,284 +920,11 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ClientList {
-            clients: ::std::result::Result<
-                ::std::vec::Vec<super::Client>,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Client>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<
-                ::std::option::Option<super::Pagination>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ClientList {
-            fn default() -> Self {
-                Self {
-                    clients: Ok(Default::default()),
-                    data: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    pagination: Ok(Default::default()),
-                }
-            }
-        }
-        impl ClientList {
-            /// Sets `clients` (see [`super::ClientList::clients`]).
-            pub fn clients<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Client>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.clients = value
-                    .try_into()
-                    .map_err(|e| format!("field `clients` of `ClientList`: {e}"));
-                self
-            }
-            /// Sets `data` (see [`super::ClientList::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Client>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `ClientList`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::ClientList::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pagination` (see [`super::ClientList::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| format!("field `pagination` of `ClientList`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ClientList> for super::ClientList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ClientList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    clients: value.clients?,
-                    data: value.data?,
-                    message: value.message?,
-                    pagination: value.pagination?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ClientList> for ClientList {
-            fn from(value: super::ClientList) -> Self {
-                Self {
-                    clients: Ok(value.clients),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    pagination: Ok(value.pagination),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ClientMember {
-            roles: ::std::result::Result<
-                ::std::vec::Vec<crate::requestrocket::ClientRole>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ClientMember {
-            fn default() -> Self {
-                Self {
-                    roles: Ok(Default::default()),
-                    user_id: Err(
-                        "field `userId` of `ClientMember` is required but not set: call `.user_id(..)` on its builder"
-                            .to_string(),
-                    ),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ClientMember {
-            /// Sets `roles` (see [`super::ClientMember::roles`]).
-            pub fn roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::requestrocket::ClientRole>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.roles = value
-                    .try_into()
-                    .map_err(|e| format!("field `roles` of `ClientMember`: {e}"));
-                self
-            }
-            /// Sets `userId` (see [`super::ClientMember::user_id`]).
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.user_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::ClientMember`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ClientMember`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ClientMember> for super::ClientMember {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ClientMember,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    roles: value.roles?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ClientMember> for ClientMember {
-            fn from(value: super::ClientMember) -> Self {
-                Self {
-                    roles: Ok(value.roles),
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Credential {
-            credential_region: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            p_key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            s_key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Credential {
-            fn default() -> Self {
-                Self {
-                    credential_region: Ok(Default::default()),
-                    p_key: Err(
-                        "field `pKey` of `Credential` is required but not set: call `.p_key(..)` on its builder"
-                            .to_string(),
-                    ),
-                    s_key: Err(
-                        "field `sKey` of `Credential` is required but not set: call `.s_key(..)` on its builder"
-                            .to_string(),
-                    ),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Credential {
-            /// Sets `credentialRegion` (see [`super::Credential::credential_region`]).
-            pub fn credential_region<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.credential_region = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pKey` (see [`super::Credential::p_key`]).
-            pub fn p_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.p_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `sKey` (see [`super::Credential::s_key`]).
-            pub fn s_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.s_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::Credential`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Credential`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Credential> for super::Credential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Credential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    credential_region: value.credential_region?,
-                    p_key: value.p_key?,
-                    s_key: value.s_key?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Credential> for Credential {
-            fn from(value: super::Credential) -> Self {
-                Self {
-                    credential_region: Ok(value.credential_region),
-                    p_key: Ok(value.p_key),
-                    s_key: Ok(value.s_key),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CredentialInput {
-            credential_region: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            fields: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            credential_region: Result<Option<String>, String>,
+            fields: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
         }
-        impl ::std::default::Default for CredentialInput {
+        impl Default for CredentialInput {
             fn default() -> Self {
                 Self {
                     credential_region: Ok(Default::default()),
@@ -1462,19 +934,17 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
         impl CredentialInput {
             /// Sets `credentialRegion` (see [`super::CredentialInput::credential_region`]).
-            pub fn credential_region<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn credential_region(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.credential_region = Ok(value.into_field_value());
                 self
             }
             /// Sets the fields of [`super::CredentialInput`] the spec does not name.
             pub fn fields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fields = value
@@ -1483,18 +953,18 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
         }
-        impl ::std::convert::TryFrom<CredentialInput> for super::CredentialInput {
+        impl TryFrom<CredentialInput> for super::CredentialInput {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CredentialInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     credential_region: value.credential_region?,
                     fields: value.fields?,
                 })
             }
         }
-        impl ::std::convert::From<super::CredentialInput> for CredentialInput {
+        impl From<super::CredentialInput> for CredentialInput {
             fn from(value: super::CredentialInput) -> Self {
                 Self {
                     credential_region: Ok(value.credential_region),
@@ -1503,1159 +973,20 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CredentialList {
-            credentials: ::std::result::Result<
-                ::std::vec::Vec<super::Credential>,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Credential>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<
-                ::std::option::Option<super::Pagination>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CredentialList {
-            fn default() -> Self {
-                Self {
-                    credentials: Ok(Default::default()),
-                    data: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    pagination: Ok(Default::default()),
-                }
-            }
-        }
-        impl CredentialList {
-            /// Sets `credentials` (see [`super::CredentialList::credentials`]).
-            pub fn credentials<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Credential>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.credentials = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `credentials` of `CredentialList`: {e}")
-                    });
-                self
-            }
-            /// Sets `data` (see [`super::CredentialList::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Credential>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `CredentialList`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::CredentialList::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pagination` (see [`super::CredentialList::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| format!("field `pagination` of `CredentialList`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CredentialList> for super::CredentialList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CredentialList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    credentials: value.credentials?,
-                    data: value.data?,
-                    message: value.message?,
-                    pagination: value.pagination?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CredentialList> for CredentialList {
-            fn from(value: super::CredentialList) -> Self {
-                Self {
-                    credentials: Ok(value.credentials),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    pagination: Ok(value.pagination),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorBody {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ErrorBody {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ErrorBody {
-            /// Sets `code` (see [`super::ErrorBody::code`]).
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.code = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `error` (see [`super::ErrorBody::error`]).
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.error = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `message` (see [`super::ErrorBody::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `status` (see [`super::ErrorBody::status`]).
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| format!("field `status` of `ErrorBody`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::ErrorBody`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ErrorBody`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    error: value.error?,
-                    message: value.message?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ErrorBody> for ErrorBody {
-            fn from(value: super::ErrorBody) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Notification {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            notification_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            p_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            read: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            s_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::NotificationType>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Notification {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    notification_id: Err(
-                        "field `notificationId` of `Notification` is required but not set: call `.notification_id(..)` on its builder"
-                            .to_string(),
-                    ),
-                    p_key: Ok(Default::default()),
-                    read: Ok(Default::default()),
-                    s_key: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Notification {
-            /// Sets `createdAt` (see [`super::Notification::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `createdAt` of `Notification`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::Notification::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `notificationId` (see [`super::Notification::notification_id`]).
-            pub fn notification_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.notification_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pKey` (see [`super::Notification::p_key`]).
-            pub fn p_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.p_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `read` (see [`super::Notification::read`]).
-            pub fn read<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.read = value
-                    .try_into()
-                    .map_err(|e| format!("field `read` of `Notification`: {e}"));
-                self
-            }
-            /// Sets `sKey` (see [`super::Notification::s_key`]).
-            pub fn s_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.s_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `title` (see [`super::Notification::title`]).
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.title = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `type` (see [`super::Notification::type_`]).
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::NotificationType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| format!("field `type` of `Notification`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::Notification`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Notification`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Notification> for super::Notification {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Notification,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    message: value.message?,
-                    notification_id: value.notification_id?,
-                    p_key: value.p_key?,
-                    read: value.read?,
-                    s_key: value.s_key?,
-                    title: value.title?,
-                    type_: value.type_?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Notification> for Notification {
-            fn from(value: super::Notification) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    message: Ok(value.message),
-                    notification_id: Ok(value.notification_id),
-                    p_key: Ok(value.p_key),
-                    read: Ok(value.read),
-                    s_key: Ok(value.s_key),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NotificationList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Notification>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            notifications: ::std::result::Result<
-                ::std::vec::Vec<super::Notification>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<
-                ::std::option::Option<super::Pagination>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NotificationList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    notifications: Ok(Default::default()),
-                    pagination: Ok(Default::default()),
-                }
-            }
-        }
-        impl NotificationList {
-            /// Sets `data` (see [`super::NotificationList::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Notification>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `NotificationList`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::NotificationList::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `notifications` (see [`super::NotificationList::notifications`]).
-            pub fn notifications<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Notification>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.notifications = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `notifications` of `NotificationList`: {e}")
-                    });
-                self
-            }
-            /// Sets `pagination` (see [`super::NotificationList::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `pagination` of `NotificationList`: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NotificationList> for super::NotificationList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NotificationList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    message: value.message?,
-                    notifications: value.notifications?,
-                    pagination: value.pagination?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NotificationList> for NotificationList {
-            fn from(value: super::NotificationList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    notifications: Ok(value.notifications),
-                    pagination: Ok(value.pagination),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Pagination {
-            limit: ::std::result::Result<i64, ::std::string::String>,
-            page: ::std::result::Result<i64, ::std::string::String>,
-            pages: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for Pagination {
-            fn default() -> Self {
-                Self {
-                    limit: Err(
-                        "field `limit` of `Pagination` is required but not set: call `.limit(..)` on its builder"
-                            .to_string(),
-                    ),
-                    page: Err(
-                        "field `page` of `Pagination` is required but not set: call `.page(..)` on its builder"
-                            .to_string(),
-                    ),
-                    pages: Err(
-                        "field `pages` of `Pagination` is required but not set: call `.pages(..)` on its builder"
-                            .to_string(),
-                    ),
-                    total: Err(
-                        "field `total` of `Pagination` is required but not set: call `.total(..)` on its builder"
-                            .to_string(),
-                    ),
-                }
-            }
-        }
-        impl Pagination {
-            /// Sets `limit` (see [`super::Pagination::limit`]).
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| format!("field `limit` of `Pagination`: {e}"));
-                self
-            }
-            /// Sets `page` (see [`super::Pagination::page`]).
-            pub fn page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page = value
-                    .try_into()
-                    .map_err(|e| format!("field `page` of `Pagination`: {e}"));
-                self
-            }
-            /// Sets `pages` (see [`super::Pagination::pages`]).
-            pub fn pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pages = value
-                    .try_into()
-                    .map_err(|e| format!("field `pages` of `Pagination`: {e}"));
-                self
-            }
-            /// Sets `total` (see [`super::Pagination::total`]).
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| format!("field `total` of `Pagination`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Pagination> for super::Pagination {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Pagination,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    limit: value.limit?,
-                    page: value.page?,
-                    pages: value.pages?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Pagination> for Pagination {
-            fn from(value: super::Pagination) -> Self {
-                Self {
-                    limit: Ok(value.limit),
-                    page: Ok(value.page),
-                    pages: Ok(value.pages),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Proxy {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            p_key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            proxy_alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            proxy_default_rule_effect: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::RuleEffect>,
-                ::std::string::String,
-            >,
-            proxy_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            proxy_proxy_credential_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_region: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_target_credential_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_target_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_updated_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            s_key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Proxy {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    p_key: Err(
-                        "field `pKey` of `Proxy` is required but not set: call `.p_key(..)` on its builder"
-                            .to_string(),
-                    ),
-                    parent_id: Ok(Default::default()),
-                    proxy_active: Ok(Default::default()),
-                    proxy_alias: Ok(Default::default()),
-                    proxy_created_at: Ok(Default::default()),
-                    proxy_default_rule_effect: Ok(Default::default()),
-                    proxy_name: Err(
-                        "field `proxyName` of `Proxy` is required but not set: call `.proxy_name(..)` on its builder"
-                            .to_string(),
-                    ),
-                    proxy_proxy_credential_id: Ok(Default::default()),
-                    proxy_region: Ok(Default::default()),
-                    proxy_target_credential_id: Ok(Default::default()),
-                    proxy_target_id: Ok(Default::default()),
-                    proxy_updated_at: Ok(Default::default()),
-                    s_key: Err(
-                        "field `sKey` of `Proxy` is required but not set: call `.s_key(..)` on its builder"
-                            .to_string(),
-                    ),
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Proxy {
-            /// Sets `clientId` (see [`super::Proxy::client_id`]).
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.client_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pKey` (see [`super::Proxy::p_key`]).
-            pub fn p_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.p_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `parentId` (see [`super::Proxy::parent_id`]).
-            pub fn parent_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.parent_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `proxyActive` (see [`super::Proxy::proxy_active`]).
-            pub fn proxy_active<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.proxy_active = value
-                    .try_into()
-                    .map_err(|e| format!("field `proxyActive` of `Proxy`: {e}"));
-                self
-            }
-            /// Sets `proxyAlias` (see [`super::Proxy::proxy_alias`]).
-            pub fn proxy_alias<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.proxy_alias = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `proxyCreatedAt` (see [`super::Proxy::proxy_created_at`]).
-            pub fn proxy_created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.proxy_created_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `proxyCreatedAt` of `Proxy`: {e}"));
-                self
-            }
-            /// Sets `proxyDefaultRuleEffect` (see [`super::Proxy::proxy_default_rule_effect`]).
-            pub fn proxy_default_rule_effect<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::RuleEffect>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.proxy_default_rule_effect = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `proxyDefaultRuleEffect` of `Proxy`: {e}")
-                    });
-                self
-            }
-            /// Sets `proxyName` (see [`super::Proxy::proxy_name`]).
-            pub fn proxy_name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.proxy_name = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `proxyProxyCredentialId` (see [`super::Proxy::proxy_proxy_credential_id`]).
-            pub fn proxy_proxy_credential_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.proxy_proxy_credential_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `proxyRegion` (see [`super::Proxy::proxy_region`]).
-            pub fn proxy_region<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.proxy_region = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `proxyTargetCredentialId` (see [`super::Proxy::proxy_target_credential_id`]).
-            pub fn proxy_target_credential_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.proxy_target_credential_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `proxyTargetId` (see [`super::Proxy::proxy_target_id`]).
-            pub fn proxy_target_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.proxy_target_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `proxyUpdatedAt` (see [`super::Proxy::proxy_updated_at`]).
-            pub fn proxy_updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.proxy_updated_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `proxyUpdatedAt` of `Proxy`: {e}"));
-                self
-            }
-            /// Sets `sKey` (see [`super::Proxy::s_key`]).
-            pub fn s_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.s_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `userId` (see [`super::Proxy::user_id`]).
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.user_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::Proxy`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Proxy`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Proxy> for super::Proxy {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Proxy,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    p_key: value.p_key?,
-                    parent_id: value.parent_id?,
-                    proxy_active: value.proxy_active?,
-                    proxy_alias: value.proxy_alias?,
-                    proxy_created_at: value.proxy_created_at?,
-                    proxy_default_rule_effect: value.proxy_default_rule_effect?,
-                    proxy_name: value.proxy_name?,
-                    proxy_proxy_credential_id: value.proxy_proxy_credential_id?,
-                    proxy_region: value.proxy_region?,
-                    proxy_target_credential_id: value.proxy_target_credential_id?,
-                    proxy_target_id: value.proxy_target_id?,
-                    proxy_updated_at: value.proxy_updated_at?,
-                    s_key: value.s_key?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Proxy> for Proxy {
-            fn from(value: super::Proxy) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    p_key: Ok(value.p_key),
-                    parent_id: Ok(value.parent_id),
-                    proxy_active: Ok(value.proxy_active),
-                    proxy_alias: Ok(value.proxy_alias),
-                    proxy_created_at: Ok(value.proxy_created_at),
-                    proxy_default_rule_effect: Ok(value.proxy_default_rule_effect),
-                    proxy_name: Ok(value.proxy_name),
-                    proxy_proxy_credential_id: Ok(value.proxy_proxy_credential_id),
-                    proxy_region: Ok(value.proxy_region),
-                    proxy_target_credential_id: Ok(value.proxy_target_credential_id),
-                    proxy_target_id: Ok(value.proxy_target_id),
-                    proxy_updated_at: Ok(value.proxy_updated_at),
-                    s_key: Ok(value.s_key),
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ProxyData {
-            api_headers: ::std::result::Result<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-                ::std::string::String,
-            >,
-            api_params: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-            api_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            arn_base: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            method: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            received_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            sent_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            stage: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProxyData {
-            fn default() -> Self {
-                Self {
-                    api_headers: Ok(Default::default()),
-                    api_params: Ok(Default::default()),
-                    api_path: Ok(Default::default()),
-                    arn_base: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    method: Ok(Default::default()),
-                    received_at: Ok(Default::default()),
-                    sent_at: Ok(Default::default()),
-                    stage: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ProxyData {
-            /// Sets `apiHeaders` (see [`super::ProxyData::api_headers`]).
-            pub fn api_headers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.api_headers = value
-                    .try_into()
-                    .map_err(|e| format!("field `apiHeaders` of `ProxyData`: {e}"));
-                self
-            }
-            /// Sets `apiParams` (see [`super::ProxyData::api_params`]).
-            pub fn api_params<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.api_params = value
-                    .try_into()
-                    .map_err(|e| format!("field `apiParams` of `ProxyData`: {e}"));
-                self
-            }
-            /// Sets `apiPath` (see [`super::ProxyData::api_path`]).
-            pub fn api_path<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.api_path = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `arnBase` (see [`super::ProxyData::arn_base`]).
-            pub fn arn_base<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.arn_base = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `duration` (see [`super::ProxyData::duration`]).
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| format!("field `duration` of `ProxyData`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::ProxyData::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `method` (see [`super::ProxyData::method`]).
-            pub fn method<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.method = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `receivedAt` (see [`super::ProxyData::received_at`]).
-            pub fn received_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.received_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `receivedAt` of `ProxyData`: {e}"));
-                self
-            }
-            /// Sets `sentAt` (see [`super::ProxyData::sent_at`]).
-            pub fn sent_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sent_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `sentAt` of `ProxyData`: {e}"));
-                self
-            }
-            /// Sets `stage` (see [`super::ProxyData::stage`]).
-            pub fn stage<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.stage = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `status` (see [`super::ProxyData::status`]).
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| format!("field `status` of `ProxyData`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::ProxyData`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ProxyData`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProxyData> for super::ProxyData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProxyData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    api_headers: value.api_headers?,
-                    api_params: value.api_params?,
-                    api_path: value.api_path?,
-                    arn_base: value.arn_base?,
-                    duration: value.duration?,
-                    message: value.message?,
-                    method: value.method?,
-                    received_at: value.received_at?,
-                    sent_at: value.sent_at?,
-                    stage: value.stage?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProxyData> for ProxyData {
-            fn from(value: super::ProxyData) -> Self {
-                Self {
-                    api_headers: Ok(value.api_headers),
-                    api_params: Ok(value.api_params),
-                    api_path: Ok(value.api_path),
-                    arn_base: Ok(value.arn_base),
-                    duration: Ok(value.duration),
-                    message: Ok(value.message),
-                    method: Ok(value.method),
-                    received_at: Ok(value.received_at),
-                    sent_at: Ok(value.sent_at),
-                    stage: Ok(value.stage),
-                    status: Ok(value.status),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ProxyInput {
-            proxy_active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
+            proxy_active: Result<Option<bool>, String>,
+            proxy_alias: Result<Option<String>, String>,
+            proxy_default_rule_effect: Result<
+                Option<crate::requestrocket::RuleEffect>,
+                String,
             >,
-            proxy_alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_default_rule_effect: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::RuleEffect>,
-                ::std::string::String,
-            >,
-            proxy_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_proxy_credential_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_region: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_target_credential_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            proxy_target_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            proxy_name: Result<Option<String>, String>,
+            proxy_proxy_credential_id: Result<Option<String>, String>,
+            proxy_region: Result<Option<String>, String>,
+            proxy_target_credential_id: Result<Option<String>, String>,
+            proxy_target_id: Result<Option<String>, String>,
         }
-        impl ::std::default::Default for ProxyInput {
+        impl Default for ProxyInput {
             fn default() -> Self {
                 Self {
                     proxy_active: Ok(Default::default()),
@@ -2673,7 +1004,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             /// Sets `proxyActive` (see [`super::ProxyInput::proxy_active`]).
             pub fn proxy_active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: TryInto<Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.proxy_active = value
@@ -2682,19 +1013,17 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `proxyAlias` (see [`super::ProxyInput::proxy_alias`]).
-            pub fn proxy_alias<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn proxy_alias(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.proxy_alias = Ok(value.into_field_value());
                 self
             }
             /// Sets `proxyDefaultRuleEffect` (see [`super::ProxyInput::proxy_default_rule_effect`]).
             pub fn proxy_default_rule_effect<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::RuleEffect>,
-                >,
+                T: TryInto<Option<crate::requestrocket::RuleEffect>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.proxy_default_rule_effect = value
@@ -2705,51 +1034,51 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `proxyName` (see [`super::ProxyInput::proxy_name`]).
-            pub fn proxy_name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn proxy_name(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.proxy_name = Ok(value.into_field_value());
                 self
             }
             /// Sets `proxyProxyCredentialId` (see [`super::ProxyInput::proxy_proxy_credential_id`]).
-            pub fn proxy_proxy_credential_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn proxy_proxy_credential_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.proxy_proxy_credential_id = Ok(value.into_field_value());
                 self
             }
             /// Sets `proxyRegion` (see [`super::ProxyInput::proxy_region`]).
-            pub fn proxy_region<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn proxy_region(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.proxy_region = Ok(value.into_field_value());
                 self
             }
             /// Sets `proxyTargetCredentialId` (see [`super::ProxyInput::proxy_target_credential_id`]).
-            pub fn proxy_target_credential_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn proxy_target_credential_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.proxy_target_credential_id = Ok(value.into_field_value());
                 self
             }
             /// Sets `proxyTargetId` (see [`super::ProxyInput::proxy_target_id`]).
-            pub fn proxy_target_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn proxy_target_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.proxy_target_id = Ok(value.into_field_value());
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProxyInput> for super::ProxyInput {
+        impl TryFrom<ProxyInput> for super::ProxyInput {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProxyInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     proxy_active: value.proxy_active?,
                     proxy_alias: value.proxy_alias?,
@@ -2762,7 +1091,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 })
             }
         }
-        impl ::std::convert::From<super::ProxyInput> for ProxyInput {
+        impl From<super::ProxyInput> for ProxyInput {
             fn from(value: super::ProxyInput) -> Self {
                 Self {
                     proxy_active: Ok(value.proxy_active),
@@ -2777,787 +1106,25 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ProxyList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Proxy>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<
-                ::std::option::Option<super::Pagination>,
-                ::std::string::String,
-            >,
-            proxies: ::std::result::Result<
-                ::std::vec::Vec<super::Proxy>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProxyList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    pagination: Ok(Default::default()),
-                    proxies: Ok(Default::default()),
-                }
-            }
-        }
-        impl ProxyList {
-            /// Sets `data` (see [`super::ProxyList::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Proxy>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `ProxyList`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::ProxyList::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pagination` (see [`super::ProxyList::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| format!("field `pagination` of `ProxyList`: {e}"));
-                self
-            }
-            /// Sets `proxies` (see [`super::ProxyList::proxies`]).
-            pub fn proxies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Proxy>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.proxies = value
-                    .try_into()
-                    .map_err(|e| format!("field `proxies` of `ProxyList`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProxyList> for super::ProxyList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProxyList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    message: value.message?,
-                    pagination: value.pagination?,
-                    proxies: value.proxies?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProxyList> for ProxyList {
-            fn from(value: super::ProxyList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    pagination: Ok(value.pagination),
-                    proxies: Ok(value.proxies),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ProxyRequestList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::RequestLog>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<
-                ::std::option::Option<super::Pagination>,
-                ::std::string::String,
-            >,
-            requests: ::std::result::Result<
-                ::std::vec::Vec<super::RequestLog>,
-                ::std::string::String,
-            >,
-            total_requests: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProxyRequestList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    pagination: Ok(Default::default()),
-                    requests: Ok(Default::default()),
-                    total_requests: Ok(Default::default()),
-                }
-            }
-        }
-        impl ProxyRequestList {
-            /// Sets `data` (see [`super::ProxyRequestList::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RequestLog>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `ProxyRequestList`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::ProxyRequestList::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pagination` (see [`super::ProxyRequestList::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `pagination` of `ProxyRequestList`: {e}")
-                    });
-                self
-            }
-            /// Sets `requests` (see [`super::ProxyRequestList::requests`]).
-            pub fn requests<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RequestLog>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.requests = value
-                    .try_into()
-                    .map_err(|e| format!("field `requests` of `ProxyRequestList`: {e}"));
-                self
-            }
-            /// Sets `totalRequests` (see [`super::ProxyRequestList::total_requests`]).
-            pub fn total_requests<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_requests = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `totalRequests` of `ProxyRequestList`: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProxyRequestList> for super::ProxyRequestList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProxyRequestList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    message: value.message?,
-                    pagination: value.pagination?,
-                    requests: value.requests?,
-                    total_requests: value.total_requests?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProxyRequestList> for ProxyRequestList {
-            fn from(value: super::ProxyRequestList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    pagination: Ok(value.pagination),
-                    requests: Ok(value.requests),
-                    total_requests: Ok(value.total_requests),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RequestHistoryPage {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::RequestLog>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
-        }
-        impl ::std::default::Default for RequestHistoryPage {
-            fn default() -> Self {
-                Self {
-                    data: Err(
-                        "field `data` of `RequestHistoryPage` is required but not set: call `.data(..)` on its builder"
-                            .to_string(),
-                    ),
-                    pagination: Err(
-                        "field `pagination` of `RequestHistoryPage` is required but not set: call `.pagination(..)` on its builder"
-                            .to_string(),
-                    ),
-                }
-            }
-        }
-        impl RequestHistoryPage {
-            /// Sets `data` (see [`super::RequestHistoryPage::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RequestLog>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `RequestHistoryPage`: {e}"));
-                self
-            }
-            /// Sets `pagination` (see [`super::RequestHistoryPage::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Pagination>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `pagination` of `RequestHistoryPage`: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RequestHistoryPage> for super::RequestHistoryPage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RequestHistoryPage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    pagination: value.pagination?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RequestHistoryPage> for RequestHistoryPage {
-            fn from(value: super::RequestHistoryPage) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    pagination: Ok(value.pagination),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RequestLog {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            p_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            parent_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            processed: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            processed_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            proxy_data: ::std::result::Result<
-                ::std::option::Option<super::ProxyData>,
-                ::std::string::String,
-            >,
-            s_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ttl: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RequestLog {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    p_key: Ok(Default::default()),
-                    parent_id: Ok(Default::default()),
-                    processed: Ok(Default::default()),
-                    processed_at: Ok(Default::default()),
-                    proxy_data: Ok(Default::default()),
-                    s_key: Ok(Default::default()),
-                    ttl: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RequestLog {
-            /// Sets `clientId` (see [`super::RequestLog::client_id`]).
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.client_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pKey` (see [`super::RequestLog::p_key`]).
-            pub fn p_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.p_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `parentId` (see [`super::RequestLog::parent_id`]).
-            pub fn parent_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.parent_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `processed` (see [`super::RequestLog::processed`]).
-            pub fn processed<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.processed = value
-                    .try_into()
-                    .map_err(|e| format!("field `processed` of `RequestLog`: {e}"));
-                self
-            }
-            /// Sets `processedAt` (see [`super::RequestLog::processed_at`]).
-            pub fn processed_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.processed_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `processedAt` of `RequestLog`: {e}"));
-                self
-            }
-            /// Sets `proxyData` (see [`super::RequestLog::proxy_data`]).
-            pub fn proxy_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ProxyData>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.proxy_data = value
-                    .try_into()
-                    .map_err(|e| format!("field `proxyData` of `RequestLog`: {e}"));
-                self
-            }
-            /// Sets `sKey` (see [`super::RequestLog::s_key`]).
-            pub fn s_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.s_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `TTL` (see [`super::RequestLog::ttl`]).
-            pub fn ttl<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ttl = value
-                    .try_into()
-                    .map_err(|e| format!("field `TTL` of `RequestLog`: {e}"));
-                self
-            }
-            /// Sets `userId` (see [`super::RequestLog::user_id`]).
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.user_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::RequestLog`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `RequestLog`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RequestLog> for super::RequestLog {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RequestLog,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    p_key: value.p_key?,
-                    parent_id: value.parent_id?,
-                    processed: value.processed?,
-                    processed_at: value.processed_at?,
-                    proxy_data: value.proxy_data?,
-                    s_key: value.s_key?,
-                    ttl: value.ttl?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RequestLog> for RequestLog {
-            fn from(value: super::RequestLog) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    p_key: Ok(value.p_key),
-                    parent_id: Ok(value.parent_id),
-                    processed: Ok(value.processed),
-                    processed_at: Ok(value.processed_at),
-                    proxy_data: Ok(value.proxy_data),
-                    s_key: Ok(value.s_key),
-                    ttl: Ok(value.ttl),
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Rule {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            effect: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::RuleEffect>,
-                ::std::string::String,
-            >,
-            header_checks: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            methods: ::std::result::Result<
-                ::std::vec::Vec<crate::requestrocket::HttpMethod>,
-                ::std::string::String,
-            >,
-            notes: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            path: ::std::result::Result<
-                ::std::option::Option<super::RulePath>,
-                ::std::string::String,
-            >,
-            path_pattern: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            path_presence: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::PathPresence>,
-                ::std::string::String,
-            >,
-            priority: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            query_checks: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            regex_flags: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Rule {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    effect: Ok(Default::default()),
-                    header_checks: Ok(Default::default()),
-                    methods: Ok(Default::default()),
-                    notes: Ok(Default::default()),
-                    path: Ok(Default::default()),
-                    path_pattern: Ok(Default::default()),
-                    path_presence: Ok(Default::default()),
-                    priority: Ok(Default::default()),
-                    query_checks: Ok(Default::default()),
-                    regex_flags: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Rule {
-            /// Sets `clientId` (see [`super::Rule::client_id`]).
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.client_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `effect` (see [`super::Rule::effect`]).
-            pub fn effect<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::RuleEffect>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.effect = value
-                    .try_into()
-                    .map_err(|e| format!("field `effect` of `Rule`: {e}"));
-                self
-            }
-            /// Sets `headerChecks` (see [`super::Rule::header_checks`]).
-            pub fn header_checks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header_checks = value
-                    .try_into()
-                    .map_err(|e| format!("field `headerChecks` of `Rule`: {e}"));
-                self
-            }
-            /// Sets `methods` (see [`super::Rule::methods`]).
-            pub fn methods<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::requestrocket::HttpMethod>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.methods = value
-                    .try_into()
-                    .map_err(|e| format!("field `methods` of `Rule`: {e}"));
-                self
-            }
-            /// Sets `notes` (see [`super::Rule::notes`]).
-            pub fn notes<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.notes = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `path` (see [`super::Rule::path`]).
-            pub fn path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::RulePath>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.path = value
-                    .try_into()
-                    .map_err(|e| format!("field `path` of `Rule`: {e}"));
-                self
-            }
-            /// Sets `pathPattern` (see [`super::Rule::path_pattern`]).
-            pub fn path_pattern<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.path_pattern = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pathPresence` (see [`super::Rule::path_presence`]).
-            pub fn path_presence<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::PathPresence>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.path_presence = value
-                    .try_into()
-                    .map_err(|e| format!("field `pathPresence` of `Rule`: {e}"));
-                self
-            }
-            /// Sets `priority` (see [`super::Rule::priority`]).
-            pub fn priority<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.priority = value
-                    .try_into()
-                    .map_err(|e| format!("field `priority` of `Rule`: {e}"));
-                self
-            }
-            /// Sets `queryChecks` (see [`super::Rule::query_checks`]).
-            pub fn query_checks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.query_checks = value
-                    .try_into()
-                    .map_err(|e| format!("field `queryChecks` of `Rule`: {e}"));
-                self
-            }
-            /// Sets `regexFlags` (see [`super::Rule::regex_flags`]).
-            pub fn regex_flags<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.regex_flags = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `userId` (see [`super::Rule::user_id`]).
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.user_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::Rule`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Rule`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Rule> for super::Rule {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Rule,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    effect: value.effect?,
-                    header_checks: value.header_checks?,
-                    methods: value.methods?,
-                    notes: value.notes?,
-                    path: value.path?,
-                    path_pattern: value.path_pattern?,
-                    path_presence: value.path_presence?,
-                    priority: value.priority?,
-                    query_checks: value.query_checks?,
-                    regex_flags: value.regex_flags?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Rule> for Rule {
-            fn from(value: super::Rule) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    effect: Ok(value.effect),
-                    header_checks: Ok(value.header_checks),
-                    methods: Ok(value.methods),
-                    notes: Ok(value.notes),
-                    path: Ok(value.path),
-                    path_pattern: Ok(value.path_pattern),
-                    path_presence: Ok(value.path_presence),
-                    priority: Ok(value.priority),
-                    query_checks: Ok(value.query_checks),
-                    regex_flags: Ok(value.regex_flags),
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct RuleInput {
-            effect: ::std::result::Result<
-                crate::requestrocket::RuleEffect,
-                ::std::string::String,
+            effect: Result<crate::requestrocket::RuleEffect, String>,
+            header_checks: Result<
+                Vec<::serde_json::Map<String, ::serde_json::Value>>,
+                String,
             >,
-            header_checks: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
+            methods: Result<Vec<crate::requestrocket::HttpMethod>, String>,
+            notes: Result<Option<String>, String>,
+            path: Result<Option<super::RulePath>, String>,
+            path_pattern: Result<Option<String>, String>,
+            path_presence: Result<Option<crate::requestrocket::PathPresence>, String>,
+            priority: Result<i32, String>,
+            query_checks: Result<
+                Vec<::serde_json::Map<String, ::serde_json::Value>>,
+                String,
             >,
-            methods: ::std::result::Result<
-                ::std::vec::Vec<crate::requestrocket::HttpMethod>,
-                ::std::string::String,
-            >,
-            notes: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            path: ::std::result::Result<
-                ::std::option::Option<super::RulePath>,
-                ::std::string::String,
-            >,
-            path_pattern: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            path_presence: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::PathPresence>,
-                ::std::string::String,
-            >,
-            priority: ::std::result::Result<i32, ::std::string::String>,
-            query_checks: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            regex_flags: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            regex_flags: Result<Option<String>, String>,
         }
-        impl ::std::default::Default for RuleInput {
+        impl Default for RuleInput {
             fn default() -> Self {
                 Self {
                     effect: Err(
@@ -3583,7 +1150,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             /// Sets `effect` (see [`super::RuleInput::effect`]).
             pub fn effect<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::requestrocket::RuleEffect>,
+                T: TryInto<crate::requestrocket::RuleEffect>,
                 T::Error: ::std::fmt::Display,
             {
                 self.effect = value
@@ -3594,11 +1161,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             /// Sets `headerChecks` (see [`super::RuleInput::header_checks`]).
             pub fn header_checks<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                T: TryInto<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.header_checks = value
@@ -3609,9 +1172,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             /// Sets `methods` (see [`super::RuleInput::methods`]).
             pub fn methods<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::requestrocket::HttpMethod>,
-                >,
+                T: TryInto<Vec<crate::requestrocket::HttpMethod>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.methods = value
@@ -3620,17 +1181,14 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `notes` (see [`super::RuleInput::notes`]).
-            pub fn notes<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn notes(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
                 self.notes = Ok(value.into_field_value());
                 self
             }
             /// Sets `path` (see [`super::RuleInput::path`]).
             pub fn path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RulePath>>,
+                T: TryInto<Option<super::RulePath>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.path = value
@@ -3639,19 +1197,17 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `pathPattern` (see [`super::RuleInput::path_pattern`]).
-            pub fn path_pattern<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn path_pattern(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.path_pattern = Ok(value.into_field_value());
                 self
             }
             /// Sets `pathPresence` (see [`super::RuleInput::path_presence`]).
             pub fn path_presence<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::PathPresence>,
-                >,
+                T: TryInto<Option<crate::requestrocket::PathPresence>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.path_presence = value
@@ -3662,7 +1218,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             /// Sets `priority` (see [`super::RuleInput::priority`]).
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i32>,
+                T: TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -3673,11 +1229,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             /// Sets `queryChecks` (see [`super::RuleInput::query_checks`]).
             pub fn query_checks<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                T: TryInto<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.query_checks = value
@@ -3686,19 +1238,19 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `regexFlags` (see [`super::RuleInput::regex_flags`]).
-            pub fn regex_flags<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn regex_flags(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.regex_flags = Ok(value.into_field_value());
                 self
             }
         }
-        impl ::std::convert::TryFrom<RuleInput> for super::RuleInput {
+        impl TryFrom<RuleInput> for super::RuleInput {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RuleInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     effect: value.effect?,
                     header_checks: value.header_checks?,
@@ -3713,7 +1265,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 })
             }
         }
-        impl ::std::convert::From<super::RuleInput> for RuleInput {
+        impl From<super::RuleInput> for RuleInput {
             fn from(value: super::RuleInput) -> Self {
                 Self {
                     effect: Ok(value.effect),
@@ -3730,112 +1282,11 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RuleList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Rule>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<
-                ::std::option::Option<super::Pagination>,
-                ::std::string::String,
-            >,
-            rules: ::std::result::Result<
-                ::std::vec::Vec<super::Rule>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RuleList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    pagination: Ok(Default::default()),
-                    rules: Ok(Default::default()),
-                }
-            }
-        }
-        impl RuleList {
-            /// Sets `data` (see [`super::RuleList::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Rule>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `RuleList`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::RuleList::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pagination` (see [`super::RuleList::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| format!("field `pagination` of `RuleList`: {e}"));
-                self
-            }
-            /// Sets `rules` (see [`super::RuleList::rules`]).
-            pub fn rules<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Rule>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rules = value
-                    .try_into()
-                    .map_err(|e| format!("field `rules` of `RuleList`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RuleList> for super::RuleList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RuleList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    message: value.message?,
-                    pagination: value.pagination?,
-                    rules: value.rules?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RuleList> for RuleList {
-            fn from(value: super::RuleList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    pagination: Ok(value.pagination),
-                    rules: Ok(value.rules),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct RulePath {
-            pattern: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            presence: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::PathPresence>,
-                ::std::string::String,
-            >,
+            pattern: Result<Option<String>, String>,
+            presence: Result<Option<crate::requestrocket::PathPresence>, String>,
         }
-        impl ::std::default::Default for RulePath {
+        impl Default for RulePath {
             fn default() -> Self {
                 Self {
                     pattern: Ok(Default::default()),
@@ -3845,19 +1296,17 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
         impl RulePath {
             /// Sets `pattern` (see [`super::RulePath::pattern`]).
-            pub fn pattern<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn pattern(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.pattern = Ok(value.into_field_value());
                 self
             }
             /// Sets `presence` (see [`super::RulePath::presence`]).
             pub fn presence<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::PathPresence>,
-                >,
+                T: TryInto<Option<crate::requestrocket::PathPresence>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.presence = value
@@ -3866,18 +1315,16 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
         }
-        impl ::std::convert::TryFrom<RulePath> for super::RulePath {
+        impl TryFrom<RulePath> for super::RulePath {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: RulePath,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: RulePath) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     pattern: value.pattern?,
                     presence: value.presence?,
                 })
             }
         }
-        impl ::std::convert::From<super::RulePath> for RulePath {
+        impl From<super::RulePath> for RulePath {
             fn from(value: super::RulePath) -> Self {
                 Self {
                     pattern: Ok(value.pattern),
@@ -3886,275 +1333,17 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             }
         }
         #[derive(Clone, Debug)]
-        pub struct Target {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            p_key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            s_key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            target_base_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            target_created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            target_default_rule_effect: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::RuleEffect>,
-                ::std::string::String,
-            >,
-            target_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            target_region: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            target_test_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            target_updated_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Target {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    p_key: Err(
-                        "field `pKey` of `Target` is required but not set: call `.p_key(..)` on its builder"
-                            .to_string(),
-                    ),
-                    parent_id: Ok(Default::default()),
-                    s_key: Err(
-                        "field `sKey` of `Target` is required but not set: call `.s_key(..)` on its builder"
-                            .to_string(),
-                    ),
-                    target_base_url: Ok(Default::default()),
-                    target_created_at: Ok(Default::default()),
-                    target_default_rule_effect: Ok(Default::default()),
-                    target_name: Err(
-                        "field `targetName` of `Target` is required but not set: call `.target_name(..)` on its builder"
-                            .to_string(),
-                    ),
-                    target_region: Ok(Default::default()),
-                    target_test_path: Ok(Default::default()),
-                    target_updated_at: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Target {
-            /// Sets `clientId` (see [`super::Target::client_id`]).
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.client_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pKey` (see [`super::Target::p_key`]).
-            pub fn p_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.p_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `parentId` (see [`super::Target::parent_id`]).
-            pub fn parent_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.parent_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `sKey` (see [`super::Target::s_key`]).
-            pub fn s_key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.s_key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `targetBaseURL` (see [`super::Target::target_base_url`]).
-            pub fn target_base_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.target_base_url = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `targetCreatedAt` (see [`super::Target::target_created_at`]).
-            pub fn target_created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target_created_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `targetCreatedAt` of `Target`: {e}"));
-                self
-            }
-            /// Sets `targetDefaultRuleEffect` (see [`super::Target::target_default_rule_effect`]).
-            pub fn target_default_rule_effect<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::RuleEffect>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target_default_rule_effect = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `targetDefaultRuleEffect` of `Target`: {e}")
-                    });
-                self
-            }
-            /// Sets `targetName` (see [`super::Target::target_name`]).
-            pub fn target_name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::string::String>,
-            {
-                self.target_name = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `targetRegion` (see [`super::Target::target_region`]).
-            pub fn target_region<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.target_region = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `targetTestPath` (see [`super::Target::target_test_path`]).
-            pub fn target_test_path<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.target_test_path = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `targetUpdatedAt` (see [`super::Target::target_updated_at`]).
-            pub fn target_updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target_updated_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `targetUpdatedAt` of `Target`: {e}"));
-                self
-            }
-            /// Sets `userId` (see [`super::Target::user_id`]).
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.user_id = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::Target`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Target`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Target> for super::Target {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Target,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    p_key: value.p_key?,
-                    parent_id: value.parent_id?,
-                    s_key: value.s_key?,
-                    target_base_url: value.target_base_url?,
-                    target_created_at: value.target_created_at?,
-                    target_default_rule_effect: value.target_default_rule_effect?,
-                    target_name: value.target_name?,
-                    target_region: value.target_region?,
-                    target_test_path: value.target_test_path?,
-                    target_updated_at: value.target_updated_at?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Target> for Target {
-            fn from(value: super::Target) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    p_key: Ok(value.p_key),
-                    parent_id: Ok(value.parent_id),
-                    s_key: Ok(value.s_key),
-                    target_base_url: Ok(value.target_base_url),
-                    target_created_at: Ok(value.target_created_at),
-                    target_default_rule_effect: Ok(value.target_default_rule_effect),
-                    target_name: Ok(value.target_name),
-                    target_region: Ok(value.target_region),
-                    target_test_path: Ok(value.target_test_path),
-                    target_updated_at: Ok(value.target_updated_at),
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct TargetInput {
-            target_base_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+            target_base_url: Result<Option<String>, String>,
+            target_default_rule_effect: Result<
+                Option<crate::requestrocket::RuleEffect>,
+                String,
             >,
-            target_default_rule_effect: ::std::result::Result<
-                ::std::option::Option<crate::requestrocket::RuleEffect>,
-                ::std::string::String,
-            >,
-            target_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            target_region: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            target_test_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            target_name: Result<Option<String>, String>,
+            target_region: Result<Option<String>, String>,
+            target_test_path: Result<Option<String>, String>,
         }
-        impl ::std::default::Default for TargetInput {
+        impl Default for TargetInput {
             fn default() -> Self {
                 Self {
                     target_base_url: Ok(Default::default()),
@@ -4167,19 +1356,17 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
         impl TargetInput {
             /// Sets `targetBaseURL` (see [`super::TargetInput::target_base_url`]).
-            pub fn target_base_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn target_base_url(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.target_base_url = Ok(value.into_field_value());
                 self
             }
             /// Sets `targetDefaultRuleEffect` (see [`super::TargetInput::target_default_rule_effect`]).
             pub fn target_default_rule_effect<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::requestrocket::RuleEffect>,
-                >,
+                T: TryInto<Option<crate::requestrocket::RuleEffect>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_default_rule_effect = value
@@ -4190,35 +1377,35 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `targetName` (see [`super::TargetInput::target_name`]).
-            pub fn target_name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn target_name(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.target_name = Ok(value.into_field_value());
                 self
             }
             /// Sets `targetRegion` (see [`super::TargetInput::target_region`]).
-            pub fn target_region<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn target_region(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.target_region = Ok(value.into_field_value());
                 self
             }
             /// Sets `targetTestPath` (see [`super::TargetInput::target_test_path`]).
-            pub fn target_test_path<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
+            pub fn target_test_path(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
                 self.target_test_path = Ok(value.into_field_value());
                 self
             }
         }
-        impl ::std::convert::TryFrom<TargetInput> for super::TargetInput {
+        impl TryFrom<TargetInput> for super::TargetInput {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: TargetInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     target_base_url: value.target_base_url?,
                     target_default_rule_effect: value.target_default_rule_effect?,
@@ -4228,7 +1415,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 })
             }
         }
-        impl ::std::convert::From<super::TargetInput> for TargetInput {
+        impl From<super::TargetInput> for TargetInput {
             fn from(value: super::TargetInput) -> Self {
                 Self {
                     target_base_url: Ok(value.target_base_url),
@@ -4236,101 +1423,6 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                     target_name: Ok(value.target_name),
                     target_region: Ok(value.target_region),
                     target_test_path: Ok(value.target_test_path),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TargetList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Target>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<
-                ::std::option::Option<super::Pagination>,
-                ::std::string::String,
-            >,
-            targets: ::std::result::Result<
-                ::std::vec::Vec<super::Target>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TargetList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    pagination: Ok(Default::default()),
-                    targets: Ok(Default::default()),
-                }
-            }
-        }
-        impl TargetList {
-            /// Sets `data` (see [`super::TargetList::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Target>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `TargetList`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::TargetList::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pagination` (see [`super::TargetList::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pagination>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| format!("field `pagination` of `TargetList`: {e}"));
-                self
-            }
-            /// Sets `targets` (see [`super::TargetList::targets`]).
-            pub fn targets<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Target>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.targets = value
-                    .try_into()
-                    .map_err(|e| format!("field `targets` of `TargetList`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TargetList> for super::TargetList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TargetList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    message: value.message?,
-                    pagination: value.pagination?,
-                    targets: value.targets?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TargetList> for TargetList {
-            fn from(value: super::TargetList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    pagination: Ok(value.pagination),
-                    targets: Ok(value.targets),
                 }
             }
         }
@@ -4440,13 +1532,6 @@ impl ClientInfo<crate::transport::Inner> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::transport::Inner>,
-    {}
-};
 impl Client {
     /// List clients
     ///
@@ -5503,11 +2588,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::list_clients`]
-
-[`Client::list_clients`]: super::Client::list_clients*/
-    ///
-    /// `GET /clients`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_clients`](super::Client::list_clients), `GET /clients`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListClients<'a> {
         client: &'a super::Client,
@@ -5524,7 +2605,7 @@ pub mod builder {
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -5537,7 +2618,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -5550,115 +2631,32 @@ pub mod builder {
         }
         /// Sends `GET /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ClientList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listClients")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::ClientList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listClients",
+                name: "list_clients",
+                path: "/clients",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, limit, page } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [client.baseurl.as_str(), "/clients"].concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_clients",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::create_client`]
-
-[`Client::create_client`]: super::Client::create_client*/
-    ///
-    /// `POST /clients`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::create_client`](super::Client::create_client), `POST /clients`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateClient<'a> {
         client: &'a super::Client,
@@ -5673,7 +2671,7 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ClientInput>,
+            V: TryInto<types::ClientInput>,
             <V as std::convert::TryInto<types::ClientInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -5695,119 +2693,32 @@ pub mod builder {
         }
         /// Sends `POST /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            crate::error::from_generated(self.send_unmapped().await, "createClient")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Client>, Error<types::ErrorBody>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::ClientInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = [client.baseurl.as_str(), "/clients"].concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_client",
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "createClient",
+                name: "create_client",
+                path: "/clients",
+                success: &[200u16, 201u16],
+                error: ::std::marker::PhantomData,
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let Self { client, body } = self;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::ClientInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
+            let url = [client.baseurl.as_str(), "/clients"].concat();
+            let request = client.client.post(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_client`]
-
-[`Client::get_client`]: super::Client::get_client*/
-    ///
-    /// `GET /clients/{clientId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_client`](super::Client::get_client), `GET /clients/{clientId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetClient<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
     }
     impl<'a> GetClient<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5819,127 +2730,37 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         /// Sends `GET /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            crate::error::from_generated(self.send_unmapped().await, "getClient")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Client>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getClient",
+                name: "get_client",
+                path: "/clients/{clientId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
                 encode_path(&client_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_client",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::update_client`]
-
-[`Client::update_client`]: super::Client::update_client*/
-    ///
-    /// `PUT /clients/{clientId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::update_client`](super::Client::update_client), `PUT /clients/{clientId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateClient<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         body: Result<types::builder::ClientInput, String>,
     }
     impl<'a> UpdateClient<'a> {
@@ -5953,21 +2774,13 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ClientInput>,
+            V: TryInto<types::ClientInput>,
             <V as std::convert::TryInto<types::ClientInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -5989,124 +2802,38 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            crate::error::from_generated(self.send_unmapped().await, "updateClient")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Client>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "updateClient",
+                name: "update_client",
+                path: "/clients/{clientId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ClientInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::ClientInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
                 encode_path(&client_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_client",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.put(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::delete_client`]
-
-[`Client::delete_client`]: super::Client::delete_client*/
-    ///
-    /// `DELETE /clients/{clientId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::delete_client`](super::Client::delete_client), `DELETE /clients/{clientId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteClient<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
     }
     impl<'a> DeleteClient<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6118,128 +2845,38 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         /// Sends `DELETE /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            crate::error::from_generated(self.send_unmapped().await, "deleteClient")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "deleteClient",
+                name: "delete_client",
+                path: "/clients/{clientId}",
+                success: &[200u16, 204u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
                 encode_path(&client_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_client",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.delete(url).build();
+            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+                .await
         }
     }
-    /**Builder for [`Client::get_client_telemetry`]
-
-[`Client::get_client_telemetry`]: super::Client::get_client_telemetry*/
-    ///
-    /// `GET /clients/{clientId}/telemetry`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_client_telemetry`](super::Client::get_client_telemetry), `GET /clients/{clientId}/telemetry`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetClientTelemetry<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
     }
     impl<'a> GetClientTelemetry<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6251,30 +2888,22 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         /// Sends `GET /clients/{clientId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "getClientTelemetry",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Telemetry>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getClientTelemetry",
+                name: "get_client_telemetry",
+                path: "/clients/{clientId}/telemetry",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -6282,100 +2911,15 @@ pub mod builder {
                 "/telemetry",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_client_telemetry",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_credentials`]
-
-[`Client::list_credentials`]: super::Client::list_credentials*/
-    ///
-    /// `GET /clients/{clientId}/credentials`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_credentials`](super::Client::list_credentials), `GET /clients/{clientId}/credentials`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListCredentials<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         include_temporary: Result<Option<bool>, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
@@ -6393,21 +2937,13 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn include_temporary<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<bool>,
+            V: TryInto<bool>,
         {
             self.include_temporary = value
                 .try_into()
@@ -6420,7 +2956,7 @@ pub mod builder {
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -6433,7 +2969,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -6446,16 +2982,19 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CredentialList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listCredentials")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::CredentialList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listCredentials",
+                name: "list_credentials",
+                path: "/clients/{clientId}/credentials",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, include_temporary, limit, page } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let include_temporary = include_temporary.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let include_temporary = crate::transport::checked(include_temporary, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -6463,19 +3002,10 @@ pub mod builder {
                 "/credentials",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
                         crate::transport::query_some(
-                            client
-                                .client
-                                .get(url)
-                                .header(
-                                    ::reqwest::header::ACCEPT,
-                                    ::reqwest::header::HeaderValue::from_static(
-                                        "application/json",
-                                    ),
-                                ),
+                            client.client.get(url),
                             "includeTemporary",
                             &include_temporary,
                         ),
@@ -6485,92 +3015,15 @@ pub mod builder {
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_credentials",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::create_credential`]
-
-[`Client::create_credential`]: super::Client::create_credential*/
-    ///
-    /// `POST /clients/{clientId}/credentials`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::create_credential`](super::Client::create_credential), `POST /clients/{clientId}/credentials`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateCredential<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         body: Result<types::builder::CredentialInput, String>,
     }
     impl<'a> CreateCredential<'a> {
@@ -6584,21 +3037,13 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CredentialInput>,
+            V: TryInto<types::CredentialInput>,
             <V as std::convert::TryInto<
                 types::CredentialInput,
             >>::Error: std::fmt::Display,
@@ -6622,18 +3067,23 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            crate::error::from_generated(self.send_unmapped().await, "createCredential")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "createCredential",
+                name: "create_credential",
+                path: "/clients/{clientId}/credentials",
+                success: &[200u16, 201u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CredentialInput::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::CredentialInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -6641,110 +3091,16 @@ pub mod builder {
                 "/credentials",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_credential",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.post(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_credential`]
-
-[`Client::get_credential`]: super::Client::get_credential*/
-    ///
-    /// `GET /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_credential`](super::Client::get_credential), `GET /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetCredential<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        credential_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        credential_id: Result<String, String>,
     }
     impl<'a> GetCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6760,40 +3116,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn credential_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.credential_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `credentialId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+            self.credential_id = Ok(value.into());
             self
         }
         /// Sends `GET /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            crate::error::from_generated(self.send_unmapped().await, "getCredential")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getCredential",
+                name: "get_credential",
+                path: "/clients/{clientId}/credentials/{credentialId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, credential_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let credential_id = crate::transport::checked(credential_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -6802,101 +3145,16 @@ pub mod builder {
                 encode_path(&credential_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_credential",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::update_credential`]
-
-[`Client::update_credential`]: super::Client::update_credential*/
-    ///
-    /// `PUT /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::update_credential`](super::Client::update_credential), `PUT /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateCredential<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        credential_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        credential_id: Result<String, String>,
         body: Result<types::builder::CredentialInput, String>,
     }
     impl<'a> UpdateCredential<'a> {
@@ -6914,33 +3172,17 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn credential_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.credential_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `credentialId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+            self.credential_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CredentialInput>,
+            V: TryInto<types::CredentialInput>,
             <V as std::convert::TryInto<
                 types::CredentialInput,
             >>::Error: std::fmt::Display,
@@ -6964,19 +3206,24 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            crate::error::from_generated(self.send_unmapped().await, "updateCredential")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "updateCredential",
+                name: "update_credential",
+                path: "/clients/{clientId}/credentials/{credentialId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, credential_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CredentialInput::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let credential_id = crate::transport::checked(credential_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::CredentialInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -6985,109 +3232,16 @@ pub mod builder {
                 encode_path(&credential_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_credential",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.put(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::delete_credential`]
-
-[`Client::delete_credential`]: super::Client::delete_credential*/
-    ///
-    /// `DELETE /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::delete_credential`](super::Client::delete_credential), `DELETE /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteCredential<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        credential_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        credential_id: Result<String, String>,
     }
     impl<'a> DeleteCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -7103,40 +3257,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn credential_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.credential_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `credentialId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+            self.credential_id = Ok(value.into());
             self
         }
         /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            crate::error::from_generated(self.send_unmapped().await, "deleteCredential")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "deleteCredential",
+                name: "delete_credential",
+                path: "/clients/{clientId}/credentials/{credentialId}",
+                success: &[200u16, 204u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, credential_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let credential_id = crate::transport::checked(credential_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -7145,102 +3286,17 @@ pub mod builder {
                 encode_path(&credential_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_credential",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.delete(url).build();
+            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+                .await
         }
     }
-    /**Builder for [`Client::list_credential_rules`]
-
-[`Client::list_credential_rules`]: super::Client::list_credential_rules*/
-    ///
-    /// `GET /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_credential_rules`](super::Client::list_credential_rules), `GET /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListCredentialRules<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        credential_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        credential_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
     }
@@ -7260,33 +3316,17 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn credential_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.credential_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `credentialId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+            self.credential_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -7299,7 +3339,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -7312,19 +3352,19 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listCredentialRules",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::RuleList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listCredentialRules",
+                name: "list_credential_rules",
+                path: "/clients/{clientId}/credentials/{credentialId}/rules",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, credential_id, limit, page } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let credential_id = crate::transport::checked(credential_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -7334,111 +3374,25 @@ pub mod builder {
                 "/rules",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_credential_rules",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::create_credential_rule`]
-
-[`Client::create_credential_rule`]: super::Client::create_credential_rule*/
-    ///
-    /// `POST /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::create_credential_rule`](super::Client::create_credential_rule), `POST /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateCredentialRule<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        credential_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        credential_id: Result<String, String>,
         body: Result<types::builder::RuleInput, String>,
     }
     impl<'a> CreateCredentialRule<'a> {
@@ -7456,33 +3410,17 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn credential_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.credential_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `credentialId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+            self.credential_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RuleInput>,
+            V: TryInto<types::RuleInput>,
             <V as std::convert::TryInto<types::RuleInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -7502,20 +3440,24 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "createCredentialRule",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Rule>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "createCredentialRule",
+                name: "create_credential_rule",
+                path: "/clients/{clientId}/credentials/{credentialId}/rules",
+                success: &[200u16, 201u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, credential_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::RuleInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let credential_id = crate::transport::checked(credential_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::RuleInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -7525,111 +3467,17 @@ pub mod builder {
                 "/rules",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_credential_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.post(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::delete_credential_rule`]
-
-[`Client::delete_credential_rule`]: super::Client::delete_credential_rule*/
-    ///
-    /// `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::delete_credential_rule`](super::Client::delete_credential_rule), `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteCredentialRule<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        credential_id: Result<::std::string::String, String>,
-        rule_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        credential_id: Result<String, String>,
+        rule_id: Result<String, String>,
     }
     impl<'a> DeleteCredentialRule<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -7649,55 +3497,32 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn credential_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.credential_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `credentialId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+            self.credential_id = Ok(value.into());
             self
         }
-        pub fn rule_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.rule_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `ruleId` does not fit its type `String`".to_string()
-                });
+        pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+            self.rule_id = Ok(value.into());
             self
         }
         /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "deleteCredentialRule",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "deleteCredentialRule",
+                name: "delete_credential_rule",
+                path: "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
+                success: &[200u16, 204u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, credential_id, rule_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let rule_id = rule_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let credential_id = crate::transport::checked(credential_id, &OP)?;
+            let rule_id = crate::transport::checked(rule_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -7708,101 +3533,16 @@ pub mod builder {
                 encode_path(&rule_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_credential_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.delete(url).build();
+            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+                .await
         }
     }
-    /**Builder for [`Client::list_targets`]
-
-[`Client::list_targets`]: super::Client::list_targets*/
-    ///
-    /// `GET /clients/{clientId}/targets`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_targets`](super::Client::list_targets), `GET /clients/{clientId}/targets`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListTargets<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
     }
@@ -7818,21 +3558,13 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -7845,7 +3577,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -7858,15 +3590,18 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::TargetList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listTargets")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::TargetList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listTargets",
+                name: "list_targets",
+                path: "/clients/{clientId}/targets",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, limit, page } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -7874,110 +3609,24 @@ pub mod builder {
                 "/targets",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_targets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::create_target`]
-
-[`Client::create_target`]: super::Client::create_target*/
-    ///
-    /// `POST /clients/{clientId}/targets`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::create_target`](super::Client::create_target), `POST /clients/{clientId}/targets`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateTarget<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         body: Result<types::builder::TargetInput, String>,
     }
     impl<'a> CreateTarget<'a> {
@@ -7991,21 +3640,13 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TargetInput>,
+            V: TryInto<types::TargetInput>,
             <V as std::convert::TryInto<types::TargetInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -8027,16 +3668,23 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            crate::error::from_generated(self.send_unmapped().await, "createTarget")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Target>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "createTarget",
+                name: "create_target",
+                path: "/clients/{clientId}/targets",
+                success: &[200u16, 201u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::TargetInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::TargetInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -8044,110 +3692,16 @@ pub mod builder {
                 "/targets",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_target",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.post(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_target`]
-
-[`Client::get_target`]: super::Client::get_target*/
-    ///
-    /// `GET /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_target`](super::Client::get_target), `GET /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetTarget<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        target_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        target_id: Result<String, String>,
     }
     impl<'a> GetTarget<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8163,40 +3717,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn target_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.target_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `targetId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn target_id(mut self, value: impl Into<String>) -> Self {
+            self.target_id = Ok(value.into());
             self
         }
         /// Sends `GET /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            crate::error::from_generated(self.send_unmapped().await, "getTarget")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Target>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getTarget",
+                name: "get_target",
+                path: "/clients/{clientId}/targets/{targetId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, target_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let target_id = target_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let target_id = crate::transport::checked(target_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -8205,101 +3746,16 @@ pub mod builder {
                 encode_path(&target_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_target",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::update_target`]
-
-[`Client::update_target`]: super::Client::update_target*/
-    ///
-    /// `PUT /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::update_target`](super::Client::update_target), `PUT /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateTarget<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        target_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        target_id: Result<String, String>,
         body: Result<types::builder::TargetInput, String>,
     }
     impl<'a> UpdateTarget<'a> {
@@ -8317,33 +3773,17 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn target_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.target_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `targetId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn target_id(mut self, value: impl Into<String>) -> Self {
+            self.target_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TargetInput>,
+            V: TryInto<types::TargetInput>,
             <V as std::convert::TryInto<types::TargetInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -8365,17 +3805,24 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            crate::error::from_generated(self.send_unmapped().await, "updateTarget")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Target>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "updateTarget",
+                name: "update_target",
+                path: "/clients/{clientId}/targets/{targetId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, target_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let target_id = target_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::TargetInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let target_id = crate::transport::checked(target_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::TargetInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -8384,109 +3831,16 @@ pub mod builder {
                 encode_path(&target_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_target",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.put(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::delete_target`]
-
-[`Client::delete_target`]: super::Client::delete_target*/
-    ///
-    /// `DELETE /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::delete_target`](super::Client::delete_target), `DELETE /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteTarget<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        target_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        target_id: Result<String, String>,
     }
     impl<'a> DeleteTarget<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8502,40 +3856,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn target_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.target_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `targetId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn target_id(mut self, value: impl Into<String>) -> Self {
+            self.target_id = Ok(value.into());
             self
         }
         /// Sends `DELETE /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            crate::error::from_generated(self.send_unmapped().await, "deleteTarget")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "deleteTarget",
+                name: "delete_target",
+                path: "/clients/{clientId}/targets/{targetId}",
+                success: &[200u16, 204u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, target_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let target_id = target_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let target_id = crate::transport::checked(target_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -8544,102 +3885,17 @@ pub mod builder {
                 encode_path(&target_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_target",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.delete(url).build();
+            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+                .await
         }
     }
-    /**Builder for [`Client::list_target_rules`]
-
-[`Client::list_target_rules`]: super::Client::list_target_rules*/
-    ///
-    /// `GET /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_target_rules`](super::Client::list_target_rules), `GET /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListTargetRules<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        target_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        target_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
     }
@@ -8659,33 +3915,17 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn target_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.target_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `targetId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn target_id(mut self, value: impl Into<String>) -> Self {
+            self.target_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -8698,7 +3938,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -8711,16 +3951,19 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listTargetRules")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::RuleList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listTargetRules",
+                name: "list_target_rules",
+                path: "/clients/{clientId}/targets/{targetId}/rules",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, target_id, limit, page } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let target_id = target_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let target_id = crate::transport::checked(target_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -8730,111 +3973,25 @@ pub mod builder {
                 "/rules",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_target_rules",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::create_target_rule`]
-
-[`Client::create_target_rule`]: super::Client::create_target_rule*/
-    ///
-    /// `POST /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::create_target_rule`](super::Client::create_target_rule), `POST /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateTargetRule<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        target_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        target_id: Result<String, String>,
         body: Result<types::builder::RuleInput, String>,
     }
     impl<'a> CreateTargetRule<'a> {
@@ -8852,33 +4009,17 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn target_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.target_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `targetId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn target_id(mut self, value: impl Into<String>) -> Self {
+            self.target_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RuleInput>,
+            V: TryInto<types::RuleInput>,
             <V as std::convert::TryInto<types::RuleInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -8898,17 +4039,24 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            crate::error::from_generated(self.send_unmapped().await, "createTargetRule")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Rule>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "createTargetRule",
+                name: "create_target_rule",
+                path: "/clients/{clientId}/targets/{targetId}/rules",
+                success: &[200u16, 201u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, target_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let target_id = target_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::RuleInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let target_id = crate::transport::checked(target_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::RuleInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -8918,111 +4066,17 @@ pub mod builder {
                 "/rules",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_target_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.post(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::delete_target_rule`]
-
-[`Client::delete_target_rule`]: super::Client::delete_target_rule*/
-    ///
-    /// `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::delete_target_rule`](super::Client::delete_target_rule), `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteTargetRule<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        target_id: Result<::std::string::String, String>,
-        rule_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        target_id: Result<String, String>,
+        rule_id: Result<String, String>,
     }
     impl<'a> DeleteTargetRule<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9042,52 +4096,32 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn target_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.target_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `targetId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn target_id(mut self, value: impl Into<String>) -> Self {
+            self.target_id = Ok(value.into());
             self
         }
-        pub fn rule_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.rule_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `ruleId` does not fit its type `String`".to_string()
-                });
+        pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+            self.rule_id = Ok(value.into());
             self
         }
         /// Sends `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            crate::error::from_generated(self.send_unmapped().await, "deleteTargetRule")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "deleteTargetRule",
+                name: "delete_target_rule",
+                path: "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
+                success: &[200u16, 204u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, target_id, rule_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let target_id = target_id.map_err(Error::InvalidRequest)?;
-            let rule_id = rule_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let target_id = crate::transport::checked(target_id, &OP)?;
+            let rule_id = crate::transport::checked(rule_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -9098,101 +4132,16 @@ pub mod builder {
                 encode_path(&rule_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_target_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.delete(url).build();
+            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+                .await
         }
     }
-    /**Builder for [`Client::list_proxies`]
-
-[`Client::list_proxies`]: super::Client::list_proxies*/
-    ///
-    /// `GET /clients/{clientId}/proxies`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_proxies`](super::Client::list_proxies), `GET /clients/{clientId}/proxies`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProxies<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
     }
@@ -9208,21 +4157,13 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -9235,7 +4176,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -9248,15 +4189,18 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProxyList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listProxies")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::ProxyList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listProxies",
+                name: "list_proxies",
+                path: "/clients/{clientId}/proxies",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, limit, page } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -9264,110 +4208,24 @@ pub mod builder {
                 "/proxies",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_proxies",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::create_proxy`]
-
-[`Client::create_proxy`]: super::Client::create_proxy*/
-    ///
-    /// `POST /clients/{clientId}/proxies`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::create_proxy`](super::Client::create_proxy), `POST /clients/{clientId}/proxies`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateProxy<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         body: Result<types::builder::ProxyInput, String>,
     }
     impl<'a> CreateProxy<'a> {
@@ -9381,21 +4239,13 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ProxyInput>,
+            V: TryInto<types::ProxyInput>,
             <V as std::convert::TryInto<types::ProxyInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -9417,16 +4267,23 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            crate::error::from_generated(self.send_unmapped().await, "createProxy")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Proxy>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "createProxy",
+                name: "create_proxy",
+                path: "/clients/{clientId}/proxies",
+                success: &[200u16, 201u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ProxyInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::ProxyInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -9434,110 +4291,16 @@ pub mod builder {
                 "/proxies",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_proxy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.post(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_proxy`]
-
-[`Client::get_proxy`]: super::Client::get_proxy*/
-    ///
-    /// `GET /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_proxy`](super::Client::get_proxy), `GET /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetProxy<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
     }
     impl<'a> GetProxy<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9553,39 +4316,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            crate::error::from_generated(self.send_unmapped().await, "getProxy")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Proxy>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getProxy",
+                name: "get_proxy",
+                path: "/clients/{clientId}/proxies/{proxyId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, proxy_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -9594,101 +4345,16 @@ pub mod builder {
                 encode_path(&proxy_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_proxy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::update_proxy`]
-
-[`Client::update_proxy`]: super::Client::update_proxy*/
-    ///
-    /// `PUT /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::update_proxy`](super::Client::update_proxy), `PUT /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct UpdateProxy<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
         body: Result<types::builder::ProxyInput, String>,
     }
     impl<'a> UpdateProxy<'a> {
@@ -9706,32 +4372,17 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ProxyInput>,
+            V: TryInto<types::ProxyInput>,
             <V as std::convert::TryInto<types::ProxyInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -9753,17 +4404,24 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            crate::error::from_generated(self.send_unmapped().await, "updateProxy")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Proxy>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "updateProxy",
+                name: "update_proxy",
+                path: "/clients/{clientId}/proxies/{proxyId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, proxy_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ProxyInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::ProxyInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -9772,109 +4430,16 @@ pub mod builder {
                 encode_path(&proxy_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_proxy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.put(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::delete_proxy`]
-
-[`Client::delete_proxy`]: super::Client::delete_proxy*/
-    ///
-    /// `DELETE /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::delete_proxy`](super::Client::delete_proxy), `DELETE /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteProxy<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
     }
     impl<'a> DeleteProxy<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9890,39 +4455,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
         /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            crate::error::from_generated(self.send_unmapped().await, "deleteProxy")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "deleteProxy",
+                name: "delete_proxy",
+                path: "/clients/{clientId}/proxies/{proxyId}",
+                success: &[200u16, 204u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, proxy_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -9931,102 +4484,17 @@ pub mod builder {
                 encode_path(&proxy_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_proxy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.delete(url).build();
+            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+                .await
         }
     }
-    /**Builder for [`Client::get_proxy_telemetry`]
-
-[`Client::get_proxy_telemetry`]: super::Client::get_proxy_telemetry*/
-    ///
-    /// `GET /clients/{clientId}/proxies/{proxyId}/telemetry`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_proxy_telemetry`](super::Client::get_proxy_telemetry), `GET /clients/{clientId}/proxies/{proxyId}/telemetry`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetProxyTelemetry<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
     }
     impl<'a> GetProxyTelemetry<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10042,39 +4510,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
-            crate::error::from_generated(self.send_unmapped().await, "getProxyTelemetry")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Telemetry>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getProxyTelemetry",
+                name: "get_proxy_telemetry",
+                path: "/clients/{clientId}/proxies/{proxyId}/telemetry",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, proxy_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -10084,101 +4540,16 @@ pub mod builder {
                 "/telemetry",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_proxy_telemetry",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_proxy_rules`]
-
-[`Client::list_proxy_rules`]: super::Client::list_proxy_rules*/
-    ///
-    /// `GET /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_proxy_rules`](super::Client::list_proxy_rules), `GET /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProxyRules<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
     }
@@ -10198,32 +4569,17 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -10236,7 +4592,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -10249,16 +4605,19 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listProxyRules")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::RuleList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listProxyRules",
+                name: "list_proxy_rules",
+                path: "/clients/{clientId}/proxies/{proxyId}/rules",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, proxy_id, limit, page } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -10268,111 +4627,25 @@ pub mod builder {
                 "/rules",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_proxy_rules",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::create_proxy_rule`]
-
-[`Client::create_proxy_rule`]: super::Client::create_proxy_rule*/
-    ///
-    /// `POST /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::create_proxy_rule`](super::Client::create_proxy_rule), `POST /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct CreateProxyRule<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
         body: Result<types::builder::RuleInput, String>,
     }
     impl<'a> CreateProxyRule<'a> {
@@ -10390,32 +4663,17 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RuleInput>,
+            V: TryInto<types::RuleInput>,
             <V as std::convert::TryInto<types::RuleInput>>::Error: std::fmt::Display,
         {
             self.body = value
@@ -10435,17 +4693,24 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            crate::error::from_generated(self.send_unmapped().await, "createProxyRule")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Rule>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "createProxyRule",
+                name: "create_proxy_rule",
+                path: "/clients/{clientId}/proxies/{proxyId}/rules",
+                success: &[200u16, 201u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, proxy_id, body } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::RuleInput::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
+            let body = crate::transport::checked(
+                body
+                    .and_then(|v| {
+                        types::RuleInput::try_from(v).map_err(|e| e.to_string())
+                    }),
+                &OP,
+            )?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -10455,111 +4720,17 @@ pub mod builder {
                 "/rules",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_proxy_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.post(url).json(&body).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::delete_proxy_rule`]
-
-[`Client::delete_proxy_rule`]: super::Client::delete_proxy_rule*/
-    ///
-    /// `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::delete_proxy_rule`](super::Client::delete_proxy_rule), `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct DeleteProxyRule<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
-        rule_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
+        rule_id: Result<String, String>,
     }
     impl<'a> DeleteProxyRule<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10579,51 +4750,32 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
-        pub fn rule_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.rule_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `ruleId` does not fit its type `String`".to_string()
-                });
+        pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+            self.rule_id = Ok(value.into());
             self
         }
         /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            crate::error::from_generated(self.send_unmapped().await, "deleteProxyRule")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "deleteProxyRule",
+                name: "delete_proxy_rule",
+                path: "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
+                success: &[200u16, 204u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, proxy_id, rule_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let rule_id = rule_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
+            let rule_id = crate::transport::checked(rule_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -10634,102 +4786,17 @@ pub mod builder {
                 encode_path(&rule_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_proxy_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.delete(url).build();
+            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+                .await
         }
     }
-    /**Builder for [`Client::list_proxy_requests`]
-
-[`Client::list_proxy_requests`]: super::Client::list_proxy_requests*/
-    ///
-    /// `GET /clients/{clientId}/proxies/{proxyId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_proxy_requests`](super::Client::list_proxy_requests), `GET /clients/{clientId}/proxies/{proxyId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProxyRequests<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
         processed_after: Result<
@@ -10759,32 +4826,17 @@ pub mod builder {
                 processed_before: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -10797,7 +4849,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -10810,7 +4862,7 @@ pub mod builder {
         }
         pub fn processed_after<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
         {
             self.processed_after = value
                 .try_into()
@@ -10823,7 +4875,7 @@ pub mod builder {
         }
         pub fn processed_before<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
         {
             self.processed_before = value
                 .try_into()
@@ -10838,11 +4890,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::ProxyRequestList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listProxyRequests")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::ProxyRequestList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listProxyRequests",
+                name: "list_proxy_requests",
+                path: "/clients/{clientId}/proxies/{proxyId}/requests",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self {
                 client,
                 client_id,
@@ -10852,12 +4907,12 @@ pub mod builder {
                 processed_after,
                 processed_before,
             } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let processed_after = processed_after.map_err(Error::InvalidRequest)?;
-            let processed_before = processed_before.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
+            let processed_after = crate::transport::checked(processed_after, &OP)?;
+            let processed_before = crate::transport::checked(processed_before, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -10867,20 +4922,11 @@ pub mod builder {
                 "/requests",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
-                                client
-                                    .client
-                                    .get(url)
-                                    .header(
-                                        ::reqwest::header::ACCEPT,
-                                        ::reqwest::header::HeaderValue::from_static(
-                                            "application/json",
-                                        ),
-                                    ),
+                                client.client.get(url),
                                 "limit",
                                 &limit,
                             ),
@@ -10893,94 +4939,17 @@ pub mod builder {
                     "processedBefore",
                     &processed_before,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_proxy_requests",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_proxy_request`]
-
-[`Client::get_proxy_request`]: super::Client::get_proxy_request*/
-    ///
-    /// `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_proxy_request`](super::Client::get_proxy_request), `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetProxyRequest<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        proxy_id: Result<::std::string::String, String>,
-        request_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
+        request_id: Result<String, String>,
     }
     impl<'a> GetProxyRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11000,52 +4969,32 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn proxy_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.proxy_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `proxyId` does not fit its type `String`".to_string()
-                });
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
             self
         }
-        pub fn request_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.request_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `requestId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn request_id(mut self, value: impl Into<String>) -> Self {
+            self.request_id = Ok(value.into());
             self
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RequestLog>> {
-            crate::error::from_generated(self.send_unmapped().await, "getProxyRequest")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::RequestLog>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getProxyRequest",
+                name: "get_proxy_request",
+                path: "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, proxy_id, request_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let proxy_id = proxy_id.map_err(Error::InvalidRequest)?;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
+            let request_id = crate::transport::checked(request_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -11056,100 +5005,15 @@ pub mod builder {
                 encode_path(&request_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_proxy_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_client_requests`]
-
-[`Client::list_client_requests`]: super::Client::list_client_requests*/
-    ///
-    /// `GET /clients/{clientId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_client_requests`](super::Client::list_client_requests), `GET /clients/{clientId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListClientRequests<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
     }
@@ -11165,21 +5029,13 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -11192,7 +5048,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -11207,18 +5063,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::RequestHistoryPage>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listClientRequests",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::RequestHistoryPage>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listClientRequests",
+                name: "list_client_requests",
+                path: "/clients/{clientId}/requests",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, limit, page } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -11226,110 +5082,24 @@ pub mod builder {
                 "/requests",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_client_requests",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_client_notifications`]
-
-[`Client::list_client_notifications`]: super::Client::list_client_notifications*/
-    ///
-    /// `GET /clients/{clientId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_client_notifications`](super::Client::list_client_notifications), `GET /clients/{clientId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListClientNotifications<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
     }
@@ -11345,21 +5115,13 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -11372,7 +5134,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -11387,18 +5149,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listClientNotifications",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::NotificationList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listClientNotifications",
+                name: "list_client_notifications",
+                path: "/clients/{clientId}/notifications",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, limit, page } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -11406,111 +5168,25 @@ pub mod builder {
                 "/notifications",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_client_notifications",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_client_notification`]
-
-[`Client::get_client_notification`]: super::Client::get_client_notification*/
-    ///
-    /// `GET /clients/{clientId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_client_notification`](super::Client::get_client_notification), `GET /clients/{clientId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetClientNotification<'a> {
         client: &'a super::Client,
-        client_id: Result<::std::string::String, String>,
-        notification_id: Result<::std::string::String, String>,
+        client_id: Result<String, String>,
+        notification_id: Result<String, String>,
     }
     impl<'a> GetClientNotification<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11526,43 +5202,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `clientId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
             self
         }
-        pub fn notification_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.notification_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `notificationId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn notification_id(mut self, value: impl Into<String>) -> Self {
+            self.notification_id = Ok(value.into());
             self
         }
         /// Sends `GET /clients/{clientId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "getClientNotification",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getClientNotification",
+                name: "get_client_notification",
+                path: "/clients/{clientId}/notifications/{notificationId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, client_id, notification_id } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let notification_id = notification_id.map_err(Error::InvalidRequest)?;
+            let client_id = crate::transport::checked(client_id, &OP)?;
+            let notification_id = crate::transport::checked(notification_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/clients/",
@@ -11571,96 +5231,11 @@ pub mod builder {
                 encode_path(&notification_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_client_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_system_notifications`]
-
-[`Client::list_system_notifications`]: super::Client::list_system_notifications*/
-    ///
-    /// `GET /notifications/system`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_system_notifications`](super::Client::list_system_notifications), `GET /notifications/system`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListSystemNotifications<'a> {
         client: &'a super::Client,
@@ -11677,7 +5252,7 @@ pub mod builder {
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -11690,7 +5265,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -11705,122 +5280,36 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listSystemNotifications",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::NotificationList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listSystemNotifications",
+                name: "list_system_notifications",
+                path: "/notifications/system",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, limit, page } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [client.baseurl.as_str(), "/notifications/system"].concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_system_notifications",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_system_notification`]
-
-[`Client::get_system_notification`]: super::Client::get_system_notification*/
-    ///
-    /// `GET /notifications/system/{notificationId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_system_notification`](super::Client::get_system_notification), `GET /notifications/system/{notificationId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetSystemNotification<'a> {
         client: &'a super::Client,
-        notification_id: Result<::std::string::String, String>,
+        notification_id: Result<String, String>,
     }
     impl<'a> GetSystemNotification<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11832,130 +5321,37 @@ pub mod builder {
                 ),
             }
         }
-        pub fn notification_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.notification_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `notificationId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn notification_id(mut self, value: impl Into<String>) -> Self {
+            self.notification_id = Ok(value.into());
             self
         }
         /// Sends `GET /notifications/system/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "getSystemNotification",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getSystemNotification",
+                name: "get_system_notification",
+                path: "/notifications/system/{notificationId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, notification_id } = self;
-            let notification_id = notification_id.map_err(Error::InvalidRequest)?;
+            let notification_id = crate::transport::checked(notification_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/notifications/system/",
                 encode_path(&notification_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_system_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_user_notifications`]
-
-[`Client::list_user_notifications`]: super::Client::list_user_notifications*/
-    ///
-    /// `GET /users/{userId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_user_notifications`](super::Client::list_user_notifications), `GET /users/{userId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListUserNotifications<'a> {
         client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
+        user_id: Result<String, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
     }
@@ -11971,20 +5367,13 @@ pub mod builder {
                 page: Ok(None),
             }
         }
-        pub fn user_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `userId` does not fit its type `String`".to_string()
-                });
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
+            self.user_id = Ok(value.into());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.limit = value
                 .try_into()
@@ -11997,7 +5386,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -12012,18 +5401,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listUserNotifications",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::NotificationList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "listUserNotifications",
+                name: "list_user_notifications",
+                path: "/users/{userId}/notifications",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, user_id, limit, page } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let user_id = crate::transport::checked(user_id, &OP)?;
+            let limit = crate::transport::checked(limit, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/users/",
@@ -12031,111 +5420,25 @@ pub mod builder {
                 "/notifications",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
-                        client
-                            .client
-                            .get(url)
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
-                                ),
-                            ),
+                        client.client.get(url),
                         "limit",
                         &limit,
                     ),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_user_notifications",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_user_notification`]
-
-[`Client::get_user_notification`]: super::Client::get_user_notification*/
-    ///
-    /// `GET /users/{userId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_user_notification`](super::Client::get_user_notification), `GET /users/{userId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetUserNotification<'a> {
         client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        notification_id: Result<::std::string::String, String>,
+        user_id: Result<String, String>,
+        notification_id: Result<String, String>,
     }
     impl<'a> GetUserNotification<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12151,42 +5454,27 @@ pub mod builder {
                 ),
             }
         }
-        pub fn user_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `userId` does not fit its type `String`".to_string()
-                });
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
+            self.user_id = Ok(value.into());
             self
         }
-        pub fn notification_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.notification_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `notificationId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn notification_id(mut self, value: impl Into<String>) -> Self {
+            self.notification_id = Ok(value.into());
             self
         }
         /// Sends `GET /users/{userId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "getUserNotification",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "RequestRocket",
+                id: "getUserNotification",
+                name: "get_user_notification",
+                path: "/users/{userId}/notifications/{notificationId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, user_id, notification_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let notification_id = notification_id.map_err(Error::InvalidRequest)?;
+            let user_id = crate::transport::checked(user_id, &OP)?;
+            let notification_id = crate::transport::checked(notification_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/users/",
@@ -12195,89 +5483,8 @@ pub mod builder {
                 encode_path(&notification_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_user_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
 }
@@ -12285,86 +5492,14 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
-/// path template.
-pub const OPERATIONS: &[(&str, &str, &str)] = &[
-    ("list_clients", "GET", "/clients"),
-    ("create_client", "POST", "/clients"),
-    ("get_client", "GET", "/clients/{clientId}"),
-    ("update_client", "PUT", "/clients/{clientId}"),
-    ("delete_client", "DELETE", "/clients/{clientId}"),
-    ("get_client_telemetry", "GET", "/clients/{clientId}/telemetry"),
-    ("list_credentials", "GET", "/clients/{clientId}/credentials"),
-    ("create_credential", "POST", "/clients/{clientId}/credentials"),
-    ("get_credential", "GET", "/clients/{clientId}/credentials/{credentialId}"),
-    ("update_credential", "PUT", "/clients/{clientId}/credentials/{credentialId}"),
-    ("delete_credential", "DELETE", "/clients/{clientId}/credentials/{credentialId}"),
-    (
-        "list_credential_rules",
-        "GET",
-        "/clients/{clientId}/credentials/{credentialId}/rules",
-    ),
-    (
-        "create_credential_rule",
-        "POST",
-        "/clients/{clientId}/credentials/{credentialId}/rules",
-    ),
-    (
-        "delete_credential_rule",
-        "DELETE",
-        "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
-    ),
-    ("list_targets", "GET", "/clients/{clientId}/targets"),
-    ("create_target", "POST", "/clients/{clientId}/targets"),
-    ("get_target", "GET", "/clients/{clientId}/targets/{targetId}"),
-    ("update_target", "PUT", "/clients/{clientId}/targets/{targetId}"),
-    ("delete_target", "DELETE", "/clients/{clientId}/targets/{targetId}"),
-    ("list_target_rules", "GET", "/clients/{clientId}/targets/{targetId}/rules"),
-    ("create_target_rule", "POST", "/clients/{clientId}/targets/{targetId}/rules"),
-    (
-        "delete_target_rule",
-        "DELETE",
-        "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
-    ),
-    ("list_proxies", "GET", "/clients/{clientId}/proxies"),
-    ("create_proxy", "POST", "/clients/{clientId}/proxies"),
-    ("get_proxy", "GET", "/clients/{clientId}/proxies/{proxyId}"),
-    ("update_proxy", "PUT", "/clients/{clientId}/proxies/{proxyId}"),
-    ("delete_proxy", "DELETE", "/clients/{clientId}/proxies/{proxyId}"),
-    ("get_proxy_telemetry", "GET", "/clients/{clientId}/proxies/{proxyId}/telemetry"),
-    ("list_proxy_rules", "GET", "/clients/{clientId}/proxies/{proxyId}/rules"),
-    ("create_proxy_rule", "POST", "/clients/{clientId}/proxies/{proxyId}/rules"),
-    (
-        "delete_proxy_rule",
-        "DELETE",
-        "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
-    ),
-    ("list_proxy_requests", "GET", "/clients/{clientId}/proxies/{proxyId}/requests"),
-    (
-        "get_proxy_request",
-        "GET",
-        "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
-    ),
-    ("list_client_requests", "GET", "/clients/{clientId}/requests"),
-    ("list_client_notifications", "GET", "/clients/{clientId}/notifications"),
-    (
-        "get_client_notification",
-        "GET",
-        "/clients/{clientId}/notifications/{notificationId}",
-    ),
-    ("list_system_notifications", "GET", "/notifications/system"),
-    ("get_system_notification", "GET", "/notifications/system/{notificationId}"),
-    ("list_user_notifications", "GET", "/users/{userId}/notifications"),
-    ("get_user_notification", "GET", "/users/{userId}/notifications/{notificationId}"),
-];
+#[cfg(feature = "mock")]
+use crate::mock::{Expectation, OperationSpec};
 /// Typed mocks of every operation (cargo feature `mock`).
 #[cfg(feature = "mock")]
 impl crate::mock::MockServer<super::Api> {
     /// Mocks `listClients`: `GET /clients`, answered with 200 on success.
-    pub fn list_clients(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::ClientList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn list_clients(&self) -> Expectation<'_, types::ClientList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listClients",
             method: "GET",
             path: "/clients",
@@ -12374,10 +5509,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `createClient`: `POST /clients`, answered with 200 on success.
-    pub fn create_client(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn create_client(&self) -> Expectation<'_, types::Client, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "createClient",
             method: "POST",
             path: "/clients",
@@ -12387,10 +5520,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `getClient`: `GET /clients/{clientId}`, answered with 200 on success.
-    pub fn get_client(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn get_client(&self) -> Expectation<'_, types::Client, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getClient",
             method: "GET",
             path: "/clients/{clientId}",
@@ -12400,10 +5531,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `updateClient`: `PUT /clients/{clientId}`, answered with 200 on success.
-    pub fn update_client(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Client, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn update_client(&self) -> Expectation<'_, types::Client, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "updateClient",
             method: "PUT",
             path: "/clients/{clientId}",
@@ -12413,8 +5542,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `deleteClient`: `DELETE /clients/{clientId}`, answered with 200 on success.
-    pub fn delete_client(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn delete_client(&self) -> Expectation<'_, (), types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "deleteClient",
             method: "DELETE",
             path: "/clients/{clientId}",
@@ -12426,8 +5555,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `getClientTelemetry`: `GET /clients/{clientId}/telemetry`, answered with 200 on success.
     pub fn get_client_telemetry(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Telemetry, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Telemetry, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getClientTelemetry",
             method: "GET",
             path: "/clients/{clientId}/telemetry",
@@ -12439,8 +5568,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listCredentials`: `GET /clients/{clientId}/credentials`, answered with 200 on success.
     pub fn list_credentials(
         &self,
-    ) -> crate::mock::Expectation<'_, types::CredentialList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::CredentialList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listCredentials",
             method: "GET",
             path: "/clients/{clientId}/credentials",
@@ -12457,8 +5586,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `createCredential`: `POST /clients/{clientId}/credentials`, answered with 200 on success.
     pub fn create_credential(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "createCredential",
             method: "POST",
             path: "/clients/{clientId}/credentials",
@@ -12470,8 +5599,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `getCredential`: `GET /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
     pub fn get_credential(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getCredential",
             method: "GET",
             path: "/clients/{clientId}/credentials/{credentialId}",
@@ -12483,8 +5612,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `updateCredential`: `PUT /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
     pub fn update_credential(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Credential, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Credential, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "updateCredential",
             method: "PUT",
             path: "/clients/{clientId}/credentials/{credentialId}",
@@ -12494,10 +5623,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `deleteCredential`: `DELETE /clients/{clientId}/credentials/{credentialId}`, answered with 200 on success.
-    pub fn delete_credential(
-        &self,
-    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn delete_credential(&self) -> Expectation<'_, (), types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "deleteCredential",
             method: "DELETE",
             path: "/clients/{clientId}/credentials/{credentialId}",
@@ -12509,8 +5636,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listCredentialRules`: `GET /clients/{clientId}/credentials/{credentialId}/rules`, answered with 200 on success.
     pub fn list_credential_rules(
         &self,
-    ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::RuleList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listCredentialRules",
             method: "GET",
             path: "/clients/{clientId}/credentials/{credentialId}/rules",
@@ -12527,8 +5654,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `createCredentialRule`: `POST /clients/{clientId}/credentials/{credentialId}/rules`, answered with 200 on success.
     pub fn create_credential_rule(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Rule, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "createCredentialRule",
             method: "POST",
             path: "/clients/{clientId}/credentials/{credentialId}/rules",
@@ -12538,10 +5665,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `deleteCredentialRule`: `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`, answered with 200 on success.
-    pub fn delete_credential_rule(
-        &self,
-    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn delete_credential_rule(&self) -> Expectation<'_, (), types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "deleteCredentialRule",
             method: "DELETE",
             path: "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
@@ -12555,10 +5680,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `listTargets`: `GET /clients/{clientId}/targets`, answered with 200 on success.
-    pub fn list_targets(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::TargetList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn list_targets(&self) -> Expectation<'_, types::TargetList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listTargets",
             method: "GET",
             path: "/clients/{clientId}/targets",
@@ -12568,10 +5691,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `createTarget`: `POST /clients/{clientId}/targets`, answered with 200 on success.
-    pub fn create_target(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn create_target(&self) -> Expectation<'_, types::Target, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "createTarget",
             method: "POST",
             path: "/clients/{clientId}/targets",
@@ -12581,10 +5702,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `getTarget`: `GET /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
-    pub fn get_target(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn get_target(&self) -> Expectation<'_, types::Target, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getTarget",
             method: "GET",
             path: "/clients/{clientId}/targets/{targetId}",
@@ -12594,10 +5713,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `updateTarget`: `PUT /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
-    pub fn update_target(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Target, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn update_target(&self) -> Expectation<'_, types::Target, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "updateTarget",
             method: "PUT",
             path: "/clients/{clientId}/targets/{targetId}",
@@ -12607,8 +5724,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `deleteTarget`: `DELETE /clients/{clientId}/targets/{targetId}`, answered with 200 on success.
-    pub fn delete_target(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn delete_target(&self) -> Expectation<'_, (), types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "deleteTarget",
             method: "DELETE",
             path: "/clients/{clientId}/targets/{targetId}",
@@ -12620,8 +5737,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listTargetRules`: `GET /clients/{clientId}/targets/{targetId}/rules`, answered with 200 on success.
     pub fn list_target_rules(
         &self,
-    ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::RuleList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listTargetRules",
             method: "GET",
             path: "/clients/{clientId}/targets/{targetId}/rules",
@@ -12636,10 +5753,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `createTargetRule`: `POST /clients/{clientId}/targets/{targetId}/rules`, answered with 200 on success.
-    pub fn create_target_rule(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn create_target_rule(&self) -> Expectation<'_, types::Rule, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "createTargetRule",
             method: "POST",
             path: "/clients/{clientId}/targets/{targetId}/rules",
@@ -12649,10 +5764,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `deleteTargetRule`: `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}`, answered with 200 on success.
-    pub fn delete_target_rule(
-        &self,
-    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn delete_target_rule(&self) -> Expectation<'_, (), types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "deleteTargetRule",
             method: "DELETE",
             path: "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
@@ -12662,10 +5775,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `listProxies`: `GET /clients/{clientId}/proxies`, answered with 200 on success.
-    pub fn list_proxies(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::ProxyList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn list_proxies(&self) -> Expectation<'_, types::ProxyList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listProxies",
             method: "GET",
             path: "/clients/{clientId}/proxies",
@@ -12675,10 +5786,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `createProxy`: `POST /clients/{clientId}/proxies`, answered with 200 on success.
-    pub fn create_proxy(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn create_proxy(&self) -> Expectation<'_, types::Proxy, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "createProxy",
             method: "POST",
             path: "/clients/{clientId}/proxies",
@@ -12688,10 +5797,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `getProxy`: `GET /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
-    pub fn get_proxy(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn get_proxy(&self) -> Expectation<'_, types::Proxy, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getProxy",
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}",
@@ -12701,10 +5808,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `updateProxy`: `PUT /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
-    pub fn update_proxy(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Proxy, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn update_proxy(&self) -> Expectation<'_, types::Proxy, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "updateProxy",
             method: "PUT",
             path: "/clients/{clientId}/proxies/{proxyId}",
@@ -12714,8 +5819,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `deleteProxy`: `DELETE /clients/{clientId}/proxies/{proxyId}`, answered with 200 on success.
-    pub fn delete_proxy(&self) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn delete_proxy(&self) -> Expectation<'_, (), types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "deleteProxy",
             method: "DELETE",
             path: "/clients/{clientId}/proxies/{proxyId}",
@@ -12727,8 +5832,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `getProxyTelemetry`: `GET /clients/{clientId}/proxies/{proxyId}/telemetry`, answered with 200 on success.
     pub fn get_proxy_telemetry(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Telemetry, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Telemetry, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getProxyTelemetry",
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/telemetry",
@@ -12740,8 +5845,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listProxyRules`: `GET /clients/{clientId}/proxies/{proxyId}/rules`, answered with 200 on success.
     pub fn list_proxy_rules(
         &self,
-    ) -> crate::mock::Expectation<'_, types::RuleList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::RuleList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listProxyRules",
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/rules",
@@ -12756,10 +5861,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `createProxyRule`: `POST /clients/{clientId}/proxies/{proxyId}/rules`, answered with 200 on success.
-    pub fn create_proxy_rule(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Rule, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn create_proxy_rule(&self) -> Expectation<'_, types::Rule, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "createProxyRule",
             method: "POST",
             path: "/clients/{clientId}/proxies/{proxyId}/rules",
@@ -12769,10 +5872,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `deleteProxyRule`: `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`, answered with 200 on success.
-    pub fn delete_proxy_rule(
-        &self,
-    ) -> crate::mock::Expectation<'_, (), types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn delete_proxy_rule(&self) -> Expectation<'_, (), types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "deleteProxyRule",
             method: "DELETE",
             path: "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
@@ -12784,8 +5885,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listProxyRequests`: `GET /clients/{clientId}/proxies/{proxyId}/requests`, answered with 200 on success.
     pub fn list_proxy_requests(
         &self,
-    ) -> crate::mock::Expectation<'_, types::ProxyRequestList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::ProxyRequestList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listProxyRequests",
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/requests",
@@ -12804,8 +5905,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `getProxyRequest`: `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}`, answered with 200 on success.
     pub fn get_proxy_request(
         &self,
-    ) -> crate::mock::Expectation<'_, types::RequestLog, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::RequestLog, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getProxyRequest",
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
@@ -12817,8 +5918,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listClientRequests`: `GET /clients/{clientId}/requests`, answered with 200 on success.
     pub fn list_client_requests(
         &self,
-    ) -> crate::mock::Expectation<'_, types::RequestHistoryPage, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::RequestHistoryPage, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listClientRequests",
             method: "GET",
             path: "/clients/{clientId}/requests",
@@ -12830,8 +5931,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listClientNotifications`: `GET /clients/{clientId}/notifications`, answered with 200 on success.
     pub fn list_client_notifications(
         &self,
-    ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::NotificationList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listClientNotifications",
             method: "GET",
             path: "/clients/{clientId}/notifications",
@@ -12843,8 +5944,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `getClientNotification`: `GET /clients/{clientId}/notifications/{notificationId}`, answered with 200 on success.
     pub fn get_client_notification(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Notification, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getClientNotification",
             method: "GET",
             path: "/clients/{clientId}/notifications/{notificationId}",
@@ -12856,8 +5957,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listSystemNotifications`: `GET /notifications/system`, answered with 200 on success.
     pub fn list_system_notifications(
         &self,
-    ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::NotificationList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listSystemNotifications",
             method: "GET",
             path: "/notifications/system",
@@ -12869,8 +5970,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `getSystemNotification`: `GET /notifications/system/{notificationId}`, answered with 200 on success.
     pub fn get_system_notification(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Notification, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getSystemNotification",
             method: "GET",
             path: "/notifications/system/{notificationId}",
@@ -12882,8 +5983,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listUserNotifications`: `GET /users/{userId}/notifications`, answered with 200 on success.
     pub fn list_user_notifications(
         &self,
-    ) -> crate::mock::Expectation<'_, types::NotificationList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::NotificationList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listUserNotifications",
             method: "GET",
             path: "/users/{userId}/notifications",
@@ -12895,8 +5996,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `getUserNotification`: `GET /users/{userId}/notifications/{notificationId}`, answered with 200 on success.
     pub fn get_user_notification(
         &self,
-    ) -> crate::mock::Expectation<'_, types::Notification, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::Notification, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getUserNotification",
             method: "GET",
             path: "/users/{userId}/notifications/{notificationId}",

@@ -22,12 +22,12 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
             &self.0
         }
     }
-    impl ::std::convert::From<CodeTable> for ::serde_json::Value {
+    impl From<CodeTable> for ::serde_json::Value {
         fn from(value: CodeTable) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::serde_json::Value> for CodeTable {
+    impl From<::serde_json::Value> for CodeTable {
         fn from(value: ::serde_json::Value) -> Self {
             Self(value)
         }
@@ -37,32 +37,27 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
     pub struct Company {
         /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<crate::rocketpunch::ResourceId>,
+        pub id: Option<crate::rocketpunch::ResourceId>,
         /// Industry code (see `listJobIndustryCodes`), e.g. `IT_ETC`.
         ///
         /// JSON field `industry`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub industry: ::std::option::Option<::std::string::String>,
+        pub industry: Option<String>,
         /// JSON field `logoUrl`.
         #[serde(
             rename = "logoUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub logo_url: ::std::option::Option<::std::string::String>,
+        pub logo_url: Option<String>,
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         /// JSON field `size`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<crate::rocketpunch::CompanySize>,
+        pub size: Option<crate::rocketpunch::CompanySize>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Company {
-        pub fn builder() -> builder::Company {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**The error envelope shared by every error, `{"error": {code, message, status}}`. Every
 field is optional so that partial or gateway bodies still decode.
@@ -71,15 +66,10 @@ field is optional so that partial or gateway bodies still decode.
     pub struct ErrorBody {
         /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<ErrorDetail>,
+        pub error: Option<ErrorDetail>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ErrorBody {
-        pub fn builder() -> builder::ErrorBody {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///The error itself.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -91,25 +81,20 @@ field is optional so that partial or gateway bodies still decode.
         ///
         /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: Option<String>,
         /// Human-readable explanation.
         ///
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// The HTTP status, repeated.
         ///
         /// JSON field `status`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<i32>,
+        pub status: Option<i32>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ErrorDetail {
-        pub fn builder() -> builder::ErrorDetail {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**A networking event. Field names are third-party reports (camelCase); the vendor's prose
 says the end date and the location may be null.
@@ -121,7 +106,7 @@ says the end date and the location may be null.
             rename = "bannerUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub banner_url: ::std::option::Option<::std::string::String>,
+        pub banner_url: Option<String>,
         /// End time, may be null; its format is not reported.
         ///
         /// JSON field `endAt`.
@@ -129,46 +114,42 @@ says the end date and the location may be null.
             rename = "endAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub end_at: ::std::option::Option<::std::string::String>,
+        pub end_at: Option<String>,
         /// JSON field `eventCategories`.
         #[serde(
             rename = "eventCategories",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub event_categories: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub event_categories: Option<Vec<String>>,
         /// JSON field `eventId`.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub event_id: ::std::option::Option<crate::rocketpunch::ResourceId>,
+        pub event_id: Option<crate::rocketpunch::ResourceId>,
         /// JSON field `eventName`.
         #[serde(
             rename = "eventName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub event_name: ::std::option::Option<::std::string::String>,
+        pub event_name: Option<String>,
         /// JSON field `eventOpenType`.
         #[serde(
             rename = "eventOpenType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub event_open_type: ::std::option::Option<::std::string::String>,
+        pub event_open_type: Option<String>,
         /// JSON field `eventSubjects`.
         #[serde(
             rename = "eventSubjects",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub event_subjects: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub event_subjects: Option<Vec<String>>,
         /// May be null (vendor-documented).
         ///
         /// JSON field `location`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<EventLocation>,
+        pub location: Option<EventLocation>,
         /// Start time; its format is not reported.
         ///
         /// JSON field `startAt`.
@@ -176,77 +157,62 @@ says the end date and the location may be null.
             rename = "startAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub start_at: ::std::option::Option<::std::string::String>,
+        pub start_at: Option<String>,
         /// JSON field `webUrl`.
         #[serde(
             rename = "webUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub web_url: ::std::option::Option<::std::string::String>,
+        pub web_url: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Event {
-        pub fn builder() -> builder::Event {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///One page of events (see `JobList` for the paging keys).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EventList {
         /// JSON field `items`.
-        pub items: ::std::vec::Vec<Event>,
+        pub items: Vec<Event>,
         /// JSON field `page`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub page: ::std::option::Option<i64>,
+        pub page: Option<i64>,
         /// JSON field `pageSize`.
         #[serde(
             rename = "pageSize",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub page_size: ::std::option::Option<i64>,
+        pub page_size: Option<i64>,
         /// JSON field `totalItems`.
         #[serde(
             rename = "totalItems",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_items: ::std::option::Option<i64>,
+        pub total_items: Option<i64>,
         /// JSON field `totalPages`.
         #[serde(
             rename = "totalPages",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_pages: ::std::option::Option<i64>,
+        pub total_pages: Option<i64>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl EventList {
-        pub fn builder() -> builder::EventList {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///Where an event takes place (third-party report).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EventLocation {
         /// JSON field `country`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country: ::std::option::Option<::std::string::String>,
+        pub country: Option<String>,
         /// JSON field `locality`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub locality: ::std::option::Option<::std::string::String>,
+        pub locality: Option<String>,
         /// JSON field `region`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub region: ::std::option::Option<::std::string::String>,
+        pub region: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl EventLocation {
-        pub fn builder() -> builder::EventLocation {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**A job posting as listed. Field names are third-party reports of the live API (camelCase);
 the vendor documents none. There is no salary field.
@@ -257,7 +223,7 @@ the vendor documents none. There is no salary field.
         ///
         /// JSON field `company`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub company: ::std::option::Option<Company>,
+        pub company: Option<Company>,
         /// Employment type codes (see `listEmploymentTypeCodes`).
         ///
         /// JSON field `employmentTypes`.
@@ -265,9 +231,7 @@ the vendor documents none. There is no salary field.
             rename = "employmentTypes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub employment_types: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub employment_types: Option<Vec<String>>,
         /// Application deadline; its format is not reported.
         ///
         /// JSON field `endAt`.
@@ -275,7 +239,7 @@ the vendor documents none. There is no salary field.
             rename = "endAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub end_at: ::std::option::Option<::std::string::String>,
+        pub end_at: Option<String>,
         /// Job category code (see `listJobCategoryCodes`).
         ///
         /// JSON field `jobCategory`.
@@ -283,44 +247,39 @@ the vendor documents none. There is no salary field.
             rename = "jobCategory",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub job_category: ::std::option::Option<::std::string::String>,
+        pub job_category: Option<String>,
         /// JSON field `jobId`.
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub job_id: ::std::option::Option<crate::rocketpunch::ResourceId>,
+        pub job_id: Option<crate::rocketpunch::ResourceId>,
         /// Seniority codes (see `listSeniorityCodes`).
         ///
         /// JSON field `seniorities`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub seniorities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub seniorities: Option<Vec<String>>,
         /// JSON field `subtitle`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtitle: ::std::option::Option<::std::string::String>,
+        pub subtitle: Option<String>,
         /// JSON field `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: Option<String>,
         /// JSON field `webUrl`.
         #[serde(
             rename = "webUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub web_url: ::std::option::Option<::std::string::String>,
+        pub web_url: Option<String>,
         /// JSON field `workType`.
         #[serde(
             rename = "workType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub work_type: ::std::option::Option<::std::string::String>,
+        pub work_type: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Job {
-        pub fn builder() -> builder::Job {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///A job posting with its full text (third-party report).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -329,20 +288,18 @@ the vendor documents none. There is no salary field.
         ///
         /// JSON field `company`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub company: ::std::option::Option<Company>,
+        pub company: Option<Company>,
         /// The posting's text.
         ///
         /// JSON field `description`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// JSON field `employmentTypes`.
         #[serde(
             rename = "employmentTypes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub employment_types: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub employment_types: Option<Vec<String>>,
         /// Application deadline; its format is not reported.
         ///
         /// JSON field `endAt`.
@@ -350,19 +307,19 @@ the vendor documents none. There is no salary field.
             rename = "endAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub end_at: ::std::option::Option<::std::string::String>,
+        pub end_at: Option<String>,
         /// JSON field `jobCategory`.
         #[serde(
             rename = "jobCategory",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub job_category: ::std::option::Option<::std::string::String>,
+        pub job_category: Option<String>,
         /// JSON field `jobId`.
         #[serde(
             rename = "jobId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub job_id: ::std::option::Option<crate::rocketpunch::ResourceId>,
+        pub job_id: Option<crate::rocketpunch::ResourceId>,
         /// Required qualifications, one per line.
         ///
         /// JSON field `minimumQualification`.
@@ -370,7 +327,7 @@ the vendor documents none. There is no salary field.
             rename = "minimumQualification",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub minimum_qualification: ::std::option::Option<::std::string::String>,
+        pub minimum_qualification: Option<String>,
         /// Preferred qualifications, one per line.
         ///
         /// JSON field `preferredQualification`.
@@ -378,73 +335,63 @@ the vendor documents none. There is no salary field.
             rename = "preferredQualification",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub preferred_qualification: ::std::option::Option<::std::string::String>,
+        pub preferred_qualification: Option<String>,
         /// JSON field `seniorities`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub seniorities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub seniorities: Option<Vec<String>>,
         /// JSON field `subtitle`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtitle: ::std::option::Option<::std::string::String>,
+        pub subtitle: Option<String>,
         /// JSON field `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: Option<String>,
         /// JSON field `webUrl`.
         #[serde(
             rename = "webUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub web_url: ::std::option::Option<::std::string::String>,
+        pub web_url: Option<String>,
         /// JSON field `workType`.
         #[serde(
             rename = "workType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub work_type: ::std::option::Option<::std::string::String>,
+        pub work_type: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl JobDetail {
-        pub fn builder() -> builder::JobDetail {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**One page of job postings. `items` holds the list; the paging keys are third-party
 reports (the vendor only says the total, the page and the page size are returned).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JobList {
         /// JSON field `items`.
-        pub items: ::std::vec::Vec<Job>,
+        pub items: Vec<Job>,
         /// JSON field `page`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub page: ::std::option::Option<i64>,
+        pub page: Option<i64>,
         /// JSON field `pageSize`.
         #[serde(
             rename = "pageSize",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub page_size: ::std::option::Option<i64>,
+        pub page_size: Option<i64>,
         /// JSON field `totalItems`.
         #[serde(
             rename = "totalItems",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_items: ::std::option::Option<i64>,
+        pub total_items: Option<i64>,
         /// JSON field `totalPages`.
         #[serde(
             rename = "totalPages",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_pages: ::std::option::Option<i64>,
+        pub total_pages: Option<i64>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl JobList {
-        pub fn builder() -> builder::JobList {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**A person's profile (experience, skills, education). The vendor names no fields, and
 fields "may be null or absent" by privacy settings and OAuth consent, so a profile is
@@ -452,1535 +399,57 @@ kept as the JSON object it arrives as.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct Profile(
-        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    );
+    pub struct Profile(pub ::serde_json::Map<String, ::serde_json::Value>);
     impl ::std::ops::Deref for Profile {
-        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(
-            &self,
-        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        type Target = ::serde_json::Map<String, ::serde_json::Value>;
+        fn deref(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
             &self.0
         }
     }
-    impl ::std::convert::From<Profile>
-    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    impl From<Profile> for ::serde_json::Map<String, ::serde_json::Value> {
         fn from(value: Profile) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > for Profile {
-        fn from(
-            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> Self {
+    impl From<::serde_json::Map<String, ::serde_json::Value>> for Profile {
+        fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
             Self(value)
         }
     }
     ///One page of profiles (see `JobList` for the paging keys).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProfileList {
         /// JSON field `items`.
-        pub items: ::std::vec::Vec<Profile>,
+        pub items: Vec<Profile>,
         /// JSON field `page`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub page: ::std::option::Option<i64>,
+        pub page: Option<i64>,
         /// JSON field `pageSize`.
         #[serde(
             rename = "pageSize",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub page_size: ::std::option::Option<i64>,
+        pub page_size: Option<i64>,
         /// JSON field `totalItems`.
         #[serde(
             rename = "totalItems",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_items: ::std::option::Option<i64>,
+        pub total_items: Option<i64>,
         /// JSON field `totalPages`.
         #[serde(
             rename = "totalPages",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_pages: ::std::option::Option<i64>,
+        pub total_pages: Option<i64>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ProfileList {
-        pub fn builder() -> builder::ProfileList {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Company {
-            id: ::std::result::Result<
-                ::std::option::Option<crate::rocketpunch::ResourceId>,
-                ::std::string::String,
-            >,
-            industry: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            logo_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<crate::rocketpunch::CompanySize>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Company {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    industry: Ok(Default::default()),
-                    logo_url: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Company {
-            /// Sets `id` (see [`super::Company::id`]).
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rocketpunch::ResourceId>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("field `id` of `Company`: {e}"));
-                self
-            }
-            /// Sets `industry` (see [`super::Company::industry`]).
-            pub fn industry<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.industry = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `logoUrl` (see [`super::Company::logo_url`]).
-            pub fn logo_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.logo_url = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `name` (see [`super::Company::name`]).
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.name = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `size` (see [`super::Company::size`]).
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rocketpunch::CompanySize>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| format!("field `size` of `Company`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::Company`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Company`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Company> for super::Company {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Company,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    industry: value.industry?,
-                    logo_url: value.logo_url?,
-                    name: value.name?,
-                    size: value.size?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Company> for Company {
-            fn from(value: super::Company) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    industry: Ok(value.industry),
-                    logo_url: Ok(value.logo_url),
-                    name: Ok(value.name),
-                    size: Ok(value.size),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorBody {
-            error: ::std::result::Result<
-                ::std::option::Option<super::ErrorDetail>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ErrorBody {
-            fn default() -> Self {
-                Self {
-                    error: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ErrorBody {
-            /// Sets `error` (see [`super::ErrorBody::error`]).
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ErrorDetail>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| format!("field `error` of `ErrorBody`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::ErrorBody`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ErrorBody`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error: value.error?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ErrorBody> for ErrorBody {
-            fn from(value: super::ErrorBody) -> Self {
-                Self {
-                    error: Ok(value.error),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorDetail {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ErrorDetail {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ErrorDetail {
-            /// Sets `code` (see [`super::ErrorDetail::code`]).
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.code = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `message` (see [`super::ErrorDetail::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `status` (see [`super::ErrorDetail::status`]).
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| format!("field `status` of `ErrorDetail`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::ErrorDetail`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ErrorDetail`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorDetail> for super::ErrorDetail {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorDetail,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    message: value.message?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ErrorDetail> for ErrorDetail {
-            fn from(value: super::ErrorDetail) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Event {
-            banner_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            end_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            event_categories: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            event_id: ::std::result::Result<
-                ::std::option::Option<crate::rocketpunch::ResourceId>,
-                ::std::string::String,
-            >,
-            event_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            event_open_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            event_subjects: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<super::EventLocation>,
-                ::std::string::String,
-            >,
-            start_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            web_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Event {
-            fn default() -> Self {
-                Self {
-                    banner_url: Ok(Default::default()),
-                    end_at: Ok(Default::default()),
-                    event_categories: Ok(Default::default()),
-                    event_id: Ok(Default::default()),
-                    event_name: Ok(Default::default()),
-                    event_open_type: Ok(Default::default()),
-                    event_subjects: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    start_at: Ok(Default::default()),
-                    web_url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Event {
-            /// Sets `bannerUrl` (see [`super::Event::banner_url`]).
-            pub fn banner_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.banner_url = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `endAt` (see [`super::Event::end_at`]).
-            pub fn end_at<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.end_at = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `eventCategories` (see [`super::Event::event_categories`]).
-            pub fn event_categories<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-            {
-                self.event_categories = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `eventId` (see [`super::Event::event_id`]).
-            pub fn event_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rocketpunch::ResourceId>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_id = value
-                    .try_into()
-                    .map_err(|e| format!("field `eventId` of `Event`: {e}"));
-                self
-            }
-            /// Sets `eventName` (see [`super::Event::event_name`]).
-            pub fn event_name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.event_name = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `eventOpenType` (see [`super::Event::event_open_type`]).
-            pub fn event_open_type<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.event_open_type = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `eventSubjects` (see [`super::Event::event_subjects`]).
-            pub fn event_subjects<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-            {
-                self.event_subjects = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `location` (see [`super::Event::location`]).
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::EventLocation>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| format!("field `location` of `Event`: {e}"));
-                self
-            }
-            /// Sets `startAt` (see [`super::Event::start_at`]).
-            pub fn start_at<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.start_at = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `webUrl` (see [`super::Event::web_url`]).
-            pub fn web_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.web_url = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::Event`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Event`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Event> for super::Event {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Event,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    banner_url: value.banner_url?,
-                    end_at: value.end_at?,
-                    event_categories: value.event_categories?,
-                    event_id: value.event_id?,
-                    event_name: value.event_name?,
-                    event_open_type: value.event_open_type?,
-                    event_subjects: value.event_subjects?,
-                    location: value.location?,
-                    start_at: value.start_at?,
-                    web_url: value.web_url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Event> for Event {
-            fn from(value: super::Event) -> Self {
-                Self {
-                    banner_url: Ok(value.banner_url),
-                    end_at: Ok(value.end_at),
-                    event_categories: Ok(value.event_categories),
-                    event_id: Ok(value.event_id),
-                    event_name: Ok(value.event_name),
-                    event_open_type: Ok(value.event_open_type),
-                    event_subjects: Ok(value.event_subjects),
-                    location: Ok(value.location),
-                    start_at: Ok(value.start_at),
-                    web_url: Ok(value.web_url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EventList {
-            items: ::std::result::Result<
-                ::std::vec::Vec<super::Event>,
-                ::std::string::String,
-            >,
-            page: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            page_size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total_items: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total_pages: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for EventList {
-            fn default() -> Self {
-                Self {
-                    items: Err(
-                        "field `items` of `EventList` is required but not set: call `.items(..)` on its builder"
-                            .to_string(),
-                    ),
-                    page: Ok(Default::default()),
-                    page_size: Ok(Default::default()),
-                    total_items: Ok(Default::default()),
-                    total_pages: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl EventList {
-            /// Sets `items` (see [`super::EventList::items`]).
-            pub fn items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Event>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| format!("field `items` of `EventList`: {e}"));
-                self
-            }
-            /// Sets `page` (see [`super::EventList::page`]).
-            pub fn page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page = value
-                    .try_into()
-                    .map_err(|e| format!("field `page` of `EventList`: {e}"));
-                self
-            }
-            /// Sets `pageSize` (see [`super::EventList::page_size`]).
-            pub fn page_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_size = value
-                    .try_into()
-                    .map_err(|e| format!("field `pageSize` of `EventList`: {e}"));
-                self
-            }
-            /// Sets `totalItems` (see [`super::EventList::total_items`]).
-            pub fn total_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_items = value
-                    .try_into()
-                    .map_err(|e| format!("field `totalItems` of `EventList`: {e}"));
-                self
-            }
-            /// Sets `totalPages` (see [`super::EventList::total_pages`]).
-            pub fn total_pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_pages = value
-                    .try_into()
-                    .map_err(|e| format!("field `totalPages` of `EventList`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::EventList`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `EventList`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EventList> for super::EventList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EventList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    items: value.items?,
-                    page: value.page?,
-                    page_size: value.page_size?,
-                    total_items: value.total_items?,
-                    total_pages: value.total_pages?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EventList> for EventList {
-            fn from(value: super::EventList) -> Self {
-                Self {
-                    items: Ok(value.items),
-                    page: Ok(value.page),
-                    page_size: Ok(value.page_size),
-                    total_items: Ok(value.total_items),
-                    total_pages: Ok(value.total_pages),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EventLocation {
-            country: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            locality: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            region: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for EventLocation {
-            fn default() -> Self {
-                Self {
-                    country: Ok(Default::default()),
-                    locality: Ok(Default::default()),
-                    region: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl EventLocation {
-            /// Sets `country` (see [`super::EventLocation::country`]).
-            pub fn country<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.country = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `locality` (see [`super::EventLocation::locality`]).
-            pub fn locality<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.locality = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `region` (see [`super::EventLocation::region`]).
-            pub fn region<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.region = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::EventLocation`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `EventLocation`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EventLocation> for super::EventLocation {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EventLocation,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    country: value.country?,
-                    locality: value.locality?,
-                    region: value.region?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EventLocation> for EventLocation {
-            fn from(value: super::EventLocation) -> Self {
-                Self {
-                    country: Ok(value.country),
-                    locality: Ok(value.locality),
-                    region: Ok(value.region),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Job {
-            company: ::std::result::Result<
-                ::std::option::Option<super::Company>,
-                ::std::string::String,
-            >,
-            employment_types: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            end_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            job_category: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            job_id: ::std::result::Result<
-                ::std::option::Option<crate::rocketpunch::ResourceId>,
-                ::std::string::String,
-            >,
-            seniorities: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            subtitle: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            web_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            work_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Job {
-            fn default() -> Self {
-                Self {
-                    company: Ok(Default::default()),
-                    employment_types: Ok(Default::default()),
-                    end_at: Ok(Default::default()),
-                    job_category: Ok(Default::default()),
-                    job_id: Ok(Default::default()),
-                    seniorities: Ok(Default::default()),
-                    subtitle: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    web_url: Ok(Default::default()),
-                    work_type: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Job {
-            /// Sets `company` (see [`super::Job::company`]).
-            pub fn company<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Company>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.company = value
-                    .try_into()
-                    .map_err(|e| format!("field `company` of `Job`: {e}"));
-                self
-            }
-            /// Sets `employmentTypes` (see [`super::Job::employment_types`]).
-            pub fn employment_types<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-            {
-                self.employment_types = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `endAt` (see [`super::Job::end_at`]).
-            pub fn end_at<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.end_at = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `jobCategory` (see [`super::Job::job_category`]).
-            pub fn job_category<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.job_category = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `jobId` (see [`super::Job::job_id`]).
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rocketpunch::ResourceId>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| format!("field `jobId` of `Job`: {e}"));
-                self
-            }
-            /// Sets `seniorities` (see [`super::Job::seniorities`]).
-            pub fn seniorities<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-            {
-                self.seniorities = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `subtitle` (see [`super::Job::subtitle`]).
-            pub fn subtitle<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.subtitle = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `title` (see [`super::Job::title`]).
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.title = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `webUrl` (see [`super::Job::web_url`]).
-            pub fn web_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.web_url = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `workType` (see [`super::Job::work_type`]).
-            pub fn work_type<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.work_type = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::Job`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Job`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Job> for super::Job {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Job,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    company: value.company?,
-                    employment_types: value.employment_types?,
-                    end_at: value.end_at?,
-                    job_category: value.job_category?,
-                    job_id: value.job_id?,
-                    seniorities: value.seniorities?,
-                    subtitle: value.subtitle?,
-                    title: value.title?,
-                    web_url: value.web_url?,
-                    work_type: value.work_type?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Job> for Job {
-            fn from(value: super::Job) -> Self {
-                Self {
-                    company: Ok(value.company),
-                    employment_types: Ok(value.employment_types),
-                    end_at: Ok(value.end_at),
-                    job_category: Ok(value.job_category),
-                    job_id: Ok(value.job_id),
-                    seniorities: Ok(value.seniorities),
-                    subtitle: Ok(value.subtitle),
-                    title: Ok(value.title),
-                    web_url: Ok(value.web_url),
-                    work_type: Ok(value.work_type),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct JobDetail {
-            company: ::std::result::Result<
-                ::std::option::Option<super::Company>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            employment_types: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            end_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            job_category: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            job_id: ::std::result::Result<
-                ::std::option::Option<crate::rocketpunch::ResourceId>,
-                ::std::string::String,
-            >,
-            minimum_qualification: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            preferred_qualification: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            seniorities: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            subtitle: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            web_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            work_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for JobDetail {
-            fn default() -> Self {
-                Self {
-                    company: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    employment_types: Ok(Default::default()),
-                    end_at: Ok(Default::default()),
-                    job_category: Ok(Default::default()),
-                    job_id: Ok(Default::default()),
-                    minimum_qualification: Ok(Default::default()),
-                    preferred_qualification: Ok(Default::default()),
-                    seniorities: Ok(Default::default()),
-                    subtitle: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    web_url: Ok(Default::default()),
-                    work_type: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl JobDetail {
-            /// Sets `company` (see [`super::JobDetail::company`]).
-            pub fn company<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Company>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.company = value
-                    .try_into()
-                    .map_err(|e| format!("field `company` of `JobDetail`: {e}"));
-                self
-            }
-            /// Sets `description` (see [`super::JobDetail::description`]).
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.description = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `employmentTypes` (see [`super::JobDetail::employment_types`]).
-            pub fn employment_types<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-            {
-                self.employment_types = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `endAt` (see [`super::JobDetail::end_at`]).
-            pub fn end_at<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.end_at = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `jobCategory` (see [`super::JobDetail::job_category`]).
-            pub fn job_category<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.job_category = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `jobId` (see [`super::JobDetail::job_id`]).
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rocketpunch::ResourceId>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| format!("field `jobId` of `JobDetail`: {e}"));
-                self
-            }
-            /// Sets `minimumQualification` (see [`super::JobDetail::minimum_qualification`]).
-            pub fn minimum_qualification<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.minimum_qualification = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `preferredQualification` (see [`super::JobDetail::preferred_qualification`]).
-            pub fn preferred_qualification<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.preferred_qualification = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `seniorities` (see [`super::JobDetail::seniorities`]).
-            pub fn seniorities<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-            {
-                self.seniorities = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `subtitle` (see [`super::JobDetail::subtitle`]).
-            pub fn subtitle<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.subtitle = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `title` (see [`super::JobDetail::title`]).
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.title = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `webUrl` (see [`super::JobDetail::web_url`]).
-            pub fn web_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.web_url = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `workType` (see [`super::JobDetail::work_type`]).
-            pub fn work_type<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.work_type = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::JobDetail`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `JobDetail`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<JobDetail> for super::JobDetail {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: JobDetail,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    company: value.company?,
-                    description: value.description?,
-                    employment_types: value.employment_types?,
-                    end_at: value.end_at?,
-                    job_category: value.job_category?,
-                    job_id: value.job_id?,
-                    minimum_qualification: value.minimum_qualification?,
-                    preferred_qualification: value.preferred_qualification?,
-                    seniorities: value.seniorities?,
-                    subtitle: value.subtitle?,
-                    title: value.title?,
-                    web_url: value.web_url?,
-                    work_type: value.work_type?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::JobDetail> for JobDetail {
-            fn from(value: super::JobDetail) -> Self {
-                Self {
-                    company: Ok(value.company),
-                    description: Ok(value.description),
-                    employment_types: Ok(value.employment_types),
-                    end_at: Ok(value.end_at),
-                    job_category: Ok(value.job_category),
-                    job_id: Ok(value.job_id),
-                    minimum_qualification: Ok(value.minimum_qualification),
-                    preferred_qualification: Ok(value.preferred_qualification),
-                    seniorities: Ok(value.seniorities),
-                    subtitle: Ok(value.subtitle),
-                    title: Ok(value.title),
-                    web_url: Ok(value.web_url),
-                    work_type: Ok(value.work_type),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct JobList {
-            items: ::std::result::Result<
-                ::std::vec::Vec<super::Job>,
-                ::std::string::String,
-            >,
-            page: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            page_size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total_items: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total_pages: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for JobList {
-            fn default() -> Self {
-                Self {
-                    items: Err(
-                        "field `items` of `JobList` is required but not set: call `.items(..)` on its builder"
-                            .to_string(),
-                    ),
-                    page: Ok(Default::default()),
-                    page_size: Ok(Default::default()),
-                    total_items: Ok(Default::default()),
-                    total_pages: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl JobList {
-            /// Sets `items` (see [`super::JobList::items`]).
-            pub fn items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Job>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| format!("field `items` of `JobList`: {e}"));
-                self
-            }
-            /// Sets `page` (see [`super::JobList::page`]).
-            pub fn page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page = value
-                    .try_into()
-                    .map_err(|e| format!("field `page` of `JobList`: {e}"));
-                self
-            }
-            /// Sets `pageSize` (see [`super::JobList::page_size`]).
-            pub fn page_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_size = value
-                    .try_into()
-                    .map_err(|e| format!("field `pageSize` of `JobList`: {e}"));
-                self
-            }
-            /// Sets `totalItems` (see [`super::JobList::total_items`]).
-            pub fn total_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_items = value
-                    .try_into()
-                    .map_err(|e| format!("field `totalItems` of `JobList`: {e}"));
-                self
-            }
-            /// Sets `totalPages` (see [`super::JobList::total_pages`]).
-            pub fn total_pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_pages = value
-                    .try_into()
-                    .map_err(|e| format!("field `totalPages` of `JobList`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::JobList`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `JobList`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<JobList> for super::JobList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: JobList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    items: value.items?,
-                    page: value.page?,
-                    page_size: value.page_size?,
-                    total_items: value.total_items?,
-                    total_pages: value.total_pages?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::JobList> for JobList {
-            fn from(value: super::JobList) -> Self {
-                Self {
-                    items: Ok(value.items),
-                    page: Ok(value.page),
-                    page_size: Ok(value.page_size),
-                    total_items: Ok(value.total_items),
-                    total_pages: Ok(value.total_pages),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ProfileList {
-            items: ::std::result::Result<
-                ::std::vec::Vec<super::Profile>,
-                ::std::string::String,
-            >,
-            page: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            page_size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total_items: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total_pages: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProfileList {
-            fn default() -> Self {
-                Self {
-                    items: Err(
-                        "field `items` of `ProfileList` is required but not set: call `.items(..)` on its builder"
-                            .to_string(),
-                    ),
-                    page: Ok(Default::default()),
-                    page_size: Ok(Default::default()),
-                    total_items: Ok(Default::default()),
-                    total_pages: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ProfileList {
-            /// Sets `items` (see [`super::ProfileList::items`]).
-            pub fn items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Profile>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| format!("field `items` of `ProfileList`: {e}"));
-                self
-            }
-            /// Sets `page` (see [`super::ProfileList::page`]).
-            pub fn page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page = value
-                    .try_into()
-                    .map_err(|e| format!("field `page` of `ProfileList`: {e}"));
-                self
-            }
-            /// Sets `pageSize` (see [`super::ProfileList::page_size`]).
-            pub fn page_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_size = value
-                    .try_into()
-                    .map_err(|e| format!("field `pageSize` of `ProfileList`: {e}"));
-                self
-            }
-            /// Sets `totalItems` (see [`super::ProfileList::total_items`]).
-            pub fn total_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_items = value
-                    .try_into()
-                    .map_err(|e| format!("field `totalItems` of `ProfileList`: {e}"));
-                self
-            }
-            /// Sets `totalPages` (see [`super::ProfileList::total_pages`]).
-            pub fn total_pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_pages = value
-                    .try_into()
-                    .map_err(|e| format!("field `totalPages` of `ProfileList`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::ProfileList`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ProfileList`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProfileList> for super::ProfileList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProfileList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    items: value.items?,
-                    page: value.page?,
-                    page_size: value.page_size?,
-                    total_items: value.total_items?,
-                    total_pages: value.total_pages?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProfileList> for ProfileList {
-            fn from(value: super::ProfileList) -> Self {
-                Self {
-                    items: Ok(value.items),
-                    page: Ok(value.page),
-                    page_size: Ok(value.page_size),
-                    total_items: Ok(value.total_items),
-                    total_pages: Ok(value.total_pages),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
+        #[allow(unused_imports)]
+        use crate::IntoFieldValue;
     }
     /// Error types.
     pub mod error {
@@ -2096,13 +565,6 @@ impl ClientInfo<crate::transport::Inner> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::transport::Inner>,
-    {}
-};
 impl Client {
     /// Search job postings
     ///
@@ -2352,27 +814,20 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::list_jobs`]
-
-[`Client::list_jobs`]: super::Client::list_jobs*/
-    ///
-    /// `GET /jobs`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_jobs`](super::Client::list_jobs), `GET /jobs`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListJobs<'a> {
         client: &'a super::Client,
-        company_id: Result<Option<::std::string::String>, String>,
-        company_sizes: Result<
-            Option<::std::vec::Vec<crate::rocketpunch::CompanySize>>,
-            String,
-        >,
-        employment_types: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        job_categories: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        keyword: Result<Option<::std::string::String>, String>,
+        company_id: Result<Option<String>, String>,
+        company_sizes: Result<Option<Vec<crate::rocketpunch::CompanySize>>, String>,
+        employment_types: Result<Option<Vec<String>>, String>,
+        job_categories: Result<Option<Vec<String>>, String>,
+        keyword: Result<Option<String>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
         per_page: Result<Option<::std::num::NonZeroU32>, String>,
-        seniorities: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        sort: Result<Option<::std::string::String>, String>,
-        work_types: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        seniorities: Result<Option<Vec<String>>, String>,
+        sort: Result<Option<String>, String>,
+        work_types: Result<Option<Vec<String>>, String>,
     }
     impl<'a> ListJobs<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2390,22 +845,13 @@ pub mod builder {
                 work_types: Ok(None),
             }
         }
-        pub fn company_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.company_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `companyId` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn company_id(mut self, value: impl Into<String>) -> Self {
+            self.company_id = Ok(Some(value.into()));
             self
         }
         pub fn company_sizes<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<crate::rocketpunch::CompanySize>>,
+            V: TryInto<Vec<crate::rocketpunch::CompanySize>>,
         {
             self.company_sizes = value
                 .try_into()
@@ -2418,7 +864,7 @@ pub mod builder {
         }
         pub fn employment_types<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: TryInto<Vec<String>>,
         {
             self.employment_types = value
                 .try_into()
@@ -2431,7 +877,7 @@ pub mod builder {
         }
         pub fn job_categories<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: TryInto<Vec<String>>,
         {
             self.job_categories = value
                 .try_into()
@@ -2442,22 +888,13 @@ pub mod builder {
                 });
             self
         }
-        pub fn keyword<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.keyword = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `keyword` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn keyword(mut self, value: impl Into<String>) -> Self {
+            self.keyword = Ok(Some(value.into()));
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -2470,7 +907,7 @@ pub mod builder {
         }
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.per_page = value
                 .try_into()
@@ -2483,7 +920,7 @@ pub mod builder {
         }
         pub fn seniorities<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: TryInto<Vec<String>>,
         {
             self.seniorities = value
                 .try_into()
@@ -2494,21 +931,13 @@ pub mod builder {
                 });
             self
         }
-        pub fn sort<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.sort = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `sort` does not fit its type `String`".to_string()
-                });
+        pub fn sort(mut self, value: impl Into<String>) -> Self {
+            self.sort = Ok(Some(value.into()));
             self
         }
         pub fn work_types<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: TryInto<Vec<String>>,
         {
             self.work_types = value
                 .try_into()
@@ -2521,11 +950,14 @@ pub mod builder {
         }
         /// Sends `GET /jobs` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JobList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listJobs")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::JobList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "listJobs",
+                name: "list_jobs",
+                path: "/jobs",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self {
                 client,
                 company_id,
@@ -2539,19 +971,18 @@ pub mod builder {
                 sort,
                 work_types,
             } = self;
-            let company_id = company_id.map_err(Error::InvalidRequest)?;
-            let company_sizes = company_sizes.map_err(Error::InvalidRequest)?;
-            let employment_types = employment_types.map_err(Error::InvalidRequest)?;
-            let job_categories = job_categories.map_err(Error::InvalidRequest)?;
-            let keyword = keyword.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let seniorities = seniorities.map_err(Error::InvalidRequest)?;
-            let sort = sort.map_err(Error::InvalidRequest)?;
-            let work_types = work_types.map_err(Error::InvalidRequest)?;
+            let company_id = crate::transport::checked(company_id, &OP)?;
+            let company_sizes = crate::transport::checked(company_sizes, &OP)?;
+            let employment_types = crate::transport::checked(employment_types, &OP)?;
+            let job_categories = crate::transport::checked(job_categories, &OP)?;
+            let keyword = crate::transport::checked(keyword, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
+            let per_page = crate::transport::checked(per_page, &OP)?;
+            let seniorities = crate::transport::checked(seniorities, &OP)?;
+            let sort = crate::transport::checked(sort, &OP)?;
+            let work_types = crate::transport::checked(work_types, &OP)?;
             let url = [client.baseurl.as_str(), "/jobs"].concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
@@ -2561,15 +992,7 @@ pub mod builder {
                                             crate::transport::query_some(
                                                 crate::transport::query_some(
                                                     crate::transport::query_some(
-                                                        client
-                                                            .client
-                                                            .get(url)
-                                                            .header(
-                                                                ::reqwest::header::ACCEPT,
-                                                                ::reqwest::header::HeaderValue::from_static(
-                                                                    "application/json",
-                                                                ),
-                                                            ),
+                                                        client.client.get(url),
                                                         "companyId",
                                                         &company_id,
                                                     ),
@@ -2600,99 +1023,15 @@ pub mod builder {
                     "workTypes",
                     &work_types,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_jobs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_job`]
-
-[`Client::get_job`]: super::Client::get_job*/
-    ///
-    /// `GET /jobs/{jobId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_job`](super::Client::get_job), `GET /jobs/{jobId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetJob<'a> {
         client: &'a super::Client,
-        job_id: Result<::std::string::String, String>,
+        job_id: Result<String, String>,
     }
     impl<'a> GetJob<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2704,133 +1043,37 @@ pub mod builder {
                 ),
             }
         }
-        pub fn job_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.job_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `jobId` does not fit its type `String`".to_string()
-                });
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
+            self.job_id = Ok(value.into());
             self
         }
         /// Sends `GET /jobs/{jobId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JobDetail>> {
-            crate::error::from_generated(self.send_unmapped().await, "getJob")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::JobDetail>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "getJob",
+                name: "get_job",
+                path: "/jobs/{jobId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, job_id } = self;
-            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let job_id = crate::transport::checked(job_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/jobs/",
                 encode_path(&job_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_job",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_profiles`]
-
-[`Client::list_profiles`]: super::Client::list_profiles*/
-    ///
-    /// `GET /profiles`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_profiles`](super::Client::list_profiles), `GET /profiles`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProfiles<'a> {
         client: &'a super::Client,
-        keyword: Result<Option<::std::string::String>, String>,
+        keyword: Result<Option<String>, String>,
         lang: Result<Option<crate::rocketpunch::Language>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
         per_page: Result<Option<::std::num::NonZeroU32>, String>,
@@ -2845,22 +1088,13 @@ pub mod builder {
                 per_page: Ok(None),
             }
         }
-        pub fn keyword<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.keyword = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `keyword` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn keyword(mut self, value: impl Into<String>) -> Self {
+            self.keyword = Ok(Some(value.into()));
             self
         }
         pub fn lang<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::rocketpunch::Language>,
+            V: TryInto<crate::rocketpunch::Language>,
         {
             self.lang = value
                 .try_into()
@@ -2872,7 +1106,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -2885,7 +1119,7 @@ pub mod builder {
         }
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.per_page = value
                 .try_into()
@@ -2898,31 +1132,25 @@ pub mod builder {
         }
         /// Sends `GET /profiles` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProfileList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listProfiles")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::ProfileList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "listProfiles",
+                name: "list_profiles",
+                path: "/profiles",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, keyword, lang, page, per_page } = self;
-            let keyword = keyword.map_err(Error::InvalidRequest)?;
-            let lang = lang.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let keyword = crate::transport::checked(keyword, &OP)?;
+            let lang = crate::transport::checked(lang, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
+            let per_page = crate::transport::checked(per_page, &OP)?;
             let url = [client.baseurl.as_str(), "/profiles"].concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
-                                client
-                                    .client
-                                    .get(url)
-                                    .header(
-                                        ::reqwest::header::ACCEPT,
-                                        ::reqwest::header::HeaderValue::from_static(
-                                            "application/json",
-                                        ),
-                                    ),
+                                client.client.get(url),
                                 "keyword",
                                 &keyword,
                             ),
@@ -2935,102 +1163,18 @@ pub mod builder {
                     "per_page",
                     &per_page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_profiles",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_events`]
-
-[`Client::list_events`]: super::Client::list_events*/
-    ///
-    /// `GET /events`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_events`](super::Client::list_events), `GET /events`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListEvents<'a> {
         client: &'a super::Client,
-        event_categories: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        event_open_type: Result<Option<::std::string::String>, String>,
-        event_subjects: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        keyword: Result<Option<::std::string::String>, String>,
+        event_categories: Result<Option<Vec<String>>, String>,
+        event_open_type: Result<Option<String>, String>,
+        event_subjects: Result<Option<Vec<String>>, String>,
+        keyword: Result<Option<String>, String>,
         lang: Result<Option<crate::rocketpunch::Language>, String>,
         page: Result<Option<::std::num::NonZeroU32>, String>,
         per_page: Result<Option<::std::num::NonZeroU32>, String>,
@@ -3050,7 +1194,7 @@ pub mod builder {
         }
         pub fn event_categories<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: TryInto<Vec<String>>,
         {
             self.event_categories = value
                 .try_into()
@@ -3061,22 +1205,13 @@ pub mod builder {
                 });
             self
         }
-        pub fn event_open_type<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.event_open_type = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `eventOpenType` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn event_open_type(mut self, value: impl Into<String>) -> Self {
+            self.event_open_type = Ok(Some(value.into()));
             self
         }
         pub fn event_subjects<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: TryInto<Vec<String>>,
         {
             self.event_subjects = value
                 .try_into()
@@ -3087,22 +1222,13 @@ pub mod builder {
                 });
             self
         }
-        pub fn keyword<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.keyword = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `keyword` does not fit its type `String`"
-                        .to_string()
-                });
+        pub fn keyword(mut self, value: impl Into<String>) -> Self {
+            self.keyword = Ok(Some(value.into()));
             self
         }
         pub fn lang<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::rocketpunch::Language>,
+            V: TryInto<crate::rocketpunch::Language>,
         {
             self.lang = value
                 .try_into()
@@ -3114,7 +1240,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -3127,7 +1253,7 @@ pub mod builder {
         }
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.per_page = value
                 .try_into()
@@ -3140,11 +1266,14 @@ pub mod builder {
         }
         /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
-            crate::error::from_generated(self.send_unmapped().await, "listEvents")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::EventList>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "listEvents",
+                name: "list_events",
+                path: "/events",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self {
                 client,
                 event_categories,
@@ -3155,31 +1284,22 @@ pub mod builder {
                 page,
                 per_page,
             } = self;
-            let event_categories = event_categories.map_err(Error::InvalidRequest)?;
-            let event_open_type = event_open_type.map_err(Error::InvalidRequest)?;
-            let event_subjects = event_subjects.map_err(Error::InvalidRequest)?;
-            let keyword = keyword.map_err(Error::InvalidRequest)?;
-            let lang = lang.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let event_categories = crate::transport::checked(event_categories, &OP)?;
+            let event_open_type = crate::transport::checked(event_open_type, &OP)?;
+            let event_subjects = crate::transport::checked(event_subjects, &OP)?;
+            let keyword = crate::transport::checked(keyword, &OP)?;
+            let lang = crate::transport::checked(lang, &OP)?;
+            let page = crate::transport::checked(page, &OP)?;
+            let per_page = crate::transport::checked(per_page, &OP)?;
             let url = [client.baseurl.as_str(), "/events"].concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
+            let request = crate::transport::query_some(
                     crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
                                     crate::transport::query_some(
                                         crate::transport::query_some(
-                                            client
-                                                .client
-                                                .get(url)
-                                                .header(
-                                                    ::reqwest::header::ACCEPT,
-                                                    ::reqwest::header::HeaderValue::from_static(
-                                                        "application/json",
-                                                    ),
-                                                ),
+                                            client.client.get(url),
                                             "eventCategories",
                                             &event_categories,
                                         ),
@@ -3201,99 +1321,15 @@ pub mod builder {
                     "per_page",
                     &per_page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_events",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::get_event`]
-
-[`Client::get_event`]: super::Client::get_event*/
-    ///
-    /// `GET /events/{eventId}`: set the parameters, then `.send().await`.
+    /// Builder for [`Client::get_event`](super::Client::get_event), `GET /events/{eventId}`: set the parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     pub struct GetEvent<'a> {
         client: &'a super::Client,
-        event_id: Result<::std::string::String, String>,
+        event_id: Result<String, String>,
     }
     impl<'a> GetEvent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3305,129 +1341,33 @@ pub mod builder {
                 ),
             }
         }
-        pub fn event_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.event_id = value
-                .try_into()
-                .map_err(|_| {
-                    "path parameter `eventId` does not fit its type `String`".to_string()
-                });
+        pub fn event_id(mut self, value: impl Into<String>) -> Self {
+            self.event_id = Ok(value.into());
             self
         }
         /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
-            crate::error::from_generated(self.send_unmapped().await, "getEvent")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::Event>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "getEvent",
+                name: "get_event",
+                path: "/events/{eventId}",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, event_id } = self;
-            let event_id = event_id.map_err(Error::InvalidRequest)?;
+            let event_id = crate::transport::checked(event_id, &OP)?;
             let url = [
                 client.baseurl.as_str(),
                 "/events/",
                 encode_path(&event_id.to_string()).as_str(),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_job_category_codes`]
-
-[`Client::list_job_category_codes`]: super::Client::list_job_category_codes*/
-    ///
-    /// `GET /codes/job-categories`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_job_category_codes`](super::Client::list_job_category_codes), `GET /codes/job-categories`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListJobCategoryCodes<'a> {
         client: &'a super::Client,
@@ -3438,113 +1378,21 @@ pub mod builder {
         }
         /// Sends `GET /codes/job-categories` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listJobCategoryCodes",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "listJobCategoryCodes",
+                name: "list_job_category_codes",
+                path: "/codes/job-categories",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/codes/job-categories"].concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_job_category_codes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_seniority_codes`]
-
-[`Client::list_seniority_codes`]: super::Client::list_seniority_codes*/
-    ///
-    /// `GET /codes/seniorities`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_seniority_codes`](super::Client::list_seniority_codes), `GET /codes/seniorities`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListSeniorityCodes<'a> {
         client: &'a super::Client,
@@ -3555,113 +1403,21 @@ pub mod builder {
         }
         /// Sends `GET /codes/seniorities` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listSeniorityCodes",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "listSeniorityCodes",
+                name: "list_seniority_codes",
+                path: "/codes/seniorities",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/codes/seniorities"].concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_seniority_codes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_employment_type_codes`]
-
-[`Client::list_employment_type_codes`]: super::Client::list_employment_type_codes*/
-    ///
-    /// `GET /codes/employment-types`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_employment_type_codes`](super::Client::list_employment_type_codes), `GET /codes/employment-types`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListEmploymentTypeCodes<'a> {
         client: &'a super::Client,
@@ -3672,113 +1428,21 @@ pub mod builder {
         }
         /// Sends `GET /codes/employment-types` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listEmploymentTypeCodes",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "listEmploymentTypeCodes",
+                name: "list_employment_type_codes",
+                path: "/codes/employment-types",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/codes/employment-types"].concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_employment_type_codes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_job_industry_codes`]
-
-[`Client::list_job_industry_codes`]: super::Client::list_job_industry_codes*/
-    ///
-    /// `GET /codes/job-industries`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_job_industry_codes`](super::Client::list_job_industry_codes), `GET /codes/job-industries`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListJobIndustryCodes<'a> {
         client: &'a super::Client,
@@ -3789,106 +1453,18 @@ pub mod builder {
         }
         /// Sends `GET /codes/job-industries` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            crate::error::from_generated(
-                self.send_unmapped().await,
-                "listJobIndustryCodes",
-            )
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::CodeTable>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rocketpunch",
+                id: "listJobIndustryCodes",
+                name: "list_job_industry_codes",
+                path: "/codes/job-industries",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/codes/job-industries"].concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_job_industry_codes",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let request = client.client.get(url).build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
 }
@@ -3896,27 +1472,14 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
-/// path template.
-pub const OPERATIONS: &[(&str, &str, &str)] = &[
-    ("list_jobs", "GET", "/jobs"),
-    ("get_job", "GET", "/jobs/{jobId}"),
-    ("list_profiles", "GET", "/profiles"),
-    ("list_events", "GET", "/events"),
-    ("get_event", "GET", "/events/{eventId}"),
-    ("list_job_category_codes", "GET", "/codes/job-categories"),
-    ("list_seniority_codes", "GET", "/codes/seniorities"),
-    ("list_employment_type_codes", "GET", "/codes/employment-types"),
-    ("list_job_industry_codes", "GET", "/codes/job-industries"),
-];
+#[cfg(feature = "mock")]
+use crate::mock::{Expectation, OperationSpec};
 /// Typed mocks of every operation (cargo feature `mock`).
 #[cfg(feature = "mock")]
 impl crate::mock::MockServer<super::Api> {
     /// Mocks `listJobs`: `GET /jobs`, answered with 200 on success.
-    pub fn list_jobs(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::JobList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn list_jobs(&self) -> Expectation<'_, types::JobList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listJobs",
             method: "GET",
             path: "/jobs",
@@ -3942,10 +1505,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `getJob`: `GET /jobs/{jobId}`, answered with 200 on success.
-    pub fn get_job(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::JobDetail, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn get_job(&self) -> Expectation<'_, types::JobDetail, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getJob",
             method: "GET",
             path: "/jobs/{jobId}",
@@ -3962,8 +1523,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listProfiles`: `GET /profiles`, answered with 200 on success.
     pub fn list_profiles(
         &self,
-    ) -> crate::mock::Expectation<'_, types::ProfileList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::ProfileList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listProfiles",
             method: "GET",
             path: "/profiles",
@@ -3983,10 +1544,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `listEvents`: `GET /events`, answered with 200 on success.
-    pub fn list_events(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::EventList, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn list_events(&self) -> Expectation<'_, types::EventList, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listEvents",
             method: "GET",
             path: "/events",
@@ -4009,10 +1568,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `getEvent`: `GET /events/{eventId}`, answered with 200 on success.
-    pub fn get_event(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::Event, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn get_event(&self) -> Expectation<'_, types::Event, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "getEvent",
             method: "GET",
             path: "/events/{eventId}",
@@ -4029,8 +1586,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listJobCategoryCodes`: `GET /codes/job-categories`, answered with 200 on success.
     pub fn list_job_category_codes(
         &self,
-    ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::CodeTable, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listJobCategoryCodes",
             method: "GET",
             path: "/codes/job-categories",
@@ -4047,8 +1604,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listSeniorityCodes`: `GET /codes/seniorities`, answered with 200 on success.
     pub fn list_seniority_codes(
         &self,
-    ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::CodeTable, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listSeniorityCodes",
             method: "GET",
             path: "/codes/seniorities",
@@ -4065,8 +1622,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listEmploymentTypeCodes`: `GET /codes/employment-types`, answered with 200 on success.
     pub fn list_employment_type_codes(
         &self,
-    ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::CodeTable, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listEmploymentTypeCodes",
             method: "GET",
             path: "/codes/employment-types",
@@ -4083,8 +1640,8 @@ impl crate::mock::MockServer<super::Api> {
     /// Mocks `listJobIndustryCodes`: `GET /codes/job-industries`, answered with 200 on success.
     pub fn list_job_industry_codes(
         &self,
-    ) -> crate::mock::Expectation<'_, types::CodeTable, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::CodeTable, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listJobIndustryCodes",
             method: "GET",
             path: "/codes/job-industries",

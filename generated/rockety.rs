@@ -15,72 +15,52 @@ pub mod types {
     pub struct AutoArchivingSettings {
         /// JSON field `after_days`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub after_days: ::std::option::Option<i32>,
+        pub after_days: Option<i32>,
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
+        pub enabled: Option<bool>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl AutoArchivingSettings {
-        pub fn builder() -> builder::AutoArchivingSettings {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///The client portal.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ClientPortalSettings {
         /// JSON field `allow_client_file_uploads`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allow_client_file_uploads: ::std::option::Option<bool>,
+        pub allow_client_file_uploads: Option<bool>,
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
+        pub enabled: Option<bool>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ClientPortalSettings {
-        pub fn builder() -> builder::ClientPortalSettings {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///The two ends of a project colour's gradient.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ColourGradient {
         /// JSON field `hex_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hex_from: ::std::option::Option<::std::string::String>,
+        pub hex_from: Option<String>,
         /// JSON field `hex_to`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hex_to: ::std::option::Option<::std::string::String>,
+        pub hex_to: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ColourGradient {
-        pub fn builder() -> builder::ColourGradient {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///Creating tasks by e-mail.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EmailToTaskSettings {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
+        pub enabled: Option<bool>,
         /// JSON field `key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl EmailToTaskSettings {
-        pub fn builder() -> builder::EmailToTaskSettings {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /**The error body. Rockety does not document it, so every field is optional and anything
 else is kept as it arrives.
@@ -91,43 +71,33 @@ else is kept as it arrives.
         ///
         /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<::serde_json::Value>,
+        pub error: Option<::serde_json::Value>,
         /// Human-readable explanation, if the server sends one.
         ///
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// The HTTP status, if the server repeats it.
         ///
         /// JSON field `status`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<i32>,
+        pub status: Option<i32>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ErrorBody {
-        pub fn builder() -> builder::ErrorBody {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///A project feature that is only switched on or off.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FeatureToggle {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
+        pub enabled: Option<bool>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl FeatureToggle {
-        pub fn builder() -> builder::FeatureToggle {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///Page metadata of the `{data, pagination}` envelope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Pagination {
         /// This page's number, from 1.
         ///
@@ -147,2297 +117,248 @@ else is kept as it arrives.
         pub total_pages: i64,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Pagination {
-        pub fn builder() -> builder::Pagination {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///A project and its feature settings. No field is documented as required.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Project {
         /// JSON field `auto_archiving`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auto_archiving: ::std::option::Option<AutoArchivingSettings>,
+        pub auto_archiving: Option<AutoArchivingSettings>,
         /// JSON field `client_portal`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_portal: ::std::option::Option<ClientPortalSettings>,
+        pub client_portal: Option<ClientPortalSettings>,
         /// JSON field `colour`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub colour: ::std::option::Option<ProjectColour>,
+        pub colour: Option<ProjectColour>,
         /// JSON field `cost_tracking`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost_tracking: ::std::option::Option<FeatureToggle>,
+        pub cost_tracking: Option<FeatureToggle>,
         /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
+        pub created_at: Option<crate::rockety::NaiveTimestamp>,
         /// JSON field `email_to_task`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email_to_task: ::std::option::Option<EmailToTaskSettings>,
+        pub email_to_task: Option<EmailToTaskSettings>,
         /// JSON field `image_url`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_url: ::std::option::Option<::std::string::String>,
+        pub image_url: Option<String>,
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         /// Short code used in task keys.
         ///
         /// JSON field `prefix`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub prefix: ::std::option::Option<::std::string::String>,
+        pub prefix: Option<String>,
         /// JSON field `sign_offs`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sign_offs: ::std::option::Option<FeatureToggle>,
+        pub sign_offs: Option<FeatureToggle>,
         /// JSON field `sprints`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sprints: ::std::option::Option<SprintSettings>,
+        pub sprints: Option<SprintSettings>,
         /// JSON field `stagnancy_indicator`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stagnancy_indicator: ::std::option::Option<StagnancyIndicatorSettings>,
+        pub stagnancy_indicator: Option<StagnancyIndicatorSettings>,
         /// JSON field `story_points`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub story_points: ::std::option::Option<FeatureToggle>,
+        pub story_points: Option<FeatureToggle>,
         /// JSON field `task_form`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub task_form: ::std::option::Option<TaskFormSettings>,
+        pub task_form: Option<TaskFormSettings>,
         /// JSON field `time_estimates`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub time_estimates: ::std::option::Option<FeatureToggle>,
+        pub time_estimates: Option<FeatureToggle>,
         /// JSON field `timesheet`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timesheet: ::std::option::Option<FeatureToggle>,
+        pub timesheet: Option<FeatureToggle>,
         /// JSON field `updated_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
+        pub updated_at: Option<crate::rockety::NaiveTimestamp>,
         /// The project's id (a UUID).
         ///
         /// JSON field `uuid`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub uuid: ::std::option::Option<::std::string::String>,
+        pub uuid: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Project {
-        pub fn builder() -> builder::Project {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///A project's colour.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProjectColour {
         /// JSON field `gradient`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub gradient: ::std::option::Option<ColourGradient>,
+        pub gradient: Option<ColourGradient>,
         /// Colour name, e.g. `LILAC`; the values are not listed.
         ///
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ProjectColour {
-        pub fn builder() -> builder::ProjectColour {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///One page of projects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProjectPage {
         /// JSON field `data`.
-        pub data: ::std::vec::Vec<Project>,
+        pub data: Vec<Project>,
         /// JSON field `pagination`.
         pub pagination: Pagination,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ProjectPage {
-        pub fn builder() -> builder::ProjectPage {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///What the project calls a sprint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct SprintNames {
         /// JSON field `plural`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub plural: ::std::option::Option<::std::string::String>,
+        pub plural: Option<String>,
         /// JSON field `singular`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub singular: ::std::option::Option<::std::string::String>,
+        pub singular: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl SprintNames {
-        pub fn builder() -> builder::SprintNames {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///Sprint settings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct SprintSettings {
         /// JSON field `default_duration_weeks`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_duration_weeks: ::std::option::Option<i32>,
+        pub default_duration_weeks: Option<i32>,
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
+        pub enabled: Option<bool>,
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<SprintNames>,
+        pub name: Option<SprintNames>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl SprintSettings {
-        pub fn builder() -> builder::SprintSettings {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///The stagnancy indicator.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct StagnancyIndicatorSettings {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
+        pub enabled: Option<bool>,
         /// JSON field `phases_days`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub phases_days: ::std::option::Option<StagnancyPhases>,
+        pub phases_days: Option<StagnancyPhases>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl StagnancyIndicatorSettings {
-        pub fn builder() -> builder::StagnancyIndicatorSettings {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///Days after which a task counts as sitting, idle, stagnating and stale.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct StagnancyPhases {
         /// JSON field `idle`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub idle: ::std::option::Option<i32>,
+        pub idle: Option<i32>,
         /// JSON field `sitting`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sitting: ::std::option::Option<i32>,
+        pub sitting: Option<i32>,
         /// JSON field `stagnating`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stagnating: ::std::option::Option<i32>,
+        pub stagnating: Option<i32>,
         /// JSON field `stale`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stale: ::std::option::Option<i32>,
+        pub stale: Option<i32>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl StagnancyPhases {
-        pub fn builder() -> builder::StagnancyPhases {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///The public task form and its texts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct TaskFormSettings {
         /// JSON field `description`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
+        pub enabled: Option<bool>,
         /// JSON field `success_description`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success_description: ::std::option::Option<::std::string::String>,
+        pub success_description: Option<String>,
         /// JSON field `success_title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success_title: ::std::option::Option<::std::string::String>,
+        pub success_title: Option<String>,
         /// JSON field `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl TaskFormSettings {
-        pub fn builder() -> builder::TaskFormSettings {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///A user of the organisation. No field is documented as required.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct User {
         /// JSON field `bio`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bio: ::std::option::Option<::std::string::String>,
+        pub bio: Option<String>,
         /// JSON field `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
+        pub created_at: Option<crate::rockety::NaiveTimestamp>,
         /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: Option<String>,
         /// JSON field `last_heartbeat_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_heartbeat_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
+        pub last_heartbeat_at: Option<crate::rockety::NaiveTimestamp>,
         /// Free text (a country name in the vendor's example).
         ///
         /// JSON field `location`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<::std::string::String>,
+        pub location: Option<String>,
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         /// JSON field `profile_picture_url`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub profile_picture_url: ::std::option::Option<::std::string::String>,
+        pub profile_picture_url: Option<String>,
         /// JSON field `pronouns`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pronouns: ::std::option::Option<::std::string::String>,
+        pub pronouns: Option<String>,
         /// Job title text, not a permission role.
         ///
         /// JSON field `role`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub role: ::std::option::Option<::std::string::String>,
+        pub role: Option<String>,
         /// IANA time zone name, e.g. `Europe/London`.
         ///
         /// JSON field `timezone`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timezone: ::std::option::Option<::std::string::String>,
+        pub timezone: Option<String>,
         /// JSON field `updated_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<crate::rockety::NaiveTimestamp>,
+        pub updated_at: Option<crate::rockety::NaiveTimestamp>,
         /// The user's id (a UUID).
         ///
         /// JSON field `uuid`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub uuid: ::std::option::Option<::std::string::String>,
+        pub uuid: Option<String>,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl User {
-        pub fn builder() -> builder::User {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///One page of users.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UserPage {
         /// JSON field `data`.
-        pub data: ::std::vec::Vec<User>,
+        pub data: Vec<User>,
         /// JSON field `pagination`.
         pub pagination: Pagination,
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl UserPage {
-        pub fn builder() -> builder::UserPage {
-            Default::default()
-        }
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct AutoArchivingSettings {
-            after_days: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AutoArchivingSettings {
-            fn default() -> Self {
-                Self {
-                    after_days: Ok(Default::default()),
-                    enabled: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AutoArchivingSettings {
-            /// Sets `after_days` (see [`super::AutoArchivingSettings::after_days`]).
-            pub fn after_days<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.after_days = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `after_days` of `AutoArchivingSettings`: {e}")
-                    });
-                self
-            }
-            /// Sets `enabled` (see [`super::AutoArchivingSettings::enabled`]).
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `enabled` of `AutoArchivingSettings`: {e}")
-                    });
-                self
-            }
-            /// Sets the fields of [`super::AutoArchivingSettings`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `AutoArchivingSettings`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AutoArchivingSettings>
-        for super::AutoArchivingSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AutoArchivingSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    after_days: value.after_days?,
-                    enabled: value.enabled?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AutoArchivingSettings>
-        for AutoArchivingSettings {
-            fn from(value: super::AutoArchivingSettings) -> Self {
-                Self {
-                    after_days: Ok(value.after_days),
-                    enabled: Ok(value.enabled),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ClientPortalSettings {
-            allow_client_file_uploads: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ClientPortalSettings {
-            fn default() -> Self {
-                Self {
-                    allow_client_file_uploads: Ok(Default::default()),
-                    enabled: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ClientPortalSettings {
-            /// Sets `allow_client_file_uploads` (see [`super::ClientPortalSettings::allow_client_file_uploads`]).
-            pub fn allow_client_file_uploads<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.allow_client_file_uploads = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "field `allow_client_file_uploads` of `ClientPortalSettings`: {e}"
-                        )
-                    });
-                self
-            }
-            /// Sets `enabled` (see [`super::ClientPortalSettings::enabled`]).
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `enabled` of `ClientPortalSettings`: {e}")
-                    });
-                self
-            }
-            /// Sets the fields of [`super::ClientPortalSettings`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ClientPortalSettings`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ClientPortalSettings>
-        for super::ClientPortalSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ClientPortalSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    allow_client_file_uploads: value.allow_client_file_uploads?,
-                    enabled: value.enabled?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ClientPortalSettings> for ClientPortalSettings {
-            fn from(value: super::ClientPortalSettings) -> Self {
-                Self {
-                    allow_client_file_uploads: Ok(value.allow_client_file_uploads),
-                    enabled: Ok(value.enabled),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ColourGradient {
-            hex_from: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hex_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ColourGradient {
-            fn default() -> Self {
-                Self {
-                    hex_from: Ok(Default::default()),
-                    hex_to: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ColourGradient {
-            /// Sets `hex_from` (see [`super::ColourGradient::hex_from`]).
-            pub fn hex_from<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.hex_from = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `hex_to` (see [`super::ColourGradient::hex_to`]).
-            pub fn hex_to<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.hex_to = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::ColourGradient`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ColourGradient`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ColourGradient> for super::ColourGradient {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ColourGradient,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    hex_from: value.hex_from?,
-                    hex_to: value.hex_to?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ColourGradient> for ColourGradient {
-            fn from(value: super::ColourGradient) -> Self {
-                Self {
-                    hex_from: Ok(value.hex_from),
-                    hex_to: Ok(value.hex_to),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EmailToTaskSettings {
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for EmailToTaskSettings {
-            fn default() -> Self {
-                Self {
-                    enabled: Ok(Default::default()),
-                    key: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl EmailToTaskSettings {
-            /// Sets `enabled` (see [`super::EmailToTaskSettings::enabled`]).
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `enabled` of `EmailToTaskSettings`: {e}")
-                    });
-                self
-            }
-            /// Sets `key` (see [`super::EmailToTaskSettings::key`]).
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.key = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::EmailToTaskSettings`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `EmailToTaskSettings`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EmailToTaskSettings>
-        for super::EmailToTaskSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EmailToTaskSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    key: value.key?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EmailToTaskSettings> for EmailToTaskSettings {
-            fn from(value: super::EmailToTaskSettings) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    key: Ok(value.key),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorBody {
-            error: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ErrorBody {
-            fn default() -> Self {
-                Self {
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ErrorBody {
-            /// Sets `error` (see [`super::ErrorBody::error`]).
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| format!("field `error` of `ErrorBody`: {e}"));
-                self
-            }
-            /// Sets `message` (see [`super::ErrorBody::message`]).
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.message = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `status` (see [`super::ErrorBody::status`]).
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| format!("field `status` of `ErrorBody`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::ErrorBody`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ErrorBody`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error: value.error?,
-                    message: value.message?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ErrorBody> for ErrorBody {
-            fn from(value: super::ErrorBody) -> Self {
-                Self {
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FeatureToggle {
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FeatureToggle {
-            fn default() -> Self {
-                Self {
-                    enabled: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl FeatureToggle {
-            /// Sets `enabled` (see [`super::FeatureToggle::enabled`]).
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| format!("field `enabled` of `FeatureToggle`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::FeatureToggle`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `FeatureToggle`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FeatureToggle> for super::FeatureToggle {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FeatureToggle,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FeatureToggle> for FeatureToggle {
-            fn from(value: super::FeatureToggle) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Pagination {
-            current_page: ::std::result::Result<i64, ::std::string::String>,
-            per_page: ::std::result::Result<i64, ::std::string::String>,
-            total_items: ::std::result::Result<i64, ::std::string::String>,
-            total_pages: ::std::result::Result<i64, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Pagination {
-            fn default() -> Self {
-                Self {
-                    current_page: Err(
-                        "field `current_page` of `Pagination` is required but not set: call `.current_page(..)` on its builder"
-                            .to_string(),
-                    ),
-                    per_page: Err(
-                        "field `per_page` of `Pagination` is required but not set: call `.per_page(..)` on its builder"
-                            .to_string(),
-                    ),
-                    total_items: Err(
-                        "field `total_items` of `Pagination` is required but not set: call `.total_items(..)` on its builder"
-                            .to_string(),
-                    ),
-                    total_pages: Err(
-                        "field `total_pages` of `Pagination` is required but not set: call `.total_pages(..)` on its builder"
-                            .to_string(),
-                    ),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Pagination {
-            /// Sets `current_page` (see [`super::Pagination::current_page`]).
-            pub fn current_page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current_page = value
-                    .try_into()
-                    .map_err(|e| format!("field `current_page` of `Pagination`: {e}"));
-                self
-            }
-            /// Sets `per_page` (see [`super::Pagination::per_page`]).
-            pub fn per_page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.per_page = value
-                    .try_into()
-                    .map_err(|e| format!("field `per_page` of `Pagination`: {e}"));
-                self
-            }
-            /// Sets `total_items` (see [`super::Pagination::total_items`]).
-            pub fn total_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_items = value
-                    .try_into()
-                    .map_err(|e| format!("field `total_items` of `Pagination`: {e}"));
-                self
-            }
-            /// Sets `total_pages` (see [`super::Pagination::total_pages`]).
-            pub fn total_pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_pages = value
-                    .try_into()
-                    .map_err(|e| format!("field `total_pages` of `Pagination`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::Pagination`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Pagination`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Pagination> for super::Pagination {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Pagination,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    current_page: value.current_page?,
-                    per_page: value.per_page?,
-                    total_items: value.total_items?,
-                    total_pages: value.total_pages?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Pagination> for Pagination {
-            fn from(value: super::Pagination) -> Self {
-                Self {
-                    current_page: Ok(value.current_page),
-                    per_page: Ok(value.per_page),
-                    total_items: Ok(value.total_items),
-                    total_pages: Ok(value.total_pages),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Project {
-            auto_archiving: ::std::result::Result<
-                ::std::option::Option<super::AutoArchivingSettings>,
-                ::std::string::String,
-            >,
-            client_portal: ::std::result::Result<
-                ::std::option::Option<super::ClientPortalSettings>,
-                ::std::string::String,
-            >,
-            colour: ::std::result::Result<
-                ::std::option::Option<super::ProjectColour>,
-                ::std::string::String,
-            >,
-            cost_tracking: ::std::result::Result<
-                ::std::option::Option<super::FeatureToggle>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                ::std::string::String,
-            >,
-            email_to_task: ::std::result::Result<
-                ::std::option::Option<super::EmailToTaskSettings>,
-                ::std::string::String,
-            >,
-            image_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            prefix: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sign_offs: ::std::result::Result<
-                ::std::option::Option<super::FeatureToggle>,
-                ::std::string::String,
-            >,
-            sprints: ::std::result::Result<
-                ::std::option::Option<super::SprintSettings>,
-                ::std::string::String,
-            >,
-            stagnancy_indicator: ::std::result::Result<
-                ::std::option::Option<super::StagnancyIndicatorSettings>,
-                ::std::string::String,
-            >,
-            story_points: ::std::result::Result<
-                ::std::option::Option<super::FeatureToggle>,
-                ::std::string::String,
-            >,
-            task_form: ::std::result::Result<
-                ::std::option::Option<super::TaskFormSettings>,
-                ::std::string::String,
-            >,
-            time_estimates: ::std::result::Result<
-                ::std::option::Option<super::FeatureToggle>,
-                ::std::string::String,
-            >,
-            timesheet: ::std::result::Result<
-                ::std::option::Option<super::FeatureToggle>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                ::std::string::String,
-            >,
-            uuid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Project {
-            fn default() -> Self {
-                Self {
-                    auto_archiving: Ok(Default::default()),
-                    client_portal: Ok(Default::default()),
-                    colour: Ok(Default::default()),
-                    cost_tracking: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    email_to_task: Ok(Default::default()),
-                    image_url: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    prefix: Ok(Default::default()),
-                    sign_offs: Ok(Default::default()),
-                    sprints: Ok(Default::default()),
-                    stagnancy_indicator: Ok(Default::default()),
-                    story_points: Ok(Default::default()),
-                    task_form: Ok(Default::default()),
-                    time_estimates: Ok(Default::default()),
-                    timesheet: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    uuid: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Project {
-            /// Sets `auto_archiving` (see [`super::Project::auto_archiving`]).
-            pub fn auto_archiving<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoArchivingSettings>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_archiving = value
-                    .try_into()
-                    .map_err(|e| format!("field `auto_archiving` of `Project`: {e}"));
-                self
-            }
-            /// Sets `client_portal` (see [`super::Project::client_portal`]).
-            pub fn client_portal<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ClientPortalSettings>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_portal = value
-                    .try_into()
-                    .map_err(|e| format!("field `client_portal` of `Project`: {e}"));
-                self
-            }
-            /// Sets `colour` (see [`super::Project::colour`]).
-            pub fn colour<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ProjectColour>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.colour = value
-                    .try_into()
-                    .map_err(|e| format!("field `colour` of `Project`: {e}"));
-                self
-            }
-            /// Sets `cost_tracking` (see [`super::Project::cost_tracking`]).
-            pub fn cost_tracking<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cost_tracking = value
-                    .try_into()
-                    .map_err(|e| format!("field `cost_tracking` of `Project`: {e}"));
-                self
-            }
-            /// Sets `created_at` (see [`super::Project::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `created_at` of `Project`: {e}"));
-                self
-            }
-            /// Sets `email_to_task` (see [`super::Project::email_to_task`]).
-            pub fn email_to_task<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EmailToTaskSettings>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email_to_task = value
-                    .try_into()
-                    .map_err(|e| format!("field `email_to_task` of `Project`: {e}"));
-                self
-            }
-            /// Sets `image_url` (see [`super::Project::image_url`]).
-            pub fn image_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.image_url = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `name` (see [`super::Project::name`]).
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.name = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `prefix` (see [`super::Project::prefix`]).
-            pub fn prefix<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.prefix = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `sign_offs` (see [`super::Project::sign_offs`]).
-            pub fn sign_offs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sign_offs = value
-                    .try_into()
-                    .map_err(|e| format!("field `sign_offs` of `Project`: {e}"));
-                self
-            }
-            /// Sets `sprints` (see [`super::Project::sprints`]).
-            pub fn sprints<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SprintSettings>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sprints = value
-                    .try_into()
-                    .map_err(|e| format!("field `sprints` of `Project`: {e}"));
-                self
-            }
-            /// Sets `stagnancy_indicator` (see [`super::Project::stagnancy_indicator`]).
-            pub fn stagnancy_indicator<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StagnancyIndicatorSettings>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stagnancy_indicator = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `stagnancy_indicator` of `Project`: {e}")
-                    });
-                self
-            }
-            /// Sets `story_points` (see [`super::Project::story_points`]).
-            pub fn story_points<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.story_points = value
-                    .try_into()
-                    .map_err(|e| format!("field `story_points` of `Project`: {e}"));
-                self
-            }
-            /// Sets `task_form` (see [`super::Project::task_form`]).
-            pub fn task_form<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TaskFormSettings>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.task_form = value
-                    .try_into()
-                    .map_err(|e| format!("field `task_form` of `Project`: {e}"));
-                self
-            }
-            /// Sets `time_estimates` (see [`super::Project::time_estimates`]).
-            pub fn time_estimates<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.time_estimates = value
-                    .try_into()
-                    .map_err(|e| format!("field `time_estimates` of `Project`: {e}"));
-                self
-            }
-            /// Sets `timesheet` (see [`super::Project::timesheet`]).
-            pub fn timesheet<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::FeatureToggle>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timesheet = value
-                    .try_into()
-                    .map_err(|e| format!("field `timesheet` of `Project`: {e}"));
-                self
-            }
-            /// Sets `updated_at` (see [`super::Project::updated_at`]).
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `updated_at` of `Project`: {e}"));
-                self
-            }
-            /// Sets `uuid` (see [`super::Project::uuid`]).
-            pub fn uuid<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.uuid = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::Project`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `Project`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Project> for super::Project {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Project,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_archiving: value.auto_archiving?,
-                    client_portal: value.client_portal?,
-                    colour: value.colour?,
-                    cost_tracking: value.cost_tracking?,
-                    created_at: value.created_at?,
-                    email_to_task: value.email_to_task?,
-                    image_url: value.image_url?,
-                    name: value.name?,
-                    prefix: value.prefix?,
-                    sign_offs: value.sign_offs?,
-                    sprints: value.sprints?,
-                    stagnancy_indicator: value.stagnancy_indicator?,
-                    story_points: value.story_points?,
-                    task_form: value.task_form?,
-                    time_estimates: value.time_estimates?,
-                    timesheet: value.timesheet?,
-                    updated_at: value.updated_at?,
-                    uuid: value.uuid?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Project> for Project {
-            fn from(value: super::Project) -> Self {
-                Self {
-                    auto_archiving: Ok(value.auto_archiving),
-                    client_portal: Ok(value.client_portal),
-                    colour: Ok(value.colour),
-                    cost_tracking: Ok(value.cost_tracking),
-                    created_at: Ok(value.created_at),
-                    email_to_task: Ok(value.email_to_task),
-                    image_url: Ok(value.image_url),
-                    name: Ok(value.name),
-                    prefix: Ok(value.prefix),
-                    sign_offs: Ok(value.sign_offs),
-                    sprints: Ok(value.sprints),
-                    stagnancy_indicator: Ok(value.stagnancy_indicator),
-                    story_points: Ok(value.story_points),
-                    task_form: Ok(value.task_form),
-                    time_estimates: Ok(value.time_estimates),
-                    timesheet: Ok(value.timesheet),
-                    updated_at: Ok(value.updated_at),
-                    uuid: Ok(value.uuid),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ProjectColour {
-            gradient: ::std::result::Result<
-                ::std::option::Option<super::ColourGradient>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProjectColour {
-            fn default() -> Self {
-                Self {
-                    gradient: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ProjectColour {
-            /// Sets `gradient` (see [`super::ProjectColour::gradient`]).
-            pub fn gradient<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ColourGradient>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.gradient = value
-                    .try_into()
-                    .map_err(|e| format!("field `gradient` of `ProjectColour`: {e}"));
-                self
-            }
-            /// Sets `name` (see [`super::ProjectColour::name`]).
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.name = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::ProjectColour`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ProjectColour`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProjectColour> for super::ProjectColour {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProjectColour,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    gradient: value.gradient?,
-                    name: value.name?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProjectColour> for ProjectColour {
-            fn from(value: super::ProjectColour) -> Self {
-                Self {
-                    gradient: Ok(value.gradient),
-                    name: Ok(value.name),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ProjectPage {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Project>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProjectPage {
-            fn default() -> Self {
-                Self {
-                    data: Err(
-                        "field `data` of `ProjectPage` is required but not set: call `.data(..)` on its builder"
-                            .to_string(),
-                    ),
-                    pagination: Err(
-                        "field `pagination` of `ProjectPage` is required but not set: call `.pagination(..)` on its builder"
-                            .to_string(),
-                    ),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ProjectPage {
-            /// Sets `data` (see [`super::ProjectPage::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Project>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `ProjectPage`: {e}"));
-                self
-            }
-            /// Sets `pagination` (see [`super::ProjectPage::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Pagination>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| format!("field `pagination` of `ProjectPage`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::ProjectPage`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `ProjectPage`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProjectPage> for super::ProjectPage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProjectPage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    pagination: value.pagination?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProjectPage> for ProjectPage {
-            fn from(value: super::ProjectPage) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    pagination: Ok(value.pagination),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SprintNames {
-            plural: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            singular: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SprintNames {
-            fn default() -> Self {
-                Self {
-                    plural: Ok(Default::default()),
-                    singular: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SprintNames {
-            /// Sets `plural` (see [`super::SprintNames::plural`]).
-            pub fn plural<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.plural = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `singular` (see [`super::SprintNames::singular`]).
-            pub fn singular<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.singular = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::SprintNames`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `SprintNames`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SprintNames> for super::SprintNames {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SprintNames,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    plural: value.plural?,
-                    singular: value.singular?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SprintNames> for SprintNames {
-            fn from(value: super::SprintNames) -> Self {
-                Self {
-                    plural: Ok(value.plural),
-                    singular: Ok(value.singular),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SprintSettings {
-            default_duration_weeks: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<super::SprintNames>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SprintSettings {
-            fn default() -> Self {
-                Self {
-                    default_duration_weeks: Ok(Default::default()),
-                    enabled: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SprintSettings {
-            /// Sets `default_duration_weeks` (see [`super::SprintSettings::default_duration_weeks`]).
-            pub fn default_duration_weeks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.default_duration_weeks = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "field `default_duration_weeks` of `SprintSettings`: {e}"
-                        )
-                    });
-                self
-            }
-            /// Sets `enabled` (see [`super::SprintSettings::enabled`]).
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| format!("field `enabled` of `SprintSettings`: {e}"));
-                self
-            }
-            /// Sets `name` (see [`super::SprintSettings::name`]).
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SprintNames>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| format!("field `name` of `SprintSettings`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::SprintSettings`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `SprintSettings`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SprintSettings> for super::SprintSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SprintSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    default_duration_weeks: value.default_duration_weeks?,
-                    enabled: value.enabled?,
-                    name: value.name?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SprintSettings> for SprintSettings {
-            fn from(value: super::SprintSettings) -> Self {
-                Self {
-                    default_duration_weeks: Ok(value.default_duration_weeks),
-                    enabled: Ok(value.enabled),
-                    name: Ok(value.name),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct StagnancyIndicatorSettings {
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            phases_days: ::std::result::Result<
-                ::std::option::Option<super::StagnancyPhases>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StagnancyIndicatorSettings {
-            fn default() -> Self {
-                Self {
-                    enabled: Ok(Default::default()),
-                    phases_days: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl StagnancyIndicatorSettings {
-            /// Sets `enabled` (see [`super::StagnancyIndicatorSettings::enabled`]).
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `enabled` of `StagnancyIndicatorSettings`: {e}")
-                    });
-                self
-            }
-            /// Sets `phases_days` (see [`super::StagnancyIndicatorSettings::phases_days`]).
-            pub fn phases_days<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StagnancyPhases>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phases_days = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "field `phases_days` of `StagnancyIndicatorSettings`: {e}"
-                        )
-                    });
-                self
-            }
-            /// Sets the fields of [`super::StagnancyIndicatorSettings`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("`extra` of `StagnancyIndicatorSettings`: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StagnancyIndicatorSettings>
-        for super::StagnancyIndicatorSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StagnancyIndicatorSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    phases_days: value.phases_days?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StagnancyIndicatorSettings>
-        for StagnancyIndicatorSettings {
-            fn from(value: super::StagnancyIndicatorSettings) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    phases_days: Ok(value.phases_days),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct StagnancyPhases {
-            idle: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            sitting: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            stagnating: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            stale: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StagnancyPhases {
-            fn default() -> Self {
-                Self {
-                    idle: Ok(Default::default()),
-                    sitting: Ok(Default::default()),
-                    stagnating: Ok(Default::default()),
-                    stale: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl StagnancyPhases {
-            /// Sets `idle` (see [`super::StagnancyPhases::idle`]).
-            pub fn idle<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.idle = value
-                    .try_into()
-                    .map_err(|e| format!("field `idle` of `StagnancyPhases`: {e}"));
-                self
-            }
-            /// Sets `sitting` (see [`super::StagnancyPhases::sitting`]).
-            pub fn sitting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sitting = value
-                    .try_into()
-                    .map_err(|e| format!("field `sitting` of `StagnancyPhases`: {e}"));
-                self
-            }
-            /// Sets `stagnating` (see [`super::StagnancyPhases::stagnating`]).
-            pub fn stagnating<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stagnating = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("field `stagnating` of `StagnancyPhases`: {e}")
-                    });
-                self
-            }
-            /// Sets `stale` (see [`super::StagnancyPhases::stale`]).
-            pub fn stale<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stale = value
-                    .try_into()
-                    .map_err(|e| format!("field `stale` of `StagnancyPhases`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::StagnancyPhases`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `StagnancyPhases`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StagnancyPhases> for super::StagnancyPhases {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StagnancyPhases,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    idle: value.idle?,
-                    sitting: value.sitting?,
-                    stagnating: value.stagnating?,
-                    stale: value.stale?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StagnancyPhases> for StagnancyPhases {
-            fn from(value: super::StagnancyPhases) -> Self {
-                Self {
-                    idle: Ok(value.idle),
-                    sitting: Ok(value.sitting),
-                    stagnating: Ok(value.stagnating),
-                    stale: Ok(value.stale),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TaskFormSettings {
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            success_description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success_title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TaskFormSettings {
-            fn default() -> Self {
-                Self {
-                    description: Ok(Default::default()),
-                    enabled: Ok(Default::default()),
-                    success_description: Ok(Default::default()),
-                    success_title: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TaskFormSettings {
-            /// Sets `description` (see [`super::TaskFormSettings::description`]).
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.description = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `enabled` (see [`super::TaskFormSettings::enabled`]).
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| format!("field `enabled` of `TaskFormSettings`: {e}"));
-                self
-            }
-            /// Sets `success_description` (see [`super::TaskFormSettings::success_description`]).
-            pub fn success_description<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.success_description = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `success_title` (see [`super::TaskFormSettings::success_title`]).
-            pub fn success_title<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.success_title = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `title` (see [`super::TaskFormSettings::title`]).
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.title = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::TaskFormSettings`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `TaskFormSettings`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TaskFormSettings> for super::TaskFormSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TaskFormSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    description: value.description?,
-                    enabled: value.enabled?,
-                    success_description: value.success_description?,
-                    success_title: value.success_title?,
-                    title: value.title?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TaskFormSettings> for TaskFormSettings {
-            fn from(value: super::TaskFormSettings) -> Self {
-                Self {
-                    description: Ok(value.description),
-                    enabled: Ok(value.enabled),
-                    success_description: Ok(value.success_description),
-                    success_title: Ok(value.success_title),
-                    title: Ok(value.title),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct User {
-            bio: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            last_heartbeat_at: ::std::result::Result<
-                ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            profile_picture_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pronouns: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            role: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            timezone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                ::std::string::String,
-            >,
-            uuid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for User {
-            fn default() -> Self {
-                Self {
-                    bio: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    email: Ok(Default::default()),
-                    last_heartbeat_at: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    profile_picture_url: Ok(Default::default()),
-                    pronouns: Ok(Default::default()),
-                    role: Ok(Default::default()),
-                    timezone: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    uuid: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl User {
-            /// Sets `bio` (see [`super::User::bio`]).
-            pub fn bio<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.bio = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `created_at` (see [`super::User::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `created_at` of `User`: {e}"));
-                self
-            }
-            /// Sets `email` (see [`super::User::email`]).
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.email = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `last_heartbeat_at` (see [`super::User::last_heartbeat_at`]).
-            pub fn last_heartbeat_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_heartbeat_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `last_heartbeat_at` of `User`: {e}"));
-                self
-            }
-            /// Sets `location` (see [`super::User::location`]).
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.location = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `name` (see [`super::User::name`]).
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.name = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `profile_picture_url` (see [`super::User::profile_picture_url`]).
-            pub fn profile_picture_url<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.profile_picture_url = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `pronouns` (see [`super::User::pronouns`]).
-            pub fn pronouns<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.pronouns = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `role` (see [`super::User::role`]).
-            pub fn role<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.role = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `timezone` (see [`super::User::timezone`]).
-            pub fn timezone<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.timezone = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `updated_at` (see [`super::User::updated_at`]).
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::rockety::NaiveTimestamp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| format!("field `updated_at` of `User`: {e}"));
-                self
-            }
-            /// Sets `uuid` (see [`super::User::uuid`]).
-            pub fn uuid<T>(mut self, value: T) -> Self
-            where
-                T: crate::IntoFieldValue<::std::option::Option<::std::string::String>>,
-            {
-                self.uuid = Ok(value.into_field_value());
-                self
-            }
-            /// Sets the fields of [`super::User`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `User`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<User> for super::User {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: User,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    bio: value.bio?,
-                    created_at: value.created_at?,
-                    email: value.email?,
-                    last_heartbeat_at: value.last_heartbeat_at?,
-                    location: value.location?,
-                    name: value.name?,
-                    profile_picture_url: value.profile_picture_url?,
-                    pronouns: value.pronouns?,
-                    role: value.role?,
-                    timezone: value.timezone?,
-                    updated_at: value.updated_at?,
-                    uuid: value.uuid?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::User> for User {
-            fn from(value: super::User) -> Self {
-                Self {
-                    bio: Ok(value.bio),
-                    created_at: Ok(value.created_at),
-                    email: Ok(value.email),
-                    last_heartbeat_at: Ok(value.last_heartbeat_at),
-                    location: Ok(value.location),
-                    name: Ok(value.name),
-                    profile_picture_url: Ok(value.profile_picture_url),
-                    pronouns: Ok(value.pronouns),
-                    role: Ok(value.role),
-                    timezone: Ok(value.timezone),
-                    updated_at: Ok(value.updated_at),
-                    uuid: Ok(value.uuid),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UserPage {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::User>,
-                ::std::string::String,
-            >,
-            pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UserPage {
-            fn default() -> Self {
-                Self {
-                    data: Err(
-                        "field `data` of `UserPage` is required but not set: call `.data(..)` on its builder"
-                            .to_string(),
-                    ),
-                    pagination: Err(
-                        "field `pagination` of `UserPage` is required but not set: call `.pagination(..)` on its builder"
-                            .to_string(),
-                    ),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UserPage {
-            /// Sets `data` (see [`super::UserPage::data`]).
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| format!("field `data` of `UserPage`: {e}"));
-                self
-            }
-            /// Sets `pagination` (see [`super::UserPage::pagination`]).
-            pub fn pagination<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Pagination>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| format!("field `pagination` of `UserPage`: {e}"));
-                self
-            }
-            /// Sets the fields of [`super::UserPage`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| format!("`extra` of `UserPage`: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UserPage> for super::UserPage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UserPage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    pagination: value.pagination?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UserPage> for UserPage {
-            fn from(value: super::UserPage) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    pagination: Ok(value.pagination),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
+        #[allow(unused_imports)]
+        use crate::IntoFieldValue;
     }
     /// Error types.
     pub mod error {
@@ -2548,13 +469,6 @@ impl ClientInfo<crate::transport::Inner> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::transport::Inner>,
-    {}
-};
 impl Client {
     /// List projects
     ///
@@ -2617,11 +531,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::list_projects`]
-
-[`Client::list_projects`]: super::Client::list_projects*/
-    ///
-    /// `GET /projects`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_projects`](super::Client::list_projects), `GET /projects`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProjects<'a> {
         client: &'a super::Client,
@@ -2636,7 +546,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -2649,110 +559,27 @@ pub mod builder {
         }
         /// Sends `GET /projects` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectPage>> {
-            crate::error::from_generated(self.send_unmapped().await, "listProjects")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::ProjectPage>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rockety",
+                id: "listProjects",
+                name: "list_projects",
+                path: "/projects",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, page } = self;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [client.baseurl.as_str(), "/projects"].concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
-                    client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
+            let request = crate::transport::query_some(
+                    client.client.get(url),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_projects",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
-    /**Builder for [`Client::list_users`]
-
-[`Client::list_users`]: super::Client::list_users*/
-    ///
-    /// `GET /users`: set the parameters, then `.send().await` (or `.stream()`).
+    /// Builder for [`Client::list_users`](super::Client::list_users), `GET /users`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListUsers<'a> {
         client: &'a super::Client,
@@ -2767,7 +594,7 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: TryInto<::std::num::NonZeroU32>,
         {
             self.page = value
                 .try_into()
@@ -2780,103 +607,24 @@ pub mod builder {
         }
         /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserPage>> {
-            crate::error::from_generated(self.send_unmapped().await, "listUsers")
-        }
-        async fn send_unmapped(
-            self,
-        ) -> Result<ResponseValue<types::UserPage>, Error<types::ErrorBody>> {
+            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
+                api: "Rockety",
+                id: "listUsers",
+                name: "list_users",
+                path: "/users",
+                success: &[200u16],
+                error: ::std::marker::PhantomData,
+            };
             let Self { client, page } = self;
-            let page = page.map_err(Error::InvalidRequest)?;
+            let page = crate::transport::checked(page, &OP)?;
             let url = [client.baseurl.as_str(), "/users"].concat();
-            #[allow(unused_mut)]
-            let mut request = crate::transport::query_some(
-                    client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
+            let request = crate::transport::query_some(
+                    client.client.get(url),
                     "page",
                     &page,
                 )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build();
+            crate::transport::call(&client.client, &client.inner, request, &OP).await
         }
     }
 }
@@ -2884,20 +632,16 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Every operation of the spec: operation id (as in `OperationInfo`), HTTP method and
-/// path template.
-pub const OPERATIONS: &[(&str, &str, &str)] = &[
-    ("list_projects", "GET", "/projects"),
-    ("list_users", "GET", "/users"),
-];
+#[cfg(feature = "mock")]
+use crate::mock::{Expectation, OperationSpec};
 /// Typed mocks of every operation (cargo feature `mock`).
 #[cfg(feature = "mock")]
 impl crate::mock::MockServer<super::Api> {
     /// Mocks `listProjects`: `GET /projects`, answered with 200 on success.
     pub fn list_projects(
         &self,
-    ) -> crate::mock::Expectation<'_, types::ProjectPage, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    ) -> Expectation<'_, types::ProjectPage, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listProjects",
             method: "GET",
             path: "/projects",
@@ -2907,10 +651,8 @@ impl crate::mock::MockServer<super::Api> {
         })
     }
     /// Mocks `listUsers`: `GET /users`, answered with 200 on success.
-    pub fn list_users(
-        &self,
-    ) -> crate::mock::Expectation<'_, types::UserPage, types::ErrorBody> {
-        self.operation(crate::mock::OperationSpec {
+    pub fn list_users(&self) -> Expectation<'_, types::UserPage, types::ErrorBody> {
+        self.operation(OperationSpec {
             id: "listUsers",
             method: "GET",
             path: "/users",

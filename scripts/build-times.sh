@@ -6,9 +6,11 @@
 #   bash scripts/build-times.sh            # prints a Markdown table
 #
 # Rows: clean build with one API and `codegen` off (with each TLS backend, against the floor
-# with the same backend); clean build with all APIs and `codegen` on; a no-op rebuild; a
-# rebuild after touching one spec. Each clean build has its own target
-# directory. Run it on a quiet machine: anything else running skews every row.
+# with the same backend); clean builds with all APIs, `codegen` off and on; the crate alone
+# (`cargo clean -p`, dependencies built), all APIs and each API; `cargo doc` of the crate; a
+# no-op rebuild; a rebuild after touching one spec; then the debug rlib's size and the lines of
+# `generated/`. Each clean build has its own target directory. Run it on a quiet machine:
+# anything else running skews every row.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -56,10 +58,43 @@ floor=$(cd "$work/floor" && CARGO_TARGET_DIR="$work/t-floor" secs cargo build)
 floor_ring=$(cd "$work/floor-ring" && CARGO_TARGET_DIR="$work/t-floor-ring" secs cargo build)
 one=$(CARGO_TARGET_DIR="$work/t-one" secs cargo build --locked --no-default-features --features rockety,tls-aws-lc)
 one_ring=$(CARGO_TARGET_DIR="$work/t-one-ring" secs cargo build --locked --no-default-features --features rockety,tls-ring)
+all_off_features="authrocket,requestrocket,rocketpunch,rockety,tls-aws-lc"
+all_off=$(CARGO_TARGET_DIR="$work/t-off" secs cargo build --locked --no-default-features --features "$all_off_features")
+# The crate alone (its dependencies built already), all four APIs and each on its own.
+crate_alone() { # features
+  CARGO_TARGET_DIR="$work/t-off" cargo clean --locked -p rocket-apis >/dev/null 2>&1
+  CARGO_TARGET_DIR="$work/t-off" secs cargo build --locked --no-default-features --features "$1"
+}
+alone=$(crate_alone "$all_off_features")
+rlib=$(find "$work/t-off/debug/deps" -name 'librocket_apis-*.rlib' -printf '%s\n' | sort -n | tail -1)
+declare -A per_api
+for api in authrocket requestrocket rocketpunch rockety; do
+  per_api[$api]=$(crate_alone "$api,tls-aws-lc")
+done
+# The crate's docs (default features and `mock`): a first run builds what rustdoc needs, the
+# timed one documents the crate again after a touch of its sources.
+CARGO_TARGET_DIR="$work/t-doc" cargo doc --locked --no-deps --features mock >/dev/null 2>&1
+touch src/lib.rs
+doc=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
 all=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
 noop=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
 touch specs/rockety.yaml
 spec=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
+
+# With BASE=<git revision>, the crate-alone and docs rows are measured on that revision too (a
+# temporary worktree), for before/after figures from one run.
+if [ -n "${BASE:-}" ]; then
+  git worktree add --detach "$work/base" "$BASE" >/dev/null 2>&1
+  base_alone=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base" secs cargo build --locked --no-default-features --features "$all_off_features")
+  base_alone=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base" cargo clean --locked -p rocket-apis >/dev/null 2>&1 &&
+    CARGO_TARGET_DIR="$work/t-base" secs cargo build --locked --no-default-features --features "$all_off_features")
+  base_rlib=$(find "$work/t-base/debug/deps" -name 'librocket_apis-*.rlib' -printf '%s\n' | sort -n | tail -1)
+  (cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" cargo doc --locked --no-deps --features mock >/dev/null 2>&1)
+  touch "$work/base/src/lib.rs"
+  base_doc=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked --no-deps --features mock)
+  base_lines=$(cat "$work/base"/generated/*.rs | wc -l)
+  git worktree remove --force "$work/base"
+fi
 
 ratio() { awk -v a="$1" -v f="$2" 'BEGIN { printf "%.2f", a / f }'; }
 printf '\nmachine: %s, %s cores, rustc %s\n\n' "$(uname -m)" "$(nproc)" "$(rustc --version | cut -d' ' -f2)"
@@ -69,6 +104,19 @@ printf '| floor: empty crate + reqwest, rustls with aws-lc-rs | %s | 1.00 |\n' "
 printf '| floor: empty crate + reqwest, rustls with ring | %s | 1.00 |\n' "$floor_ring"
 printf '| clean, one API (`rockety`), `codegen` off, `tls-aws-lc` | %s | %s |\n' "$one" "$(ratio "$one" "$floor")"
 printf '| clean, one API (`rockety`), `codegen` off, `tls-ring` | %s | %s |\n' "$one_ring" "$(ratio "$one_ring" "$floor_ring")"
+printf '| clean, all four APIs, `codegen` off, `tls-aws-lc` | %s | %s |\n' "$all_off" "$(ratio "$all_off" "$floor")"
 printf '| clean, all four APIs, `codegen` on (default features) | %s | %s |\n' "$all" "$(ratio "$all" "$floor")"
+printf '| the crate alone (`cargo clean -p rocket-apis`), all four APIs, `codegen` off | %s | %s |\n' "$alone" "$(ratio "$alone" "$floor")"
+for api in authrocket requestrocket rocketpunch rockety; do
+  printf '| the crate alone, `%s` only, `codegen` off | %s | %s |\n' "$api" "${per_api[$api]}" "$(ratio "${per_api[$api]}" "$floor")"
+done
+printf '| `cargo doc --no-deps --features mock`, after touching `src/lib.rs` | %s | %s |\n' "$doc" "$(ratio "$doc" "$floor")"
 printf '| no-op rebuild | %s | %s |\n' "$noop" "$(ratio "$noop" "$floor")"
 printf '| rebuild after touching `specs/rockety.yaml` | %s | %s |\n' "$spec" "$(ratio "$spec" "$floor")"
+printf '\ndebug rlib of the crate, all four APIs, `codegen` off: %s MB\n' "$(awk -v b="$rlib" 'BEGIN { printf "%.1f", b / 1e6 }')"
+printf '`generated/`: %s lines\n' "$(cat generated/*.rs | wc -l)"
+if [ -n "${BASE:-}" ]; then
+  printf '\nat %s: the crate alone %s s (now %s: %s×), `cargo doc` %s s (now %s: %s×), rlib %s MB, `generated/` %s lines\n' \
+    "$BASE" "$base_alone" "$alone" "$(ratio "$alone" "$base_alone")" "$base_doc" "$doc" "$(ratio "$doc" "$base_doc")" \
+    "$(awk -v b="$base_rlib" 'BEGIN { printf "%.1f", b / 1e6 }')" "$base_lines"
+fi

@@ -8,8 +8,6 @@ use std::{fmt, time::Duration};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::stand_in::{ATTEMPTS_HEADER, MARKER_HEADERS, RETRY_CAP_HEADER, RawErrorBody, STAND_IN_HEADER};
-
 pub use crate::credential::{CredentialError, Problem};
 
 /// The result of a call.
@@ -461,8 +459,8 @@ pub trait VendorError: DeserializeOwned + serde::Serialize {
     fn field_errors(&self) -> Vec<(String, Vec<String>)> {
         Vec::new()
     }
-    /// A body of this type standing for an error response whose body was not this type (an
-    /// HTML page, an empty body, malformed JSON), so the status and headers survive decoding.
+    /// An error body in the vendor's shape carrying `text` as its message (the typed mocks
+    /// answer with it).
     fn stand_in(status: StatusCode, text: &str) -> serde_json::Value;
 }
 
@@ -471,104 +469,64 @@ pub(crate) const SENDING: &str = "sending the request";
 /// See [`SENDING`].
 pub(crate) const READING: &str = "reading the response body";
 
-/// The result of a generated operation's call, as its `send` returns it: progenitor's error
-/// becomes [`Error`], and a request that could not be built names the operation.
-pub(crate) fn from_generated<T, E: VendorError>(
-    result: std::result::Result<T, progenitor_client::Error<E>>,
-    operation: &'static str,
-) -> Result<T> {
-    result.map_err(|e| match e {
-        progenitor_client::Error::InvalidRequest(message) | progenitor_client::Error::Custom(message) => {
-            Error::InvalidRequest {
-                api: E::API,
-                message: format!("{operation}: {message}"),
-            }
-        }
-        other => from_progenitor(other),
-    })
+/// An error status as [`Error::Api`]: the vendor's message, code and field errors where the
+/// body decodes as `E`, the whole body (JSON, or its text), the request id and `Retry-After`
+/// from the headers, the attempts made and the cap that stopped a retry.
+pub(crate) fn from_error_status<E: VendorError>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+    attempts: u32,
+    retry_cap: Option<Duration>,
+) -> Error {
+    let (value, body_was_json) = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => (v, true),
+        Err(_) => (
+            serde_json::Value::String(String::from_utf8_lossy(body).into_owned()),
+            false,
+        ),
+    };
+    let typed = if body_was_json {
+        E::deserialize(&value).ok()
+    } else {
+        None
+    };
+    let message = match &typed {
+        Some(typed) => typed.message(),
+        // Not the vendor's shape: the text itself is the best message there is.
+        None => value.as_str().map(str::to_string),
+    };
+    Error::Api(Box::new(ApiError {
+        attempts,
+        retry_cap,
+        api: E::API,
+        status,
+        message,
+        code: typed.as_ref().and_then(VendorError::code),
+        field_errors: typed.as_ref().map(VendorError::field_errors).unwrap_or_default(),
+        request_id: crate::headers::request_id(&headers),
+        retry_after: crate::headers::retry_after(&headers),
+        headers,
+        body: value,
+        body_was_json,
+    }))
 }
 
-/// progenitor's error (from a generated call or a raw one) as [`Error`].
-pub(crate) fn from_progenitor<E: VendorError>(e: progenitor_client::Error<E>) -> Error {
-    use progenitor_client::Error as P;
-    let api = E::API;
-    match e {
-        P::ErrorResponse(rv) => {
-            let status = rv.status();
-            let mut headers = rv.headers().clone();
-            let stand_in = headers.remove(STAND_IN_HEADER).is_some();
-            let body = rv.into_inner();
-            let value = serde_json::to_value(&body).unwrap_or(serde_json::Value::Null);
-            let value = if stand_in {
-                // The stand-in holds the original text as its message.
-                serde_json::Value::String(body.message().unwrap_or_default())
-            } else {
-                value
-            };
-            Error::Api(Box::new(api_error::<E>(status, headers, Some(&body), value, !stand_in)))
-        }
-        P::UnexpectedResponse(resp) => {
-            if let Some(failure) = crate::stand_in::Failure::take(&resp) {
-                return from_failure(api, failure);
-            }
-            let status = resp.status();
-            if !status.is_client_error() && !status.is_server_error() {
-                return Error::UnexpectedStatus {
-                    api,
-                    status,
-                    headers: Box::new(resp.headers().clone()),
-                };
-            }
-            let headers = resp.headers().clone();
-            let raw = resp
-                .extensions()
-                .get::<RawErrorBody>()
-                .map(|b| b.0.clone())
-                .unwrap_or_default();
-            let (value, was_json) = match serde_json::from_slice::<serde_json::Value>(&raw) {
-                Ok(v) => (v, true),
-                Err(_) => (
-                    serde_json::Value::String(String::from_utf8_lossy(&raw).into_owned()),
-                    false,
-                ),
-            };
-            let typed = serde_json::from_value::<E>(value.clone()).ok();
-            let mut err = api_error::<E>(status, headers, typed.as_ref(), value.clone(), was_json);
-            if typed.is_none() {
-                err.message = value.as_str().map(str::to_string);
-            }
-            Error::Api(Box::new(err))
-        }
-        P::InvalidResponsePayload(body, e) => Error::Decode(Box::new(DecodeError {
-            api,
-            status: StatusCode::OK,
-            category: match e.classify() {
-                serde_json::error::Category::Io => "an I/O error",
-                serde_json::error::Category::Syntax => "malformed JSON",
-                serde_json::error::Category::Data => "a field of the wrong type or a missing field",
-                serde_json::error::Category::Eof => "JSON that ends too early",
-            },
-            line: e.line(),
-            column: e.column(),
-            body,
-        })),
-        P::CommunicationError(source) => from_reqwest(api, source, SENDING, 1),
-        P::ResponseBodyError(source) => from_reqwest(api, source, READING, 1),
-        P::InvalidUpgrade(source) => from_reqwest(api, source, "upgrading the connection", 1),
-        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { api, message },
-    }
-}
-
-pub(crate) fn from_failure(api: &'static str, failure: crate::stand_in::FailureKind) -> Error {
-    use crate::stand_in::FailureKind;
-    match failure {
-        FailureKind::Transport {
-            error,
-            during,
-            attempts,
-        } => from_reqwest(api, error, during, attempts),
-        FailureKind::TooLarge { limit } => Error::ResponseTooLarge { api, limit },
-    }
+/// A success body that does not decode as the spec's type.
+pub(crate) fn decode_error(api: &'static str, status: StatusCode, body: bytes::Bytes, e: &serde_json::Error) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        api,
+        status,
+        category: match e.classify() {
+            serde_json::error::Category::Io => "an I/O error",
+            serde_json::error::Category::Syntax => "malformed JSON",
+            serde_json::error::Category::Data => "a field of the wrong type or a missing field",
+            serde_json::error::Category::Eof => "JSON that ends too early",
+        },
+        line: e.line(),
+        column: e.column(),
+        body,
+    }))
 }
 
 pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'static str, attempts: u32) -> Error {
@@ -599,31 +557,13 @@ pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'
     }
 }
 
-fn api_error<E: VendorError>(
-    status: StatusCode,
-    mut headers: HeaderMap,
-    body: Option<&E>,
-    value: serde_json::Value,
-    body_was_json: bool,
-) -> ApiError {
-    let number = |h: Option<http::HeaderValue>| h.and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    let attempts = number(headers.remove(ATTEMPTS_HEADER)).map_or(1, |n| n as u32);
-    let retry_cap = number(headers.remove(RETRY_CAP_HEADER)).map(Duration::from_millis);
-    for marker in MARKER_HEADERS {
-        headers.remove(marker);
-    }
-    ApiError {
-        attempts,
-        retry_cap,
-        api: E::API,
-        status,
-        message: body.and_then(VendorError::message),
-        code: body.and_then(VendorError::code),
-        field_errors: body.map(VendorError::field_errors).unwrap_or_default(),
-        request_id: crate::headers::request_id(&headers),
-        retry_after: crate::headers::retry_after(&headers),
-        headers,
-        body: value,
-        body_was_json,
-    }
+/// An error body in the common flat shape `{error, message, status}` (RequestRocket's and
+/// Rockety's), for [`VendorError::stand_in`].
+#[cfg_attr(not(any(feature = "requestrocket", feature = "rockety")), allow(dead_code))]
+pub(crate) fn flat_stand_in(status: StatusCode, text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "error": status.canonical_reason().unwrap_or("Error"),
+        "message": text,
+        "status": status.as_u16(),
+    })
 }

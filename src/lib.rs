@@ -30,7 +30,6 @@ mod open_enum;
 pub mod pagination;
 pub mod prelude;
 mod retry;
-mod stand_in;
 mod transport;
 
 #[doc(hidden)]

@@ -510,8 +510,8 @@ async fn html_502_keeps_status_headers_and_text() {
     assert_eq!(api.request_id(), Some("amzn-42"));
     assert_eq!(
         api.headers()["content-type"],
-        "application/json",
-        "rewritten for decoding"
+        "text/html",
+        "the server's own headers, untouched"
     );
     assert!(
         api.headers().get("x-rocket-apis-stand-in").is_none(),

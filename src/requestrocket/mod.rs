@@ -31,8 +31,14 @@
 //! use rocket_apis::requestrocket::{mock::MockServer, types};
 //!
 //! let server = MockServer::start().await;
-//! let created = types::Target::builder().p_key("p-1").s_key("tgt_1").target_name("Payments API");
-//! server.create_target().path_param("clientId", "c-1").ok(&created.try_into()?).await;
+//! // A type only read back has no builder: a struct literal builds the mock's answer.
+//! let created = types::Target {
+//!     p_key: "p-1".into(),
+//!     s_key: "tgt_1".into(),
+//!     target_name: "Payments API".into(),
+//!     ..Default::default()
+//! };
+//! server.create_target().path_param("clientId", "c-1").ok(&created).await;
 //!
 //! let rr = server.client();
 //! let target = rr
@@ -170,7 +176,7 @@ impl VendorError for types::ErrorBody {
     }
 
     fn stand_in(status: StatusCode, text: &str) -> serde_json::Value {
-        transport::flat_stand_in(status, text)
+        crate::error::flat_stand_in(status, text)
     }
 }
 

@@ -22,7 +22,8 @@
 //! # }
 //! ```
 //!
-//! Rocketpunch takes no request bodies; its types' builders serve your tests' mock answers:
+//! Rocketpunch takes no request bodies, so its types have no builders; your tests' mock answers
+//! are struct literals:
 //!
 //! ```
 //! # #[cfg(feature = "mock")]
@@ -31,9 +32,13 @@
 //! use rocket_apis::rocketpunch::{mock::MockServer, types};
 //!
 //! let server = MockServer::start().await;
-//! let job = types::Job::builder().title("ML Engineer").web_url("https://www.rocketpunch.com/jobs/1");
-//! let jobs = types::JobList::builder().items(vec![job.try_into()?]).total_pages(1);
-//! server.list_jobs().query("keyword", "AI").ok(&jobs.try_into()?).await;
+//! let job = types::Job {
+//!     title: Some("ML Engineer".into()),
+//!     web_url: Some("https://www.rocketpunch.com/jobs/1".into()),
+//!     ..Default::default()
+//! };
+//! let jobs = types::JobList { items: vec![job], total_pages: Some(1), ..Default::default() };
+//! server.list_jobs().query("keyword", "AI").ok(&jobs).await;
 //!
 //! let found = server.client().list_jobs().keyword("AI").send().await?;
 //! assert_eq!(found.items[0].title.as_deref(), Some("ML Engineer"));

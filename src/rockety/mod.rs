@@ -20,7 +20,8 @@
 //! # }
 //! ```
 //!
-//! Rockety takes no request bodies; its types' builders serve your tests' mock answers:
+//! Rockety takes no request bodies, so its types have no builders; your tests' mock answers are
+//! struct literals:
 //!
 //! ```
 //! # #[cfg(feature = "mock")]
@@ -29,11 +30,13 @@
 //! use rocket_apis::rockety::{mock::MockServer, types};
 //!
 //! let server = MockServer::start().await;
-//! let pagination = types::Pagination::builder().current_page(1).per_page(20).total_pages(1).total_items(1);
-//! let page = types::ProjectPage::builder()
-//!     .data(vec![types::Project::builder().name("Web").prefix("WEB").try_into()?])
-//!     .pagination(pagination);
-//! server.list_projects().ok(&page.try_into()?).await;
+//! let project = types::Project { name: Some("Web".into()), prefix: Some("WEB".into()), ..Default::default() };
+//! let page = types::ProjectPage {
+//!     data: vec![project],
+//!     pagination: types::Pagination { current_page: 1, per_page: 20, total_pages: 1, total_items: 1, ..Default::default() },
+//!     ..Default::default()
+//! };
+//! server.list_projects().ok(&page).await;
 //!
 //! let projects = server.client().list_projects().send().await?;
 //! assert_eq!(projects.data[0].name.as_deref(), Some("Web"));
@@ -146,7 +149,7 @@ impl VendorError for types::ErrorBody {
     }
 
     fn stand_in(status: StatusCode, text: &str) -> serde_json::Value {
-        transport::flat_stand_in(status, text)
+        crate::error::flat_stand_in(status, text)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::{fmt, marker::PhantomData, num::NonZeroU32, sync::Arc, time::Duration};
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue, header};
 
 use super::base_url::{check_base_url, redact_url};
 use crate::error::ConfigError;
@@ -267,7 +267,10 @@ impl<S: Service> ClientBuilder<S> {
             None => None,
             Some((requests, period)) => Some(Arc::new(limiter::<S>(requests, period)?)),
         };
-        let mut headers = S::fixed_headers();
+        // Every operation of the four specs answers JSON; an API's fixed headers and the
+        // builder's default headers may replace it.
+        let mut headers = HeaderMap::from_iter([(header::ACCEPT, HeaderValue::from_static("application/json"))]);
+        headers.extend(S::fixed_headers());
         headers.extend(self.extra_headers);
         let inner = Inner {
             api: S::NAME,

@@ -1,27 +1,26 @@
-//! What runs around every call: the `pre` hook (credentials and fixed headers in) and the `exec`
-//! hook (rate limit, retries, bounded body read, stand-in
-//! error bodies, one tracing span per call).
+//! What runs around every call: credentials and fixed headers in ([`prepare`]), then rate limit,
+//! retries, a bounded body read, error statuses turned into [`crate::Error`] and one tracing span
+//! per call ([`exchange`]).
 
 use std::{
     fmt,
     time::{Duration, Instant},
 };
 
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, StatusCode};
 use tracing::Instrument;
 
 use super::builder::Inner;
 use crate::error::{READING, SENDING, VendorError};
 use crate::headers::{request_id_str, retry_after};
 use crate::retry;
-use crate::stand_in::{ATTEMPTS_HEADER, Failure, FailureKind, RETRY_CAP_HEADER, RawErrorBody, STAND_IN_HEADER};
 
 /// Error bodies above this size are cut before decoding, so a runaway body cannot exhaust
 /// memory.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
 
-/// The `pre` hook: puts the credentials, the API's fixed headers and any per-call ones on the
-/// request, and a per-call timeout. (progenitor's undocumented `api-version` header is taken out
+/// Puts the credentials, the API's fixed headers and any per-call ones on the request, and a
+/// per-call timeout. (progenitor's undocumented `api-version` header is taken out
 /// of the generated code by `build/surface.rs`.)
 pub(crate) fn prepare(inner: &Inner, request: &mut reqwest::Request) {
     let headers = request.headers_mut();
@@ -48,10 +47,10 @@ pub(crate) fn query_some<T: serde::Serialize>(
     }
 }
 
-/// The path a trace shows for a call, worked out only when a subscriber records it.
+/// The path a trace shows for a call.
 pub(crate) enum TracedPath<'a> {
-    /// A generated operation: its template, looked up in the API's `OPERATIONS` table.
-    Spec(&'static [(&'static str, &'static str, &'static str)], &'static str),
+    /// A generated operation: its path template from the spec.
+    Spec(&'static str),
     /// A raw call: its first segment only, the rest can hold ids or tokens.
     Raw(&'a str),
 }
@@ -59,12 +58,7 @@ pub(crate) enum TracedPath<'a> {
 impl fmt::Display for TracedPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TracedPath::Spec(operations, operation_id) => f.write_str(
-                operations
-                    .iter()
-                    .find(|(id, _, _)| id == operation_id)
-                    .map_or("(unknown)", |(_, _, path)| path),
-            ),
+            TracedPath::Spec(template) => f.write_str(template),
             TracedPath::Raw(path) => {
                 let first = path.split(['/', '?']).find(|s| !s.is_empty()).unwrap_or_default();
                 write!(f, "/{first}/…")
@@ -73,19 +67,26 @@ impl fmt::Display for TracedPath<'_> {
     }
 }
 
-/// The `exec` hook: sends the request under the client's rate limit, retries it as the
-/// client's [`RetryPolicy`] allows, reads the body (bounded) and, for an error status whose body
-/// does not decode as the API's error type, puts a stand-in in its place, so the status and
-/// headers reach the caller instead of a bare "invalid payload". One `tracing` span per call
-/// records the operation, method, path template, status, attempts, duration and request id;
-/// never a header value.
-pub(crate) async fn execute<E: VendorError>(
+/// A response whose status is not an error, with its body read.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+/// Sends a prepared request under the client's rate limit, retries it as the client's
+/// [`RetryPolicy`](crate::RetryPolicy) allows and reads the body (bounded). An error status
+/// becomes [`crate::Error::Api`] (its body decoded as `E` where it can be), a transport failure
+/// or an oversized body the matching [`crate::Error`]; anything else is the [`Answer`]. One
+/// `tracing` span per call records the operation, method, path template, status, attempts,
+/// duration and request id; never a header value.
+pub(crate) async fn exchange<E: VendorError>(
     http: &reqwest::Client,
     inner: &Inner,
     request: reqwest::Request,
     operation: &'static str,
     path: TracedPath<'_>,
-) -> reqwest::Result<reqwest::Response> {
+) -> crate::Result<Answer> {
     // Field values are only worked out when a subscriber wants the span.
     let span = tracing::info_span!(
         "rocket_apis.call",
@@ -98,7 +99,49 @@ pub(crate) async fn execute<E: VendorError>(
         duration_ms = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    send_with_retries::<E>(http, inner, request).instrument(span).await
+    async move {
+        let (outcome, attempts, over_cap) = send_with_retries(http, inner, request).await;
+        finish::<E>(inner, outcome, attempts, over_cap)
+    }
+    .instrument(span)
+    .await
+}
+
+/// The outcome of the last attempt as the caller gets it.
+fn finish<E: VendorError>(
+    inner: &Inner,
+    outcome: Attempt,
+    attempts: u32,
+    over_cap: Option<Duration>,
+) -> crate::Result<Answer> {
+    match outcome {
+        Attempt::Answered(answer) => {
+            let status = answer.status;
+            tracing::debug!(status = status.as_u16(), attempts, "call finished");
+            if status.is_client_error() || status.is_server_error() {
+                Err(crate::error::from_error_status::<E>(
+                    status,
+                    answer.headers,
+                    &answer.body,
+                    attempts,
+                    over_cap,
+                ))
+            } else {
+                Ok(answer)
+            }
+        }
+        Attempt::Failed { error, during } => {
+            tracing::debug!(failure = failure_kind(&error), attempts, "call failed");
+            Err(crate::error::from_reqwest(inner.api, error, during, attempts))
+        }
+        Attempt::TooLarge => {
+            tracing::debug!(limit = inner.max_response_size, "response body over the limit");
+            Err(crate::Error::ResponseTooLarge {
+                api: inner.api,
+                limit: inner.max_response_size,
+            })
+        }
+    }
 }
 
 /// What one attempt came to.
@@ -111,24 +154,14 @@ enum Attempt {
     TooLarge,
 }
 
-/// A response with its body read.
-struct Answer {
-    status: StatusCode,
-    version: http::Version,
-    headers: HeaderMap,
-    body: bytes::Bytes,
-    /// The URL answered, for the rebuilt response (without it reqwest parses a placeholder URL
-    /// on every call).
-    url: reqwest::Url,
-}
-
-async fn send_with_retries<E: VendorError>(
+/// The last attempt's outcome, the number of attempts, and the `Retry-After` cap when a wait
+/// over it stopped the retries.
+async fn send_with_retries(
     http: &reqwest::Client,
     inner: &Inner,
     request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
+) -> (Attempt, u32, Option<Duration>) {
     let started = Instant::now();
-    let method = request.method().clone();
     let policy = &inner.retry;
     // Built at the first retry: a call that succeeds at once never needs it.
     let mut backoff = None;
@@ -139,17 +172,20 @@ async fn send_with_retries<E: VendorError>(
         if let Some(limiter) = &inner.limiter {
             limiter.until_ready().await;
         }
-        let Some(this) = request.try_clone() else {
-            // A streamed body cannot be sent twice: one attempt only.
+        // The last attempt the policy allows sends the request itself: only a call that may be
+        // retried pays for a copy. A streamed body cannot be copied: one attempt only.
+        let last = attempts > policy.retries();
+        let copy = if last { None } else { request.try_clone() };
+        let Some(this) = copy else {
             break attempt(http, request, inner.max_response_size).await;
         };
         let outcome = attempt(http, this, inner.max_response_size).await;
         let retryable = match &outcome {
-            Attempt::Answered(a) => retry::retryable_status(&method, a.status),
-            Attempt::Failed { error, .. } => retry::retryable_failure(&method, error),
+            Attempt::Answered(a) => retry::retryable_status(request.method(), a.status),
+            Attempt::Failed { error, .. } => retry::retryable_failure(request.method(), error),
             Attempt::TooLarge => false,
         };
-        if !retryable || attempts > policy.retries() {
+        if !retryable {
             break outcome;
         }
         let Some(backoff_wait) = backoff.get_or_insert_with(|| policy.backoff()).next() else {
@@ -187,37 +223,14 @@ async fn send_with_retries<E: VendorError>(
     if !span.is_disabled() {
         span.record("attempts", attempts);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
-    }
-    match outcome {
-        Attempt::Answered(answer) => {
-            if !span.is_disabled() {
-                span.record("status", answer.status.as_u16());
-                if let Some(id) = request_id_str(&answer.headers) {
-                    span.record("request_id", id);
-                }
-            }
-            tracing::debug!(status = answer.status.as_u16(), attempts, "call finished");
-            Ok(finish::<E>(answer, attempts, over_cap))
-        }
-        Attempt::Failed { error, during } => {
-            tracing::debug!(failure = failure_kind(&error), attempts, "call failed");
-            if attempts == 1 && during == SENDING {
-                Err(error)
-            } else {
-                Ok(Failure::response(FailureKind::Transport {
-                    error,
-                    during,
-                    attempts,
-                }))
+        if let Attempt::Answered(answer) = &outcome {
+            span.record("status", answer.status.as_u16());
+            if let Some(id) = request_id_str(&answer.headers) {
+                span.record("request_id", id);
             }
         }
-        Attempt::TooLarge => {
-            tracing::debug!(limit = inner.max_response_size, "response body over the limit");
-            Ok(Failure::response(FailureKind::TooLarge {
-                limit: inner.max_response_size,
-            }))
-        }
     }
+    (outcome, attempts, over_cap)
 }
 
 /// A word for a transport failure that is safe to log (reqwest's own message names the URL).
@@ -243,8 +256,6 @@ async fn attempt(http: &reqwest::Client, request: reqwest::Request, limit: usize
         Err(error) => return Attempt::Failed { error, during: SENDING },
     };
     let status = response.status();
-    let version = response.version();
-    let url = response.url().clone();
     let headers = std::mem::take(response.headers_mut());
     let is_error = status.is_client_error() || status.is_server_error();
     if !is_error && response.content_length().is_some_and(|len| len > limit as u64) {
@@ -252,74 +263,10 @@ async fn attempt(http: &reqwest::Client, request: reqwest::Request, limit: usize
     }
     let cut_at = if is_error { ERROR_BODY_LIMIT.min(limit) } else { limit };
     match read_limited(response, cut_at).await {
-        Ok((body, complete)) if complete || is_error => Attempt::Answered(Answer {
-            status,
-            version,
-            headers,
-            body,
-            url,
-        }),
+        Ok((body, complete)) if complete || is_error => Attempt::Answered(Answer { status, headers, body }),
         Ok(_) => Attempt::TooLarge,
         Err(error) => Attempt::Failed { error, during: READING },
     }
-}
-
-/// The response the generated code reads: the buffered body, or for an error status a body
-/// that decodes as `E` (the stand-in), with the attempts and a refused wait as marker headers.
-fn finish<E: VendorError>(answer: Answer, attempts: u32, over_cap: Option<Duration>) -> reqwest::Response {
-    let Answer {
-        status,
-        version,
-        mut headers,
-        body,
-        url,
-    } = answer;
-    let mut rebuilt = if status.is_client_error() || status.is_server_error() {
-        let decoded = if serde_json::from_slice::<E>(&body).is_ok() {
-            body.clone()
-        } else {
-            headers.insert(STAND_IN_HEADER, HeaderValue::from_static("1"));
-            let text = String::from_utf8_lossy(&body);
-            bytes::Bytes::from(E::stand_in(status, &text).to_string())
-        };
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if attempts > 1 {
-            headers.insert(ATTEMPTS_HEADER, HeaderValue::from(attempts));
-        }
-        if let Some(cap) = over_cap {
-            headers.insert(RETRY_CAP_HEADER, HeaderValue::from(cap.as_millis() as u64));
-        }
-        // The body may be a stand-in now: the framing headers no longer describe it.
-        headers.remove(header::CONTENT_LENGTH);
-        headers.remove(header::CONTENT_ENCODING);
-        headers.remove(header::TRANSFER_ENCODING);
-        let mut rebuilt = rebuild(status, version, url, decoded);
-        rebuilt.extensions_mut().insert(RawErrorBody(body));
-        rebuilt
-    } else {
-        rebuild(status, version, url, body)
-    };
-    *rebuilt.headers_mut() = headers;
-    reqwest::Response::from(rebuilt)
-}
-
-/// A response with this status, version and body that says which URL it came from (without
-/// the URL, `reqwest::Response::from` parses a placeholder one on every call).
-fn rebuild(
-    status: StatusCode,
-    version: http::Version,
-    url: reqwest::Url,
-    body: bytes::Bytes,
-) -> http::Response<bytes::Bytes> {
-    use reqwest::ResponseBuilderExt;
-    let builder = http::Response::builder().status(status).version(version).url(url);
-    // A builder given a valid status and version cannot fail; the fallback keeps them anyway.
-    builder.body(body.clone()).unwrap_or_else(|_| {
-        let mut response = http::Response::new(body);
-        *response.status_mut() = status;
-        *response.version_mut() = version;
-        response
-    })
 }
 
 /// Reads the body up to `limit` bytes; `complete` is false when there was more.

@@ -1,34 +1,4 @@
-//! The macros each API module invokes once: its generated module, its `Client` wrapper and the
-//! hooks progenitor's client calls.
-
-/// Implements progenitor's `ClientHooks` for one generated client with the shared hooks.
-macro_rules! shared_hooks {
-    ($client:ty, $error:ty, $operations:expr) => {
-        impl progenitor_client::ClientHooks<$crate::transport::Inner> for $client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
-            ) -> std::result::Result<(), progenitor_client::Error<E>> {
-                $crate::transport::prepare(progenitor_client::ClientInfo::inner(self), request);
-                Ok(())
-            }
-
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &progenitor_client::OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                use progenitor_client::ClientInfo;
-                let path = $crate::transport::TracedPath::Spec($operations, info.operation_id);
-                $crate::transport::execute::<$error>(self.client(), self.inner(), request, info.operation_id, path)
-                    .await
-            }
-        }
-    };
-}
-
-pub(crate) use shared_hooks;
+//! The macros each API module invokes once: its generated module and its `Client` wrapper.
 
 /// The hand-written `Client` of one API: a thin wrapper over the generated client, with the
 /// shared builder, base URL, escape hatch and hooks. Each API module invokes it once.
@@ -135,8 +105,6 @@ macro_rules! api_client {
                 &self.api
             }
         }
-
-        $crate::transport::shared_hooks!(api::Client, $error, api::OPERATIONS);
     };
 }
 

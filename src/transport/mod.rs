@@ -3,21 +3,22 @@
 //! - [`builder`]: the shared [`ClientBuilder`], the per-client state ([`Inner`]) and the
 //!   [`Service`] trait each API implements;
 //! - [`base_url`]: which base URLs are accepted, and how a refused one is shown;
-//! - [`exec`]: the hooks around each generated call (credentials in, retries, bounded bodies,
-//!   tracing);
+//! - [`call`]: what each generated operation's `send` runs (checked parameters, the success
+//!   body decoded);
+//! - [`exec`]: what runs around every call (credentials in, retries, bounded bodies, error
+//!   statuses into errors, tracing);
 //! - [`options`]: per-call settings ([`CallOptions`]) on a view of a client;
 //! - [`raw`]: calls to endpoints not in the spec ([`RawRequest`]);
 //! - [`macros`]: what each API module invokes once.
 
 pub(crate) mod base_url;
 pub(crate) mod builder;
+pub(crate) mod call;
 pub(crate) mod exec;
 pub(crate) mod macros;
 pub(crate) mod options;
 pub(crate) mod raw;
 
-#[cfg(any(feature = "requestrocket", feature = "rockety"))]
-pub(crate) use crate::stand_in::flat_stand_in;
 #[cfg(any(feature = "authrocket", feature = "rocketpunch"))]
 pub(crate) use base_url::is_loopback;
 #[cfg(feature = "rocketpunch")]
@@ -26,7 +27,8 @@ pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT,
 };
 pub(crate) use builder::{env_var, sealed};
-pub(crate) use exec::{TracedPath, execute, prepare, query_some};
-pub(crate) use macros::{api_client, generated_api, shared_hooks};
+pub(crate) use call::{Op, call, call_empty, checked};
+pub(crate) use exec::query_some;
+pub(crate) use macros::{api_client, generated_api};
 pub use options::CallOptions;
 pub use raw::RawRequest;

@@ -6,9 +6,8 @@ use std::{fmt, marker::PhantomData};
 use http::header;
 
 use super::builder::Inner;
-use super::exec::{TracedPath, execute, prepare};
-use crate::error::{READING, SENDING, VendorError};
-use crate::stand_in::Failure;
+use super::exec::{Answer, TracedPath, exchange, prepare};
+use crate::error::{VendorError, decode_error};
 
 /// A call to an endpoint that is not in the spec yet, with the client's credentials, base URL,
 /// headers and error handling. Get one from an API client's `raw` method.
@@ -99,31 +98,12 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
             .build()
             .map_err(|e| crate::error::from_reqwest(api, e, "building the request", 1))?;
         prepare(self.inner, &mut request);
-        let response = execute::<E>(self.http, self.inner, request, "raw", TracedPath::Raw(&self.path))
-            .await
-            .map_err(|e| crate::error::from_reqwest(api, e, SENDING, 1))?;
-        if let Some(failure) = Failure::take(&response) {
-            return Err(crate::error::from_failure(api, failure));
-        }
-        let status = response.status();
-        if status.is_client_error() || status.is_server_error() {
-            let rv = progenitor_client::ResponseValue::<E>::from_response::<E>(response).await;
-            return Err(crate::error::from_progenitor(match rv {
-                Ok(rv) => progenitor_client::Error::ErrorResponse(rv),
-                Err(e) => e,
-            }));
-        }
-        let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| crate::error::from_reqwest(api, e, READING, 1))?;
-        let value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        let Answer { status, headers, body } =
+            exchange::<E>(self.http, self.inner, request, "raw", TracedPath::Raw(&self.path)).await?;
+        let value = if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {
-            serde_json::from_slice(&bytes).map_err(|e| {
-                crate::error::from_progenitor(progenitor_client::Error::<E>::InvalidResponsePayload(bytes, e))
-            })?
+            serde_json::from_slice(&body).map_err(|e| decode_error(api, status, body.clone(), &e))?
         };
         Ok(progenitor_client::ResponseValue::new(value, status, headers))
     }

@@ -1,0 +1,82 @@
+//! What a generated operation's `send` runs once its parameters are checked and its request is
+//! built: the request is prepared and sent ([`super::exec`]), then the answer is decoded as the
+//! spec's success type. `build/surface.rs` writes every `send` as a call into this file.
+
+use std::marker::PhantomData;
+
+use progenitor_client::ResponseValue;
+use serde::de::DeserializeOwned;
+
+use super::builder::Inner;
+use super::exec::{Answer, TracedPath, exchange, prepare};
+use crate::error::{Error, VendorError, decode_error};
+
+/// One operation of a spec, as its generated `send` names it; `E` is the API's error body.
+pub(crate) struct Op<E> {
+    /// The API's name in messages (`RequestRocket`).
+    pub(crate) api: &'static str,
+    /// The spec's operationId, which messages name (`createTarget`).
+    pub(crate) id: &'static str,
+    /// The Rust name of the call, which traces record (`create_target`).
+    pub(crate) name: &'static str,
+    /// The path template, which traces record (`/clients/{clientId}/targets`).
+    pub(crate) path: &'static str,
+    /// The success statuses the spec declares; any other status that is not an error is
+    /// [`Error::UnexpectedStatus`].
+    pub(crate) success: &'static [u16],
+    pub(crate) error: PhantomData<fn() -> E>,
+}
+
+/// A parameter or body as its builder holds it: set and valid, or the message of what is
+/// missing or wrong, which becomes [`Error::InvalidRequest`] naming the operation.
+pub(crate) fn checked<T, E>(value: Result<T, String>, op: &Op<E>) -> crate::Result<T> {
+    value.map_err(|message| Error::InvalidRequest {
+        api: op.api,
+        message: format!("{}: {message}", op.id),
+    })
+}
+
+/// Sends an operation whose success answer has a JSON body of type `T`.
+pub(crate) async fn call<T: DeserializeOwned, E: VendorError>(
+    http: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Result<reqwest::Request>,
+    op: &'static Op<E>,
+) -> crate::Result<ResponseValue<T>> {
+    let Answer { status, headers, body } = send::<E>(http, inner, request, op).await?;
+    match serde_json::from_slice(&body) {
+        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+        Err(e) => Err(decode_error(E::API, status, body, &e)),
+    }
+}
+
+/// Sends an operation whose success answer has no body.
+pub(crate) async fn call_empty<E: VendorError>(
+    http: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Result<reqwest::Request>,
+    op: &'static Op<E>,
+) -> crate::Result<ResponseValue<()>> {
+    let Answer { status, headers, .. } = send::<E>(http, inner, request, op).await?;
+    Ok(ResponseValue::new((), status, headers))
+}
+
+async fn send<E: VendorError>(
+    http: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Result<reqwest::Request>,
+    op: &'static Op<E>,
+) -> crate::Result<Answer> {
+    let mut request = request.map_err(|e| crate::error::from_reqwest(E::API, e, "building the request", 1))?;
+    prepare(inner, &mut request);
+    let answer = exchange::<E>(http, inner, request, op.name, TracedPath::Spec(op.path)).await?;
+    if op.success.contains(&answer.status.as_u16()) {
+        Ok(answer)
+    } else {
+        Err(Error::UnexpectedStatus {
+            api: E::API,
+            status: answer.status,
+            headers: Box::new(answer.headers),
+        })
+    }
+}
