@@ -227,7 +227,7 @@ impl VisitMut for ShortPaths {
         }
         let Some(last) = path.segments.pop() else { return };
         path.leading_colon = None;
-        path.segments = std::iter::once(last.into_value()).collect();
+        path.segments = std::iter::once(last).collect();
     }
 }
 
@@ -937,7 +937,7 @@ fn reshape_type_builders(items: &mut Vec<syn::Item>, shapes: &BTreeMap<String, S
         let is_default = imp
             .trait_
             .as_ref()
-            .and_then(|(_, path, _)| path.segments.last())
+            .and_then(|(path, _)| path.segments.last())
             .is_some_and(|s| s.ident == "Default");
         if is_default {
             let mut rewrite = DefaultRewrite {

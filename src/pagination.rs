@@ -1,4 +1,4 @@
-//! Every list operation as a [`Stream`](futures::Stream) of items, whatever the API's paging
+//! Every list operation as a [`Stream`](futures_util::Stream) of items, whatever the API's paging
 //! style.
 //!
 //! Call [`stream`](Paginate::stream) on a list operation's builder instead of `send`; set the
@@ -43,7 +43,7 @@
 
 use std::future::Future;
 
-use futures::{
+use futures_util::{
     StreamExt,
     future::ready,
     stream::{self, BoxStream},
@@ -238,7 +238,7 @@ where
 }
 
 fn end_at_first_error<'a, T: Send + 'a>(
-    items: impl futures::Stream<Item = crate::Result<T>> + Send + 'a,
+    items: impl futures_util::Stream<Item = crate::Result<T>> + Send + 'a,
 ) -> ItemStream<'a, T> {
     items
         .scan(false, |failed, item| {

@@ -1098,7 +1098,7 @@ pub enum ConfirmError {
 
 /// The API calls of this module, one small function each.
 mod api {
-    use futures::TryStreamExt;
+    use futures_util::TryStreamExt;
 
     use super::{Client, RealmId, types};
     use crate::Paginate;
