@@ -5,8 +5,8 @@
 
 Builds the crate once from scratch with `cargo build --timings` in a temporary target
 directory, then, for each direct dependency, adds up the compile time of the crates that only it
-brings in (the crates that would leave the build with it: reachable from it, and not from the
-crate without it). Prints a Markdown table: seconds of compile time (summed over units, so
+brings in: the crates that would leave the build if rocket-apis did not depend on it (a crate
+reqwest brings anyway costs nothing here). Prints a Markdown table: seconds of compile time (summed over units, so
 parallel units count in full) and the share of the whole build's summed time. Run it on a quiet
 machine.
 """
@@ -45,27 +45,35 @@ for node in meta["resolve"]["nodes"]:
 me = next(i for i in graph if names[i] == "rocket-apis")
 
 
-def reach(start, without=None):
+def reach(start, skip_edge=None):
+    """Every crate reachable from `start`, ignoring the edge `start` -> `skip_edge`."""
     seen, todo = set(), [start]
     while todo:
         n = todo.pop()
-        if n in seen or n == without:
+        if n in seen:
             continue
         seen.add(n)
-        todo.extend(graph[n])
+        todo.extend(d for d in graph[n] if not (n == start and d == skip_edge))
     return seen
 
 
 everything = reach(me)
+built = {u["name"] for u in units}
 rows = []
 for dep in graph[me]:
-    only = everything - reach(me, without=dep)
+    if names[dep] not in built:
+        continue  # not compiled with these features (an optional or dev-only dependency)
+    # What declaring it adds: the crates that leave the build without this one edge (a crate
+    # that reqwest brings anyway costs nothing here).
+    only = everything - reach(me, skip_edge=dep)
     cost = sum(seconds.get(names[i], 0.0) for i in only)
     rows.append((cost, names[dep], sorted(names[i] for i in only)))
 rows.sort(reverse=True)
 print(f"\nclean build, features {FEATURES}: {total:.1f} s of compile time summed over units "
       f"(rocket-apis itself {seconds.get('rocket-apis', 0.0):.1f} s)\n")
-print("| dependency | crates only it brings | seconds | share |")
-print("|---|---:|---:|---:|")
+print("| dependency | crates only it brings | seconds | share | the largest of them |")
+print("|---|---:|---:|---:|---|")
 for cost, name, only in rows:
-    print(f"| {name} | {len(only)} | {cost:.1f} | {100 * cost / total:.1f} % |")
+    largest = sorted(only, key=lambda n: -seconds.get(n, 0.0))[:3]
+    shown = ", ".join(f"{n} {seconds.get(n, 0.0):.1f}" for n in largest if seconds.get(n, 0.0) >= 0.5)
+    print(f"| {name} | {len(only)} | {cost:.1f} | {100 * cost / total:.1f} % | {shown} |")
