@@ -196,7 +196,12 @@ fn collect_refs(doc: &serde_yaml::Value, node: &serde_yaml::Value, found: &mut B
 /// map and refuse unknown fields when decoded: a mistyped field is an error, not a field the
 /// server silently ignores. Free-form maps (objects without properties) stay open, and so do
 /// the schemas the vendor documents as open (`open`, see `build/apis.rs`).
+///
+/// The same copy keeps only the JSON media type of a request body that also offers
+/// `application/x-www-form-urlencoded` (AuthRocket takes either): progenitor takes one media
+/// type per body, and the Rust client sends JSON.
 pub fn close_request_schemas(spec: &mut OpenAPI, open: &[(&str, &str)]) {
+    keep_json_bodies(spec);
     let closed = request_only_schemas(spec);
     let Some(components) = spec.components.as_mut() else {
         return;
@@ -221,6 +226,44 @@ fn close_object(schema: &mut openapiv3::Schema) {
         for property in object.properties.values_mut() {
             if let ReferenceOr::Item(inner) = property {
                 close_object(inner);
+            }
+        }
+    }
+}
+
+/// Drops the form alternative of every request body that offers JSON too (see
+/// [`close_request_schemas`]); the pre-flight check allows exactly this pair.
+fn keep_json_bodies(spec: &mut OpenAPI) {
+    use crate::preflight::{FORM, JSON};
+    let keep_json = |body: &mut openapiv3::RequestBody| {
+        if body.content.contains_key(JSON) {
+            body.content.shift_remove(FORM);
+        }
+    };
+    for item in spec.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
+                keep_json(body);
+            }
+        }
+    }
+    if let Some(components) = spec.components.as_mut() {
+        for body in components.request_bodies.values_mut() {
+            if let ReferenceOr::Item(body) = body {
+                keep_json(body);
             }
         }
     }

@@ -1227,61 +1227,6 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ListOrgsState`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListOrgsState {
-        #[serde(rename = "active")]
-        Active,
-        #[serde(rename = "inactive")]
-        Inactive,
-    }
-    impl ::std::fmt::Display for ListOrgsState {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Inactive => f.write_str("inactive"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListOrgsState {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "inactive" => Ok(Self::Inactive),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListOrgsState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListOrgsState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ListRealmsDirection`
     #[derive(
         ::serde::Deserialize,
@@ -16157,7 +16102,7 @@ pub mod builder {
         realm_id: Result<Option<::std::string::String>, String>,
         reference: Result<Option<::std::string::String>, String>,
         sort: Result<Option<::std::string::String>, String>,
-        state: Result<Option<types::ListOrgsState>, String>,
+        state: Result<Option<crate::authrocket::State>, String>,
     }
     impl<'a> ListOrgs<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -16263,14 +16208,13 @@ pub mod builder {
         }
         pub fn state<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListOrgsState>,
+            V: std::convert::TryInto<crate::authrocket::State>,
         {
             self.state = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `state` does not fit its type `ListOrgsState`"
-                        .to_string()
+                    "query parameter `state` does not fit its type `State`".to_string()
                 });
             self
         }
