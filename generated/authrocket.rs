@@ -11126,15 +11126,20 @@ pub mod types {
 /// "Accessing the AuthRocket APIs" page is the authority; the v1 reference pages and the vendor's Ruby and
 /// PHP clients fill in resources and fields.
 ///
-/// - Every request sends `Accept: application/json`; bodies are JSON.
+/// - Every request sends `Accept: application/json` (406 otherwise; the API only sends JSON, which every
+///   response's `content` says). POST and PUT bodies may be JSON (recommended) or standard url-encoded form data
+///   (`application/x-www-form-urlencoded`, nested objects with brackets); 415 for anything else.
+/// - `User-Agent`: required, with the authors' contact info, for libraries written for third parties; optional
+///   otherwise. Declared as a header parameter on every path (`x-per-client`: set once per client).
 /// - Authentication: `X-Authrocket-Api-Key: ko_…`, or the legacy pair `X-Authrocket-Account: org_…` with
 ///   `X-Authrocket-Api-Key: key_…`.
-/// - Optional default realm for single-realm apps: `X-Authrocket-Realm: rl_…` (otherwise pass `realm_id`).
+/// - Optional default realm for single-realm apps: `X-Authrocket-Realm: rl_…` (otherwise pass `realm_id`);
+///   declared as a header parameter on every path (`x-per-client`).
 /// - Create and update bodies are wrapped in the singular resource name (`{"org": {...}}`); lists are
 ///   `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`.
 /// - Timestamps are Unix seconds, often fractional.
 /// - Every response carries `X-Request-ID`.
-/// - Status codes: 401 = an authenticate call failed; 402 = subscription inactive; 403 = API key refused;
+/// - Status codes: 401 = an authenticate call failed (declared on the `authenticate…` operations only); 402 = subscription inactive; 403 = API key refused;
 ///   409/422 = validation errors `{"errors": {field: [messages]}}`.
 ///
 ///
@@ -11692,9 +11697,9 @@ impl Client {
     pub fn list_orgs(&self) -> builder::ListOrgs<'_> {
         builder::ListOrgs::new(self)
     }
-    /// Create a org
+    /// Create an org
     ///
-    /// Create a org.
+    /// Create an org.
     ///
     /// `POST /orgs` (operation `createOrg`)
     ///
@@ -11715,9 +11720,9 @@ impl Client {
     pub fn create_org(&self) -> builder::CreateOrg<'_> {
         builder::CreateOrg::new(self)
     }
-    /// Get a org
+    /// Get an org
     ///
-    /// Get a org.
+    /// Get an org.
     ///
     /// `GET /orgs/{orgId}` (operation `getOrg`)
     ///
@@ -11738,9 +11743,9 @@ impl Client {
     pub fn get_org(&self) -> builder::GetOrg<'_> {
         builder::GetOrg::new(self)
     }
-    /// Update a org
+    /// Update an org
     ///
-    /// Update a org.
+    /// Update an org.
     ///
     /// `PUT /orgs/{orgId}` (operation `updateOrg`)
     ///
@@ -11763,9 +11768,9 @@ impl Client {
     pub fn update_org(&self) -> builder::UpdateOrg<'_> {
         builder::UpdateOrg::new(self)
     }
-    /// Delete a org
+    /// Delete an org
     ///
-    /// Delete a org.
+    /// Delete an org.
     ///
     /// `DELETE /orgs/{orgId}` (operation `deleteOrg`)
     ///
@@ -11970,7 +11975,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id. |
+    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id (`kss_…`) or the full login token (the JWT a login returned); a token in the path is a secret, so never log the URL. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -11993,7 +11998,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id. |
+    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id (`kss_…`) or the full login token (the JWT a login returned); a token in the path is a secret, so never log the URL. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -12205,9 +12210,9 @@ impl Client {
     pub fn list_auth_providers(&self) -> builder::ListAuthProviders<'_> {
         builder::ListAuthProviders::new(self)
     }
-    /// Create a auth provider
+    /// Create an auth provider
     ///
-    /// Create a auth provider.
+    /// Create an auth provider.
     ///
     /// `POST /auth_providers` (operation `createAuthProvider`)
     ///
@@ -12228,9 +12233,9 @@ impl Client {
     pub fn create_auth_provider(&self) -> builder::CreateAuthProvider<'_> {
         builder::CreateAuthProvider::new(self)
     }
-    /// Get a auth provider
+    /// Get an auth provider
     ///
-    /// Get a auth provider.
+    /// Get an auth provider.
     ///
     /// `GET /auth_providers/{authProviderId}` (operation `getAuthProvider`)
     ///
@@ -12251,9 +12256,9 @@ impl Client {
     pub fn get_auth_provider(&self) -> builder::GetAuthProvider<'_> {
         builder::GetAuthProvider::new(self)
     }
-    /// Update a auth provider
+    /// Update an auth provider
     ///
-    /// Update a auth provider.
+    /// Update an auth provider.
     ///
     /// `PUT /auth_providers/{authProviderId}` (operation `updateAuthProvider`)
     ///
@@ -12276,9 +12281,9 @@ impl Client {
     pub fn update_auth_provider(&self) -> builder::UpdateAuthProvider<'_> {
         builder::UpdateAuthProvider::new(self)
     }
-    /// Delete a auth provider
+    /// Delete an auth provider
     ///
-    /// Delete a auth provider.
+    /// Delete an auth provider.
     ///
     /// `DELETE /auth_providers/{authProviderId}` (operation `deleteAuthProvider`)
     ///
@@ -12378,9 +12383,9 @@ impl Client {
     pub fn list_app_hooks(&self) -> builder::ListAppHooks<'_> {
         builder::ListAppHooks::new(self)
     }
-    /// Create a app hook
+    /// Create an app hook
     ///
-    /// Create a app hook.
+    /// Create an app hook.
     ///
     /// `POST /app_hooks` (operation `createAppHook`)
     ///
@@ -12401,9 +12406,9 @@ impl Client {
     pub fn create_app_hook(&self) -> builder::CreateAppHook<'_> {
         builder::CreateAppHook::new(self)
     }
-    /// Get a app hook
+    /// Get an app hook
     ///
-    /// Get a app hook.
+    /// Get an app hook.
     ///
     /// `GET /app_hooks/{appHookId}` (operation `getAppHook`)
     ///
@@ -12424,9 +12429,9 @@ impl Client {
     pub fn get_app_hook(&self) -> builder::GetAppHook<'_> {
         builder::GetAppHook::new(self)
     }
-    /// Update a app hook
+    /// Update an app hook
     ///
-    /// Update a app hook.
+    /// Update an app hook.
     ///
     /// `PUT /app_hooks/{appHookId}` (operation `updateAppHook`)
     ///
@@ -12449,9 +12454,9 @@ impl Client {
     pub fn update_app_hook(&self) -> builder::UpdateAppHook<'_> {
         builder::UpdateAppHook::new(self)
     }
-    /// Delete a app hook
+    /// Delete an app hook
     ///
-    /// Delete a app hook.
+    /// Delete an app hook.
     ///
     /// `DELETE /app_hooks/{appHookId}` (operation `deleteAppHook`)
     ///
@@ -12472,9 +12477,9 @@ impl Client {
     pub fn delete_app_hook(&self) -> builder::DeleteAppHook<'_> {
         builder::DeleteAppHook::new(self)
     }
-    /// List login policys
+    /// List login policies
     ///
-    /// List login policys.
+    /// List login policies.
     ///
     /// `GET /login_policies` (operation `listLoginPolicies`)
     ///
@@ -12654,9 +12659,9 @@ impl Client {
     pub fn get_event(&self) -> builder::GetEvent<'_> {
         builder::GetEvent::new(self)
     }
-    /// List jwt keys
+    /// List JWT keys
     ///
-    /// List jwt keys.
+    /// List JWT keys.
     ///
     /// `GET /jwt_keys` (operation `listJwtKeys`)
     ///
@@ -12682,9 +12687,9 @@ impl Client {
     pub fn list_jwt_keys(&self) -> builder::ListJwtKeys<'_> {
         builder::ListJwtKeys::new(self)
     }
-    /// Create a jwt key
+    /// Create a JWT key
     ///
-    /// Create a jwt key.
+    /// Create a JWT key.
     ///
     /// `POST /jwt_keys` (operation `createJwtKey`)
     ///
@@ -12705,9 +12710,9 @@ impl Client {
     pub fn create_jwt_key(&self) -> builder::CreateJwtKey<'_> {
         builder::CreateJwtKey::new(self)
     }
-    /// Get a jwt key
+    /// Get a JWT key
     ///
-    /// Get a jwt key.
+    /// Get a JWT key.
     ///
     /// `GET /jwt_keys/{jwtKeyId}` (operation `getJwtKey`)
     ///
@@ -12728,9 +12733,9 @@ impl Client {
     pub fn get_jwt_key(&self) -> builder::GetJwtKey<'_> {
         builder::GetJwtKey::new(self)
     }
-    /// Delete a jwt key
+    /// Delete a JWT key
     ///
-    /// Delete a jwt key.
+    /// Delete a JWT key.
     ///
     /// `DELETE /jwt_keys/{jwtKeyId}` (operation `deleteJwtKey`)
     ///
@@ -12936,13 +12941,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -12958,6 +12956,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -13093,13 +13098,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13121,7 +13119,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -13245,13 +13257,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13267,6 +13272,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -13423,13 +13435,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13451,7 +13456,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -13576,13 +13595,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13598,6 +13610,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -13729,13 +13748,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13751,6 +13763,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -13959,13 +13978,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13981,6 +13993,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -14114,13 +14133,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14142,7 +14154,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -14266,13 +14292,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14288,6 +14307,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -14442,13 +14468,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14470,7 +14489,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -14595,13 +14628,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14617,6 +14643,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -14788,7 +14821,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -14973,7 +15020,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -15161,7 +15222,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -15289,13 +15364,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15311,6 +15379,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -15477,13 +15552,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15505,7 +15573,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -15665,13 +15747,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15693,7 +15768,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -15821,13 +15910,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15843,6 +15925,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -16006,13 +16095,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16034,7 +16116,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -16304,13 +16400,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16326,6 +16415,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -16459,13 +16555,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16487,7 +16576,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -16611,13 +16714,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16633,6 +16729,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -16787,13 +16890,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16815,7 +16911,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -16940,13 +17050,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16962,6 +17065,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -17218,13 +17328,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -17240,6 +17343,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -17381,13 +17491,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -17409,7 +17512,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -17534,13 +17651,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -17556,6 +17666,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -17719,13 +17836,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -17747,7 +17857,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -17873,13 +17997,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -17895,6 +18012,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -18131,13 +18255,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -18153,6 +18270,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -18290,13 +18414,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -18318,7 +18435,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -18443,13 +18574,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -18465,6 +18589,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -18597,13 +18728,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -18619,6 +18743,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -18760,13 +18891,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -18788,7 +18912,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -18913,13 +19051,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -18935,6 +19066,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -19098,13 +19236,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -19126,7 +19257,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -19252,13 +19397,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -19274,6 +19412,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -19440,13 +19585,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -19468,7 +19606,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -19634,13 +19786,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -19656,6 +19801,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -19798,13 +19950,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -19826,7 +19971,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -20030,13 +20189,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20052,6 +20204,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -20196,13 +20355,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20224,7 +20376,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -20349,13 +20515,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20371,6 +20530,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -20537,13 +20703,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20565,7 +20724,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -20694,13 +20867,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20716,6 +20882,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -20890,13 +21063,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20912,6 +21078,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -21079,13 +21252,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21107,7 +21273,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -21309,13 +21489,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21331,6 +21504,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -21468,13 +21648,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21496,7 +21669,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -21621,13 +21808,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21643,6 +21823,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -21802,13 +21989,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21830,7 +22010,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -21956,13 +22150,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21978,6 +22165,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -22166,13 +22360,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22188,6 +22375,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -22329,13 +22523,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22357,7 +22544,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -22482,13 +22683,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22504,6 +22698,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -22667,13 +22868,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22695,7 +22889,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -22821,13 +23029,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22843,6 +23044,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -23245,13 +23453,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23267,6 +23468,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -23418,13 +23626,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23440,6 +23641,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -23648,13 +23856,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23670,6 +23871,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -23807,13 +24015,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23835,7 +24036,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -23960,13 +24175,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23982,6 +24190,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -24114,13 +24329,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24136,6 +24344,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -24275,13 +24490,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24303,7 +24511,21 @@ pub mod builder {
                         ),
                     )
                 }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -24428,13 +24650,6 @@ pub mod builder {
                         ),
                     )
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 402u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24450,6 +24665,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -24651,7 +24873,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/realms/{realmId}",
             success: 200u16,
             params: &[("path", "realmId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `resetRealm`: `POST /realms/{realmId}/reset`, answered with 200 on success.
@@ -24733,7 +24955,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/users/{userId}",
             success: 200u16,
             params: &[("path", "userId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `authenticateUserKey`: `POST /users/authenticate_key`, answered with 200 on success.
@@ -24907,7 +25129,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/orgs/{orgId}",
             success: 200u16,
             params: &[("path", "orgId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `listMemberships`: `GET /memberships`, answered with 200 on success.
@@ -24980,7 +25202,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/memberships/{membershipId}",
             success: 200u16,
             params: &[("path", "membershipId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `listSessions`: `GET /sessions`, answered with 200 on success.
@@ -25037,7 +25259,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/sessions/{sessionId}",
             success: 200u16,
             params: &[("path", "sessionId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `createCredential`: `POST /credentials`, answered with 200 on success.
@@ -25089,7 +25311,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/credentials/{credentialId}",
             success: 200u16,
             params: &[("path", "credentialId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `verifyCredential`: `POST /credentials/{credentialId}/verify`, answered with 200 on success.
@@ -25203,7 +25425,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/auth_providers/{authProviderId}",
             success: 200u16,
             params: &[("path", "authProviderId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `getAuthorizeUrl`: `GET /auth_providers/{authProviderId}/authorize`, answered with 200 on success.
@@ -25302,7 +25524,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/app_hooks/{appHookId}",
             success: 200u16,
             params: &[("path", "appHookId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `listLoginPolicies`: `GET /login_policies`, answered with 200 on success.
@@ -25372,7 +25594,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/login_policies/{loginPolicyId}",
             success: 200u16,
             params: &[("path", "loginPolicyId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `listEvents`: `GET /events`, answered with 200 on success.
@@ -25469,7 +25691,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/jwt_keys/{jwtKeyId}",
             success: 200u16,
             params: &[("path", "jwtKeyId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `createUserToken`: `POST /user_tokens`, answered with 200 on success.
