@@ -4384,6 +4384,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
 /// Authentication: the personal user token (it always starts with `u-`) goes, raw, into the
 /// `Authorization` header. There is no `Bearer` prefix.
 ///
+/// Users and team members: the overview lists "Manage users and team members" among the Core
+/// API's uses, but no user, member or invitation endpoint is documented, so none is modelled
+/// here (only a user's notifications, under Notifications). Use the dashboard for them.
+///
+/// Rate limits apply per user token: Basic 100 and Team 1,000 requests per minute; Business
+/// plans have a custom limit. Over the limit the API answers 429 with `Retry-After`.
+///
 ///
 /// Version: 1.0.0
 #[derive(Clone, Debug)]
@@ -5255,8 +5262,9 @@ impl Client {
     ///
     /// The request log of one proxy, kept in the proxy's region. The reference page documents
     /// `limit` with a default of 1000 and the `processedAfter`/`processedBefore` filters; the
-    /// overview page (the authority) documents `page` and `limit` (default 20, max 100) for
-    /// every list, so both are accepted and the overview's bounds apply.
+    /// overview page documents `page` and `limit` (default 20, max 100) for lists in general.
+    /// Both are accepted; `limit` follows this endpoint's own page (default 1000, no documented
+    /// maximum).
     ///
     /// `GET /clients/{clientId}/proxies/{proxyId}/requests` (operation `listProxyRequests`)
     ///
@@ -5265,7 +5273,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
     /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
-    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    /// | `.limit(..)` | `limit` | query | no | Requests per page; default 1000 (the request log's reference page, which states no maximum). The overview's general default 20 and maximum 100 are not applied here, so the documented default can be sent. |
     /// | `.processed_after(..)` | `processedAfter` | query | no | Only requests processed after this instant (ISO 8601). |
     /// | `.processed_before(..)` | `processedBefore` | query | no | Only requests processed before this instant (ISO 8601). |
     ///
