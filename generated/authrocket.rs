@@ -1645,9 +1645,6 @@ pub mod types {
         /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
-        /// JSON field `org`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub org: ::std::option::Option<Org>,
         /// Org id.
         ///
         /// JSON field `org_id`.
@@ -1658,9 +1655,6 @@ pub mod types {
         /// JSON field `permissions`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
-        /// JSON field `user`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: ::std::option::Option<User>,
         /// User id.
         ///
         /// JSON field `user_id`.
@@ -7311,20 +7305,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            org: ::std::result::Result<
-                ::std::option::Option<super::Org>,
-                ::std::string::String,
-            >,
             org_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             permissions: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<super::User>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
@@ -7340,10 +7326,8 @@ pub mod types {
                     expires_at: Ok(Default::default()),
                     id: Ok(Default::default()),
                     object: Ok(Default::default()),
-                    org: Ok(Default::default()),
                     org_id: Ok(Default::default()),
                     permissions: Ok(Default::default()),
-                    user: Ok(Default::default()),
                     user_id: Ok(Default::default()),
                 }
             }
@@ -7404,17 +7388,6 @@ pub mod types {
                 self.object = Ok(value.into_field_value());
                 self
             }
-            /// Sets `org` (see [`super::MembershipInput::org`]).
-            pub fn org<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Org>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.org = value
-                    .try_into()
-                    .map_err(|e| format!("field `org` of `MembershipInput`: {e}"));
-                self
-            }
             /// Sets `org_id` (see [`super::MembershipInput::org_id`]).
             pub fn org_id<T>(mut self, value: T) -> Self
             where
@@ -7429,17 +7402,6 @@ pub mod types {
                 T: crate::IntoFieldValue<::std::vec::Vec<::std::string::String>>,
             {
                 self.permissions = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `user` (see [`super::MembershipInput::user`]).
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| format!("field `user` of `MembershipInput`: {e}"));
                 self
             }
             /// Sets `user_id` (see [`super::MembershipInput::user_id`]).
@@ -7462,10 +7424,8 @@ pub mod types {
                     expires_at: value.expires_at?,
                     id: value.id?,
                     object: value.object?,
-                    org: value.org?,
                     org_id: value.org_id?,
                     permissions: value.permissions?,
-                    user: value.user?,
                     user_id: value.user_id?,
                 })
             }
@@ -7478,10 +7438,8 @@ pub mod types {
                     expires_at: Ok(value.expires_at),
                     id: Ok(value.id),
                     object: Ok(value.object),
-                    org: Ok(value.org),
                     org_id: Ok(value.org_id),
                     permissions: Ok(value.permissions),
-                    user: Ok(value.user),
                     user_id: Ok(value.user_id),
                 }
             }

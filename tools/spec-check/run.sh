@@ -12,7 +12,11 @@
 #   4. prism mock on 127.0.0.1:<free port>; newman with a 2xx assertion on every request and all
 #      credentials set → every request passes; newman with empty credentials → newman fails and
 #      every authenticated operation got 401 (public ones 2xx);
-#   5. security alternatives the converter drops (it keeps only the first requirement of each
+#   5. probe.js against the same Prism: every known and an unknown value of every open set in a
+#      query parameter or request body → 2xx; every form-capable body sent as url-encoded form
+#      data → 2xx; every declared status forced with `Prefer: code=N` carries the response headers
+#      the spec declares for it;
+#   6. security alternatives the converter drops (it keeps only the first requirement of each
 #      operation, e.g. oauth2 after an apiKey): per dropped scheme, a collection of the operations
 #      that accept it alone, with that scheme's auth → 2xx with, 401 without the credential.
 # Outputs go to tools/spec-check/out/<spec>/ (SPEC_CHECK_OUT overrides). All specs are checked
@@ -261,7 +265,7 @@ check_spec() {
 
   # Start Prism now; it boots while the converters run.
   local port; port=$(free_port)
-  "$BIN/prism" mock -h 127.0.0.1 -p "$port" "$spec" > "$d/prism.log" 2>&1 &
+  "$BIN/prism" mock --errors -h 127.0.0.1 -p "$port" "$spec" > "$d/prism.log" 2>&1 &
   PRISM_PID=$!
   echo "$PRISM_PID" > "$PRISM_PIDFILE"
 
@@ -328,7 +332,12 @@ check_spec() {
   # shellcheck disable=SC2086
   newman_run newman-noauth "$col" "$deny_all" empty $cred_vars
 
-  # 5. Alternatives the converter dropped: scheme S alone accepted, but not the first requirement.
+  # 5. Open sets, form bodies and declared response headers (probe.js).
+  (cd "$T" && node probe.js "$spec_abs" "http://127.0.0.1:$port") > "$d/probe.log" 2>&1 \
+    || fail probe "Prism refused a documented or unknown open-set value or a form body, or left out a declared header" "$d/probe.log"
+  echo "   probe: $(tail -n 1 "$d/probe.log" | sed 's/^probe: //')"
+
+  # 6. Alternatives the converter dropped: scheme S alone accepted, but not the first requirement.
   local s keys
   for s in $(jq -r '.schemes | keys[]' "$info"); do
     keys=$(jq -c --arg s "$s" '[.ops[] | select((.public | not) and (.alts | any(. == [$s])) and .alts[0] != [$s]) | .key]' "$info")
