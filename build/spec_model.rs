@@ -277,7 +277,11 @@ fn keep_json_bodies(spec: &mut OpenAPI) {
 
 /// A parameter the client sets once for every call (`x-per-client: true`), not per operation.
 pub fn per_client(p: &Parameter) -> bool {
-    p.parameter_data_ref().extensions.get("x-per-client").and_then(|v| v.as_bool()) == Some(true)
+    p.parameter_data_ref()
+        .extensions
+        .get("x-per-client")
+        .and_then(|v| v.as_bool())
+        == Some(true)
 }
 
 /// Removes the `x-per-client` parameters from every path item and operation (see
