@@ -11096,8 +11096,11 @@ pub mod types {
 /// - Create and update bodies are wrapped in the singular resource name (`{"org": {...}}`); lists are
 ///   `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`.
 /// - Timestamps are Unix seconds, often fractional.
-/// - Every response carries `X-Request-ID`.
-/// - Status codes: 401 = an authenticate call failed (declared on the `authenticate…` operations only); 402 = subscription inactive; 403 = API key refused;
+/// - Every response carries `X-Request-ID` (unique per request; quote it to AuthRocket support).
+/// - Check the numeric HTTP status before parsing a body.
+/// - Not covered: the LoginRocket API (its own host and access rules) and AuthRocket 2.
+/// - Status codes: 401 = an authenticate call failed (declared on the `authenticate…` operations only);
+///   402 = subscription inactive; 403 = API key refused;
 ///   409/422 = validation errors `{"errors": {field: [messages]}}`.
 ///
 ///

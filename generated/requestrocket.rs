@@ -4388,6 +4388,12 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
 /// API's uses, but no user, member or invitation endpoint is documented, so none is modelled
 /// here (only a user's notifications, under Notifications). Use the dashboard for them.
 ///
+/// Identifiers: every resource id is a UUID v4, immutable and globally unique (the ids are
+/// typed as plain strings so that a client never refuses one).
+///
+/// OAuth2 target credentials using the `authorization_code` flow take
+/// `https://api.requestrocket.com/webhooks/oauth2` as their callback URL.
+///
 /// Rate limits apply per user token: Basic 100 and Team 1,000 requests per minute; Business
 /// plans have a custom limit. Over the limit the API answers 429 with `Retry-After`.
 ///
@@ -4512,7 +4518,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4536,7 +4542,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ClientInput`], built with [`types::ClientInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -4561,7 +4567,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4584,7 +4590,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4607,7 +4613,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.include_temporary(..)` | `includeTemporary` | query | no | Also list temporary credentials (OAuth 2.0 credentials still awaiting authorization). Default `false`. |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
@@ -4637,7 +4643,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialInput`], built with [`types::CredentialInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -4662,8 +4668,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4687,8 +4693,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialInput`], built with [`types::CredentialInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -4714,8 +4720,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4739,8 +4745,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -4768,8 +4774,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4793,9 +4799,9 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
-    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4820,7 +4826,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -4847,7 +4853,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::TargetInput`], built with [`types::TargetInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -4872,8 +4878,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4897,8 +4903,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::TargetInput`], built with [`types::TargetInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -4924,8 +4930,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -4949,8 +4955,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -4978,8 +4984,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5003,9 +5009,9 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
-    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5030,7 +5036,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -5058,7 +5064,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ProxyInput`], built with [`types::ProxyInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -5083,8 +5089,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5108,8 +5114,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ProxyInput`], built with [`types::ProxyInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -5135,8 +5141,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5160,8 +5166,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5185,8 +5191,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -5214,8 +5220,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5239,9 +5245,9 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
-    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5270,8 +5276,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Requests per page; default 1000 (the request log's reference page, which states no maximum). The overview's general default 20 and maximum 100 are not applied here, so the documented default can be sent. |
     /// | `.processed_after(..)` | `processedAfter` | query | no | Only requests processed after this instant (ISO 8601). |
@@ -5301,8 +5307,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.request_id(..)` | `requestId` | path | yes | The request log entry's id. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RequestLog`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -5330,7 +5336,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -5357,7 +5363,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -5384,8 +5390,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5434,7 +5440,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -5457,7 +5463,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -5484,8 +5490,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
-    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id (a UUID v4). |
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
