@@ -7,6 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, Parameter, QueryStyle, ReferenceOr, RequestBody, Response, StatusCode};
 
+pub const JSON: &str = "application/json";
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
 /// `open_enums`: the component schemas the hand-written layer replaces with its own types.
 pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
@@ -83,10 +86,16 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
             if let Some(body) = &op.request_body
                 && let Some(body) = resolve_body(spec, body, &at, &mut problems)
             {
-                let types: Vec<&String> = body.content.keys().collect();
+                // A form alternative beside JSON is for other tools (Postman, Insomnia, Prism);
+                // the copy progenitor sees keeps JSON only (`spec_model::close_request_schemas`).
+                let types: Vec<&String> = body
+                    .content
+                    .keys()
+                    .filter(|t| !(t.as_str() == FORM && body.content.contains_key(JSON)))
+                    .collect();
                 if types.len() > 1 {
                     problems.push(format!(
-                            "{at}: request body has {} media types ({}); progenitor takes exactly one: keep application/json",
+                            "{at}: request body has {} media types ({}); progenitor takes exactly one: keep application/json (an application/x-www-form-urlencoded alternative beside it is allowed: the Rust client sends JSON)",
                             types.len(),
                             join(&types)
                         ));
@@ -170,7 +179,7 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
         let present = spec.components.as_ref().is_some_and(|c| c.schemas.contains_key(*name));
         if !present {
             problems.push(format!(
-                "build/codegen.rs replaces schema `{name}` with an open enum, but the spec has no such schema"
+                "build/apis.rs replaces schema `{name}` with an open enum, but the spec has no such schema"
             ));
         }
     }
@@ -197,16 +206,26 @@ fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, open_enums: &[&str], pro
             let in_parameter = at.iter().any(|s| s == "parameters");
             let is_string_enum =
                 map.contains_key("enum") && map.get("type").and_then(|t| t.as_str()).is_none_or(|t| t == "string");
-            if is_string_enum && !in_parameter {
-                let named = at.len() == 3 && at[0] == "components" && at[1] == "schemas";
-                if !named {
+            let component = (at.len() >= 3 && at[0] == "components" && at[1] == "schemas").then(|| at[2].as_str());
+            let replaced = component.is_some_and(|c| open_enums.contains(&c));
+            // A named schema's own enum: at its top, or as a branch of its top-level anyOf/oneOf
+            // (the open form `anyOf: [{enum: [...]}, {type: string}]`).
+            let own = at.len() == 3 || (at.len() == 5 && (at[3] == "anyOf" || at[3] == "oneOf"));
+            if replaced && at.len() == 3 && map.contains_key("enum") {
+                problems.push(format!(
+                    "schema `{}` is an open enum in Rust but a closed `enum` in the spec, so Prism, Postman and generated clients refuse values the vendor adds; write it as `anyOf: [{{type: string, enum: [...]}}, {{type: string}}]`",
+                    at[2]
+                ));
+            }
+            if is_string_enum && !in_parameter && !replaced {
+                if !(component.is_some() && own) {
                     problems.push(format!(
-                        "schema at `{}`: an inline string enum becomes a closed Rust enum; declare it under components/schemas and list it as an open enum in build/codegen.rs",
+                        "schema at `{}`: an inline string enum becomes a closed Rust enum; declare it under components/schemas and list it as an open enum in build/apis.rs",
                         at.join("/")
                     ));
-                } else if !open_enums.contains(&at[2].as_str()) {
+                } else {
                     problems.push(format!(
-                        "schema `{}` is a string enum but build/codegen.rs does not replace it with an open enum; unknown values would fail to decode",
+                        "schema `{}` is a string enum but build/apis.rs does not replace it with an open enum; unknown values would fail to decode",
                         at[2]
                     ));
                 }

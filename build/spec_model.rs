@@ -66,6 +66,7 @@ pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
                 .iter()
                 .chain(op.parameters.iter())
                 .filter_map(|p| crate::preflight::resolve_parameter(spec, p, id, &mut ignore))
+                .filter(|p| !per_client(p))
                 .map(|p| {
                     let location = match p {
                         Parameter::Path { .. } => "path",
@@ -196,7 +197,17 @@ fn collect_refs(doc: &serde_yaml::Value, node: &serde_yaml::Value, found: &mut B
 /// map and refuse unknown fields when decoded: a mistyped field is an error, not a field the
 /// server silently ignores. Free-form maps (objects without properties) stay open, and so do
 /// the schemas the vendor documents as open (`open`, see `build/apis.rs`).
+///
+/// The same copy keeps only the JSON media type of a request body that also offers
+/// `application/x-www-form-urlencoded` (AuthRocket takes either): progenitor takes one media
+/// type per body, and the Rust client sends JSON.
+///
+/// It also leaves out the parameters marked `x-per-client: true` (request headers the
+/// hand-written client sets once for every call, e.g. AuthRocket's `User-Agent` and default
+/// realm): tools see them on every operation, the Rust builders do not repeat them per call.
 pub fn close_request_schemas(spec: &mut OpenAPI, open: &[(&str, &str)]) {
+    keep_json_bodies(spec);
+    drop_per_client_parameters(spec);
     let closed = request_only_schemas(spec);
     let Some(components) = spec.components.as_mut() else {
         return;
@@ -222,6 +233,82 @@ fn close_object(schema: &mut openapiv3::Schema) {
             if let ReferenceOr::Item(inner) = property {
                 close_object(inner);
             }
+        }
+    }
+}
+
+/// Drops the form alternative of every request body that offers JSON too (see
+/// [`close_request_schemas`]); the pre-flight check allows exactly this pair.
+fn keep_json_bodies(spec: &mut OpenAPI) {
+    use crate::preflight::{FORM, JSON};
+    let keep_json = |body: &mut openapiv3::RequestBody| {
+        if body.content.contains_key(JSON) {
+            body.content.shift_remove(FORM);
+        }
+    };
+    for item in spec.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
+                keep_json(body);
+            }
+        }
+    }
+    if let Some(components) = spec.components.as_mut() {
+        for body in components.request_bodies.values_mut() {
+            if let ReferenceOr::Item(body) = body {
+                keep_json(body);
+            }
+        }
+    }
+}
+
+/// A parameter the client sets once for every call (`x-per-client: true`), not per operation.
+pub fn per_client(p: &Parameter) -> bool {
+    p.parameter_data_ref()
+        .extensions
+        .get("x-per-client")
+        .and_then(|v| v.as_bool())
+        == Some(true)
+}
+
+/// Removes the `x-per-client` parameters from every path item and operation (see
+/// [`close_request_schemas`]).
+fn drop_per_client_parameters(spec: &mut OpenAPI) {
+    let snapshot = spec.clone();
+    let keep = |p: &ReferenceOr<Parameter>| {
+        let mut ignore = Vec::new();
+        !crate::preflight::resolve_parameter(&snapshot, p, "", &mut ignore).is_some_and(per_client)
+    };
+    for item in spec.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        item.parameters.retain(keep);
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.parameters.retain(keep);
         }
     }
 }

@@ -1128,55 +1128,6 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ListOrgsState`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListOrgsState {
-        #[serde(rename = "active")]
-        Active,
-        #[serde(rename = "inactive")]
-        Inactive,
-    }
-    impl ::std::fmt::Display for ListOrgsState {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Inactive => f.write_str("inactive"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListOrgsState {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "inactive" => Ok(Self::Inactive),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListOrgsState {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListOrgsState {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ListRealmsDirection`
     #[derive(
         ::serde::Deserialize,
@@ -1567,9 +1518,6 @@ pub mod types {
         /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: Option<String>,
-        /// JSON field `org`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub org: Option<Org>,
         /// Org id.
         ///
         /// JSON field `org_id`.
@@ -1580,9 +1528,6 @@ pub mod types {
         /// JSON field `permissions`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: Vec<String>,
-        /// JSON field `user`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: Option<User>,
         /// User id.
         ///
         /// JSON field `user_id`.
@@ -4547,10 +4492,8 @@ pub mod types {
             expires_at: Result<Option<f64>, String>,
             id: Result<Option<String>, String>,
             object: Result<Option<String>, String>,
-            org: Result<Option<super::Org>, String>,
             org_id: Result<Option<String>, String>,
             permissions: Result<Vec<String>, String>,
-            user: Result<Option<super::User>, String>,
             user_id: Result<Option<String>, String>,
         }
         impl Default for MembershipInput {
@@ -4561,10 +4504,8 @@ pub mod types {
                     expires_at: Ok(Default::default()),
                     id: Ok(Default::default()),
                     object: Ok(Default::default()),
-                    org: Ok(Default::default()),
                     org_id: Ok(Default::default()),
                     permissions: Ok(Default::default()),
-                    user: Ok(Default::default()),
                     user_id: Ok(Default::default()),
                 }
             }
@@ -4617,17 +4558,6 @@ pub mod types {
                 self.object = Ok(value.into_field_value());
                 self
             }
-            /// Sets `org` (see [`super::MembershipInput::org`]).
-            pub fn org<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Org>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.org = value
-                    .try_into()
-                    .map_err(|e| format!("field `org` of `MembershipInput`: {e}"));
-                self
-            }
             /// Sets `org_id` (see [`super::MembershipInput::org_id`]).
             pub fn org_id(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
                 self.org_id = Ok(value.into_field_value());
@@ -4639,17 +4569,6 @@ pub mod types {
                 value: impl IntoFieldValue<Vec<String>>,
             ) -> Self {
                 self.permissions = Ok(value.into_field_value());
-                self
-            }
-            /// Sets `user` (see [`super::MembershipInput::user`]).
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| format!("field `user` of `MembershipInput`: {e}"));
                 self
             }
             /// Sets `user_id` (see [`super::MembershipInput::user_id`]).
@@ -4672,10 +4591,8 @@ pub mod types {
                     expires_at: value.expires_at?,
                     id: value.id?,
                     object: value.object?,
-                    org: value.org?,
                     org_id: value.org_id?,
                     permissions: value.permissions?,
-                    user: value.user?,
                     user_id: value.user_id?,
                 })
             }
@@ -4688,10 +4605,8 @@ pub mod types {
                     expires_at: Ok(value.expires_at),
                     id: Ok(value.id),
                     object: Ok(value.object),
-                    org: Ok(value.org),
                     org_id: Ok(value.org_id),
                     permissions: Ok(value.permissions),
-                    user: Ok(value.user),
                     user_id: Ok(value.user_id),
                 }
             }
@@ -6980,15 +6895,23 @@ pub mod types {
 /// "Accessing the AuthRocket APIs" page is the authority; the v1 reference pages and the vendor's Ruby and
 /// PHP clients fill in resources and fields.
 ///
-/// - Every request sends `Accept: application/json`; bodies are JSON.
+/// - Every request sends `Accept: application/json` (406 otherwise; the API only sends JSON, which every
+///   response's `content` says). POST and PUT bodies may be JSON (recommended) or standard url-encoded form data
+///   (`application/x-www-form-urlencoded`, nested objects with brackets); 415 for anything else.
+/// - `User-Agent`: required, with the authors' contact info, for libraries written for third parties; optional
+///   otherwise. Declared as a header parameter on every path (`x-per-client`: set once per client).
 /// - Authentication: `X-Authrocket-Api-Key: ko_…`, or the legacy pair `X-Authrocket-Account: org_…` with
 ///   `X-Authrocket-Api-Key: key_…`.
-/// - Optional default realm for single-realm apps: `X-Authrocket-Realm: rl_…` (otherwise pass `realm_id`).
+/// - Optional default realm for single-realm apps: `X-Authrocket-Realm: rl_…` (otherwise pass `realm_id`);
+///   declared as a header parameter on every path (`x-per-client`).
 /// - Create and update bodies are wrapped in the singular resource name (`{"org": {...}}`); lists are
 ///   `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`.
 /// - Timestamps are Unix seconds, often fractional.
-/// - Every response carries `X-Request-ID`.
-/// - Status codes: 401 = an authenticate call failed; 402 = subscription inactive; 403 = API key refused;
+/// - Every response carries `X-Request-ID` (unique per request; quote it to AuthRocket support).
+/// - Check the numeric HTTP status before parsing a body.
+/// - Not covered: the LoginRocket API (its own host and access rules) and AuthRocket 2.
+/// - Status codes: 401 = an authenticate call failed (declared on the `authenticate…` operations only);
+///   402 = subscription inactive; 403 = API key refused;
 ///   409/422 = validation errors `{"errors": {field: [messages]}}`.
 ///
 ///
@@ -7539,9 +7462,9 @@ impl Client {
     pub fn list_orgs(&self) -> builder::ListOrgs<'_> {
         builder::ListOrgs::new(self)
     }
-    /// Create a org
+    /// Create an org
     ///
-    /// Create a org.
+    /// Create an org.
     ///
     /// `POST /orgs` (operation `createOrg`)
     ///
@@ -7562,9 +7485,9 @@ impl Client {
     pub fn create_org(&self) -> builder::CreateOrg<'_> {
         builder::CreateOrg::new(self)
     }
-    /// Get a org
+    /// Get an org
     ///
-    /// Get a org.
+    /// Get an org.
     ///
     /// `GET /orgs/{orgId}` (operation `getOrg`)
     ///
@@ -7585,9 +7508,9 @@ impl Client {
     pub fn get_org(&self) -> builder::GetOrg<'_> {
         builder::GetOrg::new(self)
     }
-    /// Update a org
+    /// Update an org
     ///
-    /// Update a org.
+    /// Update an org.
     ///
     /// `PUT /orgs/{orgId}` (operation `updateOrg`)
     ///
@@ -7610,9 +7533,9 @@ impl Client {
     pub fn update_org(&self) -> builder::UpdateOrg<'_> {
         builder::UpdateOrg::new(self)
     }
-    /// Delete a org
+    /// Delete an org
     ///
-    /// Delete a org.
+    /// Delete an org.
     ///
     /// `DELETE /orgs/{orgId}` (operation `deleteOrg`)
     ///
@@ -7817,7 +7740,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id. |
+    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id (`kss_…`) or the full login token (the JWT a login returned); a token in the path is a secret, so never log the URL. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7840,7 +7763,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id. |
+    /// | `.session_id(..)` | `sessionId` | path | yes | The session's id (`kss_…`) or the full login token (the JWT a login returned); a token in the path is a secret, so never log the URL. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8052,9 +7975,9 @@ impl Client {
     pub fn list_auth_providers(&self) -> builder::ListAuthProviders<'_> {
         builder::ListAuthProviders::new(self)
     }
-    /// Create a auth provider
+    /// Create an auth provider
     ///
-    /// Create a auth provider.
+    /// Create an auth provider.
     ///
     /// `POST /auth_providers` (operation `createAuthProvider`)
     ///
@@ -8075,9 +7998,9 @@ impl Client {
     pub fn create_auth_provider(&self) -> builder::CreateAuthProvider<'_> {
         builder::CreateAuthProvider::new(self)
     }
-    /// Get a auth provider
+    /// Get an auth provider
     ///
-    /// Get a auth provider.
+    /// Get an auth provider.
     ///
     /// `GET /auth_providers/{authProviderId}` (operation `getAuthProvider`)
     ///
@@ -8098,9 +8021,9 @@ impl Client {
     pub fn get_auth_provider(&self) -> builder::GetAuthProvider<'_> {
         builder::GetAuthProvider::new(self)
     }
-    /// Update a auth provider
+    /// Update an auth provider
     ///
-    /// Update a auth provider.
+    /// Update an auth provider.
     ///
     /// `PUT /auth_providers/{authProviderId}` (operation `updateAuthProvider`)
     ///
@@ -8123,9 +8046,9 @@ impl Client {
     pub fn update_auth_provider(&self) -> builder::UpdateAuthProvider<'_> {
         builder::UpdateAuthProvider::new(self)
     }
-    /// Delete a auth provider
+    /// Delete an auth provider
     ///
-    /// Delete a auth provider.
+    /// Delete an auth provider.
     ///
     /// `DELETE /auth_providers/{authProviderId}` (operation `deleteAuthProvider`)
     ///
@@ -8225,9 +8148,9 @@ impl Client {
     pub fn list_app_hooks(&self) -> builder::ListAppHooks<'_> {
         builder::ListAppHooks::new(self)
     }
-    /// Create a app hook
+    /// Create an app hook
     ///
-    /// Create a app hook.
+    /// Create an app hook.
     ///
     /// `POST /app_hooks` (operation `createAppHook`)
     ///
@@ -8248,9 +8171,9 @@ impl Client {
     pub fn create_app_hook(&self) -> builder::CreateAppHook<'_> {
         builder::CreateAppHook::new(self)
     }
-    /// Get a app hook
+    /// Get an app hook
     ///
-    /// Get a app hook.
+    /// Get an app hook.
     ///
     /// `GET /app_hooks/{appHookId}` (operation `getAppHook`)
     ///
@@ -8271,9 +8194,9 @@ impl Client {
     pub fn get_app_hook(&self) -> builder::GetAppHook<'_> {
         builder::GetAppHook::new(self)
     }
-    /// Update a app hook
+    /// Update an app hook
     ///
-    /// Update a app hook.
+    /// Update an app hook.
     ///
     /// `PUT /app_hooks/{appHookId}` (operation `updateAppHook`)
     ///
@@ -8296,9 +8219,9 @@ impl Client {
     pub fn update_app_hook(&self) -> builder::UpdateAppHook<'_> {
         builder::UpdateAppHook::new(self)
     }
-    /// Delete a app hook
+    /// Delete an app hook
     ///
-    /// Delete a app hook.
+    /// Delete an app hook.
     ///
     /// `DELETE /app_hooks/{appHookId}` (operation `deleteAppHook`)
     ///
@@ -8319,9 +8242,9 @@ impl Client {
     pub fn delete_app_hook(&self) -> builder::DeleteAppHook<'_> {
         builder::DeleteAppHook::new(self)
     }
-    /// List login policys
+    /// List login policies
     ///
-    /// List login policys.
+    /// List login policies.
     ///
     /// `GET /login_policies` (operation `listLoginPolicies`)
     ///
@@ -8501,9 +8424,9 @@ impl Client {
     pub fn get_event(&self) -> builder::GetEvent<'_> {
         builder::GetEvent::new(self)
     }
-    /// List jwt keys
+    /// List JWT keys
     ///
-    /// List jwt keys.
+    /// List JWT keys.
     ///
     /// `GET /jwt_keys` (operation `listJwtKeys`)
     ///
@@ -8529,9 +8452,9 @@ impl Client {
     pub fn list_jwt_keys(&self) -> builder::ListJwtKeys<'_> {
         builder::ListJwtKeys::new(self)
     }
-    /// Create a jwt key
+    /// Create a JWT key
     ///
-    /// Create a jwt key.
+    /// Create a JWT key.
     ///
     /// `POST /jwt_keys` (operation `createJwtKey`)
     ///
@@ -8552,9 +8475,9 @@ impl Client {
     pub fn create_jwt_key(&self) -> builder::CreateJwtKey<'_> {
         builder::CreateJwtKey::new(self)
     }
-    /// Get a jwt key
+    /// Get a JWT key
     ///
-    /// Get a jwt key.
+    /// Get a JWT key.
     ///
     /// `GET /jwt_keys/{jwtKeyId}` (operation `getJwtKey`)
     ///
@@ -8575,9 +8498,9 @@ impl Client {
     pub fn get_jwt_key(&self) -> builder::GetJwtKey<'_> {
         builder::GetJwtKey::new(self)
     }
-    /// Delete a jwt key
+    /// Delete a JWT key
     ///
-    /// Delete a jwt key.
+    /// Delete a JWT key.
     ///
     /// `DELETE /jwt_keys/{jwtKeyId}` (operation `deleteJwtKey`)
     ///
@@ -9846,7 +9769,7 @@ pub mod builder {
         realm_id: Result<Option<String>, String>,
         reference: Result<Option<String>, String>,
         sort: Result<Option<String>, String>,
-        state: Result<Option<types::ListOrgsState>, String>,
+        state: Result<Option<crate::authrocket::State>, String>,
     }
     impl<'a> ListOrgs<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9910,14 +9833,13 @@ pub mod builder {
         }
         pub fn state<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListOrgsState>,
+            V: TryInto<crate::authrocket::State>,
         {
             self.state = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `state` does not fit its type `ListOrgsState`"
-                        .to_string()
+                    "query parameter `state` does not fit its type `State`".to_string()
                 });
             self
         }
@@ -13004,7 +12926,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/realms/{realmId}",
             success: 200u16,
             params: &[("path", "realmId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `resetRealm`: `POST /realms/{realmId}/reset`, answered with 200 on success.
@@ -13076,7 +12998,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/users/{userId}",
             success: 200u16,
             params: &[("path", "userId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `authenticateUserKey`: `POST /users/authenticate_key`, answered with 200 on success.
@@ -13240,7 +13162,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/orgs/{orgId}",
             success: 200u16,
             params: &[("path", "orgId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `listMemberships`: `GET /memberships`, answered with 200 on success.
@@ -13311,7 +13233,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/memberships/{membershipId}",
             success: 200u16,
             params: &[("path", "membershipId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `listSessions`: `GET /sessions`, answered with 200 on success.
@@ -13364,7 +13286,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/sessions/{sessionId}",
             success: 200u16,
             params: &[("path", "sessionId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `createCredential`: `POST /credentials`, answered with 200 on success.
@@ -13414,7 +13336,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/credentials/{credentialId}",
             success: 200u16,
             params: &[("path", "credentialId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `verifyCredential`: `POST /credentials/{credentialId}/verify`, answered with 200 on success.
@@ -13526,7 +13448,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/auth_providers/{authProviderId}",
             success: 200u16,
             params: &[("path", "authProviderId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `getAuthorizeUrl`: `GET /auth_providers/{authProviderId}/authorize`, answered with 200 on success.
@@ -13619,7 +13541,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/app_hooks/{appHookId}",
             success: 200u16,
             params: &[("path", "appHookId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `listLoginPolicies`: `GET /login_policies`, answered with 200 on success.
@@ -13687,7 +13609,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/login_policies/{loginPolicyId}",
             success: 200u16,
             params: &[("path", "loginPolicyId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `listEvents`: `GET /events`, answered with 200 on success.
@@ -13774,7 +13696,7 @@ impl crate::mock::MockServer<super::Api> {
             path: "/jwt_keys/{jwtKeyId}",
             success: 200u16,
             params: &[("path", "jwtKeyId")],
-            response_headers: &["Retry-After"],
+            response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
     /// Mocks `createUserToken`: `POST /user_tokens`, answered with 200 on success.

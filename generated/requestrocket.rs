@@ -1476,6 +1476,19 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
 /// Authentication: the personal user token (it always starts with `u-`) goes, raw, into the
 /// `Authorization` header. There is no `Bearer` prefix.
 ///
+/// Users and team members: the overview lists "Manage users and team members" among the Core
+/// API's uses, but no user, member or invitation endpoint is documented, so none is modelled
+/// here (only a user's notifications, under Notifications). Use the dashboard for them.
+///
+/// Identifiers: every resource id is a UUID v4, immutable and globally unique (the ids are
+/// typed as plain strings so that a client never refuses one).
+///
+/// OAuth2 target credentials using the `authorization_code` flow take
+/// `https://api.requestrocket.com/webhooks/oauth2` as their callback URL.
+///
+/// Rate limits apply per user token: Basic 100 and Team 1,000 requests per minute; Business
+/// plans have a custom limit. Over the limit the API answers 429 with `Retry-After`.
+///
 ///
 /// Version: 1.0.0
 #[derive(Clone, Debug)]
@@ -1590,7 +1603,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -1614,7 +1627,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ClientInput`], built with [`types::ClientInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -1639,7 +1652,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -1662,7 +1675,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -1685,7 +1698,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.include_temporary(..)` | `includeTemporary` | query | no | Also list temporary credentials (OAuth 2.0 credentials still awaiting authorization). Default `false`. |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
@@ -1715,7 +1728,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialInput`], built with [`types::CredentialInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -1740,8 +1753,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -1765,8 +1778,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialInput`], built with [`types::CredentialInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -1792,8 +1805,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -1817,8 +1830,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -1846,8 +1859,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -1871,9 +1884,9 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
-    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -1898,7 +1911,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -1925,7 +1938,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::TargetInput`], built with [`types::TargetInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -1950,8 +1963,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -1975,8 +1988,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::TargetInput`], built with [`types::TargetInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -2002,8 +2015,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2027,8 +2040,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -2056,8 +2069,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2081,9 +2094,9 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.target_id(..)` | `targetId` | path | yes | The target's id. |
-    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2108,7 +2121,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -2136,7 +2149,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ProxyInput`], built with [`types::ProxyInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -2161,8 +2174,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2186,8 +2199,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ProxyInput`], built with [`types::ProxyInput::builder`] |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -2213,8 +2226,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2238,8 +2251,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2263,8 +2276,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -2292,8 +2305,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2317,9 +2330,9 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
-    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
+    /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2340,17 +2353,18 @@ impl Client {
     ///
     /// The request log of one proxy, kept in the proxy's region. The reference page documents
     /// `limit` with a default of 1000 and the `processedAfter`/`processedBefore` filters; the
-    /// overview page (the authority) documents `page` and `limit` (default 20, max 100) for
-    /// every list, so both are accepted and the overview's bounds apply.
+    /// overview page documents `page` and `limit` (default 20, max 100) for lists in general.
+    /// Both are accepted; `limit` follows this endpoint's own page (default 1000, no documented
+    /// maximum).
     ///
     /// `GET /clients/{clientId}/proxies/{proxyId}/requests` (operation `listProxyRequests`)
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
-    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    /// | `.limit(..)` | `limit` | query | no | Requests per page; default 1000 (the request log's reference page, which states no maximum). The overview's general default 20 and maximum 100 are not applied here, so the documented default can be sent. |
     /// | `.processed_after(..)` | `processedAfter` | query | no | Only requests processed after this instant (ISO 8601). |
     /// | `.processed_before(..)` | `processedBefore` | query | no | Only requests processed before this instant (ISO 8601). |
     ///
@@ -2378,8 +2392,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.request_id(..)` | `requestId` | path | yes | The request log entry's id. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RequestLog`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
@@ -2407,7 +2421,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -2434,7 +2448,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -2461,8 +2475,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id. |
-    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2511,7 +2525,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -2534,7 +2548,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id (a UUID v4). |
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
@@ -2561,8 +2575,8 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
-    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id (a UUID v4). |
+    /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///

@@ -78,7 +78,7 @@ fn default_next_to_a_typed_200_is_refused() {
 #[test]
 fn optional_path_parameter_missing_operation_id_and_two_media_types_are_refused() {
     let yaml = format!(
-        "{HEAD}paths:\n  /a/{{id}}:\n    post:\n      operationId: postA\n      parameters:\n        - {{name: id, in: path, required: false, schema: {{type: string}}}}\n      requestBody:\n        content:\n          application/json: {{schema: {{type: object}}}}\n          application/x-www-form-urlencoded: {{schema: {{type: object}}}}\n      responses:\n        '204': {{description: ok}}\n  /b:\n    get:\n      responses:\n        '204': {{description: ok}}\n"
+        "{HEAD}paths:\n  /a/{{id}}:\n    post:\n      operationId: postA\n      parameters:\n        - {{name: id, in: path, required: false, schema: {{type: string}}}}\n      requestBody:\n        content:\n          application/json: {{schema: {{type: object}}}}\n          text/plain: {{schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n  /b:\n    get:\n      responses:\n        '204': {{description: ok}}\n"
     );
     let p = problems(&yaml, &[]);
     assert!(
@@ -91,6 +91,43 @@ fn optional_path_parameter_missing_operation_id_and_two_media_types_are_refused(
         "{p:?}"
     );
     assert!(p.iter().any(|m| m.contains("GET /b: no operationId")), "{p:?}");
+}
+
+#[test]
+fn a_form_alternative_beside_json_is_allowed() {
+    let body = |types: &str| {
+        format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n{types}      responses:\n        '204': {{description: ok}}\n"
+        )
+    };
+    let json = "          application/json: {schema: {type: object}}\n";
+    let form = "          application/x-www-form-urlencoded: {schema: {type: object}}\n";
+    let text = "          text/plain: {schema: {type: string}}\n";
+    assert_eq!(problems(&body(&format!("{json}{form}")), &[]), Vec::<String>::new());
+    assert_eq!(problems(&body(&format!("{form}{json}")), &[]), Vec::<String>::new());
+    let p = problems(&body(&format!("{json}{form}{text}")), &[]);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("postA") && m.contains("2 media types (application/json, text/plain)")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn open_enums_are_open_in_the_spec_too() {
+    let open = "    State:\n      anyOf:\n      - {type: string, enum: [a, b]}\n      - {type: string}\n";
+    let closed = "    State: {type: string, enum: [a, b]}\n";
+    let yaml = |schema: &str| format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n{schema}");
+    assert_eq!(problems(&yaml(open), &["State"]), Vec::<String>::new());
+    let p = problems(&yaml(closed), &["State"]);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("`State` is an open enum in Rust but a closed `enum` in the spec")),
+        "{p:?}"
+    );
+    // The open form still needs the Rust replacement.
+    let p = problems(&yaml(open), &[]);
+    assert!(p.iter().any(|m| m.contains("schema `State` is a string enum")), "{p:?}");
 }
 
 #[test]
@@ -116,9 +153,15 @@ fn closed_enums_and_dropped_fields_are_refused() {
         "{p:?}"
     );
     assert!(
-        problems(&yaml.replace("    Thing:", "    Ignored:"), &["State"])
-            .iter()
-            .all(|m| !m.contains("`State`"))
+        problems(
+            &yaml.replace("    Thing:", "    Ignored:").replace(
+                "State: {type: string, enum: [a, b]}",
+                "State: {anyOf: [{type: string, enum: [a, b]}, {type: string}]}"
+            ),
+            &["State"]
+        )
+        .iter()
+        .all(|m| !m.contains("`State`"))
     );
 }
 

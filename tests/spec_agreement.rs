@@ -141,3 +141,80 @@ fn authrocket_layer_matches_its_spec() {
     assert_eq!(ar::REALM_HEADER, "x-authrocket-realm");
     assert_eq!(default_server_url(&doc), ar::DEFAULT_BASE_URL);
 }
+
+/// The known values of an open set in the spec (`anyOf` of an `enum` and a plain string); fails if
+/// the spec closes the set.
+#[allow(dead_code)]
+fn open_set(doc: &Value, schema: &str) -> Vec<String> {
+    let branches = doc["components"]["schemas"][schema]["anyOf"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("schema {schema} is not `anyOf` [known enum, string]"));
+    assert!(
+        branches
+            .iter()
+            .any(|b| b["type"] == "string" && b.get("enum").is_none()),
+        "schema {schema} has no plain-string branch: tools would refuse values the vendor adds"
+    );
+    let known: Vec<String> = branches
+        .iter()
+        .filter_map(|b| b["enum"].as_sequence())
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    assert!(!known.is_empty(), "schema {schema} lists no known value");
+    known
+}
+
+/// Every known value of the spec's open set is a named variant of the Rust open enum (not
+/// `Other`), written back unchanged; an unknown value is kept as `Other`.
+macro_rules! assert_open_enum_matches {
+    ($doc:expr, $schema:literal, $ty:ident) => {{
+        for value in open_set(&$doc, $schema) {
+            let parsed: $ty = value.parse().unwrap();
+            assert!(
+                !matches!(parsed, $ty::Other(_)),
+                "{}: `{value}` is in the spec but not a variant of {}",
+                $schema,
+                stringify!($ty)
+            );
+            assert_eq!(parsed.as_str(), value);
+        }
+        let unknown: $ty = "zz-unknown-value".parse().unwrap();
+        assert_eq!(unknown, $ty::Other("zz-unknown-value".into()));
+    }};
+}
+
+#[cfg(feature = "authrocket")]
+#[test]
+fn authrocket_open_sets_are_open_in_the_spec_and_known_to_the_layer() {
+    use rocket_apis::authrocket::{State, UserType};
+    let doc = spec("authrocket");
+    assert_open_enum_matches!(doc, "State", State);
+    assert_open_enum_matches!(doc, "UserType", UserType);
+}
+
+#[cfg(feature = "requestrocket")]
+#[test]
+fn requestrocket_open_sets_are_open_in_the_spec_and_known_to_the_layer() {
+    use rocket_apis::requestrocket::{ClientRole, HttpMethod, NotificationType, PathPresence, RuleEffect};
+    let doc = spec("requestrocket");
+    assert_open_enum_matches!(doc, "ClientRole", ClientRole);
+    assert_open_enum_matches!(doc, "HttpMethod", HttpMethod);
+    assert_open_enum_matches!(doc, "NotificationType", NotificationType);
+    assert_open_enum_matches!(doc, "PathPresence", PathPresence);
+    assert_open_enum_matches!(doc, "RuleEffect", RuleEffect);
+}
+
+#[cfg(feature = "rocketpunch")]
+#[test]
+fn rocketpunch_open_sets_are_open_in_the_spec_and_known_to_the_layer() {
+    use rocket_apis::rocketpunch::{CompanySize, Language};
+    let doc = spec("rocketpunch");
+    assert_open_enum_matches!(doc, "Language", Language);
+    assert_open_enum_matches!(doc, "CompanySize", CompanySize);
+    let size = &doc["components"]["schemas"]["CompanySize"]["anyOf"];
+    assert!(
+        size.as_sequence().unwrap().iter().any(|b| b["nullable"] == true),
+        "CompanySize is nullable (every non-id Rocketpunch field may be null)"
+    );
+}

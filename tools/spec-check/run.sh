@@ -9,10 +9,17 @@
 #      first scheme of each operation's first requirement, one collection variable per credential;
 #   3. insomnia-check.js → Insomnia export: openapi3, no validation failure, one request per
 #      operation, credentials from {{ variables }};
-#   4. prism mock on 127.0.0.1:<free port>; newman with a 2xx assertion on every request and all
+#   3b. openapi-typescript → types.ts, accepted by `tsc --strict`; openapi-python-client generate
+#      without warnings, and every response example (and every open-set value in it replaced by an
+#      unknown one) decodes through the generated client (python-client-check.py);
+#   4. prism mock --errors on 127.0.0.1:<free port>; newman with a 2xx assertion on every request and all
 #      credentials set → every request passes; newman with empty credentials → newman fails and
 #      every authenticated operation got 401 (public ones 2xx);
-#   5. security alternatives the converter drops (it keeps only the first requirement of each
+#   5. probe.js against the same Prism: every known and an unknown value of every open set in a
+#      query parameter or request body → 2xx; every form-capable body sent as url-encoded form
+#      data → 2xx; every declared status forced with `Prefer: code=N` carries the response headers
+#      the spec declares for it;
+#   6. security alternatives the converter drops (it keeps only the first requirement of each
 #      operation, e.g. oauth2 after an apiKey): per dropped scheme, a collection of the operations
 #      that accept it alone, with that scheme's auth → 2xx with, 401 without the credential.
 # Outputs go to tools/spec-check/out/<spec>/ (SPEC_CHECK_OUT overrides). All specs are checked
@@ -261,7 +268,7 @@ check_spec() {
 
   # Start Prism now; it boots while the converters run.
   local port; port=$(free_port)
-  "$BIN/prism" mock -h 127.0.0.1 -p "$port" "$spec" > "$d/prism.log" 2>&1 &
+  "$BIN/prism" mock --errors -h 127.0.0.1 -p "$port" "$spec" > "$d/prism.log" 2>&1 &
   PRISM_PID=$!
   echo "$PRISM_PID" > "$PRISM_PIDFILE"
 
@@ -285,6 +292,24 @@ check_spec() {
   (cd "$T" && node insomnia-check.js "$spec_abs" "$d/insomnia.json") > "$d/insomnia.log" 2>&1 \
     || fail insomnia-importers "export does not match the spec" "$d/insomnia.log"
   echo "   insomnia-importers: $(grep '^insomnia:' "$d/insomnia.log" | tail -n 1 | sed 's/^insomnia: //')"
+
+  # 3b. Independent generators: openapi-typescript (+ tsc --strict on its output) and
+  # openapi-python-client (no warnings; every response example decodes through it, and again with
+  # every open-set value replaced by an unknown one).
+  "$BIN/openapi-typescript" "$spec_abs" -o "$d/types.ts" > "$d/openapi-typescript.log" 2>&1 \
+    || fail openapi-typescript "generation failed" "$d/openapi-typescript.log"
+  [ -s "$d/types.ts" ] || fail openapi-typescript "wrote nothing" "$d/openapi-typescript.log"
+  "$BIN/tsc" --strict --noEmit --target es2022 --module esnext --moduleResolution bundler "$d/types.ts" \
+    > "$d/tsc.log" 2>&1 || fail tsc "tsc --strict rejects openapi-typescript's output" "$d/tsc.log"
+  echo "   openapi-typescript + tsc --strict: ok ($(grep -c '^ *[A-Za-z0-9_]*[?]*: ' "$d/types.ts") members)"
+  (cd "$d" && "$VENV/bin/openapi-python-client" generate --path "$spec_abs" --output-path "$d/pyclient/${n}_client" \
+      --meta none --overwrite --config "$T/python-client.yaml") > "$d/openapi-python-client.log" 2>&1 \
+    || fail openapi-python-client "generation failed" "$d/openapi-python-client.log"
+  ! grep -qiE 'warning|error|unable' "$d/openapi-python-client.log" \
+    || fail openapi-python-client "generation warned (pieces may be missing)" "$d/openapi-python-client.log"
+  "$VENV/bin/python" "$T/python-client-check.py" "$spec_abs" "$d/pyclient/${n}_client" > "$d/python-client-check.log" 2>&1 \
+    || fail openapi-python-client "a spec example does not decode through the generated client" "$d/python-client-check.log"
+  echo "   openapi-python-client: ok, $(tail -n 1 "$d/python-client-check.log" | sed 's/^python-client: //')"
 
   # 4. Prism + newman.
   local i
@@ -328,7 +353,12 @@ check_spec() {
   # shellcheck disable=SC2086
   newman_run newman-noauth "$col" "$deny_all" empty $cred_vars
 
-  # 5. Alternatives the converter dropped: scheme S alone accepted, but not the first requirement.
+  # 5. Open sets, form bodies and declared response headers (probe.js).
+  (cd "$T" && node probe.js "$spec_abs" "http://127.0.0.1:$port") > "$d/probe.log" 2>&1 \
+    || fail probe "Prism refused a documented or unknown open-set value or a form body, or left out a declared header" "$d/probe.log"
+  echo "   probe: $(tail -n 1 "$d/probe.log" | sed 's/^probe: //')"
+
+  # 6. Alternatives the converter dropped: scheme S alone accepted, but not the first requirement.
   local s keys
   for s in $(jq -r '.schemes | keys[]' "$info"); do
     keys=$(jq -c --arg s "$s" '[.ops[] | select((.public | not) and (.alts | any(. == [$s])) and .alts[0] != [$s]) | .key]' "$info")
