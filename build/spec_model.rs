@@ -24,6 +24,9 @@ pub struct Operation {
     /// The request body's schema name, when it is a `$ref` to a component schema.
     pub body: Option<String>,
     pub body_required: bool,
+    /// The body's media types other than JSON, which the spec offers too (AuthRocket's form
+    /// bodies); the client sends JSON.
+    pub other_body_media: Vec<String>,
     /// The first 2xx status and its schema name (`None` for no body; `Some("")` for an inline
     /// schema).
     pub success: Option<(u16, Option<String>)>,
@@ -84,6 +87,15 @@ pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
                     }
                 })
                 .collect();
+            let other_body_media = match &op.request_body {
+                Some(ReferenceOr::Item(body)) => body
+                    .content
+                    .keys()
+                    .filter(|m| *m != "application/json")
+                    .cloned()
+                    .collect(),
+                _ => Vec::new(),
+            };
             let (body, body_required) = match &op.request_body {
                 Some(ReferenceOr::Item(body)) => (
                     body.content
@@ -123,6 +135,7 @@ pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
                 params,
                 body,
                 body_required,
+                other_body_media,
                 success,
                 response_headers,
             });

@@ -341,6 +341,13 @@ fn operation_doc(op: &Operation, api_name: &str) -> String {
             ));
         }
         d.push('\n');
+        if op.body.is_some() && !op.other_body_media.is_empty() {
+            let others: Vec<String> = op.other_body_media.iter().map(|m| format!("`{m}`")).collect();
+            d.push_str(&format!(
+                "The body is sent as JSON; the spec also offers {} (for other tools).\n\n",
+                others.join(", ")
+            ));
+        }
     }
     match &op.success {
         Some((status, schema)) => d.push_str(&format!(

@@ -7008,6 +7008,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::RealmBody`], built with [`types::RealmBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7054,6 +7056,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.realm_id(..)` | `realmId` | path | yes | The realm's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::RealmBody`], built with [`types::RealmBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7153,6 +7157,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserBody`], built with [`types::UserBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7199,6 +7205,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserBody`], built with [`types::UserBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7247,6 +7255,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthenticateKeyBody`], built with [`types::AuthenticateKeyBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7270,6 +7280,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthenticateBody`], built with [`types::AuthenticateBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7295,6 +7307,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7344,6 +7358,8 @@ impl Client {
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7368,6 +7384,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7416,6 +7434,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7472,6 +7492,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::OrgBody`], built with [`types::OrgBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7518,6 +7540,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.org_id(..)` | `orgId` | path | yes | The org's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::OrgBody`], built with [`types::OrgBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7596,6 +7620,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::MembershipBody`], built with [`types::MembershipBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7642,6 +7668,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.membership_id(..)` | `membershipId` | path | yes | The membership's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::MembershipBody`], built with [`types::MembershipBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7719,6 +7747,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::SessionBody`], built with [`types::SessionBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7788,6 +7818,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialBody`], built with [`types::CredentialBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7834,6 +7866,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialBody`], built with [`types::CredentialBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7882,6 +7916,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialVerifyBody`], built with [`types::CredentialVerifyBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7934,6 +7970,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthorizeCallbackBody`], built with [`types::AuthorizeCallbackBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeResult`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -7985,6 +8023,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthProviderBody`], built with [`types::AuthProviderBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -8031,6 +8071,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthProviderBody`], built with [`types::AuthProviderBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8106,6 +8148,8 @@ impl Client {
     /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthorizeTokenBody`], built with [`types::AuthorizeTokenBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeResult`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -8158,6 +8202,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AppHookBody`], built with [`types::AppHookBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -8204,6 +8250,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.app_hook_id(..)` | `appHookId` | path | yes | The app hook's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AppHookBody`], built with [`types::AppHookBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8279,6 +8327,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::LoginPolicyBody`], built with [`types::LoginPolicyBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -8325,6 +8375,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.login_policy_id(..)` | `loginPolicyId` | path | yes | The login policy's id. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::LoginPolicyBody`], built with [`types::LoginPolicyBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8462,6 +8514,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::JwtKeyBody`], built with [`types::JwtKeyBody::builder`] |
     ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
+    ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKey`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
@@ -8530,6 +8584,8 @@ impl Client {
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserTokenBody`], built with [`types::UserTokenBody::builder`] |
+    ///
+    /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserToken`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
