@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::stand_in::{ATTEMPTS_HEADER, MARKER_HEADERS, RETRY_CAP_HEADER, RawErrorBody, STAND_IN_HEADER};
 
 pub use crate::credential::{CredentialError, Problem};
+pub use crate::transport::CredentialsError;
 
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -92,6 +93,11 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// No credentials for the call: a credential source failed, or an OAuth refresh token was
+    /// refused and the user must authorize again
+    /// ([`CredentialsError::reauthorize_required`]). The call was not sent.
+    #[error(transparent)]
+    Credentials(CredentialsError),
 }
 
 impl Error {
@@ -568,6 +574,7 @@ pub(crate) fn from_failure(api: &'static str, failure: crate::stand_in::FailureK
             attempts,
         } => from_reqwest(api, error, during, attempts),
         FailureKind::TooLarge { limit } => Error::ResponseTooLarge { api, limit },
+        FailureKind::Credentials(error) => Error::Credentials(error),
     }
 }
 

@@ -48,6 +48,8 @@ pub(crate) enum FailureKind {
     TooLarge {
         limit: usize,
     },
+    /// No credentials could be had for the call (it was not sent).
+    Credentials(crate::transport::CredentialsError),
 }
 
 impl Failure {

@@ -20,12 +20,12 @@ use crate::stand_in::{ATTEMPTS_HEADER, Failure, FailureKind, RETRY_CAP_HEADER, R
 /// memory.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
 
-/// The `pre` hook: puts the credentials, the API's fixed headers and any per-call ones on the
-/// request, and a per-call timeout. (progenitor's undocumented `api-version` header is taken out
-/// of the generated code by `build/surface.rs`.)
+/// The `pre` hook: puts the API's fixed headers and any per-call ones on the request, and a
+/// per-call timeout; the credentials go on at each attempt, in the `exec` hook. (progenitor's
+/// undocumented `api-version` header is taken out of the generated code by `build/surface.rs`.)
 pub(crate) fn prepare(inner: &Inner, request: &mut reqwest::Request) {
     let headers = request.headers_mut();
-    for (name, value) in inner.headers.iter().chain(&inner.credentials) {
+    for (name, value) in &inner.headers {
         headers.insert(name.clone(), value.clone());
     }
     if let Some(timeout) = inner.timeout {
@@ -134,22 +134,46 @@ async fn send_with_retries<E: VendorError>(
     let mut backoff = None;
     let mut attempts = 0u32;
     let mut over_cap = None;
+    // Live credentials (issue 12): a 401 may renew them and send the call again, once.
+    let mut resent = false;
     let outcome = loop {
         attempts += 1;
         if let Some(limiter) = &inner.limiter {
             limiter.until_ready().await;
         }
-        let Some(this) = request.try_clone() else {
+        let Some(mut this) = request.try_clone() else {
             // A streamed body cannot be sent twice: one attempt only.
+            let mut request = request;
+            if let Err(e) = inner.credentials.apply(&mut request).await {
+                return Ok(Failure::response(FailureKind::Credentials(e)));
+            }
             break attempt(http, request, inner.max_response_size).await;
         };
+        let used = match inner.credentials.apply(&mut this).await {
+            Ok(generation) => generation,
+            Err(e) => return Ok(Failure::response(FailureKind::Credentials(e))),
+        };
         let outcome = attempt(http, this, inner.max_response_size).await;
+        if let Attempt::Answered(a) = &outcome
+            && a.status == StatusCode::UNAUTHORIZED
+            && !resent
+        {
+            match inner.credentials.after_unauthorized(used).await {
+                Ok(true) => {
+                    resent = true;
+                    tracing::debug!(attempt = attempts, "sending again with the renewed credentials");
+                    continue;
+                }
+                Ok(false) => {}
+                Err(e) => return Ok(Failure::response(FailureKind::Credentials(e))),
+            }
+        }
         let retryable = match &outcome {
             Attempt::Answered(a) => retry::retryable_status(&method, a.status),
             Attempt::Failed { error, .. } => retry::retryable_failure(&method, error),
             Attempt::TooLarge => false,
         };
-        if !retryable || attempts > policy.retries() {
+        if !retryable || attempts > policy.retries() + u32::from(resent) {
             break outcome;
         }
         let Some(backoff_wait) = backoff.get_or_insert_with(|| policy.backoff()).next() else {

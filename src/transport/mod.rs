@@ -2,6 +2,7 @@
 //!
 //! - [`builder`]: the shared [`ClientBuilder`], the per-client state ([`Inner`]) and the
 //!   [`Service`] trait each API implements;
+//! - [`credentials`]: the live credential slot every clone shares, and what renews it;
 //! - [`base_url`]: which base URLs are accepted, and how a refused one is shown;
 //! - [`exec`]: the hooks around each generated call (credentials in, retries, bounded bodies,
 //!   tracing);
@@ -11,6 +12,7 @@
 
 pub(crate) mod base_url;
 pub(crate) mod builder;
+pub(crate) mod credentials;
 pub(crate) mod exec;
 pub(crate) mod macros;
 pub(crate) mod options;
@@ -26,6 +28,9 @@ pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT,
 };
 pub(crate) use builder::{env_var, sealed};
+#[doc(hidden)]
+pub use credentials::Renewal;
+pub use credentials::{CredentialSource, CredentialsError, DEFAULT_REFRESH_MARGIN, SourceError, SourcedCredentials};
 pub(crate) use exec::{TracedPath, execute, prepare, query_some};
 pub(crate) use macros::{api_client, generated_api, shared_hooks};
 pub use options::CallOptions;

@@ -78,7 +78,7 @@ impl CallOptions {
     /// `authorization`): credentials are set when the client is built, never per call.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         assert!(
-            !self.inner.credentials.contains_key(&name),
+            !self.inner.credentials.carries(&name),
             "CallOptions::header: `{name}` carries this {} client's credentials and cannot be set per call; \
              build a client with the other credentials instead",
             self.inner.api
