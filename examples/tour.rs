@@ -193,7 +193,56 @@ async fn rocketpunch_tour() -> TourResult {
         "OAuth 2.0: send a user to {}…",
         &request.url.as_str()[..60.min(request.url.as_str().len())]
     );
+    rocketpunch_refresh(&server).await?;
     all_decoded(&rocketpunch_ops::call_every_operation(&client).await, mocked.len())
+}
+
+/// A user client whose access token has expired: it refreshes the token once against the mock's
+/// token endpoint, hands the new set to its callback, and the call goes through.
+async fn rocketpunch_refresh(server: &rocketpunch::mock::MockServer) -> TourResult {
+    use rocketpunch::{
+        AccessToken,
+        oauth::{RefreshToken, TokenSet},
+    };
+    let tokens = |access: &str, refresh: &str, lifetime: u64| -> Result<TokenSet, rocket_apis::CredentialError> {
+        Ok(TokenSet {
+            access_token: AccessToken::new(access)?,
+            refresh_token: Some(RefreshToken::new(refresh)),
+            expires_in: Some(std::time::Duration::from_secs(lifetime)),
+            scopes: vec!["profile:read".into()],
+        })
+    };
+    server
+        .oauth_token()
+        .refresh()
+        .ok(&tokens("at_tourFresh", "rt_tourRotated", 3600)?)
+        .await;
+    let refreshed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = refreshed.clone();
+    let oauth = server
+        .oauth_client("tour-client-id", "http://127.0.0.1:8080/callback")
+        .build()?;
+    let session = oauth
+        .session(tokens("at_tourExpired", "rt_tourFirst", 0)?)
+        .on_refresh(move |_new_tokens| {
+            // Store the new set here (its refresh token may be a new one).
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        });
+    let user = server.builder(session).build()?;
+    let jobs = user.list_jobs().page(1).send().await?;
+    let token_requests = server
+        .received()
+        .await
+        .iter()
+        .filter(|(_, target)| target == rocketpunch::oauth::mock::TOKEN_PATH)
+        .count();
+    println!(
+        "refresh: the user's access token had expired; the client refreshed it ({token_requests} token request, \
+         {} new token set stored) and the call went through ({} jobs)",
+        refreshed.load(std::sync::atomic::Ordering::SeqCst),
+        jobs.items.len()
+    );
+    Ok(())
 }
 
 /// A keyword job search, first page: each job's title.

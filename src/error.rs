@@ -9,6 +9,7 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 pub use crate::credential::{CredentialError, Problem};
+pub use crate::transport::CredentialsError;
 
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -90,6 +91,11 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// No credentials for the call: a credential source failed, or an OAuth refresh token was
+    /// refused and the user must authorize again
+    /// ([`CredentialsError::reauthorize_required`]). The call was not sent.
+    #[error(transparent)]
+    Credentials(CredentialsError),
 }
 
 impl Error {

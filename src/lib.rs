@@ -48,8 +48,8 @@ pub use retry::{
     DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy,
 };
 pub use transport::{
-    CallOptions, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, RawRequest,
-    Service, USER_AGENT,
+    CallOptions, ClientBuilder, CredentialSource, CredentialsError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, Inner, RawRequest, Service, SourceError, SourcedCredentials, USER_AGENT,
 };
 
 #[cfg(feature = "authrocket")]

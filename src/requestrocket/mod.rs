@@ -120,10 +120,67 @@ pub struct UserToken(SecretString);
 
 credential::secret_credential!(UserToken, TOKEN_FORMAT);
 
+/// What a RequestRocket client sends: one user token, or both of your account's token slots
+/// (User Token 1 and User Token 2 under Settings → Keys).
+///
+/// With both slots, the client sends the first; when a call draws a `401` it sends the call
+/// again, once, with the other slot and keeps using the one that worked. That is how to rotate
+/// without downtime: give the client both tokens, then regenerate either slot in the dashboard
+/// whenever you like (and give the new pair with
+/// [`Client::set_credentials`](Client::set_credentials) when convenient); no call fails.
+///
+/// ```
+/// use rocket_apis::requestrocket::{Client, Credentials, UserToken};
+///
+/// let both = Credentials::two_slots(UserToken::new("u-slot1token")?, UserToken::new("u-slot2token")?);
+/// let client = Client::new(both)?;
+/// // Later, after regenerating slot 1 in the dashboard:
+/// client.set_credentials(Credentials::two_slots(UserToken::new("u-slot1fresh")?, UserToken::new("u-slot2token")?));
+/// # Ok::<_, Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    first: UserToken,
+    second: Option<UserToken>,
+}
+
+impl Credentials {
+    /// One user token.
+    pub fn new(token: UserToken) -> Self {
+        Credentials {
+            first: token,
+            second: None,
+        }
+    }
+
+    /// Both token slots: `first` is sent until a `401` says it was revoked, then `second`
+    /// (and back, should that one be revoked later).
+    pub fn two_slots(first: UserToken, second: UserToken) -> Self {
+        Credentials {
+            first,
+            second: Some(second),
+        }
+    }
+}
+
+impl From<UserToken> for Credentials {
+    fn from(token: UserToken) -> Self {
+        Credentials::new(token)
+    }
+}
+
+fn token_header(token: &UserToken) -> HeaderMap {
+    // Raw token, no scheme (Core API authentication page).
+    HeaderMap::from_iter([(
+        HeaderName::from_static(AUTH_HEADER),
+        credential::sensitive_header(token.secret(), ""),
+    )])
+}
+
 transport::api_client!(
     service = RequestRocket,
     name = "RequestRocket Core API",
-    credentials = UserToken,
+    credentials = Credentials,
     error = types::ErrorBody
 );
 
@@ -131,19 +188,22 @@ impl Service for RequestRocket {
     #[cfg(feature = "mock")]
     fn mock_credentials() -> Self::Credentials {
         use crate::credential::known_valid as valid;
-        valid(UserToken::new("u-mock0000"))
+        Credentials::new(valid(UserToken::new("u-mock0000")))
     }
 
     const NAME: &'static str = "RequestRocket";
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
-    type Credentials = UserToken;
+    type Credentials = Credentials;
 
-    fn headers(token: &UserToken) -> HeaderMap {
-        // Raw token, no scheme (Core API authentication page).
-        HeaderMap::from_iter([(
-            HeaderName::from_static(AUTH_HEADER),
-            credential::sensitive_header(token.secret(), ""),
-        )])
+    fn headers(credentials: &Credentials) -> HeaderMap {
+        token_header(&credentials.first)
+    }
+
+    fn live(credentials: &Credentials) -> transport::Renewal {
+        match &credentials.second {
+            Some(second) => transport::Renewal::alternating(token_header(&credentials.first), token_header(second)),
+            None => transport::Renewal::fixed(token_header(&credentials.first)),
+        }
     }
 }
 

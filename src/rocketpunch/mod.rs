@@ -151,6 +151,21 @@ pub enum Credentials {
     AppKey(AppKey),
     /// A user's data: `Authorization: Bearer`, instead of the App Key.
     AccessToken(AccessToken),
+    /// A user's data with an access token the client refreshes itself (see
+    /// [`oauth::OAuthSession`]).
+    OAuth(Box<oauth::OAuthSession>),
+}
+
+impl From<oauth::OAuthSession> for Credentials {
+    fn from(session: oauth::OAuthSession) -> Self {
+        Credentials::OAuth(Box::new(session))
+    }
+}
+
+/// The header of a user's access token.
+fn bearer(token: &AccessToken) -> HeaderMap {
+    let value = credential::sensitive_header(token.secret(), "Bearer ");
+    HeaderMap::from_iter([(HeaderName::from_static(ACCESS_TOKEN_HEADER), value)])
 }
 
 impl From<AppKey> for Credentials {
@@ -184,14 +199,21 @@ impl Service for Rocketpunch {
     type Credentials = Credentials;
 
     fn headers(credentials: &Credentials) -> HeaderMap {
-        let (name, value) = match credentials {
-            Credentials::AppKey(key) => (APP_KEY_HEADER, credential::sensitive_header(key.secret(), "")),
-            Credentials::AccessToken(token) => (
-                ACCESS_TOKEN_HEADER,
-                credential::sensitive_header(token.secret(), "Bearer "),
-            ),
-        };
-        HeaderMap::from_iter([(HeaderName::from_static(name), value)])
+        match credentials {
+            Credentials::AppKey(key) => HeaderMap::from_iter([(
+                HeaderName::from_static(APP_KEY_HEADER),
+                credential::sensitive_header(key.secret(), ""),
+            )]),
+            Credentials::AccessToken(token) => bearer(token),
+            Credentials::OAuth(session) => bearer(&session.tokens().access_token),
+        }
+    }
+
+    fn live(credentials: &Credentials) -> transport::Renewal {
+        match credentials {
+            Credentials::OAuth(session) => session.renewal(Self::headers(credentials)),
+            _ => transport::Renewal::fixed(Self::headers(credentials)),
+        }
     }
 }
 

@@ -41,6 +41,10 @@ use crate::{ConfigError, transport};
 #[path = "oauth_mock.rs"]
 pub mod mock;
 
+#[path = "oauth_session.rs"]
+mod session;
+pub use session::OAuthSession;
+
 /// The documented authorization endpoint.
 pub const DEFAULT_AUTHORIZE_URL: &str = "https://www.rocketpunch.com/oauth/authorize";
 /// The token endpoint: not documented by Rocketpunch; the conventional `/oauth/token` on the

@@ -6,6 +6,7 @@ use std::{fmt, marker::PhantomData, num::NonZeroU32, sync::Arc, time::Duration};
 use http::{HeaderMap, HeaderName, HeaderValue, header};
 
 use super::base_url::{check_base_url, redact_url};
+use super::credentials::{Live, Renewal};
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
 
@@ -36,8 +37,9 @@ pub struct Inner {
     pub(crate) api: &'static str,
     /// The API's fixed headers, the builder's default headers and any per-call ones.
     pub(crate) headers: HeaderMap,
-    /// The credential headers (values marked sensitive), put on last so nothing replaces them.
-    pub(crate) credentials: HeaderMap,
+    /// The credential slot, shared by every clone and view (see [`super::credentials`]); its
+    /// headers (values marked sensitive) go on last, so nothing replaces them.
+    pub(crate) credentials: Arc<Live>,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Option<Arc<Limiter>>,
     pub(crate) max_response_size: usize,
@@ -57,11 +59,10 @@ impl fmt::Debug for Inner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Header names only: values can hold secrets.
         let names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
-        let credentials: Vec<&str> = self.credentials.keys().map(HeaderName::as_str).collect();
         f.debug_struct("Inner")
             .field("api", &self.api)
             .field("headers", &names)
-            .field("credential_headers", &credentials)
+            .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("rate_limited", &self.limiter.is_some())
@@ -83,6 +84,11 @@ pub trait Service: sealed::Wrap {
     /// the API wants on every request.
     #[doc(hidden)]
     fn headers(credentials: &Self::Credentials) -> HeaderMap;
+    /// The credential headers with what renews them, if anything does (default: nothing).
+    #[doc(hidden)]
+    fn live(credentials: &Self::Credentials) -> Renewal {
+        Renewal::fixed(Self::headers(credentials))
+    }
     /// Extra rules for the base URL beyond "https, or http on loopback".
     #[doc(hidden)]
     fn check_base_url(_url: &reqwest::Url) -> Result<(), String> {
@@ -115,7 +121,7 @@ pub(crate) mod sealed {
 /// [`requestrocket::Client::builder`](crate::requestrocket::Client::builder).
 #[must_use]
 pub struct ClientBuilder<S: Service> {
-    credentials: S::Credentials,
+    credentials: Renewal,
     base_url: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -143,6 +149,10 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
 
 impl<S: Service> ClientBuilder<S> {
     pub(crate) fn new(credentials: S::Credentials) -> Self {
+        Self::live(S::live(&credentials))
+    }
+
+    pub(crate) fn live(credentials: Renewal) -> Self {
         ClientBuilder {
             credentials,
             base_url: None,
@@ -276,7 +286,7 @@ impl<S: Service> ClientBuilder<S> {
             api: S::NAME,
             headers,
             // Sent last, so a default or per-call header cannot replace them.
-            credentials: S::headers(&self.credentials),
+            credentials: Live::new(S::NAME, self.credentials),
             retry: self.retry,
             limiter,
             max_response_size: self.max_response_size,

@@ -19,12 +19,12 @@ use crate::retry;
 /// memory.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
 
-/// Puts the credentials, the API's fixed headers and any per-call ones on the request, and a
-/// per-call timeout. (progenitor's undocumented `api-version` header is taken out
-/// of the generated code by `build/surface.rs`.)
+/// Puts the API's fixed headers and any per-call ones on the request, and a per-call timeout;
+/// the credentials go on at each attempt, in [`exchange`]. (progenitor's undocumented
+/// `api-version` header is taken out of the generated code by `build/surface.rs`.)
 pub(crate) fn prepare(inner: &Inner, request: &mut reqwest::Request) {
     let headers = request.headers_mut();
-    for (name, value) in inner.headers.iter().chain(&inner.credentials) {
+    for (name, value) in &inner.headers {
         headers.insert(name.clone(), value.clone());
     }
     if let Some(timeout) = inner.timeout {
@@ -134,6 +134,7 @@ fn finish<E: VendorError>(
             tracing::debug!(failure = failure_kind(&error), attempts, "call failed");
             Err(crate::error::from_reqwest(inner.api, error, during, attempts))
         }
+        Attempt::NoCredentials(e) => Err(crate::Error::Credentials(e)),
         Attempt::TooLarge => {
             tracing::debug!(limit = inner.max_response_size, "response body over the limit");
             Err(crate::Error::ResponseTooLarge {
@@ -152,6 +153,8 @@ enum Attempt {
         during: &'static str,
     },
     TooLarge,
+    /// No credentials could be had for the call (it was not sent).
+    NoCredentials(crate::transport::CredentialsError),
 }
 
 /// The last attempt's outcome, the number of attempts, and the `Retry-After` cap when a wait
@@ -167,25 +170,47 @@ async fn send_with_retries(
     let mut backoff = None;
     let mut attempts = 0u32;
     let mut over_cap = None;
+    // Live credentials (issue 12): a 401 may renew them and send the call again, once.
+    let mut resent = false;
     let outcome = loop {
         attempts += 1;
         if let Some(limiter) = &inner.limiter {
             limiter.until_ready().await;
         }
-        // The last attempt the policy allows sends the request itself: only a call that may be
-        // retried pays for a copy. A streamed body cannot be copied: one attempt only.
-        let last = attempts > policy.retries();
-        let copy = if last { None } else { request.try_clone() };
-        let Some(this) = copy else {
+        // A copy is sent, so a retry (or a resend after a 401 renewed the credentials) can send
+        // the request again. A streamed body cannot be copied: one attempt only.
+        let Some(mut this) = request.try_clone() else {
+            let mut request = request;
+            if let Err(e) = inner.credentials.apply(&mut request).await {
+                break Attempt::NoCredentials(e);
+            }
             break attempt(http, request, inner.max_response_size).await;
         };
+        let used = match inner.credentials.apply(&mut this).await {
+            Ok(generation) => generation,
+            Err(e) => break Attempt::NoCredentials(e),
+        };
         let outcome = attempt(http, this, inner.max_response_size).await;
+        if let Attempt::Answered(a) = &outcome
+            && a.status == StatusCode::UNAUTHORIZED
+            && !resent
+        {
+            match inner.credentials.after_unauthorized(used).await {
+                Ok(true) => {
+                    resent = true;
+                    tracing::debug!(attempt = attempts, "sending again with the renewed credentials");
+                    continue;
+                }
+                Ok(false) => {}
+                Err(e) => break Attempt::NoCredentials(e),
+            }
+        }
         let retryable = match &outcome {
             Attempt::Answered(a) => retry::retryable_status(request.method(), a.status),
             Attempt::Failed { error, .. } => retry::retryable_failure(request.method(), error),
-            Attempt::TooLarge => false,
+            Attempt::TooLarge | Attempt::NoCredentials(_) => false,
         };
-        if !retryable {
+        if !retryable || attempts > policy.retries() + u32::from(resent) {
             break outcome;
         }
         let Some(backoff_wait) = backoff.get_or_insert_with(|| policy.backoff()).next() else {
@@ -207,7 +232,7 @@ async fn send_with_retries(
                 None => (backoff_wait, format!("status {}", a.status.as_u16())),
             },
             Attempt::Failed { error, .. } => (backoff_wait, failure_kind(error).to_string()),
-            Attempt::TooLarge => break outcome,
+            Attempt::TooLarge | Attempt::NoCredentials(_) => break outcome,
         };
         tracing::warn!(
             attempt = attempts,

@@ -40,6 +40,36 @@ macro_rules! api_client {
                 $crate::ClientBuilder::new(credentials.into())
             }
 
+            /// A builder for a client whose credentials come from `source` (a secret store, a
+            /// file, a vault): asked at the first call, cached until shortly before the expiry it
+            /// gives, then asked again once (see [`CredentialSource`](crate::CredentialSource)).
+            pub fn builder_from_source(
+                source: impl $crate::CredentialSource<$creds>,
+            ) -> $crate::ClientBuilder<$service> {
+                $crate::ClientBuilder::live($crate::transport::Renewal::from_source::<$service, _>(source))
+            }
+
+            /// Replaces the credentials of this client, its clones and its views, while calls
+            /// are in flight: each request carries either the whole old set or the whole new
+            /// one, never a mix; calls already sent keep theirs (one whose old set draws a
+            /// `401` is sent again with the new set). Takes what [`builder`](Self::builder)
+            /// takes; it replaces a credential source or self-renewing credentials as well.
+            pub fn set_credentials(&self, credentials: impl Into<$creds>) {
+                use $crate::Service;
+                let credentials = credentials.into();
+                progenitor_client::ClientInfo::inner(&self.api)
+                    .credentials
+                    .set($service::live(&credentials));
+            }
+
+            /// Takes the credentials from `source` from now on (see
+            /// [`builder_from_source`](Self::builder_from_source)); it is asked at the next call.
+            pub fn set_credential_source(&self, source: impl $crate::CredentialSource<$creds>) {
+                progenitor_client::ClientInfo::inner(&self.api)
+                    .credentials
+                    .set($crate::transport::Renewal::from_source::<$service, _>(source));
+            }
+
             /// The base URL calls go to, without a trailing slash.
             pub fn base_url(&self) -> &str {
                 progenitor_client::ClientInfo::baseurl(&self.api)

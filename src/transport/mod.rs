@@ -2,6 +2,7 @@
 //!
 //! - [`builder`]: the shared [`ClientBuilder`], the per-client state ([`Inner`]) and the
 //!   [`Service`] trait each API implements;
+//! - [`credentials`]: the live credential slot every clone shares, and what renews it;
 //! - [`base_url`]: which base URLs are accepted, and how a refused one is shown;
 //! - [`call`]: what each generated operation's `send` runs (checked parameters, the success
 //!   body decoded);
@@ -14,6 +15,7 @@
 pub(crate) mod base_url;
 pub(crate) mod builder;
 pub(crate) mod call;
+pub(crate) mod credentials;
 pub(crate) mod exec;
 pub(crate) mod macros;
 pub(crate) mod options;
@@ -28,6 +30,9 @@ pub use builder::{
 };
 pub(crate) use builder::{env_var, sealed};
 pub(crate) use call::{Op, call, call_empty, checked};
+#[doc(hidden)]
+pub use credentials::Renewal;
+pub use credentials::{CredentialSource, CredentialsError, DEFAULT_REFRESH_MARGIN, SourceError, SourcedCredentials};
 pub(crate) use exec::query_some;
 pub(crate) use macros::{api_client, generated_api};
 pub use options::CallOptions;

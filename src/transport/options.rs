@@ -75,12 +75,13 @@ impl CallOptions {
     /// # Panics
     ///
     /// If `name` is one of the headers that carry the client's credentials (e.g.
-    /// `authorization`): credentials are set when the client is built, never per call.
+    /// `authorization`): credentials belong to the client (its builder, or `set_credentials`),
+    /// never to one call.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         assert!(
-            !self.inner.credentials.contains_key(&name),
+            !self.inner.credentials.carries(&name),
             "CallOptions::header: `{name}` carries this {} client's credentials and cannot be set per call; \
-             build a client with the other credentials instead",
+             give the client other credentials with `set_credentials` instead",
             self.inner.api
         );
         self.inner.headers.insert(name, value);
