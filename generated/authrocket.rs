@@ -10,7 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///A webhook or email hook.
+    ///A webhook or email hook. A webhook is sent the "Get an Event" response as payload; deliveries answered with a non-2xx status are retried for about 2 days.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AppHook {
         /// Seconds.
@@ -21,12 +21,16 @@ pub mod types {
         /// JSON field `destination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub destination: Option<String>,
+        /// Sender address; default `noreply@loginrocket.com`.
+        ///
         /// JSON field `email_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from: Option<String>,
         /// JSON field `email_from_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from_name: Option<String>,
+        /// `html`, `html+text`, `markdown` or `text`; default `markdown`.
+        ///
         /// JSON field `email_renderer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_renderer: Option<String>,
@@ -39,6 +43,8 @@ pub mod types {
         /// JSON field `email_to`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_to: Option<String>,
+        /// Event types that trigger the hook (see `Event.event_type`). Email hooks take `user.*` events only, exactly one.
+        ///
         /// JSON field `event_type`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub event_type: Vec<String>,
@@ -98,12 +104,16 @@ pub mod types {
         /// JSON field `destination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub destination: Option<String>,
+        /// Sender address; default `noreply@loginrocket.com`.
+        ///
         /// JSON field `email_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from: Option<String>,
         /// JSON field `email_from_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from_name: Option<String>,
+        /// `html`, `html+text`, `markdown` or `text`; default `markdown`.
+        ///
         /// JSON field `email_renderer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_renderer: Option<String>,
@@ -116,6 +126,8 @@ pub mod types {
         /// JSON field `email_to`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_to: Option<String>,
+        /// Event types that trigger the hook (see `Event.event_type`). Email hooks take `user.*` events only, exactly one.
+        ///
         /// JSON field `event_type`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub event_type: Vec<String>,
@@ -188,6 +200,8 @@ pub mod types {
         /// JSON field `min_complexity`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_complexity: Option<i64>,
+        /// Minimum password length; default 8 (vendor PHP client tests).
+        ///
         /// JSON field `min_length`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_length: Option<i64>,
@@ -276,6 +290,8 @@ pub mod types {
         /// JSON field `min_complexity`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_complexity: Option<i64>,
+        /// Minimum password length; default 8 (vendor PHP client tests).
+        ///
         /// JSON field `min_length`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_length: Option<i64>,
@@ -469,7 +485,7 @@ pub mod types {
         /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: Option<String>,
-        /// `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2`, … (open set).
+        /// `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2`, … (open set). There is also an API-key type whose exact string is not documented.
         ///
         /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -689,7 +705,7 @@ pub mod types {
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///An audit or webhook event (read-only).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Event {
         /// JSON field `app_hook_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -702,7 +718,7 @@ pub mod types {
         /// JSON field `event_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub event_at: Option<f64>,
-        /// E.g. `user.created`, `user.login.succeeded` (open set).
+        /// `<app_hook|auth_provider|login_policy|membership|org|realm|user>.<created|updated|deleted>`, `user.email.verification_requested`, `user.email.verified`, `user.login.succeeded|failed|initiated`, `user.password_token.created|consumed|failed`; `ping` (webhooks only). An open set.
         ///
         /// JSON field `event_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -740,6 +756,11 @@ pub mod types {
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl Event {
+        pub fn builder() -> builder::Event {
+            Default::default()
+        }
     }
     ///A page of Event objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -1278,6 +1299,8 @@ pub mod types {
     ///A Connected App (hosted login).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct LoginPolicy {
+        /// Read-only.
+        ///
         /// JSON field `base_domain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_domain: Option<String>,
@@ -1351,6 +1374,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct LoginPolicyInput {
+        /// Read-only.
+        ///
         /// JSON field `base_domain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_domain: Option<String>,
@@ -1421,7 +1446,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    ///A user's membership of an org (the org is optional in AuthRocket 1).
+    ///A user's membership of an org (the org is optional in AuthRocket 1). An embedded `user` and `org` may appear.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Membership {
         /// Creation time (Unix seconds, may be fractional)
@@ -1449,7 +1474,7 @@ pub mod types {
         /// JSON field `org`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub org: Option<Org>,
-        /// Org id.
+        /// Org id. Optional in AuthRocket 1: one membership per user without an org may carry permissions.
         ///
         /// JSON field `org_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1518,7 +1543,7 @@ pub mod types {
         /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: Option<String>,
-        /// Org id.
+        /// Org id. Optional in AuthRocket 1: one membership per user without an org may carry permissions.
         ///
         /// JSON field `org_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1561,6 +1586,8 @@ pub mod types {
         /// JSON field `attempts`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attempts: Option<i64>,
+        /// `webhook` or `email`.
+        ///
         /// JSON field `hook_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hook_type: Option<String>,
@@ -1588,6 +1615,11 @@ pub mod types {
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl Notification {
+        pub fn builder() -> builder::Notification {
+            Default::default()
+        }
     }
     ///An org: a group or account of users.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1710,9 +1742,11 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    ///A realm: an isolated set of users, orgs and settings.
+    ///A realm: an isolated set of users, orgs and settings. At most 100 realms per account by default (v1 reference). `jwt_secret` and `jwt_data` are deprecated and not modelled.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Realm {
+        /// API-key session lifetime in minutes (e.g. 0).
+        ///
         /// JSON field `api_key_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_minutes: Option<i64>,
@@ -1772,7 +1806,7 @@ pub mod types {
         /// JSON field `resource_links`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub resource_links: ::serde_json::Map<String, ::serde_json::Value>,
-        /// Session lifetime in minutes.
+        /// Session lifetime in minutes (e.g. 360).
         ///
         /// JSON field `session_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1937,7 +1971,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A login session.
+    ///A login session. Only human users get managed sessions; API-key logins return unmanaged tokens. Older payloads had top-level `ip`/`client` and an embedded `user` (vendor Ruby client changelog 2.0.0; third-party reports).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Session {
         /// Creation time (Unix seconds, may be fractional)
@@ -2048,7 +2082,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    ///A user.
+    ///A user. For API users the deprecated `api_key` field is a shortcut to an API-key credential (not modelled; use `credentials`). Third-party reports (unconfirmed) also show `membership_count` and `last_login_on` (the latter deprecated and dropped from the vendor Ruby client in 2.0.0); not modelled.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct User {
         /// Creation time (Unix seconds, may be fractional)
@@ -2064,6 +2098,8 @@ pub mod types {
         /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
+        /// Required for human users; optional for API users.
+        ///
         /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: Option<String>,
@@ -2079,7 +2115,7 @@ pub mod types {
         ///
         /// JSON field `id`.
         pub id: String,
-        /// Last login (Unix seconds, may be fractional)
+        /// Last login (Unix seconds, may be fractional) For API-key logins it is updated at most once per 24 hours.
         ///
         /// JSON field `last_login_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2087,7 +2123,7 @@ pub mod types {
         /// JSON field `last_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: Option<String>,
-        /// Derived from first and last name.
+        /// Derived from first and last name (for API users set automatically when empty).
         ///
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2134,7 +2170,7 @@ pub mod types {
         /// JSON field `user_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: Option<crate::authrocket::UserType>,
-        /// Unique per realm, lower-case.
+        /// Unique per realm, normalized to lower-case. Required for human users; set automatically for API users when empty.
         ///
         /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2220,6 +2256,8 @@ pub mod types {
         /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
+        /// Required for human users; optional for API users.
+        ///
         /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: Option<String>,
@@ -2236,7 +2274,7 @@ pub mod types {
         /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: Option<String>,
-        /// Last login (Unix seconds, may be fractional)
+        /// Last login (Unix seconds, may be fractional) For API-key logins it is updated at most once per 24 hours.
         ///
         /// JSON field `last_login_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2244,7 +2282,7 @@ pub mod types {
         /// JSON field `last_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: Option<String>,
-        /// Derived from first and last name.
+        /// Derived from first and last name (for API users set automatically when empty).
         ///
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2291,7 +2329,7 @@ pub mod types {
         /// JSON field `user_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: Option<crate::authrocket::UserType>,
-        /// Unique per realm, lower-case.
+        /// Unique per realm, normalized to lower-case. Required for human users; set automatically for API users when empty.
         ///
         /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2318,6 +2356,8 @@ pub mod types {
     ///A signup token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UserToken {
+        /// E.g. `password`.
+        ///
         /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credential_type: Option<String>,
@@ -3863,6 +3903,204 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Event {
+            app_hook_id: Result<Option<String>, String>,
+            auth_provider_id: Result<Option<String>, String>,
+            event_at: Result<Option<f64>, String>,
+            event_type: Result<Option<String>, String>,
+            id: Result<String, String>,
+            login_policy_id: Result<Option<String>, String>,
+            membership_id: Result<Option<String>, String>,
+            notifications: Result<Vec<super::Notification>, String>,
+            object: Result<Option<String>, String>,
+            org_id: Result<Option<String>, String>,
+            realm_id: Result<Option<String>, String>,
+            request: Result<Option<super::Request>, String>,
+            user_id: Result<Option<String>, String>,
+            extra: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
+        }
+        impl Default for Event {
+            fn default() -> Self {
+                Self {
+                    app_hook_id: Ok(Default::default()),
+                    auth_provider_id: Ok(Default::default()),
+                    event_at: Ok(Default::default()),
+                    event_type: Ok(Default::default()),
+                    id: Err(
+                        "field `id` of `Event` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
+                    login_policy_id: Ok(Default::default()),
+                    membership_id: Ok(Default::default()),
+                    notifications: Ok(Default::default()),
+                    object: Ok(Default::default()),
+                    org_id: Ok(Default::default()),
+                    realm_id: Ok(Default::default()),
+                    request: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl Event {
+            /// Sets `app_hook_id` (see [`super::Event::app_hook_id`]).
+            pub fn app_hook_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.app_hook_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `auth_provider_id` (see [`super::Event::auth_provider_id`]).
+            pub fn auth_provider_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.auth_provider_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `event_at` (see [`super::Event::event_at`]).
+            pub fn event_at<T>(mut self, value: T) -> Self
+            where
+                T: TryInto<Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_at = value
+                    .try_into()
+                    .map_err(|e| format!("field `event_at` of `Event`: {e}"));
+                self
+            }
+            /// Sets `event_type` (see [`super::Event::event_type`]).
+            pub fn event_type(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.event_type = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `id` (see [`super::Event::id`]).
+            pub fn id(mut self, value: impl IntoFieldValue<String>) -> Self {
+                self.id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `login_policy_id` (see [`super::Event::login_policy_id`]).
+            pub fn login_policy_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.login_policy_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `membership_id` (see [`super::Event::membership_id`]).
+            pub fn membership_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.membership_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `notifications` (see [`super::Event::notifications`]).
+            pub fn notifications<T>(mut self, value: T) -> Self
+            where
+                T: TryInto<Vec<super::Notification>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notifications = value
+                    .try_into()
+                    .map_err(|e| format!("field `notifications` of `Event`: {e}"));
+                self
+            }
+            /// Sets `object` (see [`super::Event::object`]).
+            pub fn object(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
+                self.object = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `org_id` (see [`super::Event::org_id`]).
+            pub fn org_id(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
+                self.org_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `realm_id` (see [`super::Event::realm_id`]).
+            pub fn realm_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.realm_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `request` (see [`super::Event::request`]).
+            pub fn request<T>(mut self, value: T) -> Self
+            where
+                T: TryInto<Option<super::Request>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request = value
+                    .try_into()
+                    .map_err(|e| format!("field `request` of `Event`: {e}"));
+                self
+            }
+            /// Sets `user_id` (see [`super::Event::user_id`]).
+            pub fn user_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.user_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets the fields of [`super::Event`] the spec does not name.
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("`extra` of `Event`: {e}"));
+                self
+            }
+        }
+        impl TryFrom<Event> for super::Event {
+            type Error = super::error::ConversionError;
+            fn try_from(value: Event) -> Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_hook_id: value.app_hook_id?,
+                    auth_provider_id: value.auth_provider_id?,
+                    event_at: value.event_at?,
+                    event_type: value.event_type?,
+                    id: value.id?,
+                    login_policy_id: value.login_policy_id?,
+                    membership_id: value.membership_id?,
+                    notifications: value.notifications?,
+                    object: value.object?,
+                    org_id: value.org_id?,
+                    realm_id: value.realm_id?,
+                    request: value.request?,
+                    user_id: value.user_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl From<super::Event> for Event {
+            fn from(value: super::Event) -> Self {
+                Self {
+                    app_hook_id: Ok(value.app_hook_id),
+                    auth_provider_id: Ok(value.auth_provider_id),
+                    event_at: Ok(value.event_at),
+                    event_type: Ok(value.event_type),
+                    id: Ok(value.id),
+                    login_policy_id: Ok(value.login_policy_id),
+                    membership_id: Ok(value.membership_id),
+                    notifications: Ok(value.notifications),
+                    object: Ok(value.object),
+                    org_id: Ok(value.org_id),
+                    realm_id: Ok(value.realm_id),
+                    request: Ok(value.request),
+                    user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct JwtKeyBody {
             jwt_key: Result<super::JwtKeyInput, String>,
             request: Result<Option<super::Request>, String>,
@@ -4608,6 +4846,145 @@ pub mod types {
                     org_id: Ok(value.org_id),
                     permissions: Ok(value.permissions),
                     user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Notification {
+            app_hook_id: Result<Option<String>, String>,
+            attempts: Result<Option<i64>, String>,
+            hook_type: Result<Option<String>, String>,
+            id: Result<Option<String>, String>,
+            last_attempt_at: Result<Option<f64>, String>,
+            last_destination: Result<Option<String>, String>,
+            last_result: Result<Option<String>, String>,
+            state: Result<Option<String>, String>,
+            extra: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
+        }
+        impl Default for Notification {
+            fn default() -> Self {
+                Self {
+                    app_hook_id: Ok(Default::default()),
+                    attempts: Ok(Default::default()),
+                    hook_type: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    last_attempt_at: Ok(Default::default()),
+                    last_destination: Ok(Default::default()),
+                    last_result: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl Notification {
+            /// Sets `app_hook_id` (see [`super::Notification::app_hook_id`]).
+            pub fn app_hook_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.app_hook_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `attempts` (see [`super::Notification::attempts`]).
+            pub fn attempts<T>(mut self, value: T) -> Self
+            where
+                T: TryInto<Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attempts = value
+                    .try_into()
+                    .map_err(|e| format!("field `attempts` of `Notification`: {e}"));
+                self
+            }
+            /// Sets `hook_type` (see [`super::Notification::hook_type`]).
+            pub fn hook_type(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.hook_type = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `id` (see [`super::Notification::id`]).
+            pub fn id(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
+                self.id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `last_attempt_at` (see [`super::Notification::last_attempt_at`]).
+            pub fn last_attempt_at<T>(mut self, value: T) -> Self
+            where
+                T: TryInto<Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_attempt_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("field `last_attempt_at` of `Notification`: {e}")
+                    });
+                self
+            }
+            /// Sets `last_destination` (see [`super::Notification::last_destination`]).
+            pub fn last_destination(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.last_destination = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `last_result` (see [`super::Notification::last_result`]).
+            pub fn last_result(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.last_result = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `state` (see [`super::Notification::state`]).
+            pub fn state(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
+                self.state = Ok(value.into_field_value());
+                self
+            }
+            /// Sets the fields of [`super::Notification`] the spec does not name.
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("`extra` of `Notification`: {e}"));
+                self
+            }
+        }
+        impl TryFrom<Notification> for super::Notification {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Notification,
+            ) -> Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_hook_id: value.app_hook_id?,
+                    attempts: value.attempts?,
+                    hook_type: value.hook_type?,
+                    id: value.id?,
+                    last_attempt_at: value.last_attempt_at?,
+                    last_destination: value.last_destination?,
+                    last_result: value.last_result?,
+                    state: value.state?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl From<super::Notification> for Notification {
+            fn from(value: super::Notification) -> Self {
+                Self {
+                    app_hook_id: Ok(value.app_hook_id),
+                    attempts: Ok(value.attempts),
+                    hook_type: Ok(value.hook_type),
+                    id: Ok(value.id),
+                    last_attempt_at: Ok(value.last_attempt_at),
+                    last_destination: Ok(value.last_destination),
+                    last_result: Ok(value.last_result),
+                    state: Ok(value.state),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -6905,14 +7282,36 @@ pub mod types {
 /// - Optional default realm for single-realm apps: `X-Authrocket-Realm: rl_…` (otherwise pass `realm_id`);
 ///   declared as a header parameter on every path (`x-per-client`).
 /// - Create and update bodies are wrapped in the singular resource name (`{"org": {...}}`); lists are
-///   `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`.
+///   `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`; there
+///   is no total count. (The vendor clients' `first()` sends `max_results=1`; their HTTP layer encodes array
+///   query values as `key[]=v`.)
 /// - Timestamps are Unix seconds, often fractional.
 /// - Every response carries `X-Request-ID` (unique per request; quote it to AuthRocket support).
 /// - Check the numeric HTTP status before parsing a body.
 /// - Not covered: the LoginRocket API (its own host and access rules) and AuthRocket 2.
-/// - Status codes: 401 = an authenticate call failed (declared on the `authenticate…` operations only);
-///   402 = subscription inactive; 403 = API key refused;
-///   409/422 = validation errors `{"errors": {field: [messages]}}`.
+/// - Not modelled: `GET /v1/events/login/{token}` (token check), deprecated in the vendor Ruby client 1.x and
+///   removed in 2.0.0. Notifications have no endpoint of their own: get an event with
+///   `expand=notifications`.
+/// - Core API: memberships, orgs, sessions, social logins, users; Extended API: auth providers, connected apps
+///   (login policies), credentials, app hooks, events, notifications, realms, signup tokens (user tokens).
+///   Both use the secret API key, server-side only. No OAuth for this API.
+/// - Status codes (vendor status-codes page; declared on every operation unless said otherwise): 200, 201
+///   (created), 202 (accepted: the request may or may not succeed; its body is not documented), 204 (no
+///   content); 302/303/307 redirects (follow a limited number; not declared as responses, since OpenAPI
+///   tools treat them as final answers); 400; 401 = an authenticate call failed, the API credentials were
+///   fine (declared on the `authenticate…` operations only); 402 = subscription inactive; 403 = API
+///   authentication failed or insufficient permission; 404 = not found, also for a resource not accessible;
+///   405 = method not allowed; 406 = `Accept` not JSON; 409 = conflict (e.g. cannot be deleted), with
+///   validation errors like 422; 414 = URI too long; 415 = body neither JSON nor form data; 422 =
+///   validation failed (POST, PUT, DELETE). 409/422 bodies are `{"errors": {field: [messages]}}`, other
+///   keys may sit beside `errors` (e.g. `retry_url` after a failed social authorize; vendor PHP client's
+///   tests).
+/// - Vendor clients only (Ruby/PHP), not the API's documents: an undocumented status 215 means "metadata
+///   only" (no resource in the body), so accept any 2xx and decode leniently; 429 is treated as "Rate
+///   limited; wait before trying again" (it is declared here for that reason). No rate limits and no
+///   rate-limit or `Retry-After` headers are documented for AuthRocket 1.
+/// - Operations need the API key permission `read`, `write` or `admin_realm` (v1 reference pages); how
+///   permissions are assigned to keys is not documented.
 ///
 ///
 /// Version: 1.0.0
@@ -6981,8 +7380,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RealmList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7130,8 +7529,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7180,7 +7579,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username (vendor PHP client). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7203,7 +7602,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username (vendor PHP client). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserBody`], built with [`types::UserBody::builder`] |
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
@@ -7230,7 +7629,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username (vendor PHP client). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7305,7 +7704,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. The vendor Ruby client sends `--` when it has no username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
@@ -7355,7 +7754,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. The vendor Ruby client sends `--` when it has no username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
@@ -7465,8 +7864,8 @@ impl Client {
     /// | `.expand(..)` | `expand` | query | no | `custom` to include custom data. |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::OrgList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7593,8 +7992,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::MembershipList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7720,8 +8119,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::SessionList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7996,8 +8395,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProviderList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8046,7 +8445,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8069,7 +8468,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthProviderBody`], built with [`types::AuthProviderBody::builder`] |
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
@@ -8096,7 +8495,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8175,8 +8574,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHookList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8301,7 +8700,7 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only after this id. |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–100. |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8435,8 +8834,8 @@ impl Client {
     /// | `.expand(..)` | `expand` | query | no | `notifications` to embed each event's notifications. |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::EventList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8487,8 +8886,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKeyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8693,7 +9092,7 @@ pub mod builder {
                 id: "listRealms",
                 name: "list_realms",
                 path: "/realms",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, after, direction, max_results, sort } = self;
@@ -8763,7 +9162,7 @@ pub mod builder {
                 id: "createRealm",
                 name: "create_realm",
                 path: "/realms",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -8806,7 +9205,7 @@ pub mod builder {
                 id: "getRealm",
                 name: "get_realm",
                 path: "/realms/{realmId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, realm_id } = self;
@@ -8870,7 +9269,7 @@ pub mod builder {
                 id: "updateRealm",
                 name: "update_realm",
                 path: "/realms/{realmId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, realm_id, body } = self;
@@ -8919,7 +9318,7 @@ pub mod builder {
                 id: "deleteRealm",
                 name: "delete_realm",
                 path: "/realms/{realmId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, realm_id } = self;
@@ -8962,7 +9361,7 @@ pub mod builder {
                 id: "resetRealm",
                 name: "reset_realm",
                 path: "/realms/{realmId}/reset",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, realm_id } = self;
@@ -9044,7 +9443,7 @@ pub mod builder {
                 id: "listUsers",
                 name: "list_users",
                 path: "/users",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, after, direction, max_results, realm_id, sort } = self;
@@ -9117,7 +9516,7 @@ pub mod builder {
                 id: "createUser",
                 name: "create_user",
                 path: "/users",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -9160,7 +9559,7 @@ pub mod builder {
                 id: "getUser",
                 name: "get_user",
                 path: "/users/{userId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id } = self;
@@ -9222,7 +9621,7 @@ pub mod builder {
                 id: "updateUser",
                 name: "update_user",
                 path: "/users/{userId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id, body } = self;
@@ -9271,7 +9670,7 @@ pub mod builder {
                 id: "deleteUser",
                 name: "delete_user",
                 path: "/users/{userId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id } = self;
@@ -9331,7 +9730,7 @@ pub mod builder {
                 id: "authenticateUserKey",
                 name: "authenticate_user_key",
                 path: "/users/authenticate_key",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -9401,7 +9800,7 @@ pub mod builder {
                 id: "authenticateUser",
                 name: "authenticate_user",
                 path: "/users/{userId}/authenticate",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id, body } = self;
@@ -9477,7 +9876,7 @@ pub mod builder {
                 id: "authenticateUserCode",
                 name: "authenticate_user_code",
                 path: "/users/{userId}/authenticate_code",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id, body } = self;
@@ -9527,7 +9926,7 @@ pub mod builder {
                 id: "generatePasswordToken",
                 name: "generate_password_token",
                 path: "/users/{userId}/generate_password_token",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id } = self;
@@ -9596,7 +9995,7 @@ pub mod builder {
                 id: "resetPasswordWithToken",
                 name: "reset_password_with_token",
                 path: "/users/{userId}/reset_password_with_token",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id, body } = self;
@@ -9672,7 +10071,7 @@ pub mod builder {
                 id: "updateUserPassword",
                 name: "update_user_password",
                 path: "/users/{userId}/update_password",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id, body } = self;
@@ -9722,7 +10121,7 @@ pub mod builder {
                 id: "requestEmailVerification",
                 name: "request_email_verification",
                 path: "/users/{userId}/request_email_verification",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id } = self;
@@ -9791,7 +10190,7 @@ pub mod builder {
                 id: "verifyEmail",
                 name: "verify_email",
                 path: "/users/{userId}/verify_email",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_id, body } = self;
@@ -9906,7 +10305,7 @@ pub mod builder {
                 id: "listOrgs",
                 name: "list_orgs",
                 path: "/orgs",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self {
@@ -10004,7 +10403,7 @@ pub mod builder {
                 id: "createOrg",
                 name: "create_org",
                 path: "/orgs",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -10047,7 +10446,7 @@ pub mod builder {
                 id: "getOrg",
                 name: "get_org",
                 path: "/orgs/{orgId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, org_id } = self;
@@ -10109,7 +10508,7 @@ pub mod builder {
                 id: "updateOrg",
                 name: "update_org",
                 path: "/orgs/{orgId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, org_id, body } = self;
@@ -10158,7 +10557,7 @@ pub mod builder {
                 id: "deleteOrg",
                 name: "delete_org",
                 path: "/orgs/{orgId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, org_id } = self;
@@ -10252,7 +10651,7 @@ pub mod builder {
                 id: "listMemberships",
                 name: "list_memberships",
                 path: "/memberships",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self {
@@ -10350,7 +10749,7 @@ pub mod builder {
                 id: "createMembership",
                 name: "create_membership",
                 path: "/memberships",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -10393,7 +10792,7 @@ pub mod builder {
                 id: "getMembership",
                 name: "get_membership",
                 path: "/memberships/{membershipId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, membership_id } = self;
@@ -10461,7 +10860,7 @@ pub mod builder {
                 id: "updateMembership",
                 name: "update_membership",
                 path: "/memberships/{membershipId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, membership_id, body } = self;
@@ -10510,7 +10909,7 @@ pub mod builder {
                 id: "deleteMembership",
                 name: "delete_membership",
                 path: "/memberships/{membershipId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, membership_id } = self;
@@ -10598,7 +10997,7 @@ pub mod builder {
                 id: "listSessions",
                 name: "list_sessions",
                 path: "/sessions",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self {
@@ -10688,7 +11087,7 @@ pub mod builder {
                 id: "createSession",
                 name: "create_session",
                 path: "/sessions",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -10731,7 +11130,7 @@ pub mod builder {
                 id: "getSession",
                 name: "get_session",
                 path: "/sessions/{sessionId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, session_id } = self;
@@ -10773,7 +11172,7 @@ pub mod builder {
                 id: "deleteSession",
                 name: "delete_session",
                 path: "/sessions/{sessionId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, session_id } = self;
@@ -10833,7 +11232,7 @@ pub mod builder {
                 id: "createCredential",
                 name: "create_credential",
                 path: "/credentials",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -10876,7 +11275,7 @@ pub mod builder {
                 id: "getCredential",
                 name: "get_credential",
                 path: "/credentials/{credentialId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, credential_id } = self;
@@ -10944,7 +11343,7 @@ pub mod builder {
                 id: "updateCredential",
                 name: "update_credential",
                 path: "/credentials/{credentialId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, credential_id, body } = self;
@@ -10993,7 +11392,7 @@ pub mod builder {
                 id: "deleteCredential",
                 name: "delete_credential",
                 path: "/credentials/{credentialId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, credential_id } = self;
@@ -11064,7 +11463,7 @@ pub mod builder {
                 id: "verifyCredential",
                 name: "verify_credential",
                 path: "/credentials/{credentialId}/verify",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, credential_id, body } = self;
@@ -11129,7 +11528,7 @@ pub mod builder {
                 id: "listAuthorizeUrls",
                 name: "list_authorize_urls",
                 path: "/auth_providers/authorize",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, nonce, realm_id, redirect_uri } = self;
@@ -11199,7 +11598,7 @@ pub mod builder {
                 id: "authorizeCallback",
                 name: "authorize_callback",
                 path: "/auth_providers/authorize",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -11284,7 +11683,7 @@ pub mod builder {
                 id: "listAuthProviders",
                 name: "list_auth_providers",
                 path: "/auth_providers",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, after, direction, max_results, realm_id, sort } = self;
@@ -11363,7 +11762,7 @@ pub mod builder {
                 id: "createAuthProvider",
                 name: "create_auth_provider",
                 path: "/auth_providers",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -11406,7 +11805,7 @@ pub mod builder {
                 id: "getAuthProvider",
                 name: "get_auth_provider",
                 path: "/auth_providers/{authProviderId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, auth_provider_id } = self;
@@ -11474,7 +11873,7 @@ pub mod builder {
                 id: "updateAuthProvider",
                 name: "update_auth_provider",
                 path: "/auth_providers/{authProviderId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, auth_provider_id, body } = self;
@@ -11523,7 +11922,7 @@ pub mod builder {
                 id: "deleteAuthProvider",
                 name: "delete_auth_provider",
                 path: "/auth_providers/{authProviderId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, auth_provider_id } = self;
@@ -11581,7 +11980,7 @@ pub mod builder {
                 id: "getAuthorizeUrl",
                 name: "get_authorize_url",
                 path: "/auth_providers/{authProviderId}/authorize",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, auth_provider_id, nonce, redirect_uri } = self;
@@ -11660,7 +12059,7 @@ pub mod builder {
                 id: "authorizeWithToken",
                 name: "authorize_with_token",
                 path: "/auth_providers/{authProviderId}/authorize",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, auth_provider_id, body } = self;
@@ -11749,7 +12148,7 @@ pub mod builder {
                 id: "listAppHooks",
                 name: "list_app_hooks",
                 path: "/app_hooks",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, after, direction, max_results, realm_id, sort } = self;
@@ -11826,7 +12225,7 @@ pub mod builder {
                 id: "createAppHook",
                 name: "create_app_hook",
                 path: "/app_hooks",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -11869,7 +12268,7 @@ pub mod builder {
                 id: "getAppHook",
                 name: "get_app_hook",
                 path: "/app_hooks/{appHookId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, app_hook_id } = self;
@@ -11935,7 +12334,7 @@ pub mod builder {
                 id: "updateAppHook",
                 name: "update_app_hook",
                 path: "/app_hooks/{appHookId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, app_hook_id, body } = self;
@@ -11984,7 +12383,7 @@ pub mod builder {
                 id: "deleteAppHook",
                 name: "delete_app_hook",
                 path: "/app_hooks/{appHookId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, app_hook_id } = self;
@@ -12051,7 +12450,7 @@ pub mod builder {
                 id: "listLoginPolicies",
                 name: "list_login_policies",
                 path: "/login_policies",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, after, max_results, realm_id, sort } = self;
@@ -12125,7 +12524,7 @@ pub mod builder {
                 id: "createLoginPolicy",
                 name: "create_login_policy",
                 path: "/login_policies",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -12168,7 +12567,7 @@ pub mod builder {
                 id: "getLoginPolicy",
                 name: "get_login_policy",
                 path: "/login_policies/{loginPolicyId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, login_policy_id } = self;
@@ -12236,7 +12635,7 @@ pub mod builder {
                 id: "updateLoginPolicy",
                 name: "update_login_policy",
                 path: "/login_policies/{loginPolicyId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, login_policy_id, body } = self;
@@ -12285,7 +12684,7 @@ pub mod builder {
                 id: "deleteLoginPolicy",
                 name: "delete_login_policy",
                 path: "/login_policies/{loginPolicyId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, login_policy_id } = self;
@@ -12421,7 +12820,7 @@ pub mod builder {
                 id: "listEvents",
                 name: "list_events",
                 path: "/events",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self {
@@ -12550,7 +12949,7 @@ pub mod builder {
                 id: "getEvent",
                 name: "get_event",
                 path: "/events/{eventId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, event_id, expand } = self;
@@ -12637,7 +13036,7 @@ pub mod builder {
                 id: "listJwtKeys",
                 name: "list_jwt_keys",
                 path: "/jwt_keys",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, after, direction, max_results, realm_id, sort } = self;
@@ -12714,7 +13113,7 @@ pub mod builder {
                 id: "createJwtKey",
                 name: "create_jwt_key",
                 path: "/jwt_keys",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -12757,7 +13156,7 @@ pub mod builder {
                 id: "getJwtKey",
                 name: "get_jwt_key",
                 path: "/jwt_keys/{jwtKeyId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, jwt_key_id } = self;
@@ -12799,7 +13198,7 @@ pub mod builder {
                 id: "deleteJwtKey",
                 name: "delete_jwt_key",
                 path: "/jwt_keys/{jwtKeyId}",
-                success: &[200u16, 204u16],
+                success: &[200u16, 202u16, 204u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, jwt_key_id } = self;
@@ -12857,7 +13256,7 @@ pub mod builder {
                 id: "createUserToken",
                 name: "create_user_token",
                 path: "/user_tokens",
-                success: &[200u16, 201u16],
+                success: &[200u16, 201u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, body } = self;
@@ -12900,7 +13299,7 @@ pub mod builder {
                 id: "getUserToken",
                 name: "get_user_token",
                 path: "/user_tokens/{userTokenId}",
-                success: &[200u16],
+                success: &[200u16, 202u16],
                 error: ::std::marker::PhantomData,
             };
             let Self { client, user_token_id } = self;
