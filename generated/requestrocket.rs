@@ -28,7 +28,7 @@ pub mod types {
         /// JSON field `clientName`.
         #[serde(rename = "clientName")]
         pub client_name: String,
-        /// Creation time (ISO 8601, UTC).
+        /// Creation time (ISO 8601, UTC, e.g. `2024-01-15T10:30:00Z`). Only the overview page shows it; the reference list example omits it.
         ///
         /// JSON field `createdAt`.
         #[serde(
@@ -100,9 +100,13 @@ are kept as they arrive.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_region: Option<String>,
+        /// Partition key (a UUID in the examples). Which of `pKey`/`sKey` the path id `credentialId` expects is not documented.
+        ///
         /// JSON field `pKey`.
         #[serde(rename = "pKey")]
         pub p_key: String,
+        /// Sort key, e.g. `cred_…`.
+        ///
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: String,
@@ -179,6 +183,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///A notification.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Notification {
+        /// ISO 8601 with milliseconds.
+        ///
         /// JSON field `createdAt`.
         #[serde(
             rename = "createdAt",
@@ -188,9 +194,13 @@ overview page `{error, code, status}`; every field is optional so that both deco
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: Option<String>,
+        /// E.g. `notif_sys_…`.
+        ///
         /// JSON field `notificationId`.
         #[serde(rename = "notificationId")]
         pub notification_id: String,
+        /// E.g. `SYSTEM_NOTIFICATION` for system notifications.
+        ///
         /// JSON field `pKey`.
         #[serde(rename = "pKey", skip_serializing_if = "::std::option::Option::is_none")]
         pub p_key: Option<String>,
@@ -270,12 +280,16 @@ overview page `{error, code, status}`; every field is optional so that both deco
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_active: Option<bool>,
+        /// An alias, e.g. `payment-gateway`.
+        ///
         /// JSON field `proxyAlias`.
         #[serde(
             rename = "proxyAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_alias: Option<String>,
+        /// ISO 8601 with milliseconds.
+        ///
         /// JSON field `proxyCreatedAt`.
         #[serde(
             rename = "proxyCreatedAt",
@@ -297,6 +311,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_proxy_credential_id: Option<String>,
+        /// Region, fixed at creation; the proxy credential, target and target credential must be in the same region.
+        ///
         /// JSON field `proxyRegion`.
         #[serde(
             rename = "proxyRegion",
@@ -315,12 +331,16 @@ overview page `{error, code, status}`; every field is optional so that both deco
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_target_id: Option<String>,
+        /// ISO 8601 with milliseconds.
+        ///
         /// JSON field `proxyUpdatedAt`.
         #[serde(
             rename = "proxyUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_updated_at: Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        /// Sort key, e.g. `proxy_…`.
+        ///
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: String,
@@ -337,6 +357,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///What the proxy saw of one request. Times are epoch milliseconds.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProxyData {
+        /// Request headers (name to value).
+        ///
         /// JSON field `apiHeaders`.
         #[serde(
             rename = "apiHeaders",
@@ -392,6 +414,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sent_at: Option<i64>,
+        /// E.g. `qas` (open set). Further `proxyData` fields are not documented.
+        ///
         /// JSON field `stage`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stage: Option<String>,
@@ -631,6 +655,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     /**A rule to create. The field table names flat `pathPattern`/`pathPresence`; the example
 body nests them as `path: {pattern, presence}`. Both are accepted; send one.
+Evaluation (rules guide): four independent scopes (proxy credential, target credential,
+proxy, target); within a scope every matching rule is collected and `deny` wins.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -745,15 +771,21 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_id: Option<String>,
+        /// Sort key, e.g. `tgt_…`.
+        ///
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: String,
+        /// The upstream base URL.
+        ///
         /// JSON field `targetBaseURL`.
         #[serde(
             rename = "targetBaseURL",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_base_url: Option<String>,
+        /// ISO 8601 with milliseconds, e.g. `2024-01-22T12:00:00.000Z`.
+        ///
         /// JSON field `targetCreatedAt`.
         #[serde(
             rename = "targetCreatedAt",
@@ -769,7 +801,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         /// JSON field `targetName`.
         #[serde(rename = "targetName")]
         pub target_name: String,
-        /// Region, fixed at creation.
+        /// Region, e.g. `us-east-1`; fixed at creation.
         ///
         /// JSON field `targetRegion`.
         #[serde(
@@ -783,6 +815,8 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_test_path: Option<String>,
+        /// ISO 8601 with milliseconds.
+        ///
         /// JSON field `targetUpdatedAt`.
         #[serde(
             rename = "targetUpdatedAt",
@@ -1487,7 +1521,33 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
 /// `https://api.requestrocket.com/webhooks/oauth2` as their callback URL.
 ///
 /// Rate limits apply per user token: Basic 100 and Team 1,000 requests per minute; Business
-/// plans have a custom limit. Over the limit the API answers 429 with `Retry-After`.
+/// plans have a custom limit. Over the limit the API answers 429 with `Retry-After` (whether in
+/// seconds or as an HTTP date is not documented; no 429 body is shown). No `X-RateLimit-*`
+/// headers are documented for the Core API. Organisation settings have configurable "Rate
+/// Limits (requests per minute/day)" (organisations guide); whether they apply to Core API calls
+/// or only to proxy traffic is not documented.
+///
+/// Status codes (overview page): 200, 201 (created; which creates answer 201 rather than 200 is
+/// not stated per endpoint, so both are declared), 400, 401, 403, 404, 409 (already exists),
+/// 429, 500. 401: the `Authorization` header is missing, the token is invalid, malformed or
+/// revoked; 403: the token lacks permission or targets another user's resources. No list of
+/// the error body's `code` values is documented.
+///
+/// No official client library or OpenAPI file is known; the overview page mentions a
+/// downloadable Postman collection without giving its link.
+///
+/// Not covered (data plane): the Proxy API
+/// `https://{region_specific_baseURL}/api/{proxyId}/{target_path}` (e.g. host
+/// `us-east-1.requestrocket.com`; the proxies guide instead shows
+/// `https://{region}.requestrocket.io/api/{proxyId}`) and the Async API
+/// `https://{region_specific_baseURL}/async/{proxyId}/{target_path}`. The exact proxy base URL
+/// is "provided in the proxy details after creation"; which Core API field carries it is not
+/// documented. The Proxy API takes proxy credentials in the `Authorization` header or an
+/// `Authorization` query parameter, and signals its outcome in the response headers
+/// `requestrocket-proxy-code` (`proxy-access-granted`, `proxy-access-denied` (403),
+/// `billing-suspended` (402), `response-too-large` (413, over 6 MB)),
+/// `requestrocket-proxy-message` and `requestrocket-proxy-warning` (which can carry
+/// "Approaching rate limit threshold"). None of these apply to the Core API.
 ///
 ///
 /// Version: 1.0.0
@@ -1722,7 +1782,8 @@ impl Client {
     ///
     /// Creates a proxy or target credential. The vendor names only `credentialRegion`; the other
     /// fields depend on the credential's kind and auth type and are passed through as given.
-    /// Secrets are stored encrypted and are never returned.
+    /// Secrets are stored encrypted (AES-256-GCM) and are never returned; they cannot be viewed or
+    /// edited after creation.
     ///
     /// `POST /clients/{clientId}/credentials` (operation `createCredential`)
     ///

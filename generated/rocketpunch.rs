@@ -507,7 +507,29 @@ kept as the JSON object it arrives as.
 /// the API sends no CORS headers.
 ///
 /// Rate limits: every response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
-/// `X-RateLimit-Reset`; a 429 adds `Retry-After`.
+/// `X-RateLimit-Reset`; a 429 adds `Retry-After`. The quota is a rolling window per App Key;
+/// the values per app tier are shown in the developer console, and Rocketpunch support grants
+/// higher quotas. The vendor advises caching results ("Job listings, company profiles, and
+/// event data do not change by the second") and using `per_page` to fetch fewer pages.
+/// Third-party report only: "60 requests per minute".
+///
+/// Not modelled: company profiles ("Display company profiles in your app" is a documented use
+/// case, but no endpoint is documented; third parties say to use `listJobs` with `companyId`,
+/// or that `/companies` fails with `C9999`), a user's saved jobs or preferences (need OAuth; no
+/// endpoint or scope documented), and `GET /posts` (news-feed posts; third-party report only,
+/// response unknown). App Key requests see public profile fields; OAuth requests also see the
+/// private fields the user consented to.
+///
+/// No official SDK, OpenAPI file or sample data is known. The developer portal links a
+/// Swagger-style reference under `developers.rocketpunch.com/docs/` (third parties say it is
+/// written with `/api/v1`); its content is not reflected here. The npm package
+/// `rocketpunch-api` is an unofficial scraper of the website, not this API. The portal
+/// describes the builder programme as an invite-only beta.
+///
+/// Third-party reports only: some integrators send `X-OBA-API-Key` instead of `X-RP-API-Key`
+/// and say it works (this spec follows the vendor's `X-RP-API-Key`); some also send
+/// `Accept-Language: ko` (this spec uses the documented `lang` parameter); a CORS preflight
+/// (`OPTIONS /v1/jobs`) answers 401 without CORS headers.
 ///
 ///
 /// Version: 1.0.0

@@ -413,6 +413,17 @@ else is kept as it arrives.
 /// Timestamps are naive local times `YYYY-MM-DD HH:MM:SS` with no time zone (see
 /// `NaiveTimestamp`); which zone the server means is not documented.
 ///
+/// The Getting Started page also says: a RESTful API using GET, POST, PUT and DELETE (PATCH is
+/// not mentioned); parameters go in the query string for GET and in the request body for
+/// POST/PUT (the body's content type is not stated); list responses are "often paginated",
+/// with the total number of items, pages and the current page. Status codes: 200, 201 (resource
+/// created; no create operation is documented, so no 201 is declared), 400, 401
+/// ("Authentication failed or user does not have permissions": no 403 is listed), 404, 500. The
+/// error body is not documented. No rate limits, rate-limit headers, 429 or `Retry-After` are
+/// documented. The token's format and lifetime are not documented (the docs use the placeholder
+/// `YOUR_API_TOKEN`); there is no OAuth and no per-user token. No vendor client library or
+/// OpenAPI file is known.
+///
 ///
 /// Version: 1.0.0
 #[derive(Clone, Debug)]
