@@ -53,6 +53,11 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
                 set_doc(&mut s.attrs, &doc);
             }
             syn::Item::Impl(imp) if is_self_ty(imp, "Client") && imp.trait_.is_none() => {
+                // progenitor's `Client::new` builds its own reqwest client with an `unwrap` and a
+                // 15 s timeout; the API modules build it with `new_with_client` and the crate's
+                // settings, so it goes.
+                imp.items
+                    .retain(|it| !matches!(it, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
                 for it in &mut imp.items {
                     let syn::ImplItem::Fn(f) = it else { continue };
                     let name = f.sig.ident.to_string();
@@ -94,8 +99,33 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
     }
     if let Some(items) = module(&mut file.items, "builder") {
         reshape_operation_builders(items, &builders, api_name)?;
+        items.insert(
+            0,
+            syn::parse_quote! {
+                /// What each operation's `send` tells the transport, with this API's error body.
+                type Op = crate::transport::Op<types::ErrorBody>;
+            },
+        );
+        items.insert(
+            1,
+            syn::parse_quote! {
+                /// An operation of this API: its spec id, Rust name, path template and success
+                /// statuses.
+                const fn op(id: &'static str, name: &'static str, path: &'static str, success: &'static [u16]) -> Op {
+                    crate::transport::Op {
+                        api: #api_name,
+                        id,
+                        name,
+                        path,
+                        success,
+                        error: ::std::marker::PhantomData,
+                    }
+                }
+            },
+        );
     }
     hide_progenitor_error(file);
+    drop_unused_imports(&mut file.items);
     ShortPaths::new(file).visit_file_mut(file);
     // progenitor asserts the client implements its hooks; the transport runs its own instead.
     file.items
@@ -140,14 +170,32 @@ fn hide_progenitor_error(file: &mut syn::File) {
         if g.items.len() == before {
             continue;
         }
-        file.items.insert(
-            0,
-            syn::parse_quote! {
-                #[allow(unused_imports)]
-                use progenitor_client::Error;
-            },
-        );
         return;
+    }
+}
+
+/// What the reshaped code no longer uses of progenitor's client crate: its hooks, operation
+/// info, request extensions and error. Private imports of them are dropped (here and in the
+/// operation builders' module), so the file says what it depends on.
+fn drop_unused_imports(items: &mut [syn::Item]) {
+    const UNUSED: [&str; 4] = ["ClientHooks", "OperationInfo", "RequestBuilderExt", "Error"];
+    for item in items.iter_mut() {
+        match item {
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Inherited) => {
+                let syn::UseTree::Path(p) = &mut u.tree else { continue };
+                let syn::UseTree::Group(g) = &mut *p.tree else { continue };
+                g.items = std::mem::take(&mut g.items)
+                    .into_iter()
+                    .filter(|t| !matches!(t, syn::UseTree::Name(n) if UNUSED.iter().any(|u| n.ident == u)))
+                    .collect();
+            }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                if let Some((_, items)) = &mut m.content {
+                    drop_unused_imports(items);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -550,15 +598,13 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
     } else {
         syn::parse_quote!(crate::transport::call(&client.client, &client.inner, request, &OP).await)
     };
+    // Every operation of a spec reports errors in the spec's `ErrorBody` (the typed mocks rely
+    // on it too), so one `op` function per API (see `reshape`) builds the descriptors.
+    if quote!(#error).to_string() != "types :: ErrorBody" {
+        return Err(fail("an error type other than `types::ErrorBody`"));
+    }
     let op_static: syn::Stmt = syn::parse_quote! {
-        static OP: crate::transport::Op<#error> = crate::transport::Op {
-            api: #api_name,
-            id: #id,
-            name: #name,
-            path: #path,
-            success: &[#(#codes),*],
-            error: ::std::marker::PhantomData,
-        };
+        static OP: Op = op(#id, #name, #path, &[#(#codes),*]);
     };
     kept.insert(0, op_static);
     kept.push(syn::Stmt::Expr(call, None));
@@ -932,7 +978,7 @@ fn reshape_type_builders(items: &mut Vec<syn::Item>, shapes: &BTreeMap<String, S
         0,
         syn::parse_quote! {
             #[allow(unused_imports)]
-            use crate::IntoFieldValue;
+            use {crate::IntoFieldValue, std::fmt::Display};
         },
     );
     for item in items.iter_mut() {
@@ -982,6 +1028,16 @@ fn reshape_type_builders(items: &mut Vec<syn::Item>, shapes: &BTreeMap<String, S
                         None => format!("`{rust}` of `{name}`"),
                     };
                     SetterMessage { label }.visit_impl_item_fn_mut(f);
+                    // `<T>(value: T) where T: TryInto<X>, T::Error: Display` says the same as
+                    // `value: impl TryInto<X, Error: Display>`, in one line instead of four.
+                    if let Some(ty) = &field_ty
+                        && f.sig.generics.params.len() == 1
+                    {
+                        let block = &f.block;
+                        *f = syn::parse_quote! {
+                            pub fn #ident(mut self, value: impl TryInto<#ty, Error: Display>) -> Self #block
+                        };
+                    }
                 }
             }
             let doc = match &wire {

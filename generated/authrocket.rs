@@ -2,15 +2,13 @@
 // Do not edit: change the spec (or the settings in build/codegen.rs) and run `cargo build`.
 
 #[allow(unused_imports)]
-use progenitor_client::Error;
-#[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///A webhook or email hook.
+    ///A webhook or email hook. A webhook is sent the "Get an Event" response as payload; deliveries answered with a non-2xx status are retried for about 2 days.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AppHook {
         /// Seconds.
@@ -21,12 +19,16 @@ pub mod types {
         /// JSON field `destination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub destination: Option<String>,
+        /// Sender address; default `noreply@loginrocket.com`.
+        ///
         /// JSON field `email_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from: Option<String>,
         /// JSON field `email_from_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from_name: Option<String>,
+        /// `html`, `html+text`, `markdown` or `text`; default `markdown`.
+        ///
         /// JSON field `email_renderer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_renderer: Option<String>,
@@ -39,6 +41,8 @@ pub mod types {
         /// JSON field `email_to`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_to: Option<String>,
+        /// Event types that trigger the hook (see `Event.event_type`). Email hooks take `user.*` events only, exactly one.
+        ///
         /// JSON field `event_type`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub event_type: Vec<String>,
@@ -98,12 +102,16 @@ pub mod types {
         /// JSON field `destination`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub destination: Option<String>,
+        /// Sender address; default `noreply@loginrocket.com`.
+        ///
         /// JSON field `email_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from: Option<String>,
         /// JSON field `email_from_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_from_name: Option<String>,
+        /// `html`, `html+text`, `markdown` or `text`; default `markdown`.
+        ///
         /// JSON field `email_renderer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_renderer: Option<String>,
@@ -116,6 +124,8 @@ pub mod types {
         /// JSON field `email_to`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_to: Option<String>,
+        /// Event types that trigger the hook (see `Event.event_type`). Email hooks take `user.*` events only, exactly one.
+        ///
         /// JSON field `event_type`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub event_type: Vec<String>,
@@ -188,6 +198,8 @@ pub mod types {
         /// JSON field `min_complexity`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_complexity: Option<i64>,
+        /// Minimum password length; default 8 (vendor PHP client tests).
+        ///
         /// JSON field `min_length`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_length: Option<i64>,
@@ -276,6 +288,8 @@ pub mod types {
         /// JSON field `min_complexity`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_complexity: Option<i64>,
+        /// Minimum password length; default 8 (vendor PHP client tests).
+        ///
         /// JSON field `min_length`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_length: Option<i64>,
@@ -469,7 +483,7 @@ pub mod types {
         /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: Option<String>,
-        /// `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2`, … (open set).
+        /// `password`, `totp`, `facebook`, `github`, `google`, `linkedin`, `slack`, `yahoo`, `oauth2`, … (open set). There is also an API-key type whose exact string is not documented.
         ///
         /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -689,7 +703,7 @@ pub mod types {
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
     ///An audit or webhook event (read-only).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Event {
         /// JSON field `app_hook_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -702,7 +716,7 @@ pub mod types {
         /// JSON field `event_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub event_at: Option<f64>,
-        /// E.g. `user.created`, `user.login.succeeded` (open set).
+        /// `<app_hook|auth_provider|login_policy|membership|org|realm|user>.<created|updated|deleted>`, `user.email.verification_requested`, `user.email.verified`, `user.login.succeeded|failed|initiated`, `user.password_token.created|consumed|failed`; `ping` (webhooks only). An open set.
         ///
         /// JSON field `event_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -740,6 +754,11 @@ pub mod types {
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl Event {
+        pub fn builder() -> builder::Event {
+            Default::default()
+        }
     }
     ///A page of Event objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -1278,6 +1297,8 @@ pub mod types {
     ///A Connected App (hosted login).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct LoginPolicy {
+        /// Read-only.
+        ///
         /// JSON field `base_domain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_domain: Option<String>,
@@ -1351,6 +1372,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct LoginPolicyInput {
+        /// Read-only.
+        ///
         /// JSON field `base_domain`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_domain: Option<String>,
@@ -1421,7 +1444,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    ///A user's membership of an org (the org is optional in AuthRocket 1).
+    ///A user's membership of an org (the org is optional in AuthRocket 1). An embedded `user` and `org` may appear.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Membership {
         /// Creation time (Unix seconds, may be fractional)
@@ -1449,7 +1472,7 @@ pub mod types {
         /// JSON field `org`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub org: Option<Org>,
-        /// Org id.
+        /// Org id. Optional in AuthRocket 1: one membership per user without an org may carry permissions.
         ///
         /// JSON field `org_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1518,7 +1541,7 @@ pub mod types {
         /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: Option<String>,
-        /// Org id.
+        /// Org id. Optional in AuthRocket 1: one membership per user without an org may carry permissions.
         ///
         /// JSON field `org_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1561,6 +1584,8 @@ pub mod types {
         /// JSON field `attempts`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attempts: Option<i64>,
+        /// `webhook` or `email`.
+        ///
         /// JSON field `hook_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hook_type: Option<String>,
@@ -1588,6 +1613,11 @@ pub mod types {
         /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl Notification {
+        pub fn builder() -> builder::Notification {
+            Default::default()
+        }
     }
     ///An org: a group or account of users.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1710,9 +1740,11 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    ///A realm: an isolated set of users, orgs and settings.
+    ///A realm: an isolated set of users, orgs and settings. At most 100 realms per account by default (v1 reference). `jwt_secret` and `jwt_data` are deprecated and not modelled.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Realm {
+        /// API-key session lifetime in minutes (e.g. 0).
+        ///
         /// JSON field `api_key_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_minutes: Option<i64>,
@@ -1772,7 +1804,7 @@ pub mod types {
         /// JSON field `resource_links`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub resource_links: ::serde_json::Map<String, ::serde_json::Value>,
-        /// Session lifetime in minutes.
+        /// Session lifetime in minutes (e.g. 360).
         ///
         /// JSON field `session_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1937,7 +1969,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A login session.
+    ///A login session. Only human users get managed sessions; API-key logins return unmanaged tokens. Older payloads had top-level `ip`/`client` and an embedded `user` (vendor Ruby client changelog 2.0.0; third-party reports).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Session {
         /// Creation time (Unix seconds, may be fractional)
@@ -2048,7 +2080,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    ///A user.
+    ///A user. For API users the deprecated `api_key` field is a shortcut to an API-key credential (not modelled; use `credentials`). Third-party reports (unconfirmed) also show `membership_count` and `last_login_on` (the latter deprecated and dropped from the vendor Ruby client in 2.0.0); not modelled.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct User {
         /// Creation time (Unix seconds, may be fractional)
@@ -2064,6 +2096,8 @@ pub mod types {
         /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
+        /// Required for human users; optional for API users.
+        ///
         /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: Option<String>,
@@ -2079,7 +2113,7 @@ pub mod types {
         ///
         /// JSON field `id`.
         pub id: String,
-        /// Last login (Unix seconds, may be fractional)
+        /// Last login (Unix seconds, may be fractional) For API-key logins it is updated at most once per 24 hours.
         ///
         /// JSON field `last_login_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2087,7 +2121,7 @@ pub mod types {
         /// JSON field `last_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: Option<String>,
-        /// Derived from first and last name.
+        /// Derived from first and last name (for API users set automatically when empty).
         ///
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2134,7 +2168,7 @@ pub mod types {
         /// JSON field `user_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: Option<crate::authrocket::UserType>,
-        /// Unique per realm, lower-case.
+        /// Unique per realm, normalized to lower-case. Required for human users; set automatically for API users when empty.
         ///
         /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2220,6 +2254,8 @@ pub mod types {
         /// JSON field `custom`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
+        /// Required for human users; optional for API users.
+        ///
         /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: Option<String>,
@@ -2236,7 +2272,7 @@ pub mod types {
         /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: Option<String>,
-        /// Last login (Unix seconds, may be fractional)
+        /// Last login (Unix seconds, may be fractional) For API-key logins it is updated at most once per 24 hours.
         ///
         /// JSON field `last_login_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2244,7 +2280,7 @@ pub mod types {
         /// JSON field `last_name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: Option<String>,
-        /// Derived from first and last name.
+        /// Derived from first and last name (for API users set automatically when empty).
         ///
         /// JSON field `name`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2291,7 +2327,7 @@ pub mod types {
         /// JSON field `user_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: Option<crate::authrocket::UserType>,
-        /// Unique per realm, lower-case.
+        /// Unique per realm, normalized to lower-case. Required for human users; set automatically for API users when empty.
         ///
         /// JSON field `username`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2318,6 +2354,8 @@ pub mod types {
     ///A signup token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UserToken {
+        /// E.g. `password`.
+        ///
         /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credential_type: Option<String>,
@@ -2421,7 +2459,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[allow(unused_imports)]
-        use crate::IntoFieldValue;
+        use {crate::IntoFieldValue, std::fmt::Display};
         #[derive(Clone, Debug)]
         pub struct AppHookBody {
             app_hook: Result<super::AppHookInput, String>,
@@ -2440,22 +2478,20 @@ pub mod types {
         }
         impl AppHookBody {
             /// Sets `app_hook` (see [`super::AppHookBody::app_hook`]).
-            pub fn app_hook<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::AppHookInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn app_hook(
+                mut self,
+                value: impl TryInto<super::AppHookInput, Error: Display>,
+            ) -> Self {
                 self.app_hook = value
                     .try_into()
                     .map_err(|e| format!("field `app_hook` of `AppHookBody`: {e}"));
                 self
             }
             /// Sets `request` (see [`super::AppHookBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `AppHookBody`: {e}"));
@@ -2522,11 +2558,10 @@ pub mod types {
         }
         impl AppHookInput {
             /// Sets `delay` (see [`super::AppHookInput::delay`]).
-            pub fn delay<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn delay(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
                 self.delay = value
                     .try_into()
                     .map_err(|e| format!("field `delay` of `AppHookInput`: {e}"));
@@ -2623,11 +2658,10 @@ pub mod types {
                 self
             }
             /// Sets `state` (see [`super::AppHookInput::state`]).
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::State>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn state(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::State>, Error: Display>,
+            ) -> Self {
                 self.state = value
                     .try_into()
                     .map_err(|e| format!("field `state` of `AppHookInput`: {e}"));
@@ -2705,11 +2739,10 @@ pub mod types {
         }
         impl AuthProviderBody {
             /// Sets `auth_provider` (see [`super::AuthProviderBody::auth_provider`]).
-            pub fn auth_provider<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::AuthProviderInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn auth_provider(
+                mut self,
+                value: impl TryInto<super::AuthProviderInput, Error: Display>,
+            ) -> Self {
                 self.auth_provider = value
                     .try_into()
                     .map_err(|e| {
@@ -2718,11 +2751,10 @@ pub mod types {
                 self
             }
             /// Sets `request` (see [`super::AuthProviderBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `AuthProviderBody`: {e}"));
@@ -2826,22 +2858,20 @@ pub mod types {
                 self
             }
             /// Sets `login` (see [`super::AuthProviderInput::login`]).
-            pub fn login<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn login(
+                mut self,
+                value: impl TryInto<Option<bool>, Error: Display>,
+            ) -> Self {
                 self.login = value
                     .try_into()
                     .map_err(|e| format!("field `login` of `AuthProviderInput`: {e}"));
                 self
             }
             /// Sets `min_complexity` (see [`super::AuthProviderInput::min_complexity`]).
-            pub fn min_complexity<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn min_complexity(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
                 self.min_complexity = value
                     .try_into()
                     .map_err(|e| {
@@ -2850,11 +2880,10 @@ pub mod types {
                 self
             }
             /// Sets `min_length` (see [`super::AuthProviderInput::min_length`]).
-            pub fn min_length<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn min_length(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
                 self.min_length = value
                     .try_into()
                     .map_err(|e| {
@@ -2905,11 +2934,10 @@ pub mod types {
                 self
             }
             /// Sets `required_chars` (see [`super::AuthProviderInput::required_chars`]).
-            pub fn required_chars<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn required_chars(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
                 self.required_chars = value
                     .try_into()
                     .map_err(|e| {
@@ -2923,11 +2951,10 @@ pub mod types {
                 self
             }
             /// Sets `signup` (see [`super::AuthProviderInput::signup`]).
-            pub fn signup<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn signup(
+                mut self,
+                value: impl TryInto<Option<bool>, Error: Display>,
+            ) -> Self {
                 self.signup = value
                     .try_into()
                     .map_err(|e| format!("field `signup` of `AuthProviderInput`: {e}"));
@@ -2942,11 +2969,10 @@ pub mod types {
                 self
             }
             /// Sets `state` (see [`super::AuthProviderInput::state`]).
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::State>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn state(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::State>, Error: Display>,
+            ) -> Self {
                 self.state = value
                     .try_into()
                     .map_err(|e| format!("field `state` of `AuthProviderInput`: {e}"));
@@ -3034,11 +3060,10 @@ pub mod types {
                 self
             }
             /// Sets `request` (see [`super::AuthenticateBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `AuthenticateBody`: {e}"));
@@ -3087,11 +3112,10 @@ pub mod types {
                 self
             }
             /// Sets `request` (see [`super::AuthenticateKeyBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| {
@@ -3361,11 +3385,10 @@ pub mod types {
                 self
             }
             /// Sets `token_expires_at` (see [`super::Credential::token_expires_at`]).
-            pub fn token_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn token_expires_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.token_expires_at = value
                     .try_into()
                     .map_err(|e| {
@@ -3382,11 +3405,13 @@ pub mod types {
                 self
             }
             /// Sets the fields of [`super::Credential`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.extra = value
                     .try_into()
                     .map_err(|e| format!("`extra` of `Credential`: {e}"));
@@ -3460,22 +3485,20 @@ pub mod types {
         }
         impl CredentialBody {
             /// Sets `credential` (see [`super::CredentialBody::credential`]).
-            pub fn credential<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::CredentialInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn credential(
+                mut self,
+                value: impl TryInto<super::CredentialInput, Error: Display>,
+            ) -> Self {
                 self.credential = value
                     .try_into()
                     .map_err(|e| format!("field `credential` of `CredentialBody`: {e}"));
                 self
             }
             /// Sets `request` (see [`super::CredentialBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `CredentialBody`: {e}"));
@@ -3641,11 +3664,10 @@ pub mod types {
                 self
             }
             /// Sets `token_expires_at` (see [`super::CredentialInput::token_expires_at`]).
-            pub fn token_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn token_expires_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.token_expires_at = value
                     .try_into()
                     .map_err(|e| {
@@ -3746,11 +3768,13 @@ pub mod types {
                 self
             }
             /// Sets the fields of [`super::CredentialRef`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.extra = value
                     .try_into()
                     .map_err(|e| format!("`extra` of `CredentialRef`: {e}"));
@@ -3796,11 +3820,13 @@ pub mod types {
         }
         impl CredentialVerifyBody {
             /// Sets `credential` (see [`super::CredentialVerifyBody::credential`]).
-            pub fn credential<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::CredentialVerifyBodyCredential>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn credential(
+                mut self,
+                value: impl TryInto<
+                    super::CredentialVerifyBodyCredential,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.credential = value
                     .try_into()
                     .map_err(|e| {
@@ -3863,6 +3889,203 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Event {
+            app_hook_id: Result<Option<String>, String>,
+            auth_provider_id: Result<Option<String>, String>,
+            event_at: Result<Option<f64>, String>,
+            event_type: Result<Option<String>, String>,
+            id: Result<String, String>,
+            login_policy_id: Result<Option<String>, String>,
+            membership_id: Result<Option<String>, String>,
+            notifications: Result<Vec<super::Notification>, String>,
+            object: Result<Option<String>, String>,
+            org_id: Result<Option<String>, String>,
+            realm_id: Result<Option<String>, String>,
+            request: Result<Option<super::Request>, String>,
+            user_id: Result<Option<String>, String>,
+            extra: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
+        }
+        impl Default for Event {
+            fn default() -> Self {
+                Self {
+                    app_hook_id: Ok(Default::default()),
+                    auth_provider_id: Ok(Default::default()),
+                    event_at: Ok(Default::default()),
+                    event_type: Ok(Default::default()),
+                    id: Err(
+                        "field `id` of `Event` is required but not set: call `.id(..)` on its builder"
+                            .to_string(),
+                    ),
+                    login_policy_id: Ok(Default::default()),
+                    membership_id: Ok(Default::default()),
+                    notifications: Ok(Default::default()),
+                    object: Ok(Default::default()),
+                    org_id: Ok(Default::default()),
+                    realm_id: Ok(Default::default()),
+                    request: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl Event {
+            /// Sets `app_hook_id` (see [`super::Event::app_hook_id`]).
+            pub fn app_hook_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.app_hook_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `auth_provider_id` (see [`super::Event::auth_provider_id`]).
+            pub fn auth_provider_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.auth_provider_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `event_at` (see [`super::Event::event_at`]).
+            pub fn event_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
+                self.event_at = value
+                    .try_into()
+                    .map_err(|e| format!("field `event_at` of `Event`: {e}"));
+                self
+            }
+            /// Sets `event_type` (see [`super::Event::event_type`]).
+            pub fn event_type(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.event_type = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `id` (see [`super::Event::id`]).
+            pub fn id(mut self, value: impl IntoFieldValue<String>) -> Self {
+                self.id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `login_policy_id` (see [`super::Event::login_policy_id`]).
+            pub fn login_policy_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.login_policy_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `membership_id` (see [`super::Event::membership_id`]).
+            pub fn membership_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.membership_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `notifications` (see [`super::Event::notifications`]).
+            pub fn notifications(
+                mut self,
+                value: impl TryInto<Vec<super::Notification>, Error: Display>,
+            ) -> Self {
+                self.notifications = value
+                    .try_into()
+                    .map_err(|e| format!("field `notifications` of `Event`: {e}"));
+                self
+            }
+            /// Sets `object` (see [`super::Event::object`]).
+            pub fn object(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
+                self.object = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `org_id` (see [`super::Event::org_id`]).
+            pub fn org_id(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
+                self.org_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `realm_id` (see [`super::Event::realm_id`]).
+            pub fn realm_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.realm_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `request` (see [`super::Event::request`]).
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
+                self.request = value
+                    .try_into()
+                    .map_err(|e| format!("field `request` of `Event`: {e}"));
+                self
+            }
+            /// Sets `user_id` (see [`super::Event::user_id`]).
+            pub fn user_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.user_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets the fields of [`super::Event`] the spec does not name.
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("`extra` of `Event`: {e}"));
+                self
+            }
+        }
+        impl TryFrom<Event> for super::Event {
+            type Error = super::error::ConversionError;
+            fn try_from(value: Event) -> Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_hook_id: value.app_hook_id?,
+                    auth_provider_id: value.auth_provider_id?,
+                    event_at: value.event_at?,
+                    event_type: value.event_type?,
+                    id: value.id?,
+                    login_policy_id: value.login_policy_id?,
+                    membership_id: value.membership_id?,
+                    notifications: value.notifications?,
+                    object: value.object?,
+                    org_id: value.org_id?,
+                    realm_id: value.realm_id?,
+                    request: value.request?,
+                    user_id: value.user_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl From<super::Event> for Event {
+            fn from(value: super::Event) -> Self {
+                Self {
+                    app_hook_id: Ok(value.app_hook_id),
+                    auth_provider_id: Ok(value.auth_provider_id),
+                    event_at: Ok(value.event_at),
+                    event_type: Ok(value.event_type),
+                    id: Ok(value.id),
+                    login_policy_id: Ok(value.login_policy_id),
+                    membership_id: Ok(value.membership_id),
+                    notifications: Ok(value.notifications),
+                    object: Ok(value.object),
+                    org_id: Ok(value.org_id),
+                    realm_id: Ok(value.realm_id),
+                    request: Ok(value.request),
+                    user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct JwtKeyBody {
             jwt_key: Result<super::JwtKeyInput, String>,
             request: Result<Option<super::Request>, String>,
@@ -3880,22 +4103,20 @@ pub mod types {
         }
         impl JwtKeyBody {
             /// Sets `jwt_key` (see [`super::JwtKeyBody::jwt_key`]).
-            pub fn jwt_key<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::JwtKeyInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn jwt_key(
+                mut self,
+                value: impl TryInto<super::JwtKeyInput, Error: Display>,
+            ) -> Self {
                 self.jwt_key = value
                     .try_into()
                     .map_err(|e| format!("field `jwt_key` of `JwtKeyBody`: {e}"));
                 self
             }
             /// Sets `request` (see [`super::JwtKeyBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `JwtKeyBody`: {e}"));
@@ -3949,11 +4170,10 @@ pub mod types {
                 self
             }
             /// Sets `expired` (see [`super::JwtKeyInput::expired`]).
-            pub fn expired<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn expired(
+                mut self,
+                value: impl TryInto<Option<bool>, Error: Display>,
+            ) -> Self {
                 self.expired = value
                     .try_into()
                     .map_err(|e| format!("field `expired` of `JwtKeyInput`: {e}"));
@@ -4025,11 +4245,10 @@ pub mod types {
         }
         impl LoginPolicyBody {
             /// Sets `login_policy` (see [`super::LoginPolicyBody::login_policy`]).
-            pub fn login_policy<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::LoginPolicyInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn login_policy(
+                mut self,
+                value: impl TryInto<super::LoginPolicyInput, Error: Display>,
+            ) -> Self {
                 self.login_policy = value
                     .try_into()
                     .map_err(|e| {
@@ -4038,11 +4257,10 @@ pub mod types {
                 self
             }
             /// Sets `request` (see [`super::LoginPolicyBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `LoginPolicyBody`: {e}"));
@@ -4292,33 +4510,33 @@ pub mod types {
         }
         impl Membership {
             /// Sets `created_at` (see [`super::Membership::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `Membership`: {e}"));
                 self
             }
             /// Sets `custom` (see [`super::Membership::custom`]).
-            pub fn custom<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn custom(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.custom = value
                     .try_into()
                     .map_err(|e| format!("field `custom` of `Membership`: {e}"));
                 self
             }
             /// Sets `expires_at` (see [`super::Membership::expires_at`]).
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn expires_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| format!("field `expires_at` of `Membership`: {e}"));
@@ -4335,11 +4553,10 @@ pub mod types {
                 self
             }
             /// Sets `org` (see [`super::Membership::org`]).
-            pub fn org<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Org>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn org(
+                mut self,
+                value: impl TryInto<Option<super::Org>, Error: Display>,
+            ) -> Self {
                 self.org = value
                     .try_into()
                     .map_err(|e| format!("field `org` of `Membership`: {e}"));
@@ -4359,11 +4576,10 @@ pub mod types {
                 self
             }
             /// Sets `user` (see [`super::Membership::user`]).
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn user(
+                mut self,
+                value: impl TryInto<Option<super::User>, Error: Display>,
+            ) -> Self {
                 self.user = value
                     .try_into()
                     .map_err(|e| format!("field `user` of `Membership`: {e}"));
@@ -4378,11 +4594,13 @@ pub mod types {
                 self
             }
             /// Sets the fields of [`super::Membership`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.extra = value
                     .try_into()
                     .map_err(|e| format!("`extra` of `Membership`: {e}"));
@@ -4444,22 +4662,20 @@ pub mod types {
         }
         impl MembershipBody {
             /// Sets `membership` (see [`super::MembershipBody::membership`]).
-            pub fn membership<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::MembershipInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn membership(
+                mut self,
+                value: impl TryInto<super::MembershipInput, Error: Display>,
+            ) -> Self {
                 self.membership = value
                     .try_into()
                     .map_err(|e| format!("field `membership` of `MembershipBody`: {e}"));
                 self
             }
             /// Sets `request` (see [`super::MembershipBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `MembershipBody`: {e}"));
@@ -4512,11 +4728,10 @@ pub mod types {
         }
         impl MembershipInput {
             /// Sets `created_at` (see [`super::MembershipInput::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
@@ -4525,22 +4740,23 @@ pub mod types {
                 self
             }
             /// Sets `custom` (see [`super::MembershipInput::custom`]).
-            pub fn custom<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn custom(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.custom = value
                     .try_into()
                     .map_err(|e| format!("field `custom` of `MembershipInput`: {e}"));
                 self
             }
             /// Sets `expires_at` (see [`super::MembershipInput::expires_at`]).
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn expires_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
@@ -4612,6 +4828,145 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Notification {
+            app_hook_id: Result<Option<String>, String>,
+            attempts: Result<Option<i64>, String>,
+            hook_type: Result<Option<String>, String>,
+            id: Result<Option<String>, String>,
+            last_attempt_at: Result<Option<f64>, String>,
+            last_destination: Result<Option<String>, String>,
+            last_result: Result<Option<String>, String>,
+            state: Result<Option<String>, String>,
+            extra: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
+        }
+        impl Default for Notification {
+            fn default() -> Self {
+                Self {
+                    app_hook_id: Ok(Default::default()),
+                    attempts: Ok(Default::default()),
+                    hook_type: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    last_attempt_at: Ok(Default::default()),
+                    last_destination: Ok(Default::default()),
+                    last_result: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl Notification {
+            /// Sets `app_hook_id` (see [`super::Notification::app_hook_id`]).
+            pub fn app_hook_id(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.app_hook_id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `attempts` (see [`super::Notification::attempts`]).
+            pub fn attempts(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
+                self.attempts = value
+                    .try_into()
+                    .map_err(|e| format!("field `attempts` of `Notification`: {e}"));
+                self
+            }
+            /// Sets `hook_type` (see [`super::Notification::hook_type`]).
+            pub fn hook_type(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.hook_type = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `id` (see [`super::Notification::id`]).
+            pub fn id(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
+                self.id = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `last_attempt_at` (see [`super::Notification::last_attempt_at`]).
+            pub fn last_attempt_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
+                self.last_attempt_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("field `last_attempt_at` of `Notification`: {e}")
+                    });
+                self
+            }
+            /// Sets `last_destination` (see [`super::Notification::last_destination`]).
+            pub fn last_destination(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.last_destination = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `last_result` (see [`super::Notification::last_result`]).
+            pub fn last_result(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.last_result = Ok(value.into_field_value());
+                self
+            }
+            /// Sets `state` (see [`super::Notification::state`]).
+            pub fn state(mut self, value: impl IntoFieldValue<Option<String>>) -> Self {
+                self.state = Ok(value.into_field_value());
+                self
+            }
+            /// Sets the fields of [`super::Notification`] the spec does not name.
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("`extra` of `Notification`: {e}"));
+                self
+            }
+        }
+        impl TryFrom<Notification> for super::Notification {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Notification,
+            ) -> Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_hook_id: value.app_hook_id?,
+                    attempts: value.attempts?,
+                    hook_type: value.hook_type?,
+                    id: value.id?,
+                    last_attempt_at: value.last_attempt_at?,
+                    last_destination: value.last_destination?,
+                    last_result: value.last_result?,
+                    state: value.state?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl From<super::Notification> for Notification {
+            fn from(value: super::Notification) -> Self {
+                Self {
+                    app_hook_id: Ok(value.app_hook_id),
+                    attempts: Ok(value.attempts),
+                    hook_type: Ok(value.hook_type),
+                    id: Ok(value.id),
+                    last_attempt_at: Ok(value.last_attempt_at),
+                    last_destination: Ok(value.last_destination),
+                    last_result: Ok(value.last_result),
+                    state: Ok(value.state),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Org {
             created_at: Result<Option<f64>, String>,
             custom: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
@@ -4643,22 +4998,23 @@ pub mod types {
         }
         impl Org {
             /// Sets `created_at` (see [`super::Org::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `Org`: {e}"));
                 self
             }
             /// Sets `custom` (see [`super::Org::custom`]).
-            pub fn custom<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn custom(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.custom = value
                     .try_into()
                     .map_err(|e| format!("field `custom` of `Org`: {e}"));
@@ -4696,22 +5052,23 @@ pub mod types {
                 self
             }
             /// Sets `state` (see [`super::Org::state`]).
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::State>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn state(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::State>, Error: Display>,
+            ) -> Self {
                 self.state = value
                     .try_into()
                     .map_err(|e| format!("field `state` of `Org`: {e}"));
                 self
             }
             /// Sets the fields of [`super::Org`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.extra = value
                     .try_into()
                     .map_err(|e| format!("`extra` of `Org`: {e}"));
@@ -4767,22 +5124,20 @@ pub mod types {
         }
         impl OrgBody {
             /// Sets `org` (see [`super::OrgBody::org`]).
-            pub fn org<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::OrgInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn org(
+                mut self,
+                value: impl TryInto<super::OrgInput, Error: Display>,
+            ) -> Self {
                 self.org = value
                     .try_into()
                     .map_err(|e| format!("field `org` of `OrgBody`: {e}"));
                 self
             }
             /// Sets `request` (see [`super::OrgBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `OrgBody`: {e}"));
@@ -4833,22 +5188,23 @@ pub mod types {
         }
         impl OrgInput {
             /// Sets `created_at` (see [`super::OrgInput::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `OrgInput`: {e}"));
                 self
             }
             /// Sets `custom` (see [`super::OrgInput::custom`]).
-            pub fn custom<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn custom(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.custom = value
                     .try_into()
                     .map_err(|e| format!("field `custom` of `OrgInput`: {e}"));
@@ -4886,11 +5242,10 @@ pub mod types {
                 self
             }
             /// Sets `state` (see [`super::OrgInput::state`]).
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::State>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn state(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::State>, Error: Display>,
+            ) -> Self {
                 self.state = value
                     .try_into()
                     .map_err(|e| format!("field `state` of `OrgInput`: {e}"));
@@ -4981,11 +5336,10 @@ pub mod types {
         }
         impl Realm {
             /// Sets `api_key_minutes` (see [`super::Realm::api_key_minutes`]).
-            pub fn api_key_minutes<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn api_key_minutes(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
                 self.api_key_minutes = value
                     .try_into()
                     .map_err(|e| format!("field `api_key_minutes` of `Realm`: {e}"));
@@ -5008,22 +5362,23 @@ pub mod types {
                 self
             }
             /// Sets `created_at` (see [`super::Realm::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `Realm`: {e}"));
                 self
             }
             /// Sets `custom` (see [`super::Realm::custom`]).
-            pub fn custom<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn custom(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.custom = value
                     .try_into()
                     .map_err(|e| format!("field `custom` of `Realm`: {e}"));
@@ -5077,11 +5432,10 @@ pub mod types {
                 self
             }
             /// Sets `require_unique_emails` (see [`super::Realm::require_unique_emails`]).
-            pub fn require_unique_emails<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn require_unique_emails(
+                mut self,
+                value: impl TryInto<Option<bool>, Error: Display>,
+            ) -> Self {
                 self.require_unique_emails = value
                     .try_into()
                     .map_err(|e| {
@@ -5090,22 +5444,23 @@ pub mod types {
                 self
             }
             /// Sets `resource_links` (see [`super::Realm::resource_links`]).
-            pub fn resource_links<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn resource_links(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.resource_links = value
                     .try_into()
                     .map_err(|e| format!("field `resource_links` of `Realm`: {e}"));
                 self
             }
             /// Sets `session_minutes` (see [`super::Realm::session_minutes`]).
-            pub fn session_minutes<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn session_minutes(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
                 self.session_minutes = value
                     .try_into()
                     .map_err(|e| format!("field `session_minutes` of `Realm`: {e}"));
@@ -5120,11 +5475,10 @@ pub mod types {
                 self
             }
             /// Sets `state` (see [`super::Realm::state`]).
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::State>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn state(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::State>, Error: Display>,
+            ) -> Self {
                 self.state = value
                     .try_into()
                     .map_err(|e| format!("field `state` of `Realm`: {e}"));
@@ -5139,11 +5493,13 @@ pub mod types {
                 self
             }
             /// Sets the fields of [`super::Realm`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.extra = value
                     .try_into()
                     .map_err(|e| format!("`extra` of `Realm`: {e}"));
@@ -5219,22 +5575,20 @@ pub mod types {
         }
         impl RealmBody {
             /// Sets `realm` (see [`super::RealmBody::realm`]).
-            pub fn realm<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::RealmInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn realm(
+                mut self,
+                value: impl TryInto<super::RealmInput, Error: Display>,
+            ) -> Self {
                 self.realm = value
                     .try_into()
                     .map_err(|e| format!("field `realm` of `RealmBody`: {e}"));
                 self
             }
             /// Sets `request` (see [`super::RealmBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `RealmBody`: {e}"));
@@ -5310,11 +5664,10 @@ pub mod types {
         }
         impl RealmInput {
             /// Sets `api_key_minutes` (see [`super::RealmInput::api_key_minutes`]).
-            pub fn api_key_minutes<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn api_key_minutes(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
                 self.api_key_minutes = value
                     .try_into()
                     .map_err(|e| {
@@ -5339,22 +5692,23 @@ pub mod types {
                 self
             }
             /// Sets `created_at` (see [`super::RealmInput::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `RealmInput`: {e}"));
                 self
             }
             /// Sets `custom` (see [`super::RealmInput::custom`]).
-            pub fn custom<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn custom(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.custom = value
                     .try_into()
                     .map_err(|e| format!("field `custom` of `RealmInput`: {e}"));
@@ -5408,11 +5762,10 @@ pub mod types {
                 self
             }
             /// Sets `require_unique_emails` (see [`super::RealmInput::require_unique_emails`]).
-            pub fn require_unique_emails<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn require_unique_emails(
+                mut self,
+                value: impl TryInto<Option<bool>, Error: Display>,
+            ) -> Self {
                 self.require_unique_emails = value
                     .try_into()
                     .map_err(|e| {
@@ -5421,22 +5774,23 @@ pub mod types {
                 self
             }
             /// Sets `resource_links` (see [`super::RealmInput::resource_links`]).
-            pub fn resource_links<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn resource_links(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.resource_links = value
                     .try_into()
                     .map_err(|e| format!("field `resource_links` of `RealmInput`: {e}"));
                 self
             }
             /// Sets `session_minutes` (see [`super::RealmInput::session_minutes`]).
-            pub fn session_minutes<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn session_minutes(
+                mut self,
+                value: impl TryInto<Option<i64>, Error: Display>,
+            ) -> Self {
                 self.session_minutes = value
                     .try_into()
                     .map_err(|e| {
@@ -5453,11 +5807,10 @@ pub mod types {
                 self
             }
             /// Sets `state` (see [`super::RealmInput::state`]).
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::State>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn state(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::State>, Error: Display>,
+            ) -> Self {
                 self.state = value
                     .try_into()
                     .map_err(|e| format!("field `state` of `RealmInput`: {e}"));
@@ -5550,11 +5903,13 @@ pub mod types {
                 self
             }
             /// Sets the fields of [`super::Request`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.extra = value
                     .try_into()
                     .map_err(|e| format!("`extra` of `Request`: {e}"));
@@ -5610,22 +5965,20 @@ pub mod types {
         }
         impl Session {
             /// Sets `created_at` (see [`super::Session::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `Session`: {e}"));
                 self
             }
             /// Sets `expires_at` (see [`super::Session::expires_at`]).
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn expires_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| format!("field `expires_at` of `Session`: {e}"));
@@ -5642,11 +5995,10 @@ pub mod types {
                 self
             }
             /// Sets `request` (see [`super::Session::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `Session`: {e}"));
@@ -5666,11 +6018,13 @@ pub mod types {
                 self
             }
             /// Sets the fields of [`super::Session`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.extra = value
                     .try_into()
                     .map_err(|e| format!("`extra` of `Session`: {e}"));
@@ -5724,22 +6078,20 @@ pub mod types {
         }
         impl SessionBody {
             /// Sets `request` (see [`super::SessionBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `SessionBody`: {e}"));
                 self
             }
             /// Sets `session` (see [`super::SessionBody::session`]).
-            pub fn session<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::SessionInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn session(
+                mut self,
+                value: impl TryInto<super::SessionInput, Error: Display>,
+            ) -> Self {
                 self.session = value
                     .try_into()
                     .map_err(|e| format!("field `session` of `SessionBody`: {e}"));
@@ -5790,22 +6142,20 @@ pub mod types {
         }
         impl SessionInput {
             /// Sets `created_at` (see [`super::SessionInput::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `SessionInput`: {e}"));
                 self
             }
             /// Sets `expires_at` (see [`super::SessionInput::expires_at`]).
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn expires_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| format!("field `expires_at` of `SessionInput`: {e}"));
@@ -5822,11 +6172,10 @@ pub mod types {
                 self
             }
             /// Sets `request` (see [`super::SessionInput::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `SessionInput`: {e}"));
@@ -5933,33 +6282,33 @@ pub mod types {
         }
         impl User {
             /// Sets `created_at` (see [`super::User::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `User`: {e}"));
                 self
             }
             /// Sets `credentials` (see [`super::User::credentials`]).
-            pub fn credentials<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Vec<super::CredentialRef>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn credentials(
+                mut self,
+                value: impl TryInto<Vec<super::CredentialRef>, Error: Display>,
+            ) -> Self {
                 self.credentials = value
                     .try_into()
                     .map_err(|e| format!("field `credentials` of `User`: {e}"));
                 self
             }
             /// Sets `custom` (see [`super::User::custom`]).
-            pub fn custom<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn custom(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.custom = value
                     .try_into()
                     .map_err(|e| format!("field `custom` of `User`: {e}"));
@@ -5992,11 +6341,10 @@ pub mod types {
                 self
             }
             /// Sets `last_login_at` (see [`super::User::last_login_at`]).
-            pub fn last_login_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn last_login_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.last_login_at = value
                     .try_into()
                     .map_err(|e| format!("field `last_login_at` of `User`: {e}"));
@@ -6061,22 +6409,20 @@ pub mod types {
                 self
             }
             /// Sets `request` (see [`super::User::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `User`: {e}"));
                 self
             }
             /// Sets `state` (see [`super::User::state`]).
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::State>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn state(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::State>, Error: Display>,
+            ) -> Self {
                 self.state = value
                     .try_into()
                     .map_err(|e| format!("field `state` of `User`: {e}"));
@@ -6088,11 +6434,10 @@ pub mod types {
                 self
             }
             /// Sets `user_type` (see [`super::User::user_type`]).
-            pub fn user_type<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::UserType>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn user_type(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::UserType>, Error: Display>,
+            ) -> Self {
                 self.user_type = value
                     .try_into()
                     .map_err(|e| format!("field `user_type` of `User`: {e}"));
@@ -6107,11 +6452,13 @@ pub mod types {
                 self
             }
             /// Sets the fields of [`super::User`] the spec does not name.
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.extra = value
                     .try_into()
                     .map_err(|e| format!("`extra` of `User`: {e}"));
@@ -6193,22 +6540,20 @@ pub mod types {
         }
         impl UserActionBody {
             /// Sets `request` (see [`super::UserActionBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `UserActionBody`: {e}"));
                 self
             }
             /// Sets `user` (see [`super::UserActionBody::user`]).
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::UserActionBodyUser>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn user(
+                mut self,
+                value: impl TryInto<super::UserActionBodyUser, Error: Display>,
+            ) -> Self {
                 self.user = value
                     .try_into()
                     .map_err(|e| format!("field `user` of `UserActionBody`: {e}"));
@@ -6332,22 +6677,20 @@ pub mod types {
         }
         impl UserBody {
             /// Sets `request` (see [`super::UserBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `UserBody`: {e}"));
                 self
             }
             /// Sets `user` (see [`super::UserBody::user`]).
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::UserInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn user(
+                mut self,
+                value: impl TryInto<super::UserInput, Error: Display>,
+            ) -> Self {
                 self.user = value
                     .try_into()
                     .map_err(|e| format!("field `user` of `UserBody`: {e}"));
@@ -6424,33 +6767,33 @@ pub mod types {
         }
         impl UserInput {
             /// Sets `created_at` (see [`super::UserInput::created_at`]).
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn created_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| format!("field `created_at` of `UserInput`: {e}"));
                 self
             }
             /// Sets `credentials` (see [`super::UserInput::credentials`]).
-            pub fn credentials<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Vec<super::CredentialRef>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn credentials(
+                mut self,
+                value: impl TryInto<Vec<super::CredentialRef>, Error: Display>,
+            ) -> Self {
                 self.credentials = value
                     .try_into()
                     .map_err(|e| format!("field `credentials` of `UserInput`: {e}"));
                 self
             }
             /// Sets `custom` (see [`super::UserInput::custom`]).
-            pub fn custom<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn custom(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.custom = value
                     .try_into()
                     .map_err(|e| format!("field `custom` of `UserInput`: {e}"));
@@ -6483,11 +6826,10 @@ pub mod types {
                 self
             }
             /// Sets `last_login_at` (see [`super::UserInput::last_login_at`]).
-            pub fn last_login_at<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn last_login_at(
+                mut self,
+                value: impl TryInto<Option<f64>, Error: Display>,
+            ) -> Self {
                 self.last_login_at = value
                     .try_into()
                     .map_err(|e| format!("field `last_login_at` of `UserInput`: {e}"));
@@ -6552,22 +6894,20 @@ pub mod types {
                 self
             }
             /// Sets `request` (see [`super::UserInput::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `UserInput`: {e}"));
                 self
             }
             /// Sets `state` (see [`super::UserInput::state`]).
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::State>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn state(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::State>, Error: Display>,
+            ) -> Self {
                 self.state = value
                     .try_into()
                     .map_err(|e| format!("field `state` of `UserInput`: {e}"));
@@ -6579,11 +6919,10 @@ pub mod types {
                 self
             }
             /// Sets `user_type` (see [`super::UserInput::user_type`]).
-            pub fn user_type<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::authrocket::UserType>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn user_type(
+                mut self,
+                value: impl TryInto<Option<crate::authrocket::UserType>, Error: Display>,
+            ) -> Self {
                 self.user_type = value
                     .try_into()
                     .map_err(|e| format!("field `user_type` of `UserInput`: {e}"));
@@ -6673,22 +7012,20 @@ pub mod types {
         }
         impl UserTokenBody {
             /// Sets `request` (see [`super::UserTokenBody::request`]).
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::Request>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn request(
+                mut self,
+                value: impl TryInto<Option<super::Request>, Error: Display>,
+            ) -> Self {
                 self.request = value
                     .try_into()
                     .map_err(|e| format!("field `request` of `UserTokenBody`: {e}"));
                 self
             }
             /// Sets `user_token` (see [`super::UserTokenBody::user_token`]).
-            pub fn user_token<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<super::UserTokenInput>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn user_token(
+                mut self,
+                value: impl TryInto<super::UserTokenInput, Error: Display>,
+            ) -> Self {
                 self.user_token = value
                     .try_into()
                     .map_err(|e| format!("field `user_token` of `UserTokenBody`: {e}"));
@@ -6905,14 +7242,36 @@ pub mod types {
 /// - Optional default realm for single-realm apps: `X-Authrocket-Realm: rl_…` (otherwise pass `realm_id`);
 ///   declared as a header parameter on every path (`x-per-client`).
 /// - Create and update bodies are wrapped in the singular resource name (`{"org": {...}}`); lists are
-///   `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`.
+///   `{collection, more_results}` paged with `after` (the last id), `max_results`, `sort`, `direction`; there
+///   is no total count. (The vendor clients' `first()` sends `max_results=1`; their HTTP layer encodes array
+///   query values as `key[]=v`.)
 /// - Timestamps are Unix seconds, often fractional.
 /// - Every response carries `X-Request-ID` (unique per request; quote it to AuthRocket support).
 /// - Check the numeric HTTP status before parsing a body.
 /// - Not covered: the LoginRocket API (its own host and access rules) and AuthRocket 2.
-/// - Status codes: 401 = an authenticate call failed (declared on the `authenticate…` operations only);
-///   402 = subscription inactive; 403 = API key refused;
-///   409/422 = validation errors `{"errors": {field: [messages]}}`.
+/// - Not modelled: `GET /v1/events/login/{token}` (token check), deprecated in the vendor Ruby client 1.x and
+///   removed in 2.0.0. Notifications have no endpoint of their own: get an event with
+///   `expand=notifications`.
+/// - Core API: memberships, orgs, sessions, social logins, users; Extended API: auth providers, connected apps
+///   (login policies), credentials, app hooks, events, notifications, realms, signup tokens (user tokens).
+///   Both use the secret API key, server-side only. No OAuth for this API.
+/// - Status codes (vendor status-codes page; declared on every operation unless said otherwise): 200, 201
+///   (created), 202 (accepted: the request may or may not succeed; its body is not documented), 204 (no
+///   content); 302/303/307 redirects (follow a limited number; not declared as responses, since OpenAPI
+///   tools treat them as final answers); 400; 401 = an authenticate call failed, the API credentials were
+///   fine (declared on the `authenticate…` operations only); 402 = subscription inactive; 403 = API
+///   authentication failed or insufficient permission; 404 = not found, also for a resource not accessible;
+///   405 = method not allowed; 406 = `Accept` not JSON; 409 = conflict (e.g. cannot be deleted), with
+///   validation errors like 422; 414 = URI too long; 415 = body neither JSON nor form data; 422 =
+///   validation failed (POST, PUT, DELETE). 409/422 bodies are `{"errors": {field: [messages]}}`, other
+///   keys may sit beside `errors` (e.g. `retry_url` after a failed social authorize; vendor PHP client's
+///   tests).
+/// - Vendor clients only (Ruby/PHP), not the API's documents: an undocumented status 215 means "metadata
+///   only" (no resource in the body), so accept any 2xx and decode leniently; 429 is treated as "Rate
+///   limited; wait before trying again" (it is declared here for that reason). No rate limits and no
+///   rate-limit or `Retry-After` headers are documented for AuthRocket 1.
+/// - Operations need the API key permission `read`, `write` or `admin_realm` (v1 reference pages); how
+///   permissions are assigned to keys is not documented.
 ///
 ///
 /// Version: 1.0.0
@@ -6923,21 +7282,6 @@ pub struct Client {
     pub(crate) inner: crate::transport::Inner,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::transport::Inner) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
@@ -6981,8 +7325,8 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RealmList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7130,8 +7474,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7180,7 +7524,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username (vendor PHP client). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7203,7 +7547,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username (vendor PHP client). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserBody`], built with [`types::UserBody::builder`] |
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
@@ -7230,7 +7574,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username (vendor PHP client). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7305,7 +7649,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. The vendor Ruby client sends `--` when it has no username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
@@ -7355,7 +7699,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
+    /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. The vendor Ruby client sends `--` when it has no username. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::UserActionBody`], built with [`types::UserActionBody::builder`] |
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
@@ -7465,8 +7809,8 @@ impl Client {
     /// | `.expand(..)` | `expand` | query | no | `custom` to include custom data. |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::OrgList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7593,8 +7937,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::MembershipList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7720,8 +8064,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::SessionList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -7996,8 +8340,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProviderList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8046,7 +8390,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8069,7 +8413,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::AuthProviderBody`], built with [`types::AuthProviderBody::builder`] |
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
@@ -8096,7 +8440,7 @@ impl Client {
     ///
     /// | Setter | Spec name | In | Required | Description |
     /// |---|---|---|---|---|
-    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id. |
+    /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8175,8 +8519,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHookList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8301,7 +8645,7 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only after this id. |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–100. |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8435,8 +8779,8 @@ impl Client {
     /// | `.expand(..)` | `expand` | query | no | `notifications` to embed each event's notifications. |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::EventList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8487,8 +8831,8 @@ impl Client {
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     /// | `.after(..)` | `after` | query | no | Only objects after this id (the last id of the previous page). |
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–1000 (default 100). |
-    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name`. |
-    /// | `.direction(..)` | `direction` | query | no | Sort direction. |
+    /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
+    /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
     /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKeyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
@@ -8627,12 +8971,28 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    /// What each operation's `send` tells the transport, with this API's error body.
+    type Op = crate::transport::Op<types::ErrorBody>;
+    /// An operation of this API: its spec id, Rust name, path template and success
+    /// statuses.
+    const fn op(
+        id: &'static str,
+        name: &'static str,
+        path: &'static str,
+        success: &'static [u16],
+    ) -> Op {
+        crate::transport::Op {
+            api: "AuthRocket",
+            id,
+            name,
+            path,
+            success,
+            error: ::std::marker::PhantomData,
+        }
+    }
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
     /// Builder for [`Client::list_realms`](super::Client::list_realms), `GET /realms`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListRealms<'a> {
@@ -8688,14 +9048,12 @@ pub mod builder {
         }
         /// Sends `GET /realms` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RealmList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listRealms",
-                name: "list_realms",
-                path: "/realms",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listRealms",
+                "list_realms",
+                "/realms",
+                &[200u16, 202u16],
+            );
             let Self { client, after, direction, max_results, sort } = self;
             let after = crate::transport::checked(after, &OP)?;
             let direction = crate::transport::checked(direction, &OP)?;
@@ -8758,14 +9116,12 @@ pub mod builder {
         }
         /// Sends `POST /realms` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createRealm",
-                name: "create_realm",
-                path: "/realms",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createRealm",
+                "create_realm",
+                "/realms",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -8801,14 +9157,12 @@ pub mod builder {
         }
         /// Sends `GET /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getRealm",
-                name: "get_realm",
-                path: "/realms/{realmId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getRealm",
+                "get_realm",
+                "/realms/{realmId}",
+                &[200u16, 202u16],
+            );
             let Self { client, realm_id } = self;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let url = [
@@ -8865,14 +9219,12 @@ pub mod builder {
         }
         /// Sends `PUT /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateRealm",
-                name: "update_realm",
-                path: "/realms/{realmId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateRealm",
+                "update_realm",
+                "/realms/{realmId}",
+                &[200u16, 202u16],
+            );
             let Self { client, realm_id, body } = self;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let body = crate::transport::checked(
@@ -8914,14 +9266,12 @@ pub mod builder {
         }
         /// Sends `DELETE /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteRealm",
-                name: "delete_realm",
-                path: "/realms/{realmId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteRealm",
+                "delete_realm",
+                "/realms/{realmId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, realm_id } = self;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let url = [
@@ -8957,14 +9307,12 @@ pub mod builder {
         }
         /// Sends `POST /realms/{realmId}/reset` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "resetRealm",
-                name: "reset_realm",
-                path: "/realms/{realmId}/reset",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "resetRealm",
+                "reset_realm",
+                "/realms/{realmId}/reset",
+                &[200u16, 202u16],
+            );
             let Self { client, realm_id } = self;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let url = [
@@ -9039,14 +9387,7 @@ pub mod builder {
         }
         /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listUsers",
-                name: "list_users",
-                path: "/users",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("listUsers", "list_users", "/users", &[200u16, 202u16]);
             let Self { client, after, direction, max_results, realm_id, sort } = self;
             let after = crate::transport::checked(after, &OP)?;
             let direction = crate::transport::checked(direction, &OP)?;
@@ -9112,14 +9453,12 @@ pub mod builder {
         }
         /// Sends `POST /users` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createUser",
-                name: "create_user",
-                path: "/users",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createUser",
+                "create_user",
+                "/users",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -9155,14 +9494,12 @@ pub mod builder {
         }
         /// Sends `GET /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getUser",
-                name: "get_user",
-                path: "/users/{userId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getUser",
+                "get_user",
+                "/users/{userId}",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let url = [
@@ -9217,14 +9554,12 @@ pub mod builder {
         }
         /// Sends `PUT /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateUser",
-                name: "update_user",
-                path: "/users/{userId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateUser",
+                "update_user",
+                "/users/{userId}",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id, body } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let body = crate::transport::checked(
@@ -9266,14 +9601,12 @@ pub mod builder {
         }
         /// Sends `DELETE /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteUser",
-                name: "delete_user",
-                path: "/users/{userId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteUser",
+                "delete_user",
+                "/users/{userId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, user_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let url = [
@@ -9326,14 +9659,12 @@ pub mod builder {
         }
         /// Sends `POST /users/authenticate_key` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "authenticateUserKey",
-                name: "authenticate_user_key",
-                path: "/users/authenticate_key",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "authenticateUserKey",
+                "authenticate_user_key",
+                "/users/authenticate_key",
+                &[200u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -9396,14 +9727,12 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/authenticate` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "authenticateUser",
-                name: "authenticate_user",
-                path: "/users/{userId}/authenticate",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "authenticateUser",
+                "authenticate_user",
+                "/users/{userId}/authenticate",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id, body } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let body = crate::transport::checked(
@@ -9472,14 +9801,12 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/authenticate_code` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "authenticateUserCode",
-                name: "authenticate_user_code",
-                path: "/users/{userId}/authenticate_code",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "authenticateUserCode",
+                "authenticate_user_code",
+                "/users/{userId}/authenticate_code",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id, body } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let body = crate::transport::checked(
@@ -9522,14 +9849,12 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/generate_password_token` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "generatePasswordToken",
-                name: "generate_password_token",
-                path: "/users/{userId}/generate_password_token",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "generatePasswordToken",
+                "generate_password_token",
+                "/users/{userId}/generate_password_token",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let url = [
@@ -9591,14 +9916,12 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/reset_password_with_token` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "resetPasswordWithToken",
-                name: "reset_password_with_token",
-                path: "/users/{userId}/reset_password_with_token",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "resetPasswordWithToken",
+                "reset_password_with_token",
+                "/users/{userId}/reset_password_with_token",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id, body } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let body = crate::transport::checked(
@@ -9667,14 +9990,12 @@ pub mod builder {
         }
         /// Sends `PUT /users/{userId}/update_password` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateUserPassword",
-                name: "update_user_password",
-                path: "/users/{userId}/update_password",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateUserPassword",
+                "update_user_password",
+                "/users/{userId}/update_password",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id, body } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let body = crate::transport::checked(
@@ -9717,14 +10038,12 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/request_email_verification` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "requestEmailVerification",
-                name: "request_email_verification",
-                path: "/users/{userId}/request_email_verification",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "requestEmailVerification",
+                "request_email_verification",
+                "/users/{userId}/request_email_verification",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let url = [
@@ -9786,14 +10105,12 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/verify_email` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "verifyEmail",
-                name: "verify_email",
-                path: "/users/{userId}/verify_email",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "verifyEmail",
+                "verify_email",
+                "/users/{userId}/verify_email",
+                &[200u16, 202u16],
+            );
             let Self { client, user_id, body } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let body = crate::transport::checked(
@@ -9901,14 +10218,7 @@ pub mod builder {
         }
         /// Sends `GET /orgs` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::OrgList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listOrgs",
-                name: "list_orgs",
-                path: "/orgs",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("listOrgs", "list_orgs", "/orgs", &[200u16, 202u16]);
             let Self {
                 client,
                 after,
@@ -9999,14 +10309,12 @@ pub mod builder {
         }
         /// Sends `POST /orgs` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createOrg",
-                name: "create_org",
-                path: "/orgs",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createOrg",
+                "create_org",
+                "/orgs",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -10042,14 +10350,7 @@ pub mod builder {
         }
         /// Sends `GET /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getOrg",
-                name: "get_org",
-                path: "/orgs/{orgId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("getOrg", "get_org", "/orgs/{orgId}", &[200u16, 202u16]);
             let Self { client, org_id } = self;
             let org_id = crate::transport::checked(org_id, &OP)?;
             let url = [
@@ -10104,14 +10405,12 @@ pub mod builder {
         }
         /// Sends `PUT /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateOrg",
-                name: "update_org",
-                path: "/orgs/{orgId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateOrg",
+                "update_org",
+                "/orgs/{orgId}",
+                &[200u16, 202u16],
+            );
             let Self { client, org_id, body } = self;
             let org_id = crate::transport::checked(org_id, &OP)?;
             let body = crate::transport::checked(
@@ -10153,14 +10452,12 @@ pub mod builder {
         }
         /// Sends `DELETE /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteOrg",
-                name: "delete_org",
-                path: "/orgs/{orgId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteOrg",
+                "delete_org",
+                "/orgs/{orgId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, org_id } = self;
             let org_id = crate::transport::checked(org_id, &OP)?;
             let url = [
@@ -10247,14 +10544,12 @@ pub mod builder {
         }
         /// Sends `GET /memberships` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::MembershipList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listMemberships",
-                name: "list_memberships",
-                path: "/memberships",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listMemberships",
+                "list_memberships",
+                "/memberships",
+                &[200u16, 202u16],
+            );
             let Self {
                 client,
                 after,
@@ -10345,14 +10640,12 @@ pub mod builder {
         }
         /// Sends `POST /memberships` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createMembership",
-                name: "create_membership",
-                path: "/memberships",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createMembership",
+                "create_membership",
+                "/memberships",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -10388,14 +10681,12 @@ pub mod builder {
         }
         /// Sends `GET /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getMembership",
-                name: "get_membership",
-                path: "/memberships/{membershipId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getMembership",
+                "get_membership",
+                "/memberships/{membershipId}",
+                &[200u16, 202u16],
+            );
             let Self { client, membership_id } = self;
             let membership_id = crate::transport::checked(membership_id, &OP)?;
             let url = [
@@ -10456,14 +10747,12 @@ pub mod builder {
         }
         /// Sends `PUT /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateMembership",
-                name: "update_membership",
-                path: "/memberships/{membershipId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateMembership",
+                "update_membership",
+                "/memberships/{membershipId}",
+                &[200u16, 202u16],
+            );
             let Self { client, membership_id, body } = self;
             let membership_id = crate::transport::checked(membership_id, &OP)?;
             let body = crate::transport::checked(
@@ -10505,14 +10794,12 @@ pub mod builder {
         }
         /// Sends `DELETE /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteMembership",
-                name: "delete_membership",
-                path: "/memberships/{membershipId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteMembership",
+                "delete_membership",
+                "/memberships/{membershipId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, membership_id } = self;
             let membership_id = crate::transport::checked(membership_id, &OP)?;
             let url = [
@@ -10593,14 +10880,12 @@ pub mod builder {
         }
         /// Sends `GET /sessions` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::SessionList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listSessions",
-                name: "list_sessions",
-                path: "/sessions",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listSessions",
+                "list_sessions",
+                "/sessions",
+                &[200u16, 202u16],
+            );
             let Self {
                 client,
                 after,
@@ -10683,14 +10968,12 @@ pub mod builder {
         }
         /// Sends `POST /sessions` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Session>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createSession",
-                name: "create_session",
-                path: "/sessions",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createSession",
+                "create_session",
+                "/sessions",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -10726,14 +11009,12 @@ pub mod builder {
         }
         /// Sends `GET /sessions/{sessionId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Session>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getSession",
-                name: "get_session",
-                path: "/sessions/{sessionId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getSession",
+                "get_session",
+                "/sessions/{sessionId}",
+                &[200u16, 202u16],
+            );
             let Self { client, session_id } = self;
             let session_id = crate::transport::checked(session_id, &OP)?;
             let url = [
@@ -10768,14 +11049,12 @@ pub mod builder {
         }
         /// Sends `DELETE /sessions/{sessionId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteSession",
-                name: "delete_session",
-                path: "/sessions/{sessionId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteSession",
+                "delete_session",
+                "/sessions/{sessionId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, session_id } = self;
             let session_id = crate::transport::checked(session_id, &OP)?;
             let url = [
@@ -10828,14 +11107,12 @@ pub mod builder {
         }
         /// Sends `POST /credentials` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createCredential",
-                name: "create_credential",
-                path: "/credentials",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createCredential",
+                "create_credential",
+                "/credentials",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -10871,14 +11148,12 @@ pub mod builder {
         }
         /// Sends `GET /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getCredential",
-                name: "get_credential",
-                path: "/credentials/{credentialId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getCredential",
+                "get_credential",
+                "/credentials/{credentialId}",
+                &[200u16, 202u16],
+            );
             let Self { client, credential_id } = self;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
             let url = [
@@ -10939,14 +11214,12 @@ pub mod builder {
         }
         /// Sends `PUT /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateCredential",
-                name: "update_credential",
-                path: "/credentials/{credentialId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateCredential",
+                "update_credential",
+                "/credentials/{credentialId}",
+                &[200u16, 202u16],
+            );
             let Self { client, credential_id, body } = self;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
             let body = crate::transport::checked(
@@ -10988,14 +11261,12 @@ pub mod builder {
         }
         /// Sends `DELETE /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteCredential",
-                name: "delete_credential",
-                path: "/credentials/{credentialId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteCredential",
+                "delete_credential",
+                "/credentials/{credentialId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, credential_id } = self;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
             let url = [
@@ -11059,14 +11330,12 @@ pub mod builder {
         }
         /// Sends `POST /credentials/{credentialId}/verify` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "verifyCredential",
-                name: "verify_credential",
-                path: "/credentials/{credentialId}/verify",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "verifyCredential",
+                "verify_credential",
+                "/credentials/{credentialId}/verify",
+                &[200u16, 202u16],
+            );
             let Self { client, credential_id, body } = self;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
             let body = crate::transport::checked(
@@ -11124,14 +11393,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::AuthorizeUrlList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listAuthorizeUrls",
-                name: "list_authorize_urls",
-                path: "/auth_providers/authorize",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listAuthorizeUrls",
+                "list_authorize_urls",
+                "/auth_providers/authorize",
+                &[200u16, 202u16],
+            );
             let Self { client, nonce, realm_id, redirect_uri } = self;
             let nonce = crate::transport::checked(nonce, &OP)?;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
@@ -11194,14 +11461,12 @@ pub mod builder {
         }
         /// Sends `POST /auth_providers/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeResult>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "authorizeCallback",
-                name: "authorize_callback",
-                path: "/auth_providers/authorize",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "authorizeCallback",
+                "authorize_callback",
+                "/auth_providers/authorize",
+                &[200u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -11279,14 +11544,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::AuthProviderList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listAuthProviders",
-                name: "list_auth_providers",
-                path: "/auth_providers",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listAuthProviders",
+                "list_auth_providers",
+                "/auth_providers",
+                &[200u16, 202u16],
+            );
             let Self { client, after, direction, max_results, realm_id, sort } = self;
             let after = crate::transport::checked(after, &OP)?;
             let direction = crate::transport::checked(direction, &OP)?;
@@ -11358,14 +11621,12 @@ pub mod builder {
         }
         /// Sends `POST /auth_providers` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createAuthProvider",
-                name: "create_auth_provider",
-                path: "/auth_providers",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createAuthProvider",
+                "create_auth_provider",
+                "/auth_providers",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -11401,14 +11662,12 @@ pub mod builder {
         }
         /// Sends `GET /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getAuthProvider",
-                name: "get_auth_provider",
-                path: "/auth_providers/{authProviderId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getAuthProvider",
+                "get_auth_provider",
+                "/auth_providers/{authProviderId}",
+                &[200u16, 202u16],
+            );
             let Self { client, auth_provider_id } = self;
             let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
             let url = [
@@ -11469,14 +11728,12 @@ pub mod builder {
         }
         /// Sends `PUT /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateAuthProvider",
-                name: "update_auth_provider",
-                path: "/auth_providers/{authProviderId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateAuthProvider",
+                "update_auth_provider",
+                "/auth_providers/{authProviderId}",
+                &[200u16, 202u16],
+            );
             let Self { client, auth_provider_id, body } = self;
             let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
             let body = crate::transport::checked(
@@ -11518,14 +11775,12 @@ pub mod builder {
         }
         /// Sends `DELETE /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteAuthProvider",
-                name: "delete_auth_provider",
-                path: "/auth_providers/{authProviderId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteAuthProvider",
+                "delete_auth_provider",
+                "/auth_providers/{authProviderId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, auth_provider_id } = self;
             let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
             let url = [
@@ -11576,14 +11831,12 @@ pub mod builder {
         }
         /// Sends `GET /auth_providers/{authProviderId}/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeUrl>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getAuthorizeUrl",
-                name: "get_authorize_url",
-                path: "/auth_providers/{authProviderId}/authorize",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getAuthorizeUrl",
+                "get_authorize_url",
+                "/auth_providers/{authProviderId}/authorize",
+                &[200u16, 202u16],
+            );
             let Self { client, auth_provider_id, nonce, redirect_uri } = self;
             let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
             let nonce = crate::transport::checked(nonce, &OP)?;
@@ -11655,14 +11908,12 @@ pub mod builder {
         }
         /// Sends `POST /auth_providers/{authProviderId}/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeResult>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "authorizeWithToken",
-                name: "authorize_with_token",
-                path: "/auth_providers/{authProviderId}/authorize",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "authorizeWithToken",
+                "authorize_with_token",
+                "/auth_providers/{authProviderId}/authorize",
+                &[200u16, 202u16],
+            );
             let Self { client, auth_provider_id, body } = self;
             let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
             let body = crate::transport::checked(
@@ -11744,14 +11995,12 @@ pub mod builder {
         }
         /// Sends `GET /app_hooks` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AppHookList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listAppHooks",
-                name: "list_app_hooks",
-                path: "/app_hooks",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listAppHooks",
+                "list_app_hooks",
+                "/app_hooks",
+                &[200u16, 202u16],
+            );
             let Self { client, after, direction, max_results, realm_id, sort } = self;
             let after = crate::transport::checked(after, &OP)?;
             let direction = crate::transport::checked(direction, &OP)?;
@@ -11821,14 +12070,12 @@ pub mod builder {
         }
         /// Sends `POST /app_hooks` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createAppHook",
-                name: "create_app_hook",
-                path: "/app_hooks",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createAppHook",
+                "create_app_hook",
+                "/app_hooks",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -11864,14 +12111,12 @@ pub mod builder {
         }
         /// Sends `GET /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getAppHook",
-                name: "get_app_hook",
-                path: "/app_hooks/{appHookId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getAppHook",
+                "get_app_hook",
+                "/app_hooks/{appHookId}",
+                &[200u16, 202u16],
+            );
             let Self { client, app_hook_id } = self;
             let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
             let url = [
@@ -11930,14 +12175,12 @@ pub mod builder {
         }
         /// Sends `PUT /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateAppHook",
-                name: "update_app_hook",
-                path: "/app_hooks/{appHookId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateAppHook",
+                "update_app_hook",
+                "/app_hooks/{appHookId}",
+                &[200u16, 202u16],
+            );
             let Self { client, app_hook_id, body } = self;
             let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
             let body = crate::transport::checked(
@@ -11979,14 +12222,12 @@ pub mod builder {
         }
         /// Sends `DELETE /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteAppHook",
-                name: "delete_app_hook",
-                path: "/app_hooks/{appHookId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteAppHook",
+                "delete_app_hook",
+                "/app_hooks/{appHookId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, app_hook_id } = self;
             let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
             let url = [
@@ -12046,14 +12287,12 @@ pub mod builder {
         }
         /// Sends `GET /login_policies` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicyList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listLoginPolicies",
-                name: "list_login_policies",
-                path: "/login_policies",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listLoginPolicies",
+                "list_login_policies",
+                "/login_policies",
+                &[200u16, 202u16],
+            );
             let Self { client, after, max_results, realm_id, sort } = self;
             let after = crate::transport::checked(after, &OP)?;
             let max_results = crate::transport::checked(max_results, &OP)?;
@@ -12120,14 +12359,12 @@ pub mod builder {
         }
         /// Sends `POST /login_policies` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createLoginPolicy",
-                name: "create_login_policy",
-                path: "/login_policies",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createLoginPolicy",
+                "create_login_policy",
+                "/login_policies",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -12163,14 +12400,12 @@ pub mod builder {
         }
         /// Sends `GET /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getLoginPolicy",
-                name: "get_login_policy",
-                path: "/login_policies/{loginPolicyId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getLoginPolicy",
+                "get_login_policy",
+                "/login_policies/{loginPolicyId}",
+                &[200u16, 202u16],
+            );
             let Self { client, login_policy_id } = self;
             let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
             let url = [
@@ -12231,14 +12466,12 @@ pub mod builder {
         }
         /// Sends `PUT /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "updateLoginPolicy",
-                name: "update_login_policy",
-                path: "/login_policies/{loginPolicyId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateLoginPolicy",
+                "update_login_policy",
+                "/login_policies/{loginPolicyId}",
+                &[200u16, 202u16],
+            );
             let Self { client, login_policy_id, body } = self;
             let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
             let body = crate::transport::checked(
@@ -12280,14 +12513,12 @@ pub mod builder {
         }
         /// Sends `DELETE /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteLoginPolicy",
-                name: "delete_login_policy",
-                path: "/login_policies/{loginPolicyId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteLoginPolicy",
+                "delete_login_policy",
+                "/login_policies/{loginPolicyId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, login_policy_id } = self;
             let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
             let url = [
@@ -12416,14 +12647,12 @@ pub mod builder {
         }
         /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listEvents",
-                name: "list_events",
-                path: "/events",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listEvents",
+                "list_events",
+                "/events",
+                &[200u16, 202u16],
+            );
             let Self {
                 client,
                 after,
@@ -12545,14 +12774,12 @@ pub mod builder {
         }
         /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getEvent",
-                name: "get_event",
-                path: "/events/{eventId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getEvent",
+                "get_event",
+                "/events/{eventId}",
+                &[200u16, 202u16],
+            );
             let Self { client, event_id, expand } = self;
             let event_id = crate::transport::checked(event_id, &OP)?;
             let expand = crate::transport::checked(expand, &OP)?;
@@ -12632,14 +12859,12 @@ pub mod builder {
         }
         /// Sends `GET /jwt_keys` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKeyList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "listJwtKeys",
-                name: "list_jwt_keys",
-                path: "/jwt_keys",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listJwtKeys",
+                "list_jwt_keys",
+                "/jwt_keys",
+                &[200u16, 202u16],
+            );
             let Self { client, after, direction, max_results, realm_id, sort } = self;
             let after = crate::transport::checked(after, &OP)?;
             let direction = crate::transport::checked(direction, &OP)?;
@@ -12709,14 +12934,12 @@ pub mod builder {
         }
         /// Sends `POST /jwt_keys` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKey>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createJwtKey",
-                name: "create_jwt_key",
-                path: "/jwt_keys",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createJwtKey",
+                "create_jwt_key",
+                "/jwt_keys",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -12752,14 +12975,12 @@ pub mod builder {
         }
         /// Sends `GET /jwt_keys/{jwtKeyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKey>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getJwtKey",
-                name: "get_jwt_key",
-                path: "/jwt_keys/{jwtKeyId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getJwtKey",
+                "get_jwt_key",
+                "/jwt_keys/{jwtKeyId}",
+                &[200u16, 202u16],
+            );
             let Self { client, jwt_key_id } = self;
             let jwt_key_id = crate::transport::checked(jwt_key_id, &OP)?;
             let url = [
@@ -12794,14 +13015,12 @@ pub mod builder {
         }
         /// Sends `DELETE /jwt_keys/{jwtKeyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "deleteJwtKey",
-                name: "delete_jwt_key",
-                path: "/jwt_keys/{jwtKeyId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteJwtKey",
+                "delete_jwt_key",
+                "/jwt_keys/{jwtKeyId}",
+                &[200u16, 202u16, 204u16],
+            );
             let Self { client, jwt_key_id } = self;
             let jwt_key_id = crate::transport::checked(jwt_key_id, &OP)?;
             let url = [
@@ -12852,14 +13071,12 @@ pub mod builder {
         }
         /// Sends `POST /user_tokens` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserToken>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "createUserToken",
-                name: "create_user_token",
-                path: "/user_tokens",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createUserToken",
+                "create_user_token",
+                "/user_tokens",
+                &[200u16, 201u16, 202u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -12895,14 +13112,12 @@ pub mod builder {
         }
         /// Sends `GET /user_tokens/{userTokenId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserToken>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "AuthRocket",
-                id: "getUserToken",
-                name: "get_user_token",
-                path: "/user_tokens/{userTokenId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getUserToken",
+                "get_user_token",
+                "/user_tokens/{userTokenId}",
+                &[200u16, 202u16],
+            );
             let Self { client, user_token_id } = self;
             let user_token_id = crate::transport::checked(user_token_id, &OP)?;
             let url = [

@@ -2,11 +2,9 @@
 // Do not edit: change the spec (or the settings in build/codegen.rs) and run `cargo build`.
 
 #[allow(unused_imports)]
-use progenitor_client::Error;
-#[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -28,7 +26,7 @@ pub mod types {
         /// JSON field `clientName`.
         #[serde(rename = "clientName")]
         pub client_name: String,
-        /// Creation time (ISO 8601, UTC).
+        /// Creation time (ISO 8601, UTC, e.g. `2024-01-15T10:30:00Z`). Only the overview page shows it; the reference list example omits it.
         ///
         /// JSON field `createdAt`.
         #[serde(
@@ -100,9 +98,13 @@ are kept as they arrive.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_region: Option<String>,
+        /// Partition key (a UUID in the examples). Which of `pKey`/`sKey` the path id `credentialId` expects is not documented.
+        ///
         /// JSON field `pKey`.
         #[serde(rename = "pKey")]
         pub p_key: String,
+        /// Sort key, e.g. `cred_…`.
+        ///
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: String,
@@ -179,6 +181,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///A notification.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Notification {
+        /// ISO 8601 with milliseconds.
+        ///
         /// JSON field `createdAt`.
         #[serde(
             rename = "createdAt",
@@ -188,9 +192,13 @@ overview page `{error, code, status}`; every field is optional so that both deco
         /// JSON field `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: Option<String>,
+        /// E.g. `notif_sys_…`.
+        ///
         /// JSON field `notificationId`.
         #[serde(rename = "notificationId")]
         pub notification_id: String,
+        /// E.g. `SYSTEM_NOTIFICATION` for system notifications.
+        ///
         /// JSON field `pKey`.
         #[serde(rename = "pKey", skip_serializing_if = "::std::option::Option::is_none")]
         pub p_key: Option<String>,
@@ -270,12 +278,16 @@ overview page `{error, code, status}`; every field is optional so that both deco
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_active: Option<bool>,
+        /// An alias, e.g. `payment-gateway`.
+        ///
         /// JSON field `proxyAlias`.
         #[serde(
             rename = "proxyAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_alias: Option<String>,
+        /// ISO 8601 with milliseconds.
+        ///
         /// JSON field `proxyCreatedAt`.
         #[serde(
             rename = "proxyCreatedAt",
@@ -297,6 +309,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_proxy_credential_id: Option<String>,
+        /// Region, fixed at creation; the proxy credential, target and target credential must be in the same region.
+        ///
         /// JSON field `proxyRegion`.
         #[serde(
             rename = "proxyRegion",
@@ -315,12 +329,16 @@ overview page `{error, code, status}`; every field is optional so that both deco
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_target_id: Option<String>,
+        /// ISO 8601 with milliseconds.
+        ///
         /// JSON field `proxyUpdatedAt`.
         #[serde(
             rename = "proxyUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proxy_updated_at: Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        /// Sort key, e.g. `proxy_…`.
+        ///
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: String,
@@ -337,6 +355,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
     ///What the proxy saw of one request. Times are epoch milliseconds.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProxyData {
+        /// Request headers (name to value).
+        ///
         /// JSON field `apiHeaders`.
         #[serde(
             rename = "apiHeaders",
@@ -392,6 +412,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sent_at: Option<i64>,
+        /// E.g. `qas` (open set). Further `proxyData` fields are not documented.
+        ///
         /// JSON field `stage`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stage: Option<String>,
@@ -631,6 +653,8 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     /**A rule to create. The field table names flat `pathPattern`/`pathPresence`; the example
 body nests them as `path: {pattern, presence}`. Both are accepted; send one.
+Evaluation (rules guide): four independent scopes (proxy credential, target credential,
+proxy, target); within a scope every matching rule is collected and `deny` wins.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -745,15 +769,21 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_id: Option<String>,
+        /// Sort key, e.g. `tgt_…`.
+        ///
         /// JSON field `sKey`.
         #[serde(rename = "sKey")]
         pub s_key: String,
+        /// The upstream base URL.
+        ///
         /// JSON field `targetBaseURL`.
         #[serde(
             rename = "targetBaseURL",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_base_url: Option<String>,
+        /// ISO 8601 with milliseconds, e.g. `2024-01-22T12:00:00.000Z`.
+        ///
         /// JSON field `targetCreatedAt`.
         #[serde(
             rename = "targetCreatedAt",
@@ -769,7 +799,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         /// JSON field `targetName`.
         #[serde(rename = "targetName")]
         pub target_name: String,
-        /// Region, fixed at creation.
+        /// Region, e.g. `us-east-1`; fixed at creation.
         ///
         /// JSON field `targetRegion`.
         #[serde(
@@ -783,6 +813,8 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_test_path: Option<String>,
+        /// ISO 8601 with milliseconds.
+        ///
         /// JSON field `targetUpdatedAt`.
         #[serde(
             rename = "targetUpdatedAt",
@@ -880,7 +912,7 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
     /// Types for composing complex structures.
     pub mod builder {
         #[allow(unused_imports)]
-        use crate::IntoFieldValue;
+        use {crate::IntoFieldValue, std::fmt::Display};
         #[derive(Clone, Debug)]
         pub struct ClientInput {
             client_name: Result<String, String>,
@@ -942,11 +974,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets the fields of [`super::CredentialInput`] the spec does not name.
-            pub fn fields<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn fields(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.fields = value
                     .try_into()
                     .map_err(|e| format!("`fields` of `CredentialInput`: {e}"));
@@ -1002,11 +1036,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
         impl ProxyInput {
             /// Sets `proxyActive` (see [`super::ProxyInput::proxy_active`]).
-            pub fn proxy_active<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn proxy_active(
+                mut self,
+                value: impl TryInto<Option<bool>, Error: Display>,
+            ) -> Self {
                 self.proxy_active = value
                     .try_into()
                     .map_err(|e| format!("field `proxyActive` of `ProxyInput`: {e}"));
@@ -1021,11 +1054,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `proxyDefaultRuleEffect` (see [`super::ProxyInput::proxy_default_rule_effect`]).
-            pub fn proxy_default_rule_effect<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::requestrocket::RuleEffect>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn proxy_default_rule_effect(
+                mut self,
+                value: impl TryInto<
+                    Option<crate::requestrocket::RuleEffect>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.proxy_default_rule_effect = value
                     .try_into()
                     .map_err(|e| {
@@ -1148,33 +1183,36 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
         }
         impl RuleInput {
             /// Sets `effect` (see [`super::RuleInput::effect`]).
-            pub fn effect<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<crate::requestrocket::RuleEffect>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn effect(
+                mut self,
+                value: impl TryInto<crate::requestrocket::RuleEffect, Error: Display>,
+            ) -> Self {
                 self.effect = value
                     .try_into()
                     .map_err(|e| format!("field `effect` of `RuleInput`: {e}"));
                 self
             }
             /// Sets `headerChecks` (see [`super::RuleInput::header_checks`]).
-            pub fn header_checks<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn header_checks(
+                mut self,
+                value: impl TryInto<
+                    Vec<::serde_json::Map<String, ::serde_json::Value>>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.header_checks = value
                     .try_into()
                     .map_err(|e| format!("field `headerChecks` of `RuleInput`: {e}"));
                 self
             }
             /// Sets `methods` (see [`super::RuleInput::methods`]).
-            pub fn methods<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Vec<crate::requestrocket::HttpMethod>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn methods(
+                mut self,
+                value: impl TryInto<
+                    Vec<crate::requestrocket::HttpMethod>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.methods = value
                     .try_into()
                     .map_err(|e| format!("field `methods` of `RuleInput`: {e}"));
@@ -1186,11 +1224,10 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `path` (see [`super::RuleInput::path`]).
-            pub fn path<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<super::RulePath>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn path(
+                mut self,
+                value: impl TryInto<Option<super::RulePath>, Error: Display>,
+            ) -> Self {
                 self.path = value
                     .try_into()
                     .map_err(|e| format!("field `path` of `RuleInput`: {e}"));
@@ -1205,33 +1242,33 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `pathPresence` (see [`super::RuleInput::path_presence`]).
-            pub fn path_presence<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::requestrocket::PathPresence>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn path_presence(
+                mut self,
+                value: impl TryInto<
+                    Option<crate::requestrocket::PathPresence>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.path_presence = value
                     .try_into()
                     .map_err(|e| format!("field `pathPresence` of `RuleInput`: {e}"));
                 self
             }
             /// Sets `priority` (see [`super::RuleInput::priority`]).
-            pub fn priority<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<i32>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn priority(mut self, value: impl TryInto<i32, Error: Display>) -> Self {
                 self.priority = value
                     .try_into()
                     .map_err(|e| format!("field `priority` of `RuleInput`: {e}"));
                 self
             }
             /// Sets `queryChecks` (see [`super::RuleInput::query_checks`]).
-            pub fn query_checks<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn query_checks(
+                mut self,
+                value: impl TryInto<
+                    Vec<::serde_json::Map<String, ::serde_json::Value>>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.query_checks = value
                     .try_into()
                     .map_err(|e| format!("field `queryChecks` of `RuleInput`: {e}"));
@@ -1304,11 +1341,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `presence` (see [`super::RulePath::presence`]).
-            pub fn presence<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::requestrocket::PathPresence>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn presence(
+                mut self,
+                value: impl TryInto<
+                    Option<crate::requestrocket::PathPresence>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.presence = value
                     .try_into()
                     .map_err(|e| format!("field `presence` of `RulePath`: {e}"));
@@ -1364,11 +1403,13 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
                 self
             }
             /// Sets `targetDefaultRuleEffect` (see [`super::TargetInput::target_default_rule_effect`]).
-            pub fn target_default_rule_effect<T>(mut self, value: T) -> Self
-            where
-                T: TryInto<Option<crate::requestrocket::RuleEffect>>,
-                T::Error: ::std::fmt::Display,
-            {
+            pub fn target_default_rule_effect(
+                mut self,
+                value: impl TryInto<
+                    Option<crate::requestrocket::RuleEffect>,
+                    Error: Display,
+                >,
+            ) -> Self {
                 self.target_default_rule_effect = value
                     .try_into()
                     .map_err(|e| {
@@ -1487,7 +1528,33 @@ body nests them as `path: {pattern, presence}`. Both are accepted; send one.
 /// `https://api.requestrocket.com/webhooks/oauth2` as their callback URL.
 ///
 /// Rate limits apply per user token: Basic 100 and Team 1,000 requests per minute; Business
-/// plans have a custom limit. Over the limit the API answers 429 with `Retry-After`.
+/// plans have a custom limit. Over the limit the API answers 429 with `Retry-After` (whether in
+/// seconds or as an HTTP date is not documented; no 429 body is shown). No `X-RateLimit-*`
+/// headers are documented for the Core API. Organisation settings have configurable "Rate
+/// Limits (requests per minute/day)" (organisations guide); whether they apply to Core API calls
+/// or only to proxy traffic is not documented.
+///
+/// Status codes (overview page): 200, 201 (created; which creates answer 201 rather than 200 is
+/// not stated per endpoint, so both are declared), 400, 401, 403, 404, 409 (already exists),
+/// 429, 500. 401: the `Authorization` header is missing, the token is invalid, malformed or
+/// revoked; 403: the token lacks permission or targets another user's resources. No list of
+/// the error body's `code` values is documented.
+///
+/// No official client library or OpenAPI file is known; the overview page mentions a
+/// downloadable Postman collection without giving its link.
+///
+/// Not covered (data plane): the Proxy API
+/// `https://{region_specific_baseURL}/api/{proxyId}/{target_path}` (e.g. host
+/// `us-east-1.requestrocket.com`; the proxies guide instead shows
+/// `https://{region}.requestrocket.io/api/{proxyId}`) and the Async API
+/// `https://{region_specific_baseURL}/async/{proxyId}/{target_path}`. The exact proxy base URL
+/// is "provided in the proxy details after creation"; which Core API field carries it is not
+/// documented. The Proxy API takes proxy credentials in the `Authorization` header or an
+/// `Authorization` query parameter, and signals its outcome in the response headers
+/// `requestrocket-proxy-code` (`proxy-access-granted`, `proxy-access-denied` (403),
+/// `billing-suspended` (402), `response-too-large` (413, over 6 MB)),
+/// `requestrocket-proxy-message` and `requestrocket-proxy-warning` (which can carry
+/// "Approaching rate limit threshold"). None of these apply to the Core API.
 ///
 ///
 /// Version: 1.0.0
@@ -1498,21 +1565,6 @@ pub struct Client {
     pub(crate) inner: crate::transport::Inner,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::transport::Inner) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
@@ -1722,7 +1774,8 @@ impl Client {
     ///
     /// Creates a proxy or target credential. The vendor names only `credentialRegion`; the other
     /// fields depend on the credential's kind and auth type and are passed through as given.
-    /// Secrets are stored encrypted and are never returned.
+    /// Secrets are stored encrypted (AES-256-GCM) and are never returned; they cannot be viewed or
+    /// edited after creation.
     ///
     /// `POST /clients/{clientId}/credentials` (operation `createCredential`)
     ///
@@ -2596,12 +2649,28 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    /// What each operation's `send` tells the transport, with this API's error body.
+    type Op = crate::transport::Op<types::ErrorBody>;
+    /// An operation of this API: its spec id, Rust name, path template and success
+    /// statuses.
+    const fn op(
+        id: &'static str,
+        name: &'static str,
+        path: &'static str,
+        success: &'static [u16],
+    ) -> Op {
+        crate::transport::Op {
+            api: "RequestRocket",
+            id,
+            name,
+            path,
+            success,
+            error: ::std::marker::PhantomData,
+        }
+    }
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
     /// Builder for [`Client::list_clients`](super::Client::list_clients), `GET /clients`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListClients<'a> {
@@ -2645,14 +2714,7 @@ pub mod builder {
         }
         /// Sends `GET /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ClientList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listClients",
-                name: "list_clients",
-                path: "/clients",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("listClients", "list_clients", "/clients", &[200u16]);
             let Self { client, limit, page } = self;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
@@ -2707,14 +2769,12 @@ pub mod builder {
         }
         /// Sends `POST /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "createClient",
-                name: "create_client",
-                path: "/clients",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createClient",
+                "create_client",
+                "/clients",
+                &[200u16, 201u16],
+            );
             let Self { client, body } = self;
             let body = crate::transport::checked(
                 body
@@ -2750,14 +2810,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getClient",
-                name: "get_client",
-                path: "/clients/{clientId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getClient",
+                "get_client",
+                "/clients/{clientId}",
+                &[200u16],
+            );
             let Self { client, client_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let url = [
@@ -2816,14 +2874,12 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "updateClient",
-                name: "update_client",
-                path: "/clients/{clientId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateClient",
+                "update_client",
+                "/clients/{clientId}",
+                &[200u16],
+            );
             let Self { client, client_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let body = crate::transport::checked(
@@ -2865,14 +2921,12 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "deleteClient",
-                name: "delete_client",
-                path: "/clients/{clientId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteClient",
+                "delete_client",
+                "/clients/{clientId}",
+                &[200u16, 204u16],
+            );
             let Self { client, client_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let url = [
@@ -2908,14 +2962,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getClientTelemetry",
-                name: "get_client_telemetry",
-                path: "/clients/{clientId}/telemetry",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getClientTelemetry",
+                "get_client_telemetry",
+                "/clients/{clientId}/telemetry",
+                &[200u16],
+            );
             let Self { client, client_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let url = [
@@ -2996,14 +3048,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CredentialList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listCredentials",
-                name: "list_credentials",
-                path: "/clients/{clientId}/credentials",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listCredentials",
+                "list_credentials",
+                "/clients/{clientId}/credentials",
+                &[200u16],
+            );
             let Self { client, client_id, include_temporary, limit, page } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let include_temporary = crate::transport::checked(include_temporary, &OP)?;
@@ -3081,14 +3131,12 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "createCredential",
-                name: "create_credential",
-                path: "/clients/{clientId}/credentials",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createCredential",
+                "create_credential",
+                "/clients/{clientId}/credentials",
+                &[200u16, 201u16],
+            );
             let Self { client, client_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let body = crate::transport::checked(
@@ -3140,14 +3188,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getCredential",
-                name: "get_credential",
-                path: "/clients/{clientId}/credentials/{credentialId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getCredential",
+                "get_credential",
+                "/clients/{clientId}/credentials/{credentialId}",
+                &[200u16],
+            );
             let Self { client, client_id, credential_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
@@ -3220,14 +3266,12 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "updateCredential",
-                name: "update_credential",
-                path: "/clients/{clientId}/credentials/{credentialId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateCredential",
+                "update_credential",
+                "/clients/{clientId}/credentials/{credentialId}",
+                &[200u16],
+            );
             let Self { client, client_id, credential_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
@@ -3281,14 +3325,12 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "deleteCredential",
-                name: "delete_credential",
-                path: "/clients/{clientId}/credentials/{credentialId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteCredential",
+                "delete_credential",
+                "/clients/{clientId}/credentials/{credentialId}",
+                &[200u16, 204u16],
+            );
             let Self { client, client_id, credential_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
@@ -3366,14 +3408,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listCredentialRules",
-                name: "list_credential_rules",
-                path: "/clients/{clientId}/credentials/{credentialId}/rules",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listCredentialRules",
+                "list_credential_rules",
+                "/clients/{clientId}/credentials/{credentialId}/rules",
+                &[200u16],
+            );
             let Self { client, client_id, credential_id, limit, page } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
@@ -3454,14 +3494,12 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "createCredentialRule",
-                name: "create_credential_rule",
-                path: "/clients/{clientId}/credentials/{credentialId}/rules",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createCredentialRule",
+                "create_credential_rule",
+                "/clients/{clientId}/credentials/{credentialId}/rules",
+                &[200u16, 201u16],
+            );
             let Self { client, client_id, credential_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
@@ -3525,14 +3563,12 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "deleteCredentialRule",
-                name: "delete_credential_rule",
-                path: "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteCredentialRule",
+                "delete_credential_rule",
+                "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
+                &[200u16, 204u16],
+            );
             let Self { client, client_id, credential_id, rule_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
@@ -3604,14 +3640,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::TargetList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listTargets",
-                name: "list_targets",
-                path: "/clients/{clientId}/targets",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listTargets",
+                "list_targets",
+                "/clients/{clientId}/targets",
+                &[200u16],
+            );
             let Self { client, client_id, limit, page } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
@@ -3682,14 +3716,12 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "createTarget",
-                name: "create_target",
-                path: "/clients/{clientId}/targets",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createTarget",
+                "create_target",
+                "/clients/{clientId}/targets",
+                &[200u16, 201u16],
+            );
             let Self { client, client_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let body = crate::transport::checked(
@@ -3741,14 +3773,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getTarget",
-                name: "get_target",
-                path: "/clients/{clientId}/targets/{targetId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getTarget",
+                "get_target",
+                "/clients/{clientId}/targets/{targetId}",
+                &[200u16],
+            );
             let Self { client, client_id, target_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
@@ -3819,14 +3849,12 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "updateTarget",
-                name: "update_target",
-                path: "/clients/{clientId}/targets/{targetId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateTarget",
+                "update_target",
+                "/clients/{clientId}/targets/{targetId}",
+                &[200u16],
+            );
             let Self { client, client_id, target_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
@@ -3880,14 +3908,12 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "deleteTarget",
-                name: "delete_target",
-                path: "/clients/{clientId}/targets/{targetId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteTarget",
+                "delete_target",
+                "/clients/{clientId}/targets/{targetId}",
+                &[200u16, 204u16],
+            );
             let Self { client, client_id, target_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
@@ -3965,14 +3991,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listTargetRules",
-                name: "list_target_rules",
-                path: "/clients/{clientId}/targets/{targetId}/rules",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listTargetRules",
+                "list_target_rules",
+                "/clients/{clientId}/targets/{targetId}/rules",
+                &[200u16],
+            );
             let Self { client, client_id, target_id, limit, page } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
@@ -4053,14 +4077,12 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "createTargetRule",
-                name: "create_target_rule",
-                path: "/clients/{clientId}/targets/{targetId}/rules",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createTargetRule",
+                "create_target_rule",
+                "/clients/{clientId}/targets/{targetId}/rules",
+                &[200u16, 201u16],
+            );
             let Self { client, client_id, target_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
@@ -4124,14 +4146,12 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "deleteTargetRule",
-                name: "delete_target_rule",
-                path: "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteTargetRule",
+                "delete_target_rule",
+                "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
+                &[200u16, 204u16],
+            );
             let Self { client, client_id, target_id, rule_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
@@ -4203,14 +4223,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProxyList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listProxies",
-                name: "list_proxies",
-                path: "/clients/{clientId}/proxies",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listProxies",
+                "list_proxies",
+                "/clients/{clientId}/proxies",
+                &[200u16],
+            );
             let Self { client, client_id, limit, page } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
@@ -4281,14 +4299,12 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "createProxy",
-                name: "create_proxy",
-                path: "/clients/{clientId}/proxies",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createProxy",
+                "create_proxy",
+                "/clients/{clientId}/proxies",
+                &[200u16, 201u16],
+            );
             let Self { client, client_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let body = crate::transport::checked(
@@ -4340,14 +4356,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getProxy",
-                name: "get_proxy",
-                path: "/clients/{clientId}/proxies/{proxyId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getProxy",
+                "get_proxy",
+                "/clients/{clientId}/proxies/{proxyId}",
+                &[200u16],
+            );
             let Self { client, client_id, proxy_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
@@ -4418,14 +4432,12 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "updateProxy",
-                name: "update_proxy",
-                path: "/clients/{clientId}/proxies/{proxyId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "updateProxy",
+                "update_proxy",
+                "/clients/{clientId}/proxies/{proxyId}",
+                &[200u16],
+            );
             let Self { client, client_id, proxy_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
@@ -4479,14 +4491,12 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "deleteProxy",
-                name: "delete_proxy",
-                path: "/clients/{clientId}/proxies/{proxyId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteProxy",
+                "delete_proxy",
+                "/clients/{clientId}/proxies/{proxyId}",
+                &[200u16, 204u16],
+            );
             let Self { client, client_id, proxy_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
@@ -4534,14 +4544,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getProxyTelemetry",
-                name: "get_proxy_telemetry",
-                path: "/clients/{clientId}/proxies/{proxyId}/telemetry",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getProxyTelemetry",
+                "get_proxy_telemetry",
+                "/clients/{clientId}/proxies/{proxyId}/telemetry",
+                &[200u16],
+            );
             let Self { client, client_id, proxy_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
@@ -4619,14 +4627,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listProxyRules",
-                name: "list_proxy_rules",
-                path: "/clients/{clientId}/proxies/{proxyId}/rules",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listProxyRules",
+                "list_proxy_rules",
+                "/clients/{clientId}/proxies/{proxyId}/rules",
+                &[200u16],
+            );
             let Self { client, client_id, proxy_id, limit, page } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
@@ -4707,14 +4713,12 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "createProxyRule",
-                name: "create_proxy_rule",
-                path: "/clients/{clientId}/proxies/{proxyId}/rules",
-                success: &[200u16, 201u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "createProxyRule",
+                "create_proxy_rule",
+                "/clients/{clientId}/proxies/{proxyId}/rules",
+                &[200u16, 201u16],
+            );
             let Self { client, client_id, proxy_id, body } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
@@ -4778,14 +4782,12 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "deleteProxyRule",
-                name: "delete_proxy_rule",
-                path: "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
-                success: &[200u16, 204u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "deleteProxyRule",
+                "delete_proxy_rule",
+                "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
+                &[200u16, 204u16],
+            );
             let Self { client, client_id, proxy_id, rule_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
@@ -4904,14 +4906,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::ProxyRequestList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listProxyRequests",
-                name: "list_proxy_requests",
-                path: "/clients/{clientId}/proxies/{proxyId}/requests",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listProxyRequests",
+                "list_proxy_requests",
+                "/clients/{clientId}/proxies/{proxyId}/requests",
+                &[200u16],
+            );
             let Self {
                 client,
                 client_id,
@@ -4997,14 +4997,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RequestLog>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getProxyRequest",
-                name: "get_proxy_request",
-                path: "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getProxyRequest",
+                "get_proxy_request",
+                "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
+                &[200u16],
+            );
             let Self { client, client_id, proxy_id, request_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
@@ -5077,14 +5075,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::RequestHistoryPage>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listClientRequests",
-                name: "list_client_requests",
-                path: "/clients/{clientId}/requests",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listClientRequests",
+                "list_client_requests",
+                "/clients/{clientId}/requests",
+                &[200u16],
+            );
             let Self { client, client_id, limit, page } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
@@ -5163,14 +5159,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listClientNotifications",
-                name: "list_client_notifications",
-                path: "/clients/{clientId}/notifications",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listClientNotifications",
+                "list_client_notifications",
+                "/clients/{clientId}/notifications",
+                &[200u16],
+            );
             let Self { client, client_id, limit, page } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
@@ -5226,14 +5220,12 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getClientNotification",
-                name: "get_client_notification",
-                path: "/clients/{clientId}/notifications/{notificationId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getClientNotification",
+                "get_client_notification",
+                "/clients/{clientId}/notifications/{notificationId}",
+                &[200u16],
+            );
             let Self { client, client_id, notification_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let notification_id = crate::transport::checked(notification_id, &OP)?;
@@ -5294,14 +5286,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listSystemNotifications",
-                name: "list_system_notifications",
-                path: "/notifications/system",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listSystemNotifications",
+                "list_system_notifications",
+                "/notifications/system",
+                &[200u16],
+            );
             let Self { client, limit, page } = self;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
@@ -5341,14 +5331,12 @@ pub mod builder {
         }
         /// Sends `GET /notifications/system/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getSystemNotification",
-                name: "get_system_notification",
-                path: "/notifications/system/{notificationId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getSystemNotification",
+                "get_system_notification",
+                "/notifications/system/{notificationId}",
+                &[200u16],
+            );
             let Self { client, notification_id } = self;
             let notification_id = crate::transport::checked(notification_id, &OP)?;
             let url = [
@@ -5415,14 +5403,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "listUserNotifications",
-                name: "list_user_notifications",
-                path: "/users/{userId}/notifications",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listUserNotifications",
+                "list_user_notifications",
+                "/users/{userId}/notifications",
+                &[200u16],
+            );
             let Self { client, user_id, limit, page } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
@@ -5478,14 +5464,12 @@ pub mod builder {
         }
         /// Sends `GET /users/{userId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "RequestRocket",
-                id: "getUserNotification",
-                name: "get_user_notification",
-                path: "/users/{userId}/notifications/{notificationId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "getUserNotification",
+                "get_user_notification",
+                "/users/{userId}/notifications/{notificationId}",
+                &[200u16],
+            );
             let Self { client, user_id, notification_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let notification_id = crate::transport::checked(notification_id, &OP)?;

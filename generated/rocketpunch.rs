@@ -2,11 +2,9 @@
 // Do not edit: change the spec (or the settings in build/codegen.rs) and run `cargo build`.
 
 #[allow(unused_imports)]
-use progenitor_client::Error;
-#[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -449,7 +447,7 @@ kept as the JSON object it arrives as.
     /// Types for composing complex structures.
     pub mod builder {
         #[allow(unused_imports)]
-        use crate::IntoFieldValue;
+        use {crate::IntoFieldValue, std::fmt::Display};
     }
     /// Error types.
     pub mod error {
@@ -507,7 +505,29 @@ kept as the JSON object it arrives as.
 /// the API sends no CORS headers.
 ///
 /// Rate limits: every response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
-/// `X-RateLimit-Reset`; a 429 adds `Retry-After`.
+/// `X-RateLimit-Reset`; a 429 adds `Retry-After`. The quota is a rolling window per App Key;
+/// the values per app tier are shown in the developer console, and Rocketpunch support grants
+/// higher quotas. The vendor advises caching results ("Job listings, company profiles, and
+/// event data do not change by the second") and using `per_page` to fetch fewer pages.
+/// Third-party report only: "60 requests per minute".
+///
+/// Not modelled: company profiles ("Display company profiles in your app" is a documented use
+/// case, but no endpoint is documented; third parties say to use `listJobs` with `companyId`,
+/// or that `/companies` fails with `C9999`), a user's saved jobs or preferences (need OAuth; no
+/// endpoint or scope documented), and `GET /posts` (news-feed posts; third-party report only,
+/// response unknown). App Key requests see public profile fields; OAuth requests also see the
+/// private fields the user consented to.
+///
+/// No official SDK, OpenAPI file or sample data is known. The developer portal links a
+/// Swagger-style reference under `developers.rocketpunch.com/docs/` (third parties say it is
+/// written with `/api/v1`); its content is not reflected here. The npm package
+/// `rocketpunch-api` is an unofficial scraper of the website, not this API. The portal
+/// describes the builder programme as an invite-only beta.
+///
+/// Third-party reports only: some integrators send `X-OBA-API-Key` instead of `X-RP-API-Key`
+/// and say it works (this spec follows the vendor's `X-RP-API-Key`); some also send
+/// `Accept-Language: ko` (this spec uses the documented `lang` parameter); a CORS preflight
+/// (`OPTIONS /v1/jobs`) answers 401 without CORS headers.
 ///
 ///
 /// Version: 1.0.0
@@ -518,21 +538,6 @@ pub struct Client {
     pub(crate) inner: crate::transport::Inner,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::transport::Inner) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
@@ -808,12 +813,28 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    /// What each operation's `send` tells the transport, with this API's error body.
+    type Op = crate::transport::Op<types::ErrorBody>;
+    /// An operation of this API: its spec id, Rust name, path template and success
+    /// statuses.
+    const fn op(
+        id: &'static str,
+        name: &'static str,
+        path: &'static str,
+        success: &'static [u16],
+    ) -> Op {
+        crate::transport::Op {
+            api: "Rocketpunch",
+            id,
+            name,
+            path,
+            success,
+            error: ::std::marker::PhantomData,
+        }
+    }
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
     /// Builder for [`Client::list_jobs`](super::Client::list_jobs), `GET /jobs`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListJobs<'a> {
@@ -950,14 +971,7 @@ pub mod builder {
         }
         /// Sends `GET /jobs` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JobList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "listJobs",
-                name: "list_jobs",
-                path: "/jobs",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("listJobs", "list_jobs", "/jobs", &[200u16]);
             let Self {
                 client,
                 company_id,
@@ -1049,14 +1063,7 @@ pub mod builder {
         }
         /// Sends `GET /jobs/{jobId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JobDetail>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "getJob",
-                name: "get_job",
-                path: "/jobs/{jobId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("getJob", "get_job", "/jobs/{jobId}", &[200u16]);
             let Self { client, job_id } = self;
             let job_id = crate::transport::checked(job_id, &OP)?;
             let url = [
@@ -1132,14 +1139,7 @@ pub mod builder {
         }
         /// Sends `GET /profiles` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProfileList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "listProfiles",
-                name: "list_profiles",
-                path: "/profiles",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("listProfiles", "list_profiles", "/profiles", &[200u16]);
             let Self { client, keyword, lang, page, per_page } = self;
             let keyword = crate::transport::checked(keyword, &OP)?;
             let lang = crate::transport::checked(lang, &OP)?;
@@ -1266,14 +1266,7 @@ pub mod builder {
         }
         /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "listEvents",
-                name: "list_events",
-                path: "/events",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("listEvents", "list_events", "/events", &[200u16]);
             let Self {
                 client,
                 event_categories,
@@ -1347,14 +1340,7 @@ pub mod builder {
         }
         /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "getEvent",
-                name: "get_event",
-                path: "/events/{eventId}",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("getEvent", "get_event", "/events/{eventId}", &[200u16]);
             let Self { client, event_id } = self;
             let event_id = crate::transport::checked(event_id, &OP)?;
             let url = [
@@ -1378,14 +1364,12 @@ pub mod builder {
         }
         /// Sends `GET /codes/job-categories` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "listJobCategoryCodes",
-                name: "list_job_category_codes",
-                path: "/codes/job-categories",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listJobCategoryCodes",
+                "list_job_category_codes",
+                "/codes/job-categories",
+                &[200u16],
+            );
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/codes/job-categories"].concat();
             let request = client.client.get(url).build();
@@ -1403,14 +1387,12 @@ pub mod builder {
         }
         /// Sends `GET /codes/seniorities` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "listSeniorityCodes",
-                name: "list_seniority_codes",
-                path: "/codes/seniorities",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listSeniorityCodes",
+                "list_seniority_codes",
+                "/codes/seniorities",
+                &[200u16],
+            );
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/codes/seniorities"].concat();
             let request = client.client.get(url).build();
@@ -1428,14 +1410,12 @@ pub mod builder {
         }
         /// Sends `GET /codes/employment-types` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "listEmploymentTypeCodes",
-                name: "list_employment_type_codes",
-                path: "/codes/employment-types",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listEmploymentTypeCodes",
+                "list_employment_type_codes",
+                "/codes/employment-types",
+                &[200u16],
+            );
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/codes/employment-types"].concat();
             let request = client.client.get(url).build();
@@ -1453,14 +1433,12 @@ pub mod builder {
         }
         /// Sends `GET /codes/job-industries` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rocketpunch",
-                id: "listJobIndustryCodes",
-                name: "list_job_industry_codes",
-                path: "/codes/job-industries",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op(
+                "listJobIndustryCodes",
+                "list_job_industry_codes",
+                "/codes/job-industries",
+                &[200u16],
+            );
             let Self { client } = self;
             let url = [client.baseurl.as_str(), "/codes/job-industries"].concat();
             let request = client.client.get(url).build();

@@ -2,11 +2,9 @@
 // Do not edit: change the spec (or the settings in build/codegen.rs) and run `cargo build`.
 
 #[allow(unused_imports)]
-use progenitor_client::Error;
-#[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -358,7 +356,7 @@ else is kept as it arrives.
     /// Types for composing complex structures.
     pub mod builder {
         #[allow(unused_imports)]
-        use crate::IntoFieldValue;
+        use {crate::IntoFieldValue, std::fmt::Display};
     }
     /// Error types.
     pub mod error {
@@ -413,6 +411,17 @@ else is kept as it arrives.
 /// Timestamps are naive local times `YYYY-MM-DD HH:MM:SS` with no time zone (see
 /// `NaiveTimestamp`); which zone the server means is not documented.
 ///
+/// The Getting Started page also says: a RESTful API using GET, POST, PUT and DELETE (PATCH is
+/// not mentioned); parameters go in the query string for GET and in the request body for
+/// POST/PUT (the body's content type is not stated); list responses are "often paginated",
+/// with the total number of items, pages and the current page. Status codes: 200, 201 (resource
+/// created; no create operation is documented, so no 201 is declared), 400, 401
+/// ("Authentication failed or user does not have permissions": no 403 is listed), 404, 500. The
+/// error body is not documented. No rate limits, rate-limit headers, 429 or `Retry-After` are
+/// documented. The token's format and lifetime are not documented (the docs use the placeholder
+/// `YOUR_API_TOKEN`); there is no OAuth and no per-user token. No vendor client library or
+/// OpenAPI file is known.
+///
 ///
 /// Version: 1.0.0
 #[derive(Clone, Debug)]
@@ -422,21 +431,6 @@ pub struct Client {
     pub(crate) inner: crate::transport::Inner,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::transport::Inner) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
@@ -525,12 +519,28 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    /// What each operation's `send` tells the transport, with this API's error body.
+    type Op = crate::transport::Op<types::ErrorBody>;
+    /// An operation of this API: its spec id, Rust name, path template and success
+    /// statuses.
+    const fn op(
+        id: &'static str,
+        name: &'static str,
+        path: &'static str,
+        success: &'static [u16],
+    ) -> Op {
+        crate::transport::Op {
+            api: "Rockety",
+            id,
+            name,
+            path,
+            success,
+            error: ::std::marker::PhantomData,
+        }
+    }
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
     /// Builder for [`Client::list_projects`](super::Client::list_projects), `GET /projects`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListProjects<'a> {
@@ -559,14 +569,7 @@ pub mod builder {
         }
         /// Sends `GET /projects` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectPage>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rockety",
-                id: "listProjects",
-                name: "list_projects",
-                path: "/projects",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("listProjects", "list_projects", "/projects", &[200u16]);
             let Self { client, page } = self;
             let page = crate::transport::checked(page, &OP)?;
             let url = [client.baseurl.as_str(), "/projects"].concat();
@@ -607,14 +610,7 @@ pub mod builder {
         }
         /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserPage>> {
-            static OP: crate::transport::Op<types::ErrorBody> = crate::transport::Op {
-                api: "Rockety",
-                id: "listUsers",
-                name: "list_users",
-                path: "/users",
-                success: &[200u16],
-                error: ::std::marker::PhantomData,
-            };
+            static OP: Op = op("listUsers", "list_users", "/users", &[200u16]);
             let Self { client, page } = self;
             let page = crate::transport::checked(page, &OP)?;
             let url = [client.baseurl.as_str(), "/users"].concat();

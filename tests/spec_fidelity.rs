@@ -140,7 +140,7 @@ impl Facts {
     fn assert_all(self, api: &str) {
         assert!(
             self.0.is_empty(),
-            "{api}: the spec does not show these seed facts:\n  - {}",
+            "{api}: the spec does not show these vendor facts:\n  - {}",
             self.0.join("\n  - ")
         );
     }
@@ -236,6 +236,100 @@ fn authrocket_spec_shows_every_fact_of_its_access_document() {
         &doc,
         "\"All API responses will include X-Request-ID\": on every response, errors and no-content included",
         |o| every_response(&doc, o, |r| has_header(r, "X-Request-ID")),
+    );
+    f.assert_all("authrocket");
+}
+
+#[test]
+fn authrocket_spec_shows_every_status_of_its_notes() {
+    // notes/apis/authrocket.md §6 (the vendor's v1 status-codes page), §3 (creates, deletes),
+    // §7 (429 from the vendor clients).
+    let doc = spec("authrocket");
+    let mut f = Facts::default();
+    f.every_op(
+        &doc,
+        "§6 status list 200, 202 (\"accepted, may still fail\"), 400, 402, 403, 404, 405, 406, 409, 414, 422, and \
+         §7 429 (vendor clients): on every operation",
+        |o| {
+            [
+                "200", "202", "400", "402", "403", "404", "405", "406", "409", "414", "422", "429",
+            ]
+            .iter()
+            .all(|c| o.response(&doc, c).is_some())
+        },
+    );
+    f.every_op(&doc, "§6 201 (created): on every create", |o| {
+        !o.name.contains("(create") || o.response(&doc, "201").is_some()
+    });
+    f.every_op(
+        &doc,
+        "§3 \"delete → … 204 is in V1:status_codes\": 204 on every DELETE",
+        |o| o.method != "delete" || o.response(&doc, "204").is_some(),
+    );
+    f.every_op(
+        &doc,
+        "§6 \"401 (an authenticate / authenticate_key call failed; API credentials were fine)\": 401 on the \
+         authenticate calls and only there",
+        |o| o.name.contains("(authenticate") == o.response(&doc, "401").is_some(),
+    );
+    f.every_op(
+        &doc,
+        "§6 \"415 (body not JSON or form)\": on every operation with a body",
+        |o| !o.has_body() || o.response(&doc, "415").is_some(),
+    );
+    f.every_op(
+        &doc,
+        "§2 \"Responses are Content-Type: application/json and always carry X-Request-ID\": every added status too",
+        |o| {
+            ["202", "405", "414"]
+                .iter()
+                .all(|c| o.response(&doc, c).is_some_and(|r| has_header(r, "X-Request-ID")))
+        },
+    );
+    f.every_op(
+        &doc,
+        "a 202 has the body kind of the operation's 200 (one success type for the Rust client)",
+        |o| {
+            o.response(&doc, "202").map(media_types) == o.response(&doc, "200").map(media_types)
+                && o.response(&doc, "202")
+                    .map(|r| &r["content"]["application/json"]["schema"])
+                    == o.response(&doc, "200")
+                        .map(|r| &r["content"]["application/json"]["schema"])
+        },
+    );
+    let info = doc["info"]["description"].as_str().unwrap();
+    for (fact, text) in [
+        (
+            "§6 302/303/307 \"follow a limited number\" (OpenAPI tools read 3xx as final answers)",
+            "302/303/307",
+        ),
+        (
+            "§6 status 215 (undocumented; vendor clients: metadata only), marked as from the vendor clients",
+            "215",
+        ),
+        (
+            "§7 \"no rate-limit or Retry-After headers are documented\"",
+            "No rate limits",
+        ),
+        (
+            "§2 key permissions \"read\", \"write\" or \"admin_realm\"",
+            "admin_realm",
+        ),
+        (
+            "§3 the removed `GET /v1/events/login/{token}` is not modelled",
+            "events/login",
+        ),
+        (
+            "§1 Core API / Extended API grouping, server-side only",
+            "server-side only",
+        ),
+    ] {
+        f.check(&format!("{fact}: in info"), info.contains(text));
+    }
+    let user = doc["components"]["schemas"]["User"]["description"].as_str().unwrap();
+    f.check(
+        "§4 User `membership_count` / `last_login_on` are 3P only: marked as third-party",
+        user.contains("membership_count") && user.contains("Third-party"),
     );
     f.assert_all("authrocket");
 }
@@ -425,5 +519,167 @@ fn rockety_spec_shows_every_fact_of_its_getting_started_page() {
         "timestamps \"YYYY-MM-DD HH:MM:SS\": NaiveTimestamp has a pattern tools check",
         doc["components"]["schemas"]["NaiveTimestamp"]["pattern"].is_string(),
     );
+    f.assert_all("rockety");
+}
+
+/// Whether any response of any operation declares the header.
+fn declares_header_anywhere(doc: &Value, name: &str) -> bool {
+    operations(doc)
+        .iter()
+        .any(|o| o.responses(doc).iter().any(|(_, r)| has_header(r, name)))
+}
+
+#[test]
+fn requestrocket_spec_shows_every_fact_of_its_notes() {
+    // notes/apis/requestrocket.md §3 (statuses, request log), §6 (errors), §7 (rate limits).
+    let doc = spec("requestrocket");
+    let mut f = Facts::default();
+    f.every_op(&doc, "§6 status list 200: on every operation", |o| {
+        o.response(&doc, "200").is_some()
+    });
+    f.check(
+        "§7 \"No X-RateLimit-* style headers are documented for the Core API\": none declared",
+        !declares_header_anywhere(&doc, "X-RateLimit-Limit")
+            && !declares_header_anywhere(&doc, "X-RateLimit-Remaining")
+            && !declares_header_anywhere(&doc, "X-RateLimit-Reset"),
+    );
+    let log_limit = resolve(&doc, &doc["components"]["parameters"]["requestLogLimit"]);
+    f.check(
+        "§3 request log `limit` (number, default 1000): a query parameter with default 1000",
+        log_limit["in"] == "query" && log_limit["name"] == "limit" && log_limit["schema"]["default"] == 1000,
+    );
+    let info = doc["info"]["description"].as_str().unwrap();
+    for (fact, text) in [
+        (
+            "§7 Retry-After \"seconds or an HTTP date is not documented\"",
+            "HTTP date",
+        ),
+        ("§7 \"No X-RateLimit-* style headers\" stated", "No `X-RateLimit-*`"),
+        (
+            "§6 data-plane headers requestrocket-proxy-code/-message/-warning are named as not Core API",
+            "requestrocket-proxy-code",
+        ),
+        (
+            "§3 create statuses 200 vs 201 not stated per endpoint",
+            "not stated per endpoint",
+        ),
+    ] {
+        f.check(&format!("{fact}: in info"), info.contains(text));
+    }
+    f.assert_all("requestrocket");
+}
+
+#[test]
+fn rocketpunch_spec_shows_every_fact_of_its_notes() {
+    // notes/apis/rocketpunch.md §6 (the error table), §7 (rate limits), §2 (OAuth bearer).
+    let doc = spec("rocketpunch");
+    let mut f = Facts::default();
+    f.every_op(
+        &doc,
+        "§6 error table 400, 401, 403, 404, 422, 429, 500: on every operation, each with the table's `code`",
+        |o| {
+            [
+                ("400", Some("BAD_REQUEST")),
+                ("401", Some("UNAUTHORIZED")),
+                ("403", Some("FORBIDDEN")),
+                ("404", Some("NOT_FOUND")),
+                ("422", Some("UNPROCESSABLE_ENTITY")),
+                ("429", Some("RATE_LIMIT_EXCEEDED")),
+                ("500", None),
+            ]
+            .iter()
+            .all(|(c, code)| {
+                o.response(&doc, c).is_some_and(|r| {
+                    media_types(r) == ["application/json"]
+                        && code.is_none_or(|code| r["content"]["application/json"]["example"]["error"]["code"] == code)
+                })
+            })
+        },
+    );
+    f.check(
+        "§7 \"429 responses add Retry-After: <seconds>\": the header says seconds",
+        resolve(&doc, &doc["components"]["headers"]["Retry-After"])["description"]
+            .as_str()
+            .unwrap()
+            .contains("seconds"),
+    );
+    f.check(
+        "§2 \"User-mode requests send Authorization: Bearer <access_token>, replacing X-RP-API-Key\": an oauth2 \
+         scheme as a separate security alternative",
+        scheme(&doc, "oauth2")["description"]
+            .as_str()
+            .unwrap()
+            .contains("Authorization: Bearer")
+            && operations(&doc).iter().any(|o| {
+                o.op["security"].as_sequence().is_some_and(|reqs| {
+                    reqs.iter().any(|r| r["oauth2"].is_sequence() && r["appKey"].is_null())
+                        && reqs
+                            .iter()
+                            .all(|r| !(r["oauth2"].is_sequence() && r["appKey"].is_sequence()))
+                })
+            }),
+    );
+    let info = doc["info"]["description"].as_str().unwrap();
+    for (fact, text) in [
+        ("§2 3P `X-OBA-API-Key` marked as a third-party report", "X-OBA-API-Key"),
+        (
+            "§3 3P `Accept-Language: ko` marked as a third-party report",
+            "Accept-Language",
+        ),
+        (
+            "§7 3P \"60 requests per minute\" marked as a third-party report",
+            "60 requests per minute",
+        ),
+    ] {
+        f.check(
+            &format!("{fact}: in info"),
+            info.contains(text) && info.contains("Third-party report"),
+        );
+    }
+    f.assert_all("rocketpunch");
+}
+
+#[test]
+fn rockety_spec_shows_every_fact_of_its_notes() {
+    // notes/apis/rockety.md §5 (pagination), §6 (errors), §7 (rate limits), §4 (timestamps).
+    let doc = spec("rockety");
+    let mut f = Facts::default();
+    let page = resolve(&doc, &doc["components"]["parameters"]["page"]);
+    f.check(
+        "§3 `page` (integer, optional), default the first page",
+        page["in"] == "query"
+            && page["required"] != true
+            && page["schema"]["type"] == "integer"
+            && page["schema"]["default"] == 1,
+    );
+    f.check(
+        "§7 \"no rate-limit headers\": none declared",
+        !declares_header_anywhere(&doc, "X-RateLimit-Limit"),
+    );
+    f.check(
+        "§4 \"YYYY-MM-DD HH:MM:SS\" with no T and no zone: the exact pattern",
+        doc["components"]["schemas"]["NaiveTimestamp"]["pattern"] == r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
+    );
+    for (name, status) in [("Forbidden", "403"), ("TooManyRequests", "429")] {
+        f.check(
+            &format!("§6/§7 {status} is not in the vendor's list: its response says \"Not documented by Rockety\""),
+            doc["components"]["responses"][name]["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Not documented by Rockety"),
+        );
+    }
+    let info = doc["info"]["description"].as_str().unwrap();
+    for (fact, text) in [
+        ("§6 201 Created listed but no create operation", "201"),
+        (
+            "§6 \"Error body format: not documented\"",
+            "error body is not documented",
+        ),
+        ("§1 GET, POST, PUT and DELETE; PATCH not mentioned", "PATCH"),
+        ("§3 POST/PUT body content type not stated", "content type is not stated"),
+    ] {
+        f.check(&format!("{fact}: in info"), info.contains(text));
+    }
     f.assert_all("rockety");
 }
