@@ -651,3 +651,76 @@ proptest! {
         }
     }
 }
+
+/// A token signed over this exact claims JSON (which `serde_json::Value` could not hold: a
+/// claim given twice, escapes as written).
+fn hs256_raw(claims_json: &str) -> String {
+    let input = format!(
+        "{}.{}",
+        base64_url(br#"{"alg":"HS256","typ":"JWT"}"#),
+        base64_url(claims_json.as_bytes())
+    );
+    let signature = base64_url(&mint::sign_hs256(SECRET.as_bytes(), input.as_bytes()));
+    format!("{input}.{signature}")
+}
+
+#[test]
+fn escaped_strings_and_large_tokens_verify_to_the_same_values() {
+    let mut claims = mint::ar1_claims(0, 3600);
+    claims["n"] = json!("Ada \"Countess\" Lovelace \\ Zoë 😀\n\t/");
+    let many: Vec<_> = (0..40)
+        .map(|i| json!({"p": ["admin", format!("perm:{i}")], "oid": format!("org_{i:04}"), "o": format!("Org {i}")}))
+        .collect();
+    claims["m"] = json!(many);
+    let token = mint::hs256(SECRET, &claims);
+    let payload_len = token.split('.').nth(1).unwrap().len() * 3 / 4;
+    assert!(
+        payload_len > 1024,
+        "{payload_len}: decoded on the heap, past the stack buffer"
+    );
+    let session = hs256_verifier().verify(&token).unwrap();
+    assert_eq!(
+        session.name.as_deref(),
+        Some("Ada \"Countess\" Lovelace \\ Zoë 😀\n\t/")
+    );
+    assert_eq!(session.memberships.len(), 40);
+    assert_eq!(session.memberships[39].org_id.as_deref(), Some("org_0039"));
+    assert_eq!(session.memberships[39].permissions, ["admin", "perm:39"]);
+
+    // Written with `\u` escapes (a surrogate pair too), it reads the same.
+    let iat = mint::now();
+    let escaped = hs256_raw(&format!(
+        r#"{{"\u0075id":"{USER}","n":"Zo\u00eb \ud83d\ude00","iat":{iat},"exp":{}}}"#,
+        iat + 60
+    ));
+    let session = hs256_verifier().verify(&escaped).unwrap();
+    assert_eq!(session.user_id, USER);
+    assert_eq!(session.name.as_deref(), Some("Zoë 😀"));
+}
+
+#[test]
+fn signed_claims_that_are_not_a_login_tokens_json_are_malformed() {
+    let iat = mint::now();
+    let payload_json = |claims: &str| match hs256_verifier().verify(&hs256_raw(claims)) {
+        Err(TokenError::Malformed(Malformed::Json {
+            part: Part::Payload, ..
+        })) => {}
+        other => panic!("{claims}: {other:?}"),
+    };
+    let exp = iat + 60;
+    // A claim given twice: which one would count?
+    payload_json(&format!(
+        r#"{{"uid":"{USER}","uid":"usr_other","iat":{iat},"exp":{exp}}}"#
+    ));
+    // Wrong types, a lone surrogate, trailing characters, broken JSON.
+    payload_json(&format!(r#"{{"uid":"{USER}","iat":"{iat}","exp":{exp}}}"#));
+    payload_json(&format!(r#"{{"uid":7,"iat":{iat},"exp":{exp}}}"#));
+    payload_json(&format!(r#"{{"uid":"{USER}","m":[null],"iat":{iat},"exp":{exp}}}"#));
+    payload_json(&format!(r#"{{"uid":"\ud800","iat":{iat},"exp":{exp}}}"#));
+    payload_json(&format!(r#"{{"uid":"{USER}","iat":{iat},"exp":{exp}}} x"#));
+    payload_json(&format!(r#"{{"uid":"{USER}","iat":{iat},"exp":{exp},}}"#));
+    payload_json(&format!(r#"{{"uid":"{USER}","x":[1,,2],"iat":{iat},"exp":{exp}}}"#));
+    // Unknown claims of any shape are skipped.
+    let extra = format!(r#"{{"uid":"{USER}","x":{{"y":[1.5e3,true,null,"\u0041"]}},"iat":{iat},"exp":{exp}}}"#);
+    assert_eq!(hs256_verifier().verify(&hs256_raw(&extra)).unwrap().user_id, USER);
+}

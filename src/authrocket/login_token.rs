@@ -35,7 +35,6 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, crypto::CryptoProvider};
 use secrecy::{ExposeSecret, SecretString};
@@ -48,8 +47,12 @@ use crate::{
     transport,
 };
 
+mod base64url;
+mod claims;
 #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
 mod ring_backend;
+
+use claims::{Audience, Claims};
 
 // The TLS backend's crypto, for HMAC with a key prepared once (the two crates share this API).
 #[cfg(feature = "tls-aws-lc")]
@@ -461,23 +464,37 @@ impl LoginTokenVerifier {
         } else {
             None
         };
-        let signature = decode_part(parts.signature, Part::Signature)?;
-        self.check_signature(algorithm, &header, parts.signed.as_bytes(), &signature)?;
+        // The signature over the raw `header.payload` first, then the claims, each part decoded
+        // into a buffer on the stack: nothing is allocated but what the session keeps.
+        with_decoded::<SIGNATURE_BUF, _>(parts.signature, Part::Signature, |signature| {
+            self.check_signature(algorithm, &header, parts.signed.as_bytes(), signature)
+        })?;
         // Only a token signed with our key gets this far: its claims are AuthRocket's.
-        let payload = decode_part(parts.payload, Part::Payload)?;
-        let claims: Claims = parse_json(&payload, Part::Payload)?;
-        self.check_claims(claims, now)
+        with_decoded::<PAYLOAD_BUF, _>(parts.payload, Part::Payload, |payload| {
+            let text = std::str::from_utf8(payload).map_err(|e| {
+                TokenError::Malformed(Malformed::Json {
+                    part: Part::Payload,
+                    column: e.valid_up_to() + 1,
+                })
+            })?;
+            let claims = claims::parse(text).map_err(|e| {
+                TokenError::Malformed(Malformed::Json {
+                    part: Part::Payload,
+                    column: e.column,
+                })
+            })?;
+            self.check_claims(claims, now)
+        })
     }
 
     /// Finds the key for this token (by `kid` when both sides have one) and checks the
     /// signature with it.
-    #[allow(clippy::ptr_arg)] // jsonwebtoken's `Verifier<Vec<u8>>` takes the signature as `&Vec<u8>`
     fn check_signature(
         &self,
         algorithm: Option<JwtAlgorithm>,
         header: &Header<'_>,
         signed: &[u8],
-        signature: &Vec<u8>,
+        signature: &[u8],
     ) -> Result<(), TokenError> {
         let kid = header.kid.as_deref();
         let (mut named, mut other_algorithm, mut expired) = (false, None, None);
@@ -523,7 +540,7 @@ impl LoginTokenVerifier {
         })
     }
 
-    fn check_claims(&self, claims: Claims, now: f64) -> Result<LoginSession, TokenError> {
+    fn check_claims(&self, claims: Claims<'_>, now: f64) -> Result<LoginSession, TokenError> {
         let leeway = self.leeway.as_secs_f64();
         let user_id = claims
             .uid
@@ -555,7 +572,7 @@ impl LoginTokenVerifier {
         {
             return Err(TokenError::TooOld { issued_at, max_age });
         }
-        let realm_id = claims.rid.or_else(|| claims.aud.and_then(Audience::realm));
+        let realm_id = claims.rid.or_else(|| claims.aud.and_then(realm_of));
         if let Some(expected) = &self.realm
             && realm_id.as_deref() != Some(expected.as_str())
         {
@@ -564,24 +581,21 @@ impl LoginTokenVerifier {
                 found: realm_id.map(|r| shown(&r, 64)),
             });
         }
-        let memberships = match (claims.orgs, claims.m) {
-            (Some(orgs), _) => orgs.into_iter().map(LoginMembership::from).collect(),
-            (None, Some(m)) => m.into_iter().map(LoginMembership::from).collect(),
-            (None, None) => Vec::new(),
-        };
+        let owned = |value: Option<Cow<'_, str>>| value.map(Cow::into_owned);
         Ok(LoginSession {
-            session_id: claims.tk.or(claims.sid),
-            user_id,
-            realm_id,
-            username: claims.un.or(claims.preferred_username),
-            first_name: claims.first_name.or(claims.given_name),
-            last_name: claims.ln.or(claims.family_name),
-            name: claims.n.or(claims.name),
-            email: claims.email,
+            session_id: owned(claims.tk.or(claims.sid)),
+            user_id: user_id.into_owned(),
+            realm_id: owned(realm_id),
+            username: owned(claims.un.or(claims.preferred_username)),
+            first_name: owned(claims.first_name.or(claims.given_name)),
+            last_name: owned(claims.ln.or(claims.family_name)),
+            name: owned(claims.n.or(claims.name)),
+            email: owned(claims.email),
             email_verified: claims.email_verified,
-            reference: claims.reference,
+            reference: owned(claims.reference),
             custom: claims.cs.unwrap_or_default(),
-            memberships,
+            // The layouts' memberships, already built in place by the parser.
+            memberships: claims.orgs.or(claims.m).unwrap_or_default(),
             issued_at,
             expires_at,
         })
@@ -651,13 +665,13 @@ fn provider() -> &'static CryptoProvider {
     &ring_backend::PROVIDER
 }
 
-#[allow(clippy::ptr_arg)] // as above
-fn signature_matches(key: &VerifyingKey, signed: &[u8], signature: &Vec<u8>) -> bool {
+fn signature_matches(key: &VerifyingKey, signed: &[u8], signature: &[u8]) -> bool {
     match &key.material {
         // Constant-time comparison inside the crypto library.
         Material::Hmac(hmac) => crypto::hmac::verify(hmac, signed, signature).is_ok(),
         Material::Rsa(rsa) => match (provider().verifier_factory)(&key.algorithm.jwt(), rsa) {
-            Ok(verifier) => verifier.verify(signed, signature).is_ok(),
+            // jsonwebtoken's `Verifier<Vec<u8>>` takes the signature as a `Vec`.
+            Ok(verifier) => verifier.verify(signed, &signature.to_vec()).is_ok(),
             Err(_) => false,
         },
     }
@@ -706,15 +720,16 @@ fn split(token: &str) -> Result<Parts<'_>, TokenError> {
     if token.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
         return Err(TokenError::Malformed(Malformed::SchemePrefix));
     }
-    let dots = token.bytes().filter(|&b| b == b'.').count();
-    if dots != 2 {
-        return Err(TokenError::Malformed(Malformed::Parts { parts: dots + 1 }));
-    }
-    let mut pieces = token.split('.');
-    let (header, payload, signature) = match (pieces.next(), pieces.next(), pieces.next()) {
-        (Some(h), Some(p), Some(s)) => (h, p, s),
-        _ => return Err(TokenError::Malformed(Malformed::Parts { parts: dots + 1 })),
+    let parts = || {
+        TokenError::Malformed(Malformed::Parts {
+            parts: token.bytes().filter(|&b| b == b'.').count() + 1,
+        })
     };
+    let (header, rest) = token.split_once('.').ok_or_else(parts)?;
+    let (payload, signature) = rest.split_once('.').ok_or_else(parts)?;
+    if signature.contains('.') {
+        return Err(parts());
+    }
     Ok(Parts {
         header,
         payload,
@@ -723,14 +738,36 @@ fn split(token: &str) -> Result<Parts<'_>, TokenError> {
     })
 }
 
-fn decode_part(part: &str, which: Part) -> Result<Vec<u8>, TokenError> {
+/// Decoded on the stack up to this size: an RS256 signature of a 4096-bit key.
+const SIGNATURE_BUF: usize = 512;
+/// Decoded on the stack up to this size: the claims of a login token with a few memberships.
+const PAYLOAD_BUF: usize = 1024;
+
+/// Decodes a part into a buffer on the stack (on the heap when longer than `N` bytes) and hands
+/// it to `then`.
+fn with_decoded<const N: usize, R>(
+    part: &str,
+    which: Part,
+    then: impl FnOnce(&[u8]) -> Result<R, TokenError>,
+) -> Result<R, TokenError> {
     if part.is_empty() {
         return Err(TokenError::Malformed(Malformed::Empty { part: which }));
     }
-    // Strict: no padding, no stray bits, so one token has one encoding.
-    URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| TokenError::Malformed(Malformed::Base64 { part: which }))
+    let bad = || TokenError::Malformed(Malformed::Base64 { part: which });
+    let len = base64url::decoded_len(part.len()).ok_or_else(bad)?;
+    let mut stack = [0u8; N];
+    let mut heap = Vec::new();
+    let buf = if len <= N {
+        &mut stack[..]
+    } else {
+        heap.resize(len, 0);
+        &mut heap[..]
+    };
+    then(base64url::decode_into(part.as_bytes(), buf).ok_or_else(bad)?)
+}
+
+fn decode_part(part: &str, which: Part) -> Result<Vec<u8>, TokenError> {
+    with_decoded::<0, _>(part, which, |decoded| Ok(decoded.to_vec()))
 }
 
 /// One UTF-8 check of the whole part, then serde_json's `&str` reader (which skips checking each
@@ -768,74 +805,12 @@ struct Header<'a> {
     crit: Option<serde::de::IgnoredAny>,
 }
 
-/// The claims of both layouts: AuthRocket 1 (`uid`, `un`, `fn`, `ln`, `n`, `m`, `tk`, `aud`)
-/// and the newer one (`sub`, `rid`, `sid`, `preferred_username`, …, `orgs`).
-#[derive(Deserialize)]
-struct Claims {
-    uid: Option<String>,
-    un: Option<String>,
-    #[serde(rename = "fn")]
-    first_name: Option<String>,
-    ln: Option<String>,
-    n: Option<String>,
-    m: Option<Vec<ShortMembership>>,
-    tk: Option<String>,
-    sub: Option<String>,
-    rid: Option<String>,
-    sid: Option<String>,
-    preferred_username: Option<String>,
-    given_name: Option<String>,
-    family_name: Option<String>,
-    name: Option<String>,
-    email: Option<String>,
-    email_verified: Option<bool>,
-    #[serde(rename = "ref")]
-    reference: Option<String>,
-    cs: Option<serde_json::Map<String, serde_json::Value>>,
-    orgs: Option<Vec<OrgClaim>>,
-    aud: Option<Audience>,
-    iat: Option<f64>,
-    exp: Option<f64>,
-    nbf: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Audience {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Audience {
-    /// The realm among the audiences (AuthRocket 1 puts the realm id in `aud`).
-    fn realm(self) -> Option<String> {
-        match self {
-            Audience::One(aud) => Some(aud),
-            Audience::Many(auds) => auds.into_iter().find(|a| a.starts_with(super::REALM_PREFIX)),
-        }
+/// The realm among the audiences (AuthRocket 1 puts the realm id in `aud`).
+fn realm_of(aud: Audience<'_>) -> Option<Cow<'_, str>> {
+    match aud {
+        Audience::One(aud) => Some(aud),
+        Audience::Many(auds) => auds.into_iter().find(|a| a.starts_with(super::REALM_PREFIX)),
     }
-}
-
-/// `m: [{p, oid, o}]` of the AuthRocket 1 layout.
-#[derive(Deserialize)]
-struct ShortMembership {
-    mid: Option<String>,
-    p: Option<Vec<String>>,
-    oid: Option<String>,
-    o: Option<String>,
-}
-
-/// `orgs: [{mid, oid, name, perm, ref, cs, selected}]` of the newer layout.
-#[derive(Deserialize)]
-struct OrgClaim {
-    mid: Option<String>,
-    oid: Option<String>,
-    name: Option<String>,
-    perm: Option<Vec<String>>,
-    #[serde(rename = "ref")]
-    reference: Option<String>,
-    cs: Option<serde_json::Map<String, serde_json::Value>>,
-    selected: Option<bool>,
 }
 
 /// A verified login: the session, its user and the user's memberships, from the token's
@@ -891,34 +866,6 @@ pub struct LoginMembership {
     pub org_custom: serde_json::Map<String, serde_json::Value>,
     /// Whether this is the org the user selected at login (newer layout).
     pub selected: bool,
-}
-
-impl From<ShortMembership> for LoginMembership {
-    fn from(m: ShortMembership) -> Self {
-        LoginMembership {
-            membership_id: m.mid,
-            org_id: m.oid,
-            org_name: m.o,
-            permissions: m.p.unwrap_or_default(),
-            org_reference: None,
-            org_custom: Default::default(),
-            selected: false,
-        }
-    }
-}
-
-impl From<OrgClaim> for LoginMembership {
-    fn from(m: OrgClaim) -> Self {
-        LoginMembership {
-            membership_id: m.mid,
-            org_id: m.oid,
-            org_name: m.name,
-            permissions: m.perm.unwrap_or_default(),
-            org_reference: m.reference,
-            org_custom: m.cs.unwrap_or_default(),
-            selected: m.selected.unwrap_or(false),
-        }
-    }
 }
 
 /// Which of the token's three parts.
