@@ -186,9 +186,12 @@ async fn send_with_retries(
             }
             break attempt(http, request, inner.max_response_size).await;
         };
-        let used = match inner.credentials.apply(&mut this).await {
-            Ok(generation) => generation,
-            Err(e) => break Attempt::NoCredentials(e),
+        let used = match inner.credentials.apply_fresh(&mut this) {
+            Some(generation) => generation,
+            None => match inner.credentials.apply(&mut this).await {
+                Ok(generation) => generation,
+                Err(e) => break Attempt::NoCredentials(e),
+            },
         };
         let outcome = attempt(http, this, inner.max_response_size).await;
         if let Attempt::Answered(a) = &outcome
