@@ -236,6 +236,7 @@ impl Renewal {
     }
 
     /// Renews ahead of expiry by at most `margin` (half the lifetime when that is shorter).
+    #[cfg(feature = "rocketpunch")]
     pub(crate) fn margin(mut self, margin: Duration) -> Self {
         self.margin = margin;
         self
@@ -243,6 +244,7 @@ impl Renewal {
 
     /// Two interchangeable sets (two token slots): `first` is sent; a `401` switches to the
     /// other one, which is then kept.
+    #[cfg(feature = "requestrocket")]
     pub(crate) fn alternating(first: HeaderMap, second: HeaderMap) -> Self {
         let switch = Arc::new(OtherSlot {
             current: 1,
@@ -300,6 +302,7 @@ impl<S: Service + 'static, Src: CredentialSource<S::Credentials>> Renew for Sour
 }
 
 /// The other of two token slots.
+#[cfg(feature = "requestrocket")]
 struct OtherSlot {
     /// The slot in use (1 or 2).
     current: u8,
@@ -307,6 +310,7 @@ struct OtherSlot {
     other: HeaderMap,
 }
 
+#[cfg(feature = "requestrocket")]
 impl Renew for OtherSlot {
     fn what(&self) -> &'static str {
         if self.current == 1 {
