@@ -261,19 +261,7 @@ fn keep_json_bodies(spec: &mut OpenAPI) {
     };
     for item in spec.paths.paths.values_mut() {
         let ReferenceOr::Item(item) = item else { continue };
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for op in operations_mut(item) {
             if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
                 keep_json(body);
             }
@@ -286,6 +274,22 @@ fn keep_json_bodies(spec: &mut OpenAPI) {
             }
         }
     }
+}
+
+/// Every operation of a path item, to change in place.
+fn operations_mut(item: &mut openapiv3::PathItem) -> impl Iterator<Item = &mut openapiv3::Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// A parameter the client sets once for every call (`x-per-client: true`), not per operation.
@@ -308,19 +312,7 @@ fn drop_per_client_parameters(spec: &mut OpenAPI) {
     for item in spec.paths.paths.values_mut() {
         let ReferenceOr::Item(item) = item else { continue };
         item.parameters.retain(keep);
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for op in operations_mut(item) {
             op.parameters.retain(keep);
         }
     }
