@@ -113,7 +113,6 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
                 /// statuses.
                 const fn op(id: &'static str, name: &'static str, path: &'static str, success: &'static [u16]) -> Op {
                     crate::transport::Op {
-                        api: #api_name,
                         id,
                         name,
                         path,

@@ -8982,7 +8982,6 @@ pub mod builder {
         success: &'static [u16],
     ) -> Op {
         crate::transport::Op {
-            api: "AuthRocket",
             id,
             name,
             path,

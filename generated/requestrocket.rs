@@ -2660,7 +2660,6 @@ pub mod builder {
         success: &'static [u16],
     ) -> Op {
         crate::transport::Op {
-            api: "RequestRocket",
             id,
             name,
             path,

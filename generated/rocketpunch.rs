@@ -824,7 +824,6 @@ pub mod builder {
         success: &'static [u16],
     ) -> Op {
         crate::transport::Op {
-            api: "Rocketpunch",
             id,
             name,
             path,

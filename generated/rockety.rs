@@ -530,7 +530,6 @@ pub mod builder {
         success: &'static [u16],
     ) -> Op {
         crate::transport::Op {
-            api: "Rockety",
             id,
             name,
             path,

@@ -13,8 +13,6 @@ use crate::error::{Error, VendorError, decode_error};
 
 /// One operation of a spec, as its generated `send` names it; `E` is the API's error body.
 pub(crate) struct Op<E> {
-    /// The API's name in messages (`RequestRocket`).
-    pub(crate) api: &'static str,
     /// The spec's operationId, which messages name (`createTarget`).
     pub(crate) id: &'static str,
     /// The Rust name of the call, which traces record (`create_target`).
@@ -29,9 +27,9 @@ pub(crate) struct Op<E> {
 
 /// A parameter or body as its builder holds it: set and valid, or the message of what is
 /// missing or wrong, which becomes [`Error::InvalidRequest`] naming the operation.
-pub(crate) fn checked<T, E>(value: Result<T, String>, op: &Op<E>) -> crate::Result<T> {
+pub(crate) fn checked<T, E: VendorError>(value: Result<T, String>, op: &Op<E>) -> crate::Result<T> {
     value.map_err(|message| Error::InvalidRequest {
-        api: op.api,
+        api: E::API,
         message: format!("{}: {message}", op.id),
     })
 }
