@@ -41,11 +41,11 @@
     allow(dead_code, unused_macros)
 )]
 
-use std::future::Future;
+use std::{any::Any, future::Future, sync::Arc};
 
 use futures_util::{
-    StreamExt,
-    future::ready,
+    FutureExt, StreamExt,
+    future::{BoxFuture, ready},
     stream::{self, BoxStream},
 };
 
@@ -79,6 +79,8 @@ pub trait NumberedPage {
     type Item;
     /// The page's items.
     fn into_items(self) -> Vec<Self::Item>;
+    /// The page's items, borrowed.
+    fn items_slice(&self) -> &[Self::Item];
     /// The number of pages, when the API reports it.
     fn total_pages(&self) -> Option<u64>;
 }
@@ -90,6 +92,8 @@ pub trait CursorPage {
     type Item;
     /// The page's items.
     fn into_items(self) -> Vec<Self::Item>;
+    /// The page's items, borrowed.
+    fn items_slice(&self) -> &[Self::Item];
     /// Whether another page follows.
     fn more(&self) -> bool;
     /// The cursor for the page after this item.
@@ -99,48 +103,171 @@ pub trait CursorPage {
 /// Items of a list paged by page number: page 1, then either pages `2..=total` with look-ahead,
 /// or page after page until an empty one (or one that repeats the previous page, from an API
 /// that ignores `page`).
+///
+/// The list operation's own part is only its fetch and the unpacking of its pages; the paging
+/// itself runs on type-erased pages ([`Page`]), so it is compiled once for every list of every
+/// API rather than once per list operation.
 pub(crate) fn numbered<'a, P, F, Fut>(fetch: F, look_ahead: usize) -> ItemStream<'a, P::Item>
 where
-    P: NumberedPage + Send + 'a,
-    P::Item: PartialEq + Clone + Send + 'a,
-    F: Fn(u32) -> Fut + Clone + Send + Sync + 'a,
+    P: NumberedPage + Send + 'static,
+    P::Item: PartialEq + Clone + Send + 'static,
+    F: Fn(u32) -> Fut + Send + Sync + 'a,
     Fut: Future<Output = crate::Result<P>> + Send + 'a,
 {
+    let fetch: Fetch<'a, u32> = Arc::new(move |n| fetch(n).map(|page| page.map(Page::numbered)).boxed());
+    items(pages_by_number(fetch, look_ahead), Page::into_items::<P>)
+}
+
+/// Items of a list paged by cursor, one page at a time.
+pub(crate) fn cursor<'a, P, F, Fut>(fetch: F) -> ItemStream<'a, P::Item>
+where
+    P: CursorPage + Send + 'static,
+    P::Item: Send + 'static,
+    F: Fn(Option<String>) -> Fut + Send + Sync + 'a,
+    Fut: Future<Output = crate::Result<P>> + Send + 'a,
+{
+    let fetch: Fetch<'a, Option<String>> =
+        Arc::new(move |after| fetch(after).map(|page| page.map(Page::cursor)).boxed());
+    items(pages_by_cursor(fetch), Page::into_cursor_items::<P>)
+}
+
+/// The items of a list that has no pages (one response holds all of it).
+pub(crate) fn single<'a, T, Fut>(fetch: Fut) -> ItemStream<'a, T>
+where
+    T: Send + 'a,
+    Fut: Future<Output = crate::Result<Vec<T>>> + Send + 'a,
+{
+    stream::once(fetch)
+        .flat_map(|result| stream::iter(page_items(result)))
+        .boxed()
+}
+
+/// Fetches one page (by number or cursor), its type erased.
+type Fetch<'a, K> = Arc<dyn Fn(K) -> BoxFuture<'a, crate::Result<Page>> + Send + Sync + 'a>;
+
+/// A fetched page as the paging code sees it: what paging needs to know, worked out by the typed
+/// code that fetched it, and the page itself, which only that code unpacks again.
+pub(crate) struct Page {
+    /// How many items it holds.
+    len: usize,
+    /// The number of pages the API reports (paged by number).
+    total_pages: Option<u64>,
+    /// The cursor for the next page, when another follows (paged by cursor).
+    next_cursor: Option<String>,
+    /// Its first item (paged by number without a total: an API that ignores `page` answers the
+    /// first page again, which ends the list).
+    head: Option<Head>,
+    page: Box<dyn Any + Send>,
+}
+
+/// A copy of a page's first item, and how to compare two of them.
+struct Head {
+    item: Box<dyn Any + Send>,
+    same: fn(&dyn Any, &dyn Any) -> bool,
+}
+
+impl Head {
+    fn same_as(&self, other: &Head) -> bool {
+        (self.same)(&*self.item, &*other.item)
+    }
+}
+
+impl Page {
+    fn numbered<P>(page: P) -> Page
+    where
+        P: NumberedPage + Send + 'static,
+        P::Item: PartialEq + Clone + Send + 'static,
+    {
+        let head = page.items_slice().first().cloned().map(|item| Head {
+            item: Box::new(item),
+            same: |a, b| matches!((a.downcast_ref::<P::Item>(), b.downcast_ref::<P::Item>()), (Some(a), Some(b)) if a == b),
+        });
+        Page {
+            len: page.items_slice().len(),
+            total_pages: page.total_pages(),
+            next_cursor: None,
+            head,
+            page: Box::new(page),
+        }
+    }
+
+    fn cursor<P>(page: P) -> Page
+    where
+        P: CursorPage + Send + 'static,
+        P::Item: Send + 'static,
+    {
+        let next_cursor = match page.items_slice().last() {
+            Some(last) if page.more() => Some(P::cursor(last).to_string()),
+            _ => None,
+        };
+        Page {
+            len: page.items_slice().len(),
+            total_pages: None,
+            next_cursor,
+            head: None,
+            page: Box::new(page),
+        }
+    }
+
+    /// The items of a page [`Page::numbered`] made. (No other page type reaches here: a list's
+    /// stream unpacks only the pages its own fetch made.)
+    fn into_items<P: NumberedPage + 'static>(self) -> Vec<P::Item> {
+        self.page
+            .downcast::<P>()
+            .map(|page| page.into_items())
+            .unwrap_or_default()
+    }
+
+    /// The items of a page [`Page::cursor`] made.
+    fn into_cursor_items<P: CursorPage + 'static>(self) -> Vec<P::Item> {
+        self.page
+            .downcast::<P>()
+            .map(|page| page.into_items())
+            .unwrap_or_default()
+    }
+}
+
+/// A list's pages as its items: the only part of the paging that is compiled per item type.
+fn items<'a, T: Send + 'a>(pages: BoxStream<'a, crate::Result<Page>>, unpack: fn(Page) -> Vec<T>) -> ItemStream<'a, T> {
+    pages
+        .flat_map(move |page| stream::iter(page_items(page.map(unpack))))
+        .boxed()
+}
+
+/// Pages by number: page 1, then `2..=total` with look-ahead, or one after the other until an
+/// empty or repeated page. Ends after the first error.
+fn pages_by_number<'a>(fetch: Fetch<'a, u32>, look_ahead: usize) -> BoxStream<'a, crate::Result<Page>> {
     let look_ahead = look_ahead.max(1);
     let first = fetch(1);
-    let items = stream::once(first).flat_map(move |result| -> ItemStream<'a, P::Item> {
-        let page = match result {
+    let pages = stream::once(first).flat_map(move |result| -> BoxStream<'a, crate::Result<Page>> {
+        let mut page = match result {
             Ok(page) => page,
             Err(e) => return stream::iter([Err(e)]).boxed(),
         };
-        let total = page.total_pages();
-        let items = page.into_items();
-        let head = items.first().cloned();
-        let this = stream::iter(items.into_iter().map(Ok));
-        match total {
+        match page.total_pages {
             Some(total) if total > 1 => {
                 let last = u32::try_from(total).unwrap_or(u32::MAX);
                 let fetch = fetch.clone();
                 // An empty page ends the list early, whatever the reported total says.
                 let rest = stream::iter(2..=last)
-                    .map(fetch)
+                    .map(move |n| fetch(n))
                     .buffered(look_ahead)
-                    .map(|result| result.map(NumberedPage::into_items))
                     .take_while(|result| {
                         ready(match result {
-                            Ok(items) => !items.is_empty(),
+                            Ok(page) => page.len > 0,
                             Err(e) => !past_the_end(e),
                         })
-                    })
-                    .flat_map(|result| stream::iter(page_items(result)));
-                this.chain(rest).boxed()
+                    });
+                stream::iter([Ok(page)]).chain(rest).boxed()
             }
-            Some(_) => this.boxed(),
-            None if head.is_none() => this.boxed(),
-            None => this.chain(sequential(fetch.clone(), head)).boxed(),
+            None if page.len > 0 => {
+                let head = page.head.take();
+                stream::iter([Ok(page)]).chain(sequential(fetch.clone(), head)).boxed()
+            }
+            _ => stream::iter([Ok(page)]).boxed(),
         }
     });
-    end_at_first_error(items)
+    end_at_first_error(pages)
 }
 
 /// A `422` for a page after the first, asked with the same filters as the pages before it
@@ -161,92 +288,65 @@ fn page_items<T>(result: crate::Result<Vec<T>>) -> Vec<crate::Result<T>> {
     }
 }
 
-fn sequential<'a, P, F, Fut>(fetch: F, head: Option<P::Item>) -> ItemStream<'a, P::Item>
-where
-    P: NumberedPage + Send + 'a,
-    P::Item: PartialEq + Clone + Send + 'a,
-    F: Fn(u32) -> Fut + Clone + Send + Sync + 'a,
-    Fut: Future<Output = crate::Result<P>> + Send + 'a,
-{
+/// Pages 2, 3, … one at a time, until an empty page or one that starts like the page before.
+fn sequential<'a>(fetch: Fetch<'a, u32>, head: Option<Head>) -> BoxStream<'a, crate::Result<Page>> {
     stream::unfold(Some((2u32, head)), move |state| {
         let fetch = fetch.clone();
         async move {
             let (n, previous_head) = state?;
             match fetch(n).await {
                 Err(e) if past_the_end(&e) => None,
-                Err(e) => Some((vec![Err(e)], None)),
-                Ok(page) => {
-                    let items = page.into_items();
-                    if items.is_empty() || items.first() == previous_head.as_ref() {
-                        if !items.is_empty() {
+                Err(e) => Some((Err(e), None)),
+                Ok(mut page) => {
+                    let head = page.head.take();
+                    let repeats = matches!((&head, &previous_head), (Some(a), Some(b)) if a.same_as(b));
+                    if page.len == 0 || repeats {
+                        if repeats {
                             tracing::debug!(page = n, "page repeats the previous one; the API ignores `page`");
                         }
                         return None;
                     }
-                    let head = items.first().cloned();
                     let next = n.checked_add(1).map(|n| (n, head));
-                    Some((items.into_iter().map(Ok).collect(), next))
+                    Some((Ok(page), next))
                 }
             }
         }
     })
-    .flat_map(stream::iter)
     .boxed()
 }
 
-/// Items of a list paged by cursor, one page at a time.
-pub(crate) fn cursor<'a, P, F, Fut>(fetch: F) -> ItemStream<'a, P::Item>
-where
-    P: CursorPage + Send + 'a,
-    P::Item: Send + 'a,
-    F: Fn(Option<String>) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = crate::Result<P>> + Send + 'a,
-{
-    let pages = stream::unfold((Some(None::<String>), fetch), |(state, fetch)| async move {
-        let after = state?;
-        match fetch(after.clone()).await {
-            Err(e) => Some((vec![Err(e)], (None, fetch))),
-            Ok(page) => {
-                let more = page.more();
-                let items = page.into_items();
-                let next = match items.last().map(P::cursor) {
+/// Pages by cursor, one at a time.
+fn pages_by_cursor<'a>(fetch: Fetch<'a, Option<String>>) -> BoxStream<'a, crate::Result<Page>> {
+    let pages = stream::unfold(Some(None::<String>), move |state| {
+        let fetch = fetch.clone();
+        async move {
+            let after = state?;
+            match fetch(after.clone()).await {
+                Err(e) => Some((Err(e), None)),
+                Ok(page) => {
                     // A cursor that does not move would loop forever.
-                    Some(last) if more && after.as_deref() != Some(last) => Some(Some(last.to_string())),
-                    _ => None,
-                };
-                Some((items.into_iter().map(Ok).collect(), (next, fetch)))
+                    let next = match &page.next_cursor {
+                        Some(next) if after.as_ref() != Some(next) => Some(Some(next.clone())),
+                        _ => None,
+                    };
+                    Some((Ok(page), next))
+                }
             }
         }
     });
-    end_at_first_error(pages.flat_map(stream::iter))
+    end_at_first_error(pages)
 }
 
-/// The items of a list that has no pages (one response holds all of it).
-pub(crate) fn single<'a, T, Fut>(fetch: Fut) -> ItemStream<'a, T>
-where
-    T: Send + 'a,
-    Fut: Future<Output = crate::Result<Vec<T>>> + Send + 'a,
-{
-    stream::once(fetch)
-        .flat_map(|result| {
-            stream::iter(match result {
-                Ok(items) => items.into_iter().map(Ok).collect(),
-                Err(e) => vec![Err(e)],
-            })
-        })
-        .boxed()
-}
-
-fn end_at_first_error<'a, T: Send + 'a>(
-    items: impl futures_util::Stream<Item = crate::Result<T>> + Send + 'a,
-) -> ItemStream<'a, T> {
-    items
-        .scan(false, |failed, item| {
+fn end_at_first_error<'a>(
+    pages: impl futures_util::Stream<Item = crate::Result<Page>> + Send + 'a,
+) -> BoxStream<'a, crate::Result<Page>> {
+    pages
+        .scan(false, |failed, page| {
             if *failed {
                 return ready(None);
             }
-            *failed = item.is_err();
-            ready(Some(item))
+            *failed = page.is_err();
+            ready(Some(page))
         })
         .boxed()
 }
@@ -259,6 +359,9 @@ macro_rules! numbered_pages {
             type Item = types::$item;
             fn into_items(self) -> Vec<types::$item> {
                 self.$items
+            }
+            fn items_slice(&self) -> &[types::$item] {
+                &self.$items
             }
             fn total_pages(&self) -> Option<u64> {
                 let $p = self;

@@ -367,6 +367,9 @@ macro_rules! cursor_pages {
             fn into_items(self) -> Vec<types::$item> {
                 self.collection
             }
+            fn items_slice(&self) -> &[types::$item] {
+                &self.collection
+            }
             fn more(&self) -> bool {
                 self.more_results
             }

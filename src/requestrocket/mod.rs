@@ -257,6 +257,9 @@ macro_rules! list_items {
             fn into_items(self) -> Vec<types::$item> {
                 if self.$field.is_empty() { self.data } else { self.$field }
             }
+            fn items_slice(&self) -> &[types::$item] {
+                self.items()
+            }
             fn total_pages(&self) -> Option<u64> {
                 self.pagination.as_ref().and_then(|p| u64::try_from(p.pages).ok())
             }
