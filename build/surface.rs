@@ -1075,15 +1075,17 @@ fn sent_types(items: &[syn::Item]) -> BTreeSet<String> {
     // What each type's fields or variants mention, by name.
     let mut mentions: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in types {
+        // The field types only: docs and serde attributes name other types in prose.
+        let field_types = |fields: &syn::Fields| {
+            let types = fields.iter().map(|f| &f.ty);
+            quote!(#(#types)*).to_string()
+        };
         let (name, body) = match item {
-            syn::Item::Struct(s) => (s.ident.to_string(), {
-                let fields = &s.fields;
-                quote!(#fields).to_string()
-            }),
-            syn::Item::Enum(e) => (e.ident.to_string(), {
-                let variants = &e.variants;
-                quote!(#variants).to_string()
-            }),
+            syn::Item::Struct(s) => (s.ident.to_string(), field_types(&s.fields)),
+            syn::Item::Enum(e) => (
+                e.ident.to_string(),
+                e.variants.iter().map(|v| field_types(&v.fields)).collect::<Vec<_>>().join(" "),
+            ),
             _ => continue,
         };
         let words = body
