@@ -1084,7 +1084,11 @@ fn sent_types(items: &[syn::Item]) -> BTreeSet<String> {
             syn::Item::Struct(s) => (s.ident.to_string(), field_types(&s.fields)),
             syn::Item::Enum(e) => (
                 e.ident.to_string(),
-                e.variants.iter().map(|v| field_types(&v.fields)).collect::<Vec<_>>().join(" "),
+                e.variants
+                    .iter()
+                    .map(|v| field_types(&v.fields))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ),
             _ => continue,
         };

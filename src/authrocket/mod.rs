@@ -31,8 +31,13 @@
 //! use rocket_apis::authrocket::{mock::MockServer, types};
 //!
 //! let server = MockServer::start().await;
-//! let acme = types::Org::builder().id("org_1").name("Acme").reference("crm-42");
-//! server.create_org().ok(&acme.try_into()?).await;
+//! let acme = types::Org {
+//!     id: "org_1".into(),
+//!     name: Some("Acme".into()),
+//!     reference: Some("crm-42".into()),
+//!     ..Default::default()
+//! };
+//! server.create_org().ok(&acme).await;
 //!
 //! let body = types::OrgBody::builder().org(types::OrgInput::builder().name("Acme").reference("crm-42"));
 //! let org = server.client().create_org().body(body).send().await?;
