@@ -523,6 +523,7 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
     let mut json = Vec::new();
     let mut empty = Vec::new();
     let mut built = false;
+    let mut url: Option<syn::Local> = None;
     for stmt in std::mem::take(&mut send.block.stmts) {
         let text = quote!(#stmt).to_string();
         match stmt {
@@ -535,12 +536,24 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
                     "info" if text.starts_with("let info = OperationInfo") => continue,
                     "result" if text.starts_with("let result = client . exec") => continue,
                     "response" if text == "let response = result ? ;" => continue,
+                    // The URL and the request are built in a closure the transport calls for
+                    // each attempt: a call answered at once is built once and copied never.
+                    "url" => {
+                        url = Some(local);
+                        continue;
+                    }
                     "request" => {
                         let Some(syn::Expr::Try(t)) = local.init.as_ref().map(|i| &*i.expr) else {
                             return Err(fail("the request is not built with `.build()?`"));
                         };
+                        let url = url.take().ok_or_else(|| fail("no `let url` before the request"))?;
                         let expr = &t.expr;
-                        kept.push(syn::parse_quote!(let request = #expr;));
+                        kept.push(syn::parse_quote! {
+                            let build = || {
+                                #url
+                                #expr
+                            };
+                        });
                         built = true;
                         continue;
                     }
@@ -593,9 +606,9 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
     let (id, name, path) = (&op.id, &op.snake, &op.path);
     let codes = if json.is_empty() { &empty } else { &json };
     let call: syn::Expr = if json.is_empty() {
-        syn::parse_quote!(crate::transport::call_empty(&client.client, &client.inner, request, &OP).await)
+        syn::parse_quote!(crate::transport::call_empty(&client.client, &client.inner, &build, &OP).await)
     } else {
-        syn::parse_quote!(crate::transport::call(&client.client, &client.inner, request, &OP).await)
+        syn::parse_quote!(crate::transport::call(&client.client, &client.inner, &build, &OP).await)
     };
     // Every operation of a spec reports errors in the spec's `ErrorBody` (the typed mocks rely
     // on it too), so one `op` function per API (see `reshape`) builds the descriptors.

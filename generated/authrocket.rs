@@ -7446,26 +7446,28 @@ pub mod builder {
             let direction = crate::transport::checked(direction, &OP)?;
             let max_results = crate::transport::checked(max_results, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
-            let url = [client.baseurl.as_str(), "/realms"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/realms"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
-                                client.client.get(url),
-                                "after",
-                                &after,
+                                crate::transport::query_some(
+                                    client.client.get(url),
+                                    "after",
+                                    &after,
+                                ),
+                                "direction",
+                                &direction,
                             ),
-                            "direction",
-                            &direction,
+                            "max_results",
+                            &max_results,
                         ),
-                        "max_results",
-                        &max_results,
-                    ),
-                    "sort",
-                    &sort,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "sort",
+                        &sort,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_realm`](super::Client::create_realm), `POST /realms`: set the parameters, then `.send().await`.
@@ -7517,9 +7519,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/realms"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/realms"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_realm`](super::Client::get_realm), `GET /realms/{realmId}`: set the parameters, then `.send().await`.
@@ -7552,14 +7556,16 @@ pub mod builder {
             );
             let Self { client, realm_id } = self;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/realms/",
-                encode_path(&realm_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/realms/",
+                    encode_path(&realm_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_realm`](super::Client::update_realm), `PUT /realms/{realmId}`: set the parameters, then `.send().await`.
@@ -7621,14 +7627,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/realms/",
-                encode_path(&realm_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/realms/",
+                    encode_path(&realm_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_realm`](super::Client::delete_realm), `DELETE /realms/{realmId}`: set the parameters, then `.send().await`.
@@ -7661,14 +7669,16 @@ pub mod builder {
             );
             let Self { client, realm_id } = self;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/realms/",
-                encode_path(&realm_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/realms/",
+                    encode_path(&realm_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -7702,15 +7712,17 @@ pub mod builder {
             );
             let Self { client, realm_id } = self;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/realms/",
-                encode_path(&realm_id.to_string()).as_str(),
-                "/reset",
-            ]
-                .concat();
-            let request = client.client.post(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/realms/",
+                    encode_path(&realm_id.to_string()).as_str(),
+                    "/reset",
+                ]
+                    .concat();
+                client.client.post(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_users`](super::Client::list_users), `GET /users`: set the parameters, then `.send().await` (or `.stream()`).
@@ -7781,30 +7793,32 @@ pub mod builder {
             let max_results = crate::transport::checked(max_results, &OP)?;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
-            let url = [client.baseurl.as_str(), "/users"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/users"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
-                                    client.client.get(url),
-                                    "after",
-                                    &after,
+                                    crate::transport::query_some(
+                                        client.client.get(url),
+                                        "after",
+                                        &after,
+                                    ),
+                                    "direction",
+                                    &direction,
                                 ),
-                                "direction",
-                                &direction,
+                                "max_results",
+                                &max_results,
                             ),
-                            "max_results",
-                            &max_results,
+                            "realm_id",
+                            &realm_id,
                         ),
-                        "realm_id",
-                        &realm_id,
-                    ),
-                    "sort",
-                    &sort,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "sort",
+                        &sort,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_user`](super::Client::create_user), `POST /users`: set the parameters, then `.send().await`.
@@ -7854,9 +7868,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/users"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/users"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_user`](super::Client::get_user), `GET /users/{userId}`: set the parameters, then `.send().await`.
@@ -7889,14 +7905,16 @@ pub mod builder {
             );
             let Self { client, user_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_user`](super::Client::update_user), `PUT /users/{userId}`: set the parameters, then `.send().await`.
@@ -7956,14 +7974,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_user`](super::Client::delete_user), `DELETE /users/{userId}`: set the parameters, then `.send().await`.
@@ -7996,14 +8016,16 @@ pub mod builder {
             );
             let Self { client, user_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -8061,9 +8083,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/users/authenticate_key"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/users/authenticate_key"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::authenticate_user`](super::Client::authenticate_user), `POST /users/{userId}/authenticate`: set the parameters, then `.send().await`.
@@ -8129,15 +8153,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/authenticate",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/authenticate",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::authenticate_user_code`](super::Client::authenticate_user_code), `POST /users/{userId}/authenticate_code`: set the parameters, then `.send().await`.
@@ -8203,15 +8229,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/authenticate_code",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/authenticate_code",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::generate_password_token`](super::Client::generate_password_token), `POST /users/{userId}/generate_password_token`: set the parameters, then `.send().await`.
@@ -8244,15 +8272,17 @@ pub mod builder {
             );
             let Self { client, user_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/generate_password_token",
-            ]
-                .concat();
-            let request = client.client.post(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/generate_password_token",
+                ]
+                    .concat();
+                client.client.post(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::reset_password_with_token`](super::Client::reset_password_with_token), `POST /users/{userId}/reset_password_with_token`: set the parameters, then `.send().await`.
@@ -8318,15 +8348,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/reset_password_with_token",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/reset_password_with_token",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_user_password`](super::Client::update_user_password), `PUT /users/{userId}/update_password`: set the parameters, then `.send().await`.
@@ -8392,15 +8424,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/update_password",
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/update_password",
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::request_email_verification`](super::Client::request_email_verification), `POST /users/{userId}/request_email_verification`: set the parameters, then `.send().await`.
@@ -8433,15 +8467,17 @@ pub mod builder {
             );
             let Self { client, user_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/request_email_verification",
-            ]
-                .concat();
-            let request = client.client.post(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/request_email_verification",
+                ]
+                    .concat();
+                client.client.post(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::verify_email`](super::Client::verify_email), `POST /users/{userId}/verify_email`: set the parameters, then `.send().await`.
@@ -8507,15 +8543,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/verify_email",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/verify_email",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_orgs`](super::Client::list_orgs), `GET /orgs`: set the parameters, then `.send().await` (or `.stream()`).
@@ -8625,42 +8663,44 @@ pub mod builder {
             let reference = crate::transport::checked(reference, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
             let state = crate::transport::checked(state, &OP)?;
-            let url = [client.baseurl.as_str(), "/orgs"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/orgs"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
                                     crate::transport::query_some(
                                         crate::transport::query_some(
                                             crate::transport::query_some(
-                                                client.client.get(url),
-                                                "after",
-                                                &after,
+                                                crate::transport::query_some(
+                                                    client.client.get(url),
+                                                    "after",
+                                                    &after,
+                                                ),
+                                                "direction",
+                                                &direction,
                                             ),
-                                            "direction",
-                                            &direction,
+                                            "expand",
+                                            &expand,
                                         ),
-                                        "expand",
-                                        &expand,
+                                        "max_results",
+                                        &max_results,
                                     ),
-                                    "max_results",
-                                    &max_results,
+                                    "realm_id",
+                                    &realm_id,
                                 ),
-                                "realm_id",
-                                &realm_id,
+                                "reference",
+                                &reference,
                             ),
-                            "reference",
-                            &reference,
+                            "sort",
+                            &sort,
                         ),
-                        "sort",
-                        &sort,
-                    ),
-                    "state",
-                    &state,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "state",
+                        &state,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_org`](super::Client::create_org), `POST /orgs`: set the parameters, then `.send().await`.
@@ -8710,9 +8750,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/orgs"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/orgs"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_org`](super::Client::get_org), `GET /orgs/{orgId}`: set the parameters, then `.send().await`.
@@ -8740,14 +8782,16 @@ pub mod builder {
             static OP: Op = op("getOrg", "get_org", "/orgs/{orgId}", &[200u16, 202u16]);
             let Self { client, org_id } = self;
             let org_id = crate::transport::checked(org_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/orgs/",
-                encode_path(&org_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/orgs/",
+                    encode_path(&org_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_org`](super::Client::update_org), `PUT /orgs/{orgId}`: set the parameters, then `.send().await`.
@@ -8807,14 +8851,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/orgs/",
-                encode_path(&org_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/orgs/",
+                    encode_path(&org_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_org`](super::Client::delete_org), `DELETE /orgs/{orgId}`: set the parameters, then `.send().await`.
@@ -8847,14 +8893,16 @@ pub mod builder {
             );
             let Self { client, org_id } = self;
             let org_id = crate::transport::checked(org_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/orgs/",
-                encode_path(&org_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/orgs/",
+                    encode_path(&org_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -8954,38 +9002,40 @@ pub mod builder {
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
             let user_id = crate::transport::checked(user_id, &OP)?;
-            let url = [client.baseurl.as_str(), "/memberships"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/memberships"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
                                     crate::transport::query_some(
                                         crate::transport::query_some(
-                                            client.client.get(url),
-                                            "after",
-                                            &after,
+                                            crate::transport::query_some(
+                                                client.client.get(url),
+                                                "after",
+                                                &after,
+                                            ),
+                                            "direction",
+                                            &direction,
                                         ),
-                                        "direction",
-                                        &direction,
+                                        "max_results",
+                                        &max_results,
                                     ),
-                                    "max_results",
-                                    &max_results,
+                                    "org_id",
+                                    &org_id,
                                 ),
-                                "org_id",
-                                &org_id,
+                                "realm_id",
+                                &realm_id,
                             ),
-                            "realm_id",
-                            &realm_id,
+                            "sort",
+                            &sort,
                         ),
-                        "sort",
-                        &sort,
-                    ),
-                    "user_id",
-                    &user_id,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "user_id",
+                        &user_id,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_membership`](super::Client::create_membership), `POST /memberships`: set the parameters, then `.send().await`.
@@ -9041,9 +9091,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/memberships"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/memberships"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_membership`](super::Client::get_membership), `GET /memberships/{membershipId}`: set the parameters, then `.send().await`.
@@ -9076,14 +9128,16 @@ pub mod builder {
             );
             let Self { client, membership_id } = self;
             let membership_id = crate::transport::checked(membership_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/memberships/",
-                encode_path(&membership_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/memberships/",
+                    encode_path(&membership_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_membership`](super::Client::update_membership), `PUT /memberships/{membershipId}`: set the parameters, then `.send().await`.
@@ -9149,14 +9203,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/memberships/",
-                encode_path(&membership_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/memberships/",
+                    encode_path(&membership_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_membership`](super::Client::delete_membership), `DELETE /memberships/{membershipId}`: set the parameters, then `.send().await`.
@@ -9189,14 +9245,16 @@ pub mod builder {
             );
             let Self { client, membership_id } = self;
             let membership_id = crate::transport::checked(membership_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/memberships/",
-                encode_path(&membership_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/memberships/",
+                    encode_path(&membership_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -9288,34 +9346,36 @@ pub mod builder {
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
             let user_id = crate::transport::checked(user_id, &OP)?;
-            let url = [client.baseurl.as_str(), "/sessions"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/sessions"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
                                     crate::transport::query_some(
-                                        client.client.get(url),
-                                        "after",
-                                        &after,
+                                        crate::transport::query_some(
+                                            client.client.get(url),
+                                            "after",
+                                            &after,
+                                        ),
+                                        "direction",
+                                        &direction,
                                     ),
-                                    "direction",
-                                    &direction,
+                                    "max_results",
+                                    &max_results,
                                 ),
-                                "max_results",
-                                &max_results,
+                                "realm_id",
+                                &realm_id,
                             ),
-                            "realm_id",
-                            &realm_id,
+                            "sort",
+                            &sort,
                         ),
-                        "sort",
-                        &sort,
-                    ),
-                    "user_id",
-                    &user_id,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "user_id",
+                        &user_id,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_session`](super::Client::create_session), `POST /sessions`: set the parameters, then `.send().await`.
@@ -9369,9 +9429,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/sessions"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/sessions"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_session`](super::Client::get_session), `GET /sessions/{sessionId}`: set the parameters, then `.send().await`.
@@ -9404,14 +9466,16 @@ pub mod builder {
             );
             let Self { client, session_id } = self;
             let session_id = crate::transport::checked(session_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/sessions/",
-                encode_path(&session_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/sessions/",
+                    encode_path(&session_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_session`](super::Client::delete_session), `DELETE /sessions/{sessionId}`: set the parameters, then `.send().await`.
@@ -9444,14 +9508,16 @@ pub mod builder {
             );
             let Self { client, session_id } = self;
             let session_id = crate::transport::checked(session_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/sessions/",
-                encode_path(&session_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/sessions/",
+                    encode_path(&session_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -9508,9 +9574,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/credentials"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/credentials"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_credential`](super::Client::get_credential), `GET /credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -9543,14 +9611,16 @@ pub mod builder {
             );
             let Self { client, credential_id } = self;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_credential`](super::Client::update_credential), `PUT /credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -9616,14 +9686,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_credential`](super::Client::delete_credential), `DELETE /credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -9656,14 +9728,16 @@ pub mod builder {
             );
             let Self { client, credential_id } = self;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -9733,15 +9807,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-                "/verify",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                    "/verify",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_authorize_urls`](super::Client::list_authorize_urls), `GET /auth_providers/authorize`: set the parameters, then `.send().await` (or `.stream()`).
@@ -9790,21 +9866,27 @@ pub mod builder {
             let nonce = crate::transport::checked(nonce, &OP)?;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let redirect_uri = crate::transport::checked(redirect_uri, &OP)?;
-            let url = [client.baseurl.as_str(), "/auth_providers/authorize"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "nonce",
-                        &nonce,
-                    ),
-                    "realm_id",
-                    &realm_id,
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("redirect_uri", &redirect_uri),
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/auth_providers/authorize"]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "nonce",
+                            &nonce,
+                        ),
+                        "realm_id",
+                        &realm_id,
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "redirect_uri",
+                            &redirect_uri,
+                        ),
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::authorize_callback`](super::Client::authorize_callback), `POST /auth_providers/authorize`: set the parameters, then `.send().await`.
@@ -9863,9 +9945,12 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/auth_providers/authorize"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/auth_providers/authorize"]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_auth_providers`](super::Client::list_auth_providers), `GET /auth_providers`: set the parameters, then `.send().await` (or `.stream()`).
@@ -9943,30 +10028,32 @@ pub mod builder {
             let max_results = crate::transport::checked(max_results, &OP)?;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
-            let url = [client.baseurl.as_str(), "/auth_providers"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/auth_providers"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
-                                    client.client.get(url),
-                                    "after",
-                                    &after,
+                                    crate::transport::query_some(
+                                        client.client.get(url),
+                                        "after",
+                                        &after,
+                                    ),
+                                    "direction",
+                                    &direction,
                                 ),
-                                "direction",
-                                &direction,
+                                "max_results",
+                                &max_results,
                             ),
-                            "max_results",
-                            &max_results,
+                            "realm_id",
+                            &realm_id,
                         ),
-                        "realm_id",
-                        &realm_id,
-                    ),
-                    "sort",
-                    &sort,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "sort",
+                        &sort,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_auth_provider`](super::Client::create_auth_provider), `POST /auth_providers`: set the parameters, then `.send().await`.
@@ -10022,9 +10109,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/auth_providers"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/auth_providers"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_auth_provider`](super::Client::get_auth_provider), `GET /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
@@ -10057,14 +10146,16 @@ pub mod builder {
             );
             let Self { client, auth_provider_id } = self;
             let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/auth_providers/",
-                encode_path(&auth_provider_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/auth_providers/",
+                    encode_path(&auth_provider_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_auth_provider`](super::Client::update_auth_provider), `PUT /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
@@ -10130,14 +10221,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/auth_providers/",
-                encode_path(&auth_provider_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/auth_providers/",
+                    encode_path(&auth_provider_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_auth_provider`](super::Client::delete_auth_provider), `DELETE /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
@@ -10170,14 +10263,16 @@ pub mod builder {
             );
             let Self { client, auth_provider_id } = self;
             let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/auth_providers/",
-                encode_path(&auth_provider_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/auth_providers/",
+                    encode_path(&auth_provider_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -10228,23 +10323,24 @@ pub mod builder {
             let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
             let nonce = crate::transport::checked(nonce, &OP)?;
             let redirect_uri = crate::transport::checked(redirect_uri, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/auth_providers/",
-                encode_path(&auth_provider_id.to_string()).as_str(),
-                "/authorize",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    client.client.get(url),
-                    "nonce",
-                    &nonce,
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("redirect_uri", &redirect_uri),
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/auth_providers/",
+                    encode_path(&auth_provider_id.to_string()).as_str(),
+                    "/authorize",
+                ]
+                    .concat();
+                crate::transport::query_some(client.client.get(url), "nonce", &nonce)
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "redirect_uri",
+                            &redirect_uri,
+                        ),
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::authorize_with_token`](super::Client::authorize_with_token), `POST /auth_providers/{authProviderId}/authorize`: set the parameters, then `.send().await`.
@@ -10310,15 +10406,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/auth_providers/",
-                encode_path(&auth_provider_id.to_string()).as_str(),
-                "/authorize",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/auth_providers/",
+                    encode_path(&auth_provider_id.to_string()).as_str(),
+                    "/authorize",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_app_hooks`](super::Client::list_app_hooks), `GET /app_hooks`: set the parameters, then `.send().await` (or `.stream()`).
@@ -10394,30 +10492,32 @@ pub mod builder {
             let max_results = crate::transport::checked(max_results, &OP)?;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
-            let url = [client.baseurl.as_str(), "/app_hooks"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/app_hooks"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
-                                    client.client.get(url),
-                                    "after",
-                                    &after,
+                                    crate::transport::query_some(
+                                        client.client.get(url),
+                                        "after",
+                                        &after,
+                                    ),
+                                    "direction",
+                                    &direction,
                                 ),
-                                "direction",
-                                &direction,
+                                "max_results",
+                                &max_results,
                             ),
-                            "max_results",
-                            &max_results,
+                            "realm_id",
+                            &realm_id,
                         ),
-                        "realm_id",
-                        &realm_id,
-                    ),
-                    "sort",
-                    &sort,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "sort",
+                        &sort,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_app_hook`](super::Client::create_app_hook), `POST /app_hooks`: set the parameters, then `.send().await`.
@@ -10471,9 +10571,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/app_hooks"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/app_hooks"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_app_hook`](super::Client::get_app_hook), `GET /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
@@ -10506,14 +10608,16 @@ pub mod builder {
             );
             let Self { client, app_hook_id } = self;
             let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/app_hooks/",
-                encode_path(&app_hook_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/app_hooks/",
+                    encode_path(&app_hook_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_app_hook`](super::Client::update_app_hook), `PUT /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
@@ -10577,14 +10681,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/app_hooks/",
-                encode_path(&app_hook_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/app_hooks/",
+                    encode_path(&app_hook_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_app_hook`](super::Client::delete_app_hook), `DELETE /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
@@ -10617,14 +10723,16 @@ pub mod builder {
             );
             let Self { client, app_hook_id } = self;
             let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/app_hooks/",
-                encode_path(&app_hook_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/app_hooks/",
+                    encode_path(&app_hook_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -10685,26 +10793,28 @@ pub mod builder {
             let max_results = crate::transport::checked(max_results, &OP)?;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
-            let url = [client.baseurl.as_str(), "/login_policies"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/login_policies"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
-                                client.client.get(url),
-                                "after",
-                                &after,
+                                crate::transport::query_some(
+                                    client.client.get(url),
+                                    "after",
+                                    &after,
+                                ),
+                                "max_results",
+                                &max_results,
                             ),
-                            "max_results",
-                            &max_results,
+                            "realm_id",
+                            &realm_id,
                         ),
-                        "realm_id",
-                        &realm_id,
-                    ),
-                    "sort",
-                    &sort,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "sort",
+                        &sort,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_login_policy`](super::Client::create_login_policy), `POST /login_policies`: set the parameters, then `.send().await`.
@@ -10760,9 +10870,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/login_policies"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/login_policies"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_login_policy`](super::Client::get_login_policy), `GET /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
@@ -10795,14 +10907,16 @@ pub mod builder {
             );
             let Self { client, login_policy_id } = self;
             let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/login_policies/",
-                encode_path(&login_policy_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/login_policies/",
+                    encode_path(&login_policy_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_login_policy`](super::Client::update_login_policy), `PUT /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
@@ -10868,14 +10982,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/login_policies/",
-                encode_path(&login_policy_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/login_policies/",
+                    encode_path(&login_policy_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_login_policy`](super::Client::delete_login_policy), `DELETE /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
@@ -10908,14 +11024,16 @@ pub mod builder {
             );
             let Self { client, login_policy_id } = self;
             let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/login_policies/",
-                encode_path(&login_policy_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/login_policies/",
+                    encode_path(&login_policy_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -11071,9 +11189,9 @@ pub mod builder {
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
             let user_id = crate::transport::checked(user_id, &OP)?;
-            let url = [client.baseurl.as_str(), "/events"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/events"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
@@ -11086,51 +11204,53 @@ pub mod builder {
                                                             crate::transport::query_some(
                                                                 crate::transport::query_some(
                                                                     crate::transport::query_some(
-                                                                        client.client.get(url),
-                                                                        "after",
-                                                                        &after,
+                                                                        crate::transport::query_some(
+                                                                            client.client.get(url),
+                                                                            "after",
+                                                                            &after,
+                                                                        ),
+                                                                        "app_hook_id",
+                                                                        &app_hook_id,
                                                                     ),
-                                                                    "app_hook_id",
-                                                                    &app_hook_id,
+                                                                    "auth_provider_id",
+                                                                    &auth_provider_id,
                                                                 ),
-                                                                "auth_provider_id",
-                                                                &auth_provider_id,
+                                                                "created_at_after",
+                                                                &created_at_after,
                                                             ),
-                                                            "created_at_after",
-                                                            &created_at_after,
+                                                            "direction",
+                                                            &direction,
                                                         ),
-                                                        "direction",
-                                                        &direction,
+                                                        "event_type",
+                                                        &event_type,
                                                     ),
-                                                    "event_type",
-                                                    &event_type,
+                                                    "expand",
+                                                    &expand,
                                                 ),
-                                                "expand",
-                                                &expand,
+                                                "login_policy_id",
+                                                &login_policy_id,
                                             ),
-                                            "login_policy_id",
-                                            &login_policy_id,
+                                            "max_results",
+                                            &max_results,
                                         ),
-                                        "max_results",
-                                        &max_results,
+                                        "membership_id",
+                                        &membership_id,
                                     ),
-                                    "membership_id",
-                                    &membership_id,
+                                    "org_id",
+                                    &org_id,
                                 ),
-                                "org_id",
-                                &org_id,
+                                "realm_id",
+                                &realm_id,
                             ),
-                            "realm_id",
-                            &realm_id,
+                            "sort",
+                            &sort,
                         ),
-                        "sort",
-                        &sort,
-                    ),
-                    "user_id",
-                    &user_id,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "user_id",
+                        &user_id,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_event`](super::Client::get_event), `GET /events/{eventId}`: set the parameters, then `.send().await`.
@@ -11170,19 +11290,17 @@ pub mod builder {
             let Self { client, event_id, expand } = self;
             let event_id = crate::transport::checked(event_id, &OP)?;
             let expand = crate::transport::checked(expand, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/events/",
-                encode_path(&event_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    client.client.get(url),
-                    "expand",
-                    &expand,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/events/",
+                    encode_path(&event_id.to_string()).as_str(),
+                ]
+                    .concat();
+                crate::transport::query_some(client.client.get(url), "expand", &expand)
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_jwt_keys`](super::Client::list_jwt_keys), `GET /jwt_keys`: set the parameters, then `.send().await` (or `.stream()`).
@@ -11258,30 +11376,32 @@ pub mod builder {
             let max_results = crate::transport::checked(max_results, &OP)?;
             let realm_id = crate::transport::checked(realm_id, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
-            let url = [client.baseurl.as_str(), "/jwt_keys"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/jwt_keys"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
-                                    client.client.get(url),
-                                    "after",
-                                    &after,
+                                    crate::transport::query_some(
+                                        client.client.get(url),
+                                        "after",
+                                        &after,
+                                    ),
+                                    "direction",
+                                    &direction,
                                 ),
-                                "direction",
-                                &direction,
+                                "max_results",
+                                &max_results,
                             ),
-                            "max_results",
-                            &max_results,
+                            "realm_id",
+                            &realm_id,
                         ),
-                        "realm_id",
-                        &realm_id,
-                    ),
-                    "sort",
-                    &sort,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "sort",
+                        &sort,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_jwt_key`](super::Client::create_jwt_key), `POST /jwt_keys`: set the parameters, then `.send().await`.
@@ -11335,9 +11455,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/jwt_keys"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/jwt_keys"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_jwt_key`](super::Client::get_jwt_key), `GET /jwt_keys/{jwtKeyId}`: set the parameters, then `.send().await`.
@@ -11370,14 +11492,16 @@ pub mod builder {
             );
             let Self { client, jwt_key_id } = self;
             let jwt_key_id = crate::transport::checked(jwt_key_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/jwt_keys/",
-                encode_path(&jwt_key_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/jwt_keys/",
+                    encode_path(&jwt_key_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_jwt_key`](super::Client::delete_jwt_key), `DELETE /jwt_keys/{jwtKeyId}`: set the parameters, then `.send().await`.
@@ -11410,14 +11534,16 @@ pub mod builder {
             );
             let Self { client, jwt_key_id } = self;
             let jwt_key_id = crate::transport::checked(jwt_key_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/jwt_keys/",
-                encode_path(&jwt_key_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/jwt_keys/",
+                    encode_path(&jwt_key_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -11472,9 +11598,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/user_tokens"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/user_tokens"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_user_token`](super::Client::get_user_token), `GET /user_tokens/{userTokenId}`: set the parameters, then `.send().await`.
@@ -11507,14 +11635,16 @@ pub mod builder {
             );
             let Self { client, user_token_id } = self;
             let user_token_id = crate::transport::checked(user_token_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/user_tokens/",
-                encode_path(&user_token_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/user_tokens/",
+                    encode_path(&user_token_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
 }

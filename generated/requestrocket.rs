@@ -2717,18 +2717,20 @@ pub mod builder {
             let Self { client, limit, page } = self;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [client.baseurl.as_str(), "/clients"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/clients"].concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_client`](super::Client::create_client), `POST /clients`: set the parameters, then `.send().await`.
@@ -2782,9 +2784,11 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [client.baseurl.as_str(), "/clients"].concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/clients"].concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_client`](super::Client::get_client), `GET /clients/{clientId}`: set the parameters, then `.send().await`.
@@ -2817,14 +2821,16 @@ pub mod builder {
             );
             let Self { client, client_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_client`](super::Client::update_client), `PUT /clients/{clientId}`: set the parameters, then `.send().await`.
@@ -2888,14 +2894,16 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_client`](super::Client::delete_client), `DELETE /clients/{clientId}`: set the parameters, then `.send().await`.
@@ -2928,14 +2936,16 @@ pub mod builder {
             );
             let Self { client, client_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -2969,15 +2979,17 @@ pub mod builder {
             );
             let Self { client, client_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/telemetry",
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/telemetry",
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_credentials`](super::Client::list_credentials), `GET /clients/{clientId}/credentials`: set the parameters, then `.send().await` (or `.stream()`).
@@ -3058,28 +3070,30 @@ pub mod builder {
             let include_temporary = crate::transport::checked(include_temporary, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/credentials",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/credentials",
+                ]
+                    .concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
-                            client.client.get(url),
-                            "includeTemporary",
-                            &include_temporary,
+                            crate::transport::query_some(
+                                client.client.get(url),
+                                "includeTemporary",
+                                &include_temporary,
+                            ),
+                            "limit",
+                            &limit,
                         ),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_credential`](super::Client::create_credential), `POST /clients/{clientId}/credentials`: set the parameters, then `.send().await`.
@@ -3145,15 +3159,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/credentials",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/credentials",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_credential`](super::Client::get_credential), `GET /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -3196,16 +3212,18 @@ pub mod builder {
             let Self { client, client_id, credential_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_credential`](super::Client::update_credential), `PUT /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -3281,16 +3299,18 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_credential`](super::Client::delete_credential), `DELETE /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -3333,16 +3353,18 @@ pub mod builder {
             let Self { client, client_id, credential_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -3418,26 +3440,28 @@ pub mod builder {
             let credential_id = crate::transport::checked(credential_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-                "/rules",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                    "/rules",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_credential_rule`](super::Client::create_credential_rule), `POST /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await`.
@@ -3509,17 +3533,19 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-                "/rules",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                    "/rules",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_credential_rule`](super::Client::delete_credential_rule), `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`: set the parameters, then `.send().await`.
@@ -3572,18 +3598,20 @@ pub mod builder {
             let client_id = crate::transport::checked(client_id, &OP)?;
             let credential_id = crate::transport::checked(credential_id, &OP)?;
             let rule_id = crate::transport::checked(rule_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/credentials/",
-                encode_path(&credential_id.to_string()).as_str(),
-                "/rules/",
-                encode_path(&rule_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/credentials/",
+                    encode_path(&credential_id.to_string()).as_str(),
+                    "/rules/",
+                    encode_path(&rule_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -3649,24 +3677,26 @@ pub mod builder {
             let client_id = crate::transport::checked(client_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/targets",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/targets",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_target`](super::Client::create_target), `POST /clients/{clientId}/targets`: set the parameters, then `.send().await`.
@@ -3730,15 +3760,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/targets",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/targets",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_target`](super::Client::get_target), `GET /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
@@ -3781,16 +3813,18 @@ pub mod builder {
             let Self { client, client_id, target_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/targets/",
-                encode_path(&target_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/targets/",
+                    encode_path(&target_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_target`](super::Client::update_target), `PUT /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
@@ -3864,16 +3898,18 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/targets/",
-                encode_path(&target_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/targets/",
+                    encode_path(&target_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_target`](super::Client::delete_target), `DELETE /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
@@ -3916,16 +3952,18 @@ pub mod builder {
             let Self { client, client_id, target_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/targets/",
-                encode_path(&target_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/targets/",
+                    encode_path(&target_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -4001,26 +4039,28 @@ pub mod builder {
             let target_id = crate::transport::checked(target_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/targets/",
-                encode_path(&target_id.to_string()).as_str(),
-                "/rules",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/targets/",
+                    encode_path(&target_id.to_string()).as_str(),
+                    "/rules",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_target_rule`](super::Client::create_target_rule), `POST /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await`.
@@ -4092,17 +4132,19 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/targets/",
-                encode_path(&target_id.to_string()).as_str(),
-                "/rules",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/targets/",
+                    encode_path(&target_id.to_string()).as_str(),
+                    "/rules",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_target_rule`](super::Client::delete_target_rule), `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}`: set the parameters, then `.send().await`.
@@ -4155,18 +4197,20 @@ pub mod builder {
             let client_id = crate::transport::checked(client_id, &OP)?;
             let target_id = crate::transport::checked(target_id, &OP)?;
             let rule_id = crate::transport::checked(rule_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/targets/",
-                encode_path(&target_id.to_string()).as_str(),
-                "/rules/",
-                encode_path(&rule_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/targets/",
+                    encode_path(&target_id.to_string()).as_str(),
+                    "/rules/",
+                    encode_path(&rule_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -4232,24 +4276,26 @@ pub mod builder {
             let client_id = crate::transport::checked(client_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_proxy`](super::Client::create_proxy), `POST /clients/{clientId}/proxies`: set the parameters, then `.send().await`.
@@ -4313,15 +4359,17 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_proxy`](super::Client::get_proxy), `GET /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
@@ -4364,16 +4412,18 @@ pub mod builder {
             let Self { client, client_id, proxy_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::update_proxy`](super::Client::update_proxy), `PUT /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
@@ -4447,16 +4497,18 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.put(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_proxy`](super::Client::delete_proxy), `DELETE /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
@@ -4499,16 +4551,18 @@ pub mod builder {
             let Self { client, client_id, proxy_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -4552,17 +4606,19 @@ pub mod builder {
             let Self { client, client_id, proxy_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-                "/telemetry",
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/telemetry",
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_proxy_rules`](super::Client::list_proxy_rules), `GET /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
@@ -4637,26 +4693,28 @@ pub mod builder {
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-                "/rules",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/rules",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::create_proxy_rule`](super::Client::create_proxy_rule), `POST /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await`.
@@ -4728,17 +4786,19 @@ pub mod builder {
                     }),
                 &OP,
             )?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-                "/rules",
-            ]
-                .concat();
-            let request = client.client.post(url).json(&body).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/rules",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::delete_proxy_rule`](super::Client::delete_proxy_rule), `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`: set the parameters, then `.send().await`.
@@ -4791,18 +4851,20 @@ pub mod builder {
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
             let rule_id = crate::transport::checked(rule_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-                "/rules/",
-                encode_path(&rule_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.delete(url).build();
-            crate::transport::call_empty(&client.client, &client.inner, request, &OP)
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/rules/",
+                    encode_path(&rule_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
                 .await
         }
     }
@@ -4926,34 +4988,36 @@ pub mod builder {
             let page = crate::transport::checked(page, &OP)?;
             let processed_after = crate::transport::checked(processed_after, &OP)?;
             let processed_before = crate::transport::checked(processed_before, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-                "/requests",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/requests",
+                ]
+                    .concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
-                                client.client.get(url),
-                                "limit",
-                                &limit,
+                                crate::transport::query_some(
+                                    client.client.get(url),
+                                    "limit",
+                                    &limit,
+                                ),
+                                "page",
+                                &page,
                             ),
-                            "page",
-                            &page,
+                            "processedAfter",
+                            &processed_after,
                         ),
-                        "processedAfter",
-                        &processed_after,
-                    ),
-                    "processedBefore",
-                    &processed_before,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "processedBefore",
+                        &processed_before,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_proxy_request`](super::Client::get_proxy_request), `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}`: set the parameters, then `.send().await`.
@@ -5006,18 +5070,20 @@ pub mod builder {
             let client_id = crate::transport::checked(client_id, &OP)?;
             let proxy_id = crate::transport::checked(proxy_id, &OP)?;
             let request_id = crate::transport::checked(request_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/proxies/",
-                encode_path(&proxy_id.to_string()).as_str(),
-                "/requests/",
-                encode_path(&request_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/requests/",
+                    encode_path(&request_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_client_requests`](super::Client::list_client_requests), `GET /clients/{clientId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5084,24 +5150,26 @@ pub mod builder {
             let client_id = crate::transport::checked(client_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/requests",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/requests",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_client_notifications`](super::Client::list_client_notifications), `GET /clients/{clientId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5168,24 +5236,26 @@ pub mod builder {
             let client_id = crate::transport::checked(client_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/notifications",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/notifications",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_client_notification`](super::Client::get_client_notification), `GET /clients/{clientId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
@@ -5228,16 +5298,18 @@ pub mod builder {
             let Self { client, client_id, notification_id } = self;
             let client_id = crate::transport::checked(client_id, &OP)?;
             let notification_id = crate::transport::checked(notification_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/clients/",
-                encode_path(&client_id.to_string()).as_str(),
-                "/notifications/",
-                encode_path(&notification_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/notifications/",
+                    encode_path(&notification_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_system_notifications`](super::Client::list_system_notifications), `GET /notifications/system`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5294,18 +5366,20 @@ pub mod builder {
             let Self { client, limit, page } = self;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [client.baseurl.as_str(), "/notifications/system"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/notifications/system"].concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_system_notification`](super::Client::get_system_notification), `GET /notifications/system/{notificationId}`: set the parameters, then `.send().await`.
@@ -5338,14 +5412,16 @@ pub mod builder {
             );
             let Self { client, notification_id } = self;
             let notification_id = crate::transport::checked(notification_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/notifications/system/",
-                encode_path(&notification_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/notifications/system/",
+                    encode_path(&notification_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_user_notifications`](super::Client::list_user_notifications), `GET /users/{userId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5412,24 +5488,26 @@ pub mod builder {
             let user_id = crate::transport::checked(user_id, &OP)?;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/notifications",
-            ]
-                .concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
-                        client.client.get(url),
-                        "limit",
-                        &limit,
-                    ),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/notifications",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_user_notification`](super::Client::get_user_notification), `GET /users/{userId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
@@ -5472,16 +5550,18 @@ pub mod builder {
             let Self { client, user_id, notification_id } = self;
             let user_id = crate::transport::checked(user_id, &OP)?;
             let notification_id = crate::transport::checked(notification_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/users/",
-                encode_path(&user_id.to_string()).as_str(),
-                "/notifications/",
-                encode_path(&notification_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/users/",
+                    encode_path(&user_id.to_string()).as_str(),
+                    "/notifications/",
+                    encode_path(&notification_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
 }

@@ -994,9 +994,9 @@ pub mod builder {
             let seniorities = crate::transport::checked(seniorities, &OP)?;
             let sort = crate::transport::checked(sort, &OP)?;
             let work_types = crate::transport::checked(work_types, &OP)?;
-            let url = [client.baseurl.as_str(), "/jobs"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/jobs"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
@@ -1005,39 +1005,41 @@ pub mod builder {
                                             crate::transport::query_some(
                                                 crate::transport::query_some(
                                                     crate::transport::query_some(
-                                                        client.client.get(url),
-                                                        "companyId",
-                                                        &company_id,
+                                                        crate::transport::query_some(
+                                                            client.client.get(url),
+                                                            "companyId",
+                                                            &company_id,
+                                                        ),
+                                                        "companySizes",
+                                                        &company_sizes,
                                                     ),
-                                                    "companySizes",
-                                                    &company_sizes,
+                                                    "employmentTypes",
+                                                    &employment_types,
                                                 ),
-                                                "employmentTypes",
-                                                &employment_types,
+                                                "jobCategories",
+                                                &job_categories,
                                             ),
-                                            "jobCategories",
-                                            &job_categories,
+                                            "keyword",
+                                            &keyword,
                                         ),
-                                        "keyword",
-                                        &keyword,
+                                        "page",
+                                        &page,
                                     ),
-                                    "page",
-                                    &page,
+                                    "per_page",
+                                    &per_page,
                                 ),
-                                "per_page",
-                                &per_page,
+                                "seniorities",
+                                &seniorities,
                             ),
-                            "seniorities",
-                            &seniorities,
+                            "sort",
+                            &sort,
                         ),
-                        "sort",
-                        &sort,
-                    ),
-                    "workTypes",
-                    &work_types,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "workTypes",
+                        &work_types,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_job`](super::Client::get_job), `GET /jobs/{jobId}`: set the parameters, then `.send().await`.
@@ -1065,14 +1067,16 @@ pub mod builder {
             static OP: Op = op("getJob", "get_job", "/jobs/{jobId}", &[200u16]);
             let Self { client, job_id } = self;
             let job_id = crate::transport::checked(job_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/jobs/",
-                encode_path(&job_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/jobs/",
+                    encode_path(&job_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_profiles`](super::Client::list_profiles), `GET /profiles`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1144,26 +1148,28 @@ pub mod builder {
             let lang = crate::transport::checked(lang, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
             let per_page = crate::transport::checked(per_page, &OP)?;
-            let url = [client.baseurl.as_str(), "/profiles"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/profiles"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
-                                client.client.get(url),
-                                "keyword",
-                                &keyword,
+                                crate::transport::query_some(
+                                    client.client.get(url),
+                                    "keyword",
+                                    &keyword,
+                                ),
+                                "lang",
+                                &lang,
                             ),
-                            "lang",
-                            &lang,
+                            "page",
+                            &page,
                         ),
-                        "page",
-                        &page,
-                    ),
-                    "per_page",
-                    &per_page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "per_page",
+                        &per_page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_events`](super::Client::list_events), `GET /events`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1283,38 +1289,40 @@ pub mod builder {
             let lang = crate::transport::checked(lang, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
             let per_page = crate::transport::checked(per_page, &OP)?;
-            let url = [client.baseurl.as_str(), "/events"].concat();
-            let request = crate::transport::query_some(
-                    crate::transport::query_some(
+            let build = || {
+                let url = [client.baseurl.as_str(), "/events"].concat();
+                crate::transport::query_some(
                         crate::transport::query_some(
                             crate::transport::query_some(
                                 crate::transport::query_some(
                                     crate::transport::query_some(
                                         crate::transport::query_some(
-                                            client.client.get(url),
-                                            "eventCategories",
-                                            &event_categories,
+                                            crate::transport::query_some(
+                                                client.client.get(url),
+                                                "eventCategories",
+                                                &event_categories,
+                                            ),
+                                            "eventOpenType",
+                                            &event_open_type,
                                         ),
-                                        "eventOpenType",
-                                        &event_open_type,
+                                        "eventSubjects",
+                                        &event_subjects,
                                     ),
-                                    "eventSubjects",
-                                    &event_subjects,
+                                    "keyword",
+                                    &keyword,
                                 ),
-                                "keyword",
-                                &keyword,
+                                "lang",
+                                &lang,
                             ),
-                            "lang",
-                            &lang,
+                            "page",
+                            &page,
                         ),
-                        "page",
-                        &page,
-                    ),
-                    "per_page",
-                    &per_page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+                        "per_page",
+                        &per_page,
+                    )
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::get_event`](super::Client::get_event), `GET /events/{eventId}`: set the parameters, then `.send().await`.
@@ -1342,14 +1350,16 @@ pub mod builder {
             static OP: Op = op("getEvent", "get_event", "/events/{eventId}", &[200u16]);
             let Self { client, event_id } = self;
             let event_id = crate::transport::checked(event_id, &OP)?;
-            let url = [
-                client.baseurl.as_str(),
-                "/events/",
-                encode_path(&event_id.to_string()).as_str(),
-            ]
-                .concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/events/",
+                    encode_path(&event_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_job_category_codes`](super::Client::list_job_category_codes), `GET /codes/job-categories`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1370,9 +1380,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client } = self;
-            let url = [client.baseurl.as_str(), "/codes/job-categories"].concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/codes/job-categories"].concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_seniority_codes`](super::Client::list_seniority_codes), `GET /codes/seniorities`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1393,9 +1405,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client } = self;
-            let url = [client.baseurl.as_str(), "/codes/seniorities"].concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/codes/seniorities"].concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_employment_type_codes`](super::Client::list_employment_type_codes), `GET /codes/employment-types`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1416,9 +1430,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client } = self;
-            let url = [client.baseurl.as_str(), "/codes/employment-types"].concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/codes/employment-types"].concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_job_industry_codes`](super::Client::list_job_industry_codes), `GET /codes/job-industries`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1439,9 +1455,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client } = self;
-            let url = [client.baseurl.as_str(), "/codes/job-industries"].concat();
-            let request = client.client.get(url).build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/codes/job-industries"].concat();
+                client.client.get(url).build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
 }

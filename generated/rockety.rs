@@ -571,14 +571,12 @@ pub mod builder {
             static OP: Op = op("listProjects", "list_projects", "/projects", &[200u16]);
             let Self { client, page } = self;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [client.baseurl.as_str(), "/projects"].concat();
-            let request = crate::transport::query_some(
-                    client.client.get(url),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/projects"].concat();
+                crate::transport::query_some(client.client.get(url), "page", &page)
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
     /// Builder for [`Client::list_users`](super::Client::list_users), `GET /users`: set the parameters, then `.send().await` (or `.stream()`).
@@ -612,14 +610,12 @@ pub mod builder {
             static OP: Op = op("listUsers", "list_users", "/users", &[200u16]);
             let Self { client, page } = self;
             let page = crate::transport::checked(page, &OP)?;
-            let url = [client.baseurl.as_str(), "/users"].concat();
-            let request = crate::transport::query_some(
-                    client.client.get(url),
-                    "page",
-                    &page,
-                )
-                .build();
-            crate::transport::call(&client.client, &client.inner, request, &OP).await
+            let build = || {
+                let url = [client.baseurl.as_str(), "/users"].concat();
+                crate::transport::query_some(client.client.get(url), "page", &page)
+                    .build()
+            };
+            crate::transport::call(&client.client, &client.inner, &build, &OP).await
         }
     }
 }

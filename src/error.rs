@@ -473,6 +473,8 @@ pub trait VendorError: DeserializeOwned + serde::Serialize {
 /// What was happening when a transport failure struck, as [`Error::Transport`] names it.
 pub(crate) const SENDING: &str = "sending the request";
 /// See [`SENDING`].
+pub(crate) const BUILDING: &str = "building the request";
+/// See [`SENDING`].
 pub(crate) const READING: &str = "reading the response body";
 
 /// An error status as [`Error::Api`]: the vendor's message, code and field errors where the

@@ -241,15 +241,22 @@ fn every_operation_of_every_spec_has_the_reshaped_surface() {
             "{}: reshaped `send`s vs operations",
             api.name
         );
-        // Sent through the crate's transport: progenitor's hooks and status match are gone.
+        // Sent through the crate's transport: progenitor's hooks and status match are gone. The
+        // request is built by a closure the transport calls for each attempt.
         assert_eq!(
-            flat.matches("crate::transport::call(&client.client,&client.inner,request,&OP)")
+            flat.matches("crate::transport::call(&client.client,&client.inner,&build,&OP)")
                 .count()
                 + flat
-                    .matches("crate::transport::call_empty(&client.client,&client.inner,request,&OP)")
+                    .matches("crate::transport::call_empty(&client.client,&client.inner,&build,&OP)")
                     .count(),
             operations.len(),
             "{}",
+            api.name
+        );
+        assert_eq!(
+            flat.matches("letbuild=||{leturl=").count(),
+            operations.len(),
+            "{}: every request built in its `build` closure",
             api.name
         );
         for progenitor_path in [

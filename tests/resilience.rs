@@ -335,6 +335,78 @@ async fn a_post_is_not_retried_on_a_5xx_but_is_on_a_429() {
     );
 }
 
+/// Method, path, query, headers (sorted) and body of a request as the server saw it.
+type Sent = (String, String, Option<String>, Vec<(String, String)>, Vec<u8>);
+
+/// What a request is, minus what may differ between two sends of it.
+fn sent(request: &wiremock::Request) -> Sent {
+    let mut headers: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or("<bytes>").to_string()))
+        .collect();
+    headers.sort();
+    (
+        request.method.to_string(),
+        request.url.path().to_string(),
+        request.url.query().map(str::to_string),
+        headers,
+        request.body.clone(),
+    )
+}
+
+#[tokio::test]
+async fn a_retry_sends_the_same_request_again() {
+    let server = MockServer::start().await;
+    let answers = || {
+        Sequence::new(vec![
+            json(429, serde_json::json!({"error": "x", "status": 429})).insert_header("retry-after", "0"),
+            json(201, serde_json::json!({"clientId": "c-1", "clientName": "acme"})),
+        ])
+    };
+    mount(&server, "POST", "/api/clients", answers()).await;
+    let client = rr(&server.uri(), fast());
+    let input: requestrocket::types::ClientInput =
+        serde_json::from_value(serde_json::json!({"clientName": "acme"})).unwrap();
+    client.create_client().body(input).send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    assert_eq!(
+        sent(&received[0]),
+        sent(&received[1]),
+        "the retry differs from the first send"
+    );
+    assert!(!received[1].body.is_empty());
+    assert!(received[1].headers.contains_key("authorization"));
+
+    // A query, and a raw call, the same.
+    server.reset().await;
+    let list = Sequence::new(vec![
+        json(429, serde_json::json!({"error": "x", "status": 429})).insert_header("retry-after", "0"),
+        json(200, serde_json::json!({"clients": [], "message": "ok"})),
+    ]);
+    mount(&server, "GET", "/api/clients", list).await;
+    client.list_clients().page(2).send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    assert_eq!(sent(&received[0]), sent(&received[1]), "the list call's retry differs");
+    assert_eq!(received[1].url.query(), Some("page=2"));
+    server.reset().await;
+    mount(&server, "POST", "/api/clients/c1/members", answers()).await;
+    client
+        .raw(http::Method::POST, "/clients/c1/members")
+        .query("notify", "yes")
+        .json(serde_json::json!({"userId": "u-1"}))
+        .send()
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    assert_eq!(sent(&received[0]), sent(&received[1]), "the raw call's retry differs");
+    assert_eq!(received[1].url.query(), Some("notify=yes"));
+    assert_eq!(received[1].body, br#"{"userId":"u-1"}"#);
+}
+
 #[tokio::test]
 async fn retries_can_be_switched_off() {
     let server = MockServer::start().await;

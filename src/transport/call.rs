@@ -8,7 +8,7 @@ use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
 use super::builder::Inner;
-use super::exec::{Answer, TracedPath, exchange, prepare};
+use super::exec::{Answer, Build, TracedPath, exchange};
 use crate::error::{Error, VendorError, decode_error};
 
 /// One operation of a spec, as its generated `send` names it; `E` is the API's error body.
@@ -34,14 +34,15 @@ pub(crate) fn checked<T, E: VendorError>(value: Result<T, String>, op: &Op<E>) -
     })
 }
 
-/// Sends an operation whose success answer has a JSON body of type `T`.
+/// Sends an operation whose success answer has a JSON body of type `T`. `build` builds its
+/// request (again for a retry).
 pub(crate) async fn call<T: DeserializeOwned, E: VendorError>(
     http: &reqwest::Client,
     inner: &Inner,
-    request: reqwest::Result<reqwest::Request>,
+    build: Build<'_>,
     op: &'static Op<E>,
 ) -> crate::Result<ResponseValue<T>> {
-    let Answer { status, headers, body } = send::<E>(http, inner, request, op).await?;
+    let Answer { status, headers, body } = send::<E>(http, inner, build, op).await?;
     match serde_json::from_slice(&body) {
         Ok(value) => Ok(ResponseValue::new(value, status, headers)),
         Err(e) => Err(decode_error(E::API, status, body, &e)),
@@ -54,22 +55,20 @@ pub(crate) async fn call<T: DeserializeOwned, E: VendorError>(
 pub(crate) async fn call_empty<E: VendorError>(
     http: &reqwest::Client,
     inner: &Inner,
-    request: reqwest::Result<reqwest::Request>,
+    build: Build<'_>,
     op: &'static Op<E>,
 ) -> crate::Result<ResponseValue<()>> {
-    let Answer { status, headers, .. } = send::<E>(http, inner, request, op).await?;
+    let Answer { status, headers, .. } = send::<E>(http, inner, build, op).await?;
     Ok(ResponseValue::new((), status, headers))
 }
 
 async fn send<E: VendorError>(
     http: &reqwest::Client,
     inner: &Inner,
-    request: reqwest::Result<reqwest::Request>,
+    build: Build<'_>,
     op: &'static Op<E>,
 ) -> crate::Result<Answer> {
-    let mut request = request.map_err(|e| crate::error::from_reqwest(E::API, e, "building the request", 1))?;
-    prepare(inner, &mut request);
-    let answer = exchange::<E>(http, inner, request, op.name, TracedPath::Spec(op.path)).await?;
+    let answer = exchange::<E>(http, inner, build, op.name, TracedPath::Spec(op.path)).await?;
     if op.success.contains(&answer.status.as_u16()) {
         Ok(answer)
     } else {

@@ -11,7 +11,7 @@ use http::{HeaderMap, StatusCode};
 use tracing::Instrument;
 
 use super::builder::Inner;
-use crate::error::{READING, SENDING, VendorError};
+use crate::error::{BUILDING, READING, SENDING, VendorError};
 use crate::headers::{request_id_str, retry_after};
 use crate::retry;
 
@@ -22,7 +22,7 @@ const ERROR_BODY_LIMIT: usize = 1 << 20;
 /// Puts the API's fixed headers and any per-call ones on the request, and a per-call timeout;
 /// the credentials go on at each attempt, in [`exchange`]. (progenitor's undocumented
 /// `api-version` header is taken out of the generated code by `build/surface.rs`.)
-pub(crate) fn prepare(inner: &Inner, request: &mut reqwest::Request) {
+fn prepare(inner: &Inner, request: &mut reqwest::Request) {
     let headers = request.headers_mut();
     for (name, value) in &inner.headers {
         headers.insert(name.clone(), value.clone());
@@ -74,7 +74,12 @@ pub(crate) struct Answer {
     pub(crate) body: bytes::Bytes,
 }
 
-/// Sends a prepared request under the client's rate limit, retries it as the client's
+/// The request of a call, built for each attempt by its `build` (a generated operation's
+/// parameters, or a raw call's parts, are still at hand): a call answered at once is built once
+/// and copies nothing, a retry builds it again.
+pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Sync);
+
+/// Builds and prepares a call's request, sends it under the client's rate limit, retries it as the client's
 /// [`RetryPolicy`](crate::RetryPolicy) allows and reads the body (bounded). An error status
 /// becomes [`crate::Error::Api`] (its body decoded as `E` where it can be), a transport failure
 /// or an oversized body the matching [`crate::Error`]; anything else is the [`Answer`]. One
@@ -83,10 +88,12 @@ pub(crate) struct Answer {
 pub(crate) async fn exchange<E: VendorError>(
     http: &reqwest::Client,
     inner: &Inner,
-    request: reqwest::Request,
+    build: Build<'_>,
     operation: &'static str,
     path: TracedPath<'_>,
 ) -> crate::Result<Answer> {
+    let mut request = build().map_err(|e| crate::error::from_reqwest(inner.api, e, BUILDING, 1))?;
+    prepare(inner, &mut request);
     // Field values are only worked out when a subscriber wants the span.
     let span = tracing::info_span!(
         "rocket_apis.call",
@@ -99,12 +106,16 @@ pub(crate) async fn exchange<E: VendorError>(
         duration_ms = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    async move {
-        let (outcome, attempts, over_cap) = send_with_retries(http, inner, request).await;
-        finish::<E>(inner, outcome, attempts, over_cap)
-    }
-    .instrument(span)
-    .await
+    // Entered around each poll only when a subscriber records it.
+    let (outcome, attempts, over_cap) = if span.is_disabled() {
+        send_with_retries(http, inner, request, build, &span).await
+    } else {
+        let recorded = span.clone();
+        send_with_retries(http, inner, request, build, &recorded)
+            .instrument(span)
+            .await
+    };
+    finish::<E>(inner, outcome, attempts, over_cap)
 }
 
 /// The outcome of the last attempt as the caller gets it.
@@ -163,28 +174,39 @@ async fn send_with_retries(
     http: &reqwest::Client,
     inner: &Inner,
     request: reqwest::Request,
+    build: Build<'_>,
+    span: &tracing::Span,
 ) -> (Attempt, u32, Option<Duration>) {
     let started = Instant::now();
     let policy = &inner.retry;
+    let method = request.method().clone();
     // Built at the first retry: a call that succeeds at once never needs it.
     let mut backoff = None;
     let mut attempts = 0u32;
     let mut over_cap = None;
     // Live credentials (issue 12): a 401 may renew them and send the call again, once.
     let mut resent = false;
+    let mut next = Some(request);
     let outcome = loop {
         attempts += 1;
         if let Some(limiter) = &inner.limiter {
             limiter.until_ready().await;
         }
-        // A copy is sent, so a retry (or a resend after a 401 renewed the credentials) can send
-        // the request again. A streamed body cannot be copied: one attempt only.
-        let Some(mut this) = request.try_clone() else {
-            let mut request = request;
-            if let Err(e) = inner.credentials.apply(&mut request).await {
-                break Attempt::NoCredentials(e);
-            }
-            break attempt(http, request, inner.max_response_size).await;
+        // The first attempt sends the request built for the span; another builds it again.
+        let mut this = match next.take() {
+            Some(request) => request,
+            None => match build() {
+                Ok(mut request) => {
+                    prepare(inner, &mut request);
+                    request
+                }
+                Err(error) => {
+                    break Attempt::Failed {
+                        error,
+                        during: BUILDING,
+                    };
+                }
+            },
         };
         let used = match inner.credentials.apply_fresh(&mut this) {
             Some(generation) => generation,
@@ -209,8 +231,8 @@ async fn send_with_retries(
             }
         }
         let retryable = match &outcome {
-            Attempt::Answered(a) => retry::retryable_status(request.method(), a.status),
-            Attempt::Failed { error, .. } => retry::retryable_failure(request.method(), error),
+            Attempt::Answered(a) => retry::retryable_status(&method, a.status),
+            Attempt::Failed { error, .. } => retry::retryable_failure(&method, error),
             Attempt::TooLarge | Attempt::NoCredentials(_) => false,
         };
         if !retryable || attempts > policy.retries() + u32::from(resent) {
@@ -247,7 +269,6 @@ async fn send_with_retries(
         tokio::time::sleep(wait).await;
     };
 
-    let span = tracing::Span::current();
     if !span.is_disabled() {
         span.record("attempts", attempts);
         span.record("duration_ms", started.elapsed().as_millis() as u64);

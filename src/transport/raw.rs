@@ -6,7 +6,7 @@ use std::{fmt, marker::PhantomData};
 use http::header;
 
 use super::builder::Inner;
-use super::exec::{Answer, TracedPath, exchange, prepare};
+use super::exec::{Answer, TracedPath, exchange};
 use crate::error::{VendorError, decode_error};
 
 /// A call to an endpoint that is not in the spec yet, with the client's credentials, base URL,
@@ -87,19 +87,18 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(self.query.iter());
         }
-        let mut builder = self
-            .http
-            .request(self.method, url)
-            .header(header::ACCEPT, "application/json");
-        if let Some(body) = &self.body {
-            builder = builder.json(body);
-        }
-        let mut request = builder
-            .build()
-            .map_err(|e| crate::error::from_reqwest(api, e, "building the request", 1))?;
-        prepare(self.inner, &mut request);
+        let build = || {
+            let builder = self
+                .http
+                .request(self.method.clone(), url.clone())
+                .header(header::ACCEPT, "application/json");
+            match &self.body {
+                Some(body) => builder.json(body).build(),
+                None => builder.build(),
+            }
+        };
         let Answer { status, headers, body } =
-            exchange::<E>(self.http, self.inner, request, "raw", TracedPath::Raw(&self.path)).await?;
+            exchange::<E>(self.http, self.inner, &build, "raw", TracedPath::Raw(&self.path)).await?;
         let value = if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {
