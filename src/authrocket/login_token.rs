@@ -716,16 +716,18 @@ fn split(token: &str) -> Result<Parts<'_>, TokenError> {
             parts: token.bytes().filter(|&b| b == b'.').count() + 1,
         })
     };
-    let (header, rest) = token.split_once('.').ok_or_else(parts)?;
-    let (payload, signature) = rest.split_once('.').ok_or_else(parts)?;
-    if signature.contains('.') {
+    // Exactly two dots: the first, the last, and none between them (memchr's vectorised scans).
+    let bytes = token.as_bytes();
+    let first = memchr::memchr(b'.', bytes).ok_or_else(parts)?;
+    let last = memchr::memrchr(b'.', bytes).ok_or_else(parts)?;
+    if last == first || memchr::memchr(b'.', &bytes[first + 1..last]).is_some() {
         return Err(parts());
     }
     Ok(Parts {
-        header,
-        payload,
-        signature,
-        signed: &token[..header.len() + 1 + payload.len()],
+        header: &token[..first],
+        payload: &token[first + 1..last],
+        signature: &token[last + 1..],
+        signed: &token[..last],
     })
 }
 

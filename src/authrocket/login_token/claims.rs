@@ -169,6 +169,7 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
@@ -181,6 +182,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -188,11 +190,13 @@ impl<'a> Parser<'a> {
     }
 
     /// `{ "key": value, … }`, the parser at `{`; `field` reads each value (the parser at it).
+    #[inline(always)]
     fn object(&mut self, field: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), JsonError>) -> Result<(), JsonError> {
         self.object_with(Self::key, field)
     }
 
     /// An object whose keys `key` reads.
+    #[inline(always)]
     fn object_with<K>(
         &mut self,
         key: fn(&mut Self) -> Result<K, JsonError>,
@@ -232,6 +236,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `[ value, … ]`, the parser at `[`; `item` reads each value (the parser at it).
+    #[inline(always)]
     fn array(&mut self, mut item: impl FnMut(&mut Self) -> Result<(), JsonError>) -> Result<(), JsonError> {
         if self.peek() != Some(b'[') {
             return Err(self.error());
@@ -259,6 +264,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn literal(&mut self, word: &str) -> bool {
         if self.text.as_bytes()[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
@@ -270,6 +276,7 @@ impl<'a> Parser<'a> {
 
     /// Reads the value into `slot`, field `bit` of `seen`; a field given twice is an error
     /// (serde's "duplicate field").
+    #[inline(always)]
     fn once<T>(
         &mut self,
         seen: &mut u32,
@@ -286,6 +293,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `null` as `None`, else the value `read` reads.
+    #[inline(always)]
     fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T, JsonError>) -> Result<Option<T>, JsonError> {
         if self.literal("null") {
             Ok(None)
@@ -294,10 +302,12 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn opt_str(&mut self) -> Result<Option<Str>, JsonError> {
         self.opt(Self::string)
     }
 
+    #[inline(always)]
     fn bool(&mut self) -> Result<bool, JsonError> {
         if self.literal("true") {
             Ok(true)
@@ -310,6 +320,7 @@ impl<'a> Parser<'a> {
 
     /// The string at the parser: where its text is and the end of it (at a `\\` when it has
     /// escapes).
+    #[inline(always)]
     fn string_run(&mut self) -> Result<(usize, usize), JsonError> {
         let bytes = self.text.as_bytes();
         if bytes.get(self.pos) != Some(&b'"') {
@@ -335,6 +346,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A string: a span of the text, or of the side buffer when it has escapes.
+    #[inline(always)]
     fn string(&mut self) -> Result<Str, JsonError> {
         let (start, end) = self.string_run()?;
         // The text is at most 4 GiB (`parse`), and so is the side buffer (no longer than it).
@@ -359,6 +371,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A key, borrowed unless it has escapes.
+    #[inline(always)]
     fn key(&mut self) -> Result<Cow<'a, str>, JsonError> {
         let (start, end) = self.string_run()?;
         if self.pos == end + 1 {
@@ -474,6 +487,7 @@ impl<'a> Parser<'a> {
 
     /// A number's text, checked against JSON's grammar: `-`? (`0` | [1-9][0-9]*) (`.` [0-9]+)?
     /// ([eE] [+-]? [0-9]+)?
+    #[inline(always)]
     fn number_text(&mut self) -> Result<&'a str, JsonError> {
         let start = self.pos;
         self.eat(b'-');
@@ -493,6 +507,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Steps over `byte` if it is next.
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
         let next = self.peek() == Some(byte);
         self.pos += usize::from(next);
@@ -500,6 +515,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Steps over ASCII digits; how many.
+    #[inline(always)]
     fn digits(&mut self) -> usize {
         let start = self.pos;
         while self.peek().is_some_and(|b| b.is_ascii_digit()) {
@@ -509,6 +525,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A number as `f64`, as serde_json reads one: an integer exactly, then converted.
+    #[inline(always)]
     fn f64(&mut self) -> Result<f64, JsonError> {
         let start = self.pos;
         let text = self.number_text()?;
