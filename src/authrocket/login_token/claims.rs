@@ -199,7 +199,7 @@ impl<'a> Parser<'a> {
     #[inline(always)]
     fn object_with<K>(
         &mut self,
-        key: fn(&mut Self) -> Result<K, JsonError>,
+        mut key: impl FnMut(&mut Self) -> Result<K, JsonError>,
         mut field: impl FnMut(&mut Self, K) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         if self.peek() != Some(b'{') {
@@ -633,7 +633,7 @@ impl<'a> Parser<'a> {
 
     fn memberships(
         &mut self,
-        one: fn(&mut Self) -> Result<Membership, JsonError>,
+        mut one: impl FnMut(&mut Self) -> Result<Membership, JsonError>,
     ) -> Result<Vec<Membership>, JsonError> {
         let mut all = Vec::new();
         self.array(|p| {
