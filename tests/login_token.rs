@@ -696,6 +696,39 @@ fn escaped_strings_and_large_tokens_verify_to_the_same_values() {
     let session = hs256_verifier().verify(&escaped).unwrap();
     assert_eq!(session.user_id(), USER);
     assert_eq!(session.name(), Some("Zoë 😀"));
+
+    // The session reads its strings from the claims it keeps, the escaped ones from a side
+    // buffer: written either way, with escapes in memberships and permissions too, the sessions
+    // read the same, compare equal, clone and show the same.
+    let written = |uid: &str, name: &str, org: &str, permission: &str| {
+        hs256_raw(&format!(
+            r#"{{"uid":"{uid}","n":"{name}","m":[{{"oid":"{org}","o":"{name}","p":["{permission}","b"]}}],"iat":{iat},"exp":{}}}"#,
+            iat + 60
+        ))
+    };
+    let plain = hs256_verifier()
+        .verify(&written(USER, "Zoë 😀", "org_1", "a/b"))
+        .unwrap();
+    let escaped = hs256_verifier()
+        .verify(&written(
+            &USER.replace('u', "\\u0075"),
+            "Zo\\u00eb \\ud83d\\ude00",
+            "org\\u005f1",
+            "a\\/b",
+        ))
+        .unwrap();
+    let org = escaped.memberships().next().unwrap();
+    assert_eq!(
+        (escaped.user_id(), org.org_id(), org.org_name()),
+        (USER, Some("org_1"), Some("Zoë 😀"))
+    );
+    assert_eq!(org.permissions().collect::<Vec<_>>(), ["a/b", "b"]);
+    assert_eq!(escaped, plain);
+    assert_eq!(escaped.clone(), plain);
+    assert_eq!(format!("{escaped:?}"), format!("{plain:?}"));
+    assert!(format!("{escaped:?}").contains("Zoë 😀") && format!("{escaped:?}").contains("org_1"));
+    let other = hs256_verifier().verify(&written(USER, "Zoë 😀", "org_1", "c")).unwrap();
+    assert_ne!(other, plain, "another permission, another session");
 }
 
 #[test]
