@@ -351,15 +351,16 @@ async fn authrocket_login(server: &authrocket::mock::MockServer, client: &authro
     let session = verifier.verify(token)?;
     println!(
         "POST /users/ada/authenticate → login token, verified locally: {} ({}), session {}",
-        session.name.as_deref().unwrap_or("(unnamed)"),
-        session.username.as_deref().unwrap_or("-"),
-        session.session_id.as_deref().unwrap_or("-")
+        session.name().unwrap_or("(unnamed)"),
+        session.username().unwrap_or("-"),
+        session.session_id().unwrap_or("-")
     );
-    for membership in &session.memberships {
+    for membership in session.memberships() {
+        let permissions: Vec<&str> = membership.permissions().collect();
         println!(
             "  - {}: {}",
-            membership.org_name.as_deref().unwrap_or("(no org)"),
-            membership.permissions.join(", ")
+            membership.org_name().unwrap_or("(no org)"),
+            permissions.join(", ")
         );
     }
     verifier.confirm(client, token).await?;

@@ -47,55 +47,57 @@ fn key_fragment(pem: &str) -> String {
 fn vendor_hs256_layout_verifies_to_its_user_session_and_memberships() {
     let token = mint::hs256(SECRET, &mint::ar1_claims(60, 3600));
     let session = hs256_verifier().verify(&token).unwrap();
-    assert_eq!(session.session_id.as_deref(), Some(SESSION));
-    assert_eq!(session.user_id, USER);
-    assert_eq!(session.realm_id.as_deref(), Some(REALM));
-    assert_eq!(session.username.as_deref(), Some("ada"));
-    assert_eq!(session.first_name.as_deref(), Some("Ada"));
-    assert_eq!(session.last_name.as_deref(), Some("Lovelace"));
-    assert_eq!(session.name.as_deref(), Some("Ada Lovelace"));
-    assert_eq!(session.memberships.len(), 2);
-    let first = &session.memberships[0];
-    assert_eq!(first.org_id.as_deref(), Some(ORG));
-    assert_eq!(first.org_name.as_deref(), Some("Analytical Engines"));
-    assert_eq!(first.permissions, ["admin", "billing:read"]);
-    assert_eq!(
-        session.memberships[1].org_id, None,
-        "the org-less membership of AuthRocket 1"
-    );
-    assert_eq!(session.memberships[1].permissions, ["support"]);
-    let lifetime = session.expires_at - session.issued_at;
+    assert_eq!(session.session_id(), Some(SESSION));
+    assert_eq!(session.user_id(), USER);
+    assert_eq!(session.realm_id(), Some(REALM));
+    assert_eq!(session.username(), Some("ada"));
+    assert_eq!(session.first_name(), Some("Ada"));
+    assert_eq!(session.last_name(), Some("Lovelace"));
+    assert_eq!(session.name(), Some("Ada Lovelace"));
+    let memberships: Vec<_> = session.memberships().collect();
+    assert_eq!(memberships.len(), 2);
+    assert_eq!(session.memberships().len(), 2);
+    let first = &memberships[0];
+    assert_eq!(first.org_id(), Some(ORG));
+    assert_eq!(first.org_name(), Some("Analytical Engines"));
+    assert_eq!(first.permissions().collect::<Vec<_>>(), ["admin", "billing:read"]);
+    assert!(first.has_permission("billing:read") && !first.has_permission("billing"));
+    assert_eq!(session.membership_in(ORG), Some(*first));
+    assert_eq!(memberships[1].org_id(), None, "the org-less membership of AuthRocket 1");
+    assert_eq!(memberships[1].permissions().collect::<Vec<_>>(), ["support"]);
+    assert_eq!(memberships[1].permissions().len(), 1);
+    let lifetime = session.expires_at() - session.issued_at();
     assert_eq!(lifetime.num_seconds(), 3600);
-    assert!((chrono::Utc::now() - session.issued_at).num_seconds() >= 59);
+    assert!((chrono::Utc::now() - session.issued_at()).num_seconds() >= 59);
 }
 
 #[test]
 fn newer_layout_maps_sub_rid_sid_names_email_and_orgs() {
     let token = mint::hs256(SECRET, &mint::newer_claims(0, 600));
     let session = hs256_verifier().verify(&token).unwrap();
-    assert_eq!(session.session_id.as_deref(), Some(SESSION));
-    assert_eq!(session.user_id, USER);
+    assert_eq!(session.session_id(), Some(SESSION));
+    assert_eq!(session.user_id(), USER);
     assert_eq!(
-        session.realm_id.as_deref(),
+        session.realm_id(),
         Some(REALM),
         "rid wins over an aud that is not the realm"
     );
-    assert_eq!(session.username.as_deref(), Some("grace"));
-    assert_eq!(session.first_name.as_deref(), Some("Grace"));
-    assert_eq!(session.last_name.as_deref(), Some("Hopper"));
-    assert_eq!(session.name.as_deref(), Some("Grace Hopper"));
-    assert_eq!(session.email.as_deref(), Some("grace@example.com"));
-    assert_eq!(session.email_verified, Some(true));
-    assert_eq!(session.reference.as_deref(), Some("crm-42"));
-    assert_eq!(session.custom["plan"], "gold");
-    let org = &session.memberships[0];
-    assert_eq!(org.membership_id.as_deref(), Some("mb_0vKzT5"));
-    assert_eq!(org.org_id.as_deref(), Some(ORG));
-    assert_eq!(org.org_name.as_deref(), Some("Navy Labs"));
-    assert_eq!(org.permissions, ["admin"]);
-    assert_eq!(org.org_reference.as_deref(), Some("acct-7"));
-    assert_eq!(org.org_custom["tier"], 1);
-    assert!(org.selected);
+    assert_eq!(session.username(), Some("grace"));
+    assert_eq!(session.first_name(), Some("Grace"));
+    assert_eq!(session.last_name(), Some("Hopper"));
+    assert_eq!(session.name(), Some("Grace Hopper"));
+    assert_eq!(session.email(), Some("grace@example.com"));
+    assert_eq!(session.email_verified(), Some(true));
+    assert_eq!(session.reference(), Some("crm-42"));
+    assert_eq!(session.custom()["plan"], "gold");
+    let org = session.memberships().next().unwrap();
+    assert_eq!(org.membership_id(), Some("mb_0vKzT5"));
+    assert_eq!(org.org_id(), Some(ORG));
+    assert_eq!(org.org_name(), Some("Navy Labs"));
+    assert_eq!(org.permissions().collect::<Vec<_>>(), ["admin"]);
+    assert_eq!(org.org_reference(), Some("acct-7"));
+    assert_eq!(org.org_custom()["tier"], 1);
+    assert!(org.selected());
 }
 
 #[test]
@@ -270,7 +272,7 @@ fn rs256_verifies_with_a_pem_key_the_bare_base64_form_and_a_one_line_env_file_fo
         PUBLIC_A.trim().replace('\n', "\\n"),
     ] {
         let session = LoginTokenVerifier::rs256(&key).unwrap().verify(&token).unwrap();
-        assert_eq!(session.user_id, USER);
+        assert_eq!(session.user_id(), USER);
     }
 }
 
@@ -532,7 +534,7 @@ async fn confirm_asks_the_api_by_session_id_and_reports_a_revoked_session() {
     let token = mint::hs256(SECRET, &mint::ar1_claims(0, 3600));
     let verifier = hs256_verifier();
     let session = verifier.confirm(&client, &token).await.unwrap();
-    assert_eq!(session.user_id, USER);
+    assert_eq!(session.user_id(), USER);
     let paths: Vec<String> = server.received().await.into_iter().map(|(_, p)| p).collect();
     assert_eq!(
         paths,
@@ -679,13 +681,11 @@ fn escaped_strings_and_large_tokens_verify_to_the_same_values() {
         "{payload_len}: decoded on the heap, past the stack buffer"
     );
     let session = hs256_verifier().verify(&token).unwrap();
-    assert_eq!(
-        session.name.as_deref(),
-        Some("Ada \"Countess\" Lovelace \\ Zoë 😀\n\t/")
-    );
-    assert_eq!(session.memberships.len(), 40);
-    assert_eq!(session.memberships[39].org_id.as_deref(), Some("org_0039"));
-    assert_eq!(session.memberships[39].permissions, ["admin", "perm:39"]);
+    assert_eq!(session.name(), Some("Ada \"Countess\" Lovelace \\ Zoë 😀\n\t/"));
+    assert_eq!(session.memberships().len(), 40);
+    let last = session.memberships().nth(39).unwrap();
+    assert_eq!(last.org_id(), Some("org_0039"));
+    assert_eq!(last.permissions().collect::<Vec<_>>(), ["admin", "perm:39"]);
 
     // Written with `\u` escapes (a surrogate pair too), it reads the same.
     let iat = mint::now();
@@ -694,8 +694,41 @@ fn escaped_strings_and_large_tokens_verify_to_the_same_values() {
         iat + 60
     ));
     let session = hs256_verifier().verify(&escaped).unwrap();
-    assert_eq!(session.user_id, USER);
-    assert_eq!(session.name.as_deref(), Some("Zoë 😀"));
+    assert_eq!(session.user_id(), USER);
+    assert_eq!(session.name(), Some("Zoë 😀"));
+
+    // The session reads its strings from the claims it keeps, the escaped ones from a side
+    // buffer: written either way, with escapes in memberships and permissions too, the sessions
+    // read the same, compare equal, clone and show the same.
+    let written = |uid: &str, name: &str, org: &str, permission: &str| {
+        hs256_raw(&format!(
+            r#"{{"uid":"{uid}","n":"{name}","m":[{{"oid":"{org}","o":"{name}","p":["{permission}","b"]}}],"iat":{iat},"exp":{}}}"#,
+            iat + 60
+        ))
+    };
+    let plain = hs256_verifier()
+        .verify(&written(USER, "Zoë 😀", "org_1", "a/b"))
+        .unwrap();
+    let escaped = hs256_verifier()
+        .verify(&written(
+            &USER.replace('u', "\\u0075"),
+            "Zo\\u00eb \\ud83d\\ude00",
+            "org\\u005f1",
+            "a\\/b",
+        ))
+        .unwrap();
+    let org = escaped.memberships().next().unwrap();
+    assert_eq!(
+        (escaped.user_id(), org.org_id(), org.org_name()),
+        (USER, Some("org_1"), Some("Zoë 😀"))
+    );
+    assert_eq!(org.permissions().collect::<Vec<_>>(), ["a/b", "b"]);
+    assert_eq!(escaped, plain);
+    assert_eq!(escaped.clone(), plain);
+    assert_eq!(format!("{escaped:?}"), format!("{plain:?}"));
+    assert!(format!("{escaped:?}").contains("Zoë 😀") && format!("{escaped:?}").contains("org_1"));
+    let other = hs256_verifier().verify(&written(USER, "Zoë 😀", "org_1", "c")).unwrap();
+    assert_ne!(other, plain, "another permission, another session");
 }
 
 #[test]
@@ -722,5 +755,5 @@ fn signed_claims_that_are_not_a_login_tokens_json_are_malformed() {
     payload_json(&format!(r#"{{"uid":"{USER}","x":[1,,2],"iat":{iat},"exp":{exp}}}"#));
     // Unknown claims of any shape are skipped.
     let extra = format!(r#"{{"uid":"{USER}","x":{{"y":[1.5e3,true,null,"\u0041"]}},"iat":{iat},"exp":{exp}}}"#);
-    assert_eq!(hs256_verifier().verify(&hs256_raw(&extra)).unwrap().user_id, USER);
+    assert_eq!(hs256_verifier().verify(&hs256_raw(&extra)).unwrap().user_id(), USER);
 }

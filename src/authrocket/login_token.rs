@@ -16,9 +16,10 @@
 //! let verifier = LoginTokenVerifier::new(JwtSecret::new("jsk_m2y4UYnjRCXzuZVq57bJJSDoqOFMuQCFmLp4Nh9gcbk")?);
 //! let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1aWQiOiJ1c3JfMHZLek1rMnZ0TjVNT09rNERCYVJ4aiIsInVuIjoiYWRhIiwibiI6IkFkYSBMb3ZlbGFjZSIsIm0iOlt7InAiOlsiYWRtaW4iXSwib2lkIjoib3JnXzB2S3pLNGhKM3pMMm1OOXBROHJTN3QiLCJvIjoiQW5hbHl0aWNhbCBFbmdpbmVzIn1dLCJ0ayI6Imtzc18wdkt6UjF1VjZ6UHBYN2RBNWVYZjZnIiwiYXVkIjoicmxfMHYxelRIWGh0TmdtRGFYYURZU0FxeCIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjo0MTAyNDQ0ODAwfQ.whZXjCNt37m1UYTa605zP7lYaPfgHCAD222Sq9WH1PA";
 //! let session = verifier.verify(token)?;
-//! assert_eq!(session.user_id, "usr_0vKzMk2vtN5MOOk4DBaRxj");
-//! assert_eq!(session.name.as_deref(), Some("Ada Lovelace"));
-//! assert_eq!(session.memberships[0].permissions, ["admin"]);
+//! assert_eq!(session.user_id(), "usr_0vKzMk2vtN5MOOk4DBaRxj");
+//! assert_eq!(session.name(), Some("Ada Lovelace"));
+//! let org = session.memberships().next().expect("one membership");
+//! assert_eq!(org.permissions().collect::<Vec<_>>(), ["admin"]);
 //!
 //! // An unsigned token, `{"alg":"none"}`: refused, and the error says why.
 //! assert_eq!(verifier.verify("eyJhbGciOiJub25lIn0.e30."), Err(TokenError::AlgNone));
@@ -51,8 +52,10 @@ mod base64url;
 mod claims;
 #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
 mod ring_backend;
+mod session;
 
-use claims::{Audience, Claims};
+use claims::{Audience, Claims, Str};
+pub use session::{LoginMembership, LoginSession, Memberships, Permissions};
 
 // The TLS backend's crypto, for HMAC with a key prepared once (the two crates share this API).
 #[cfg(feature = "tls-aws-lc")]
@@ -402,8 +405,8 @@ impl LoginTokenVerifier {
         match &verified {
             Ok(session) => tracing::trace!(
                 target: "rocket_apis::authrocket::login_token",
-                user_id = %session.user_id,
-                session_id = session.session_id.as_deref().unwrap_or(""),
+                user_id = session.user_id(),
+                session_id = session.session_id().unwrap_or(""),
                 "login token verified"
             ),
             Err(e) => tracing::debug!(
@@ -426,13 +429,13 @@ impl LoginTokenVerifier {
     /// client's traces record the path template, never the value.
     pub async fn confirm(&self, client: &Client, token: &str) -> Result<LoginSession, ConfirmError> {
         let session = self.verify(token)?;
-        let id = session.session_id.as_deref().unwrap_or(token);
+        let id = session.session_id().unwrap_or(token);
         let answer = api::session(client, id).await;
         match answer {
-            Ok(found) if found.user_id.as_deref().is_none_or(|user| user == session.user_id) => Ok(session),
+            Ok(found) if found.user_id.as_deref().is_none_or(|user| user == session.user_id()) => Ok(session),
             Ok(_) => Err(ConfirmError::OtherUser),
             Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => Err(ConfirmError::Revoked {
-                session_id: session.session_id,
+                session_id: session.session_id().map(str::to_owned),
             }),
             Err(e) => Err(ConfirmError::Api(e)),
         }
@@ -464,27 +467,21 @@ impl LoginTokenVerifier {
         } else {
             None
         };
-        // The signature over the raw `header.payload` first, then the claims, each part decoded
-        // into a buffer on the stack: nothing is allocated but what the session keeps.
+        // The signature over the raw `header.payload` first (decoded into a buffer on the
+        // stack), then the claims.
         with_decoded::<SIGNATURE_BUF, _>(parts.signature, Part::Signature, |signature| {
             self.check_signature(algorithm, &header, parts.signed.as_bytes(), signature)
         })?;
-        // Only a token signed with our key gets this far: its claims are AuthRocket's.
-        with_decoded::<PAYLOAD_BUF, _>(parts.payload, Part::Payload, |payload| {
-            let text = std::str::from_utf8(payload).map_err(|e| {
-                TokenError::Malformed(Malformed::Json {
-                    part: Part::Payload,
-                    column: e.valid_up_to() + 1,
-                })
-            })?;
-            let claims = claims::parse(text).map_err(|e| {
-                TokenError::Malformed(Malformed::Json {
-                    part: Part::Payload,
-                    column: e.column,
-                })
-            })?;
-            self.check_claims(claims, now)
-        })
+        // Only a token signed with our key gets this far: its claims are AuthRocket's. Decoded
+        // once, into the buffer the session keeps and reads its strings from.
+        let json = decode_text(parts.payload, Part::Payload)?;
+        let claims = claims::parse(&json).map_err(|e| {
+            TokenError::Malformed(Malformed::Json {
+                part: Part::Payload,
+                column: e.column,
+            })
+        })?;
+        self.check_claims(json, claims, now)
     }
 
     /// Finds the key for this token (by `kid` when both sides have one) and checks the
@@ -540,7 +537,7 @@ impl LoginTokenVerifier {
         })
     }
 
-    fn check_claims(&self, claims: Claims<'_>, now: f64) -> Result<LoginSession, TokenError> {
+    fn check_claims(&self, json: String, mut claims: Claims, now: f64) -> Result<LoginSession, TokenError> {
         let leeway = self.leeway.as_secs_f64();
         let user_id = claims
             .uid
@@ -572,33 +569,27 @@ impl LoginTokenVerifier {
         {
             return Err(TokenError::TooOld { issued_at, max_age });
         }
-        let realm_id = claims.rid.or_else(|| claims.aud.and_then(realm_of));
+        let realm_id = claims.rid.or_else(|| {
+            claims
+                .aud
+                .take()
+                .and_then(|aud| realm_of(aud, |s| claims.get(&json, s)))
+        });
         if let Some(expected) = &self.realm
-            && realm_id.as_deref() != Some(expected.as_str())
+            && realm_id.map(|r| claims.get(&json, r)) != Some(expected.as_str())
         {
             return Err(TokenError::WrongRealm {
                 expected: expected.to_string(),
-                found: realm_id.map(|r| shown(&r, 64)),
+                found: realm_id.map(|r| shown(claims.get(&json, r), 64)),
             });
         }
-        let owned = |value: Option<Cow<'_, str>>| value.map(Cow::into_owned);
-        Ok(LoginSession {
-            session_id: owned(claims.tk.or(claims.sid)),
-            user_id: user_id.into_owned(),
-            realm_id: owned(realm_id),
-            username: owned(claims.un.or(claims.preferred_username)),
-            first_name: owned(claims.first_name.or(claims.given_name)),
-            last_name: owned(claims.ln.or(claims.family_name)),
-            name: owned(claims.n.or(claims.name)),
-            email: owned(claims.email),
-            email_verified: claims.email_verified,
-            reference: owned(claims.reference),
-            custom: claims.cs.unwrap_or_default(),
-            // The layouts' memberships, already built in place by the parser.
-            memberships: claims.orgs.or(claims.m).unwrap_or_default(),
+        let checked = session::Checked {
+            user_id,
+            realm_id,
             issued_at,
             expires_at,
-        })
+        };
+        Ok(LoginSession::new(json, claims, checked))
     }
 }
 
@@ -725,23 +716,25 @@ fn split(token: &str) -> Result<Parts<'_>, TokenError> {
             parts: token.bytes().filter(|&b| b == b'.').count() + 1,
         })
     };
-    let (header, rest) = token.split_once('.').ok_or_else(parts)?;
-    let (payload, signature) = rest.split_once('.').ok_or_else(parts)?;
-    if signature.contains('.') {
+    // Exactly two dots: the first, the last, and none between them (memchr's vectorised scans).
+    let bytes = token.as_bytes();
+    let first = memchr::memchr(b'.', bytes).ok_or_else(parts)?;
+    let last = memchr::memrchr(b'.', bytes).ok_or_else(parts)?;
+    if last == first || memchr::memchr(b'.', &bytes[first + 1..last]).is_some() {
         return Err(parts());
     }
     Ok(Parts {
-        header,
-        payload,
-        signature,
-        signed: &token[..header.len() + 1 + payload.len()],
+        header: &token[..first],
+        payload: &token[first + 1..last],
+        signature: &token[last + 1..],
+        signed: &token[..last],
     })
 }
 
-/// Decoded on the stack up to this size: an RS256 signature of a 4096-bit key.
-const SIGNATURE_BUF: usize = 512;
-/// Decoded on the stack up to this size: the claims of a login token with a few memberships.
-const PAYLOAD_BUF: usize = 1024;
+/// Decoded on the stack up to this size: an HS256 signature (32 bytes), with no 512-byte buffer
+/// to clear on every call; an RS256 signature (256–512 bytes) goes to the heap, which is nothing
+/// next to the RSA check.
+const SIGNATURE_BUF: usize = 64;
 
 /// Decodes a part into a buffer on the stack (on the heap when longer than `N` bytes) and hands
 /// it to `then`.
@@ -768,6 +761,22 @@ fn with_decoded<const N: usize, R>(
 
 fn decode_part(part: &str, which: Part) -> Result<Vec<u8>, TokenError> {
     with_decoded::<0, _>(part, which, |decoded| Ok(decoded.to_vec()))
+}
+
+/// Decodes a part that must be UTF-8 text (the payload) into a `String` of exactly its length.
+fn decode_text(part: &str, which: Part) -> Result<String, TokenError> {
+    if part.is_empty() {
+        return Err(TokenError::Malformed(Malformed::Empty { part: which }));
+    }
+    let bad = || TokenError::Malformed(Malformed::Base64 { part: which });
+    let mut buf = vec![0; base64url::decoded_len(part.len()).ok_or_else(bad)?];
+    base64url::decode_into(part.as_bytes(), &mut buf).ok_or_else(bad)?;
+    String::from_utf8(buf).map_err(|e| {
+        TokenError::Malformed(Malformed::Json {
+            part: which,
+            column: e.utf8_error().valid_up_to() + 1,
+        })
+    })
 }
 
 /// One UTF-8 check of the whole part, then serde_json's `&str` reader (which skips checking each
@@ -805,67 +814,12 @@ struct Header<'a> {
     crit: Option<serde::de::IgnoredAny>,
 }
 
-/// The realm among the audiences (AuthRocket 1 puts the realm id in `aud`).
-fn realm_of(aud: Audience<'_>) -> Option<Cow<'_, str>> {
+/// The realm among the audiences (AuthRocket 1 puts the realm id in `aud`), `text` reading each.
+fn realm_of<'c>(aud: Audience, text: impl Fn(Str) -> &'c str) -> Option<Str> {
     match aud {
         Audience::One(aud) => Some(aud),
-        Audience::Many(auds) => auds.into_iter().find(|a| a.starts_with(super::REALM_PREFIX)),
+        Audience::Many(auds) => auds.into_iter().find(|&a| text(a).starts_with(super::REALM_PREFIX)),
     }
-}
-
-/// A verified login: the session, its user and the user's memberships, from the token's
-/// claims. `Debug` shows ids and names; the token is not kept.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct LoginSession {
-    /// The session id (`kss_…`; claim `tk`, or `sid`). Absent on unmanaged tokens.
-    pub session_id: Option<String>,
-    /// The user id (`usr_…`; claim `uid`, or `sub`).
-    pub user_id: String,
-    /// The realm id (`rl_…`; claim `rid`, or `aud`).
-    pub realm_id: Option<String>,
-    /// The username (`un`, or `preferred_username`).
-    pub username: Option<String>,
-    /// First name (`fn`, or `given_name`).
-    pub first_name: Option<String>,
-    /// Last name (`ln`, or `family_name`).
-    pub last_name: Option<String>,
-    /// Full name (`n`, or `name`).
-    pub name: Option<String>,
-    /// E-mail address (`email`, newer layout only).
-    pub email: Option<String>,
-    /// Whether the e-mail address is verified (`email_verified`, newer layout only).
-    pub email_verified: Option<bool>,
-    /// Your reference for the user (`ref`).
-    pub reference: Option<String>,
-    /// The user's custom attributes (`cs`), when the realm includes them.
-    pub custom: serde_json::Map<String, serde_json::Value>,
-    /// The user's memberships (`m`, or `orgs`), when the realm includes them.
-    pub memberships: Vec<LoginMembership>,
-    /// When the token was issued (`iat`).
-    pub issued_at: DateTime<Utc>,
-    /// When the token expires (`exp`).
-    pub expires_at: DateTime<Utc>,
-}
-
-/// A membership of the logged-in user, from the token.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct LoginMembership {
-    /// The membership id (`mb_…`), when the token carries it.
-    pub membership_id: Option<String>,
-    /// The org id (`org_…`); absent for the one org-less membership AuthRocket 1 allows.
-    pub org_id: Option<String>,
-    /// The org's name.
-    pub org_name: Option<String>,
-    /// The permissions of this membership.
-    pub permissions: Vec<String>,
-    /// Your reference for the org (newer layout).
-    pub org_reference: Option<String>,
-    /// The org's custom attributes (newer layout), when the realm includes them.
-    pub org_custom: serde_json::Map<String, serde_json::Value>,
-    /// Whether this is the org the user selected at login (newer layout).
-    pub selected: bool,
 }
 
 /// Which of the token's three parts.

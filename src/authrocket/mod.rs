@@ -68,7 +68,7 @@ pub mod login_token;
 #[cfg(feature = "authrocket-jwt")]
 pub use login_token::{
     ConfirmError, JWT_KEY_ENV, JWT_SECRET_ENV, JwtAlgorithm, JwtSecret, KeyError, LoadError, LoginMembership,
-    LoginSession, LoginTokenVerifier, TokenError,
+    LoginSession, LoginTokenVerifier, Memberships, Permissions, TokenError,
 };
 
 /// The header of the API key (both modes), as the spec's security schemes name it.

@@ -20,6 +20,29 @@ const TABLE: [u8; 256] = {
     table
 };
 
+/// Set in every [`SHIFTED`] entry of a byte that is not an alphabet character (above the 24
+/// bits four characters decode to).
+const SHIFTED_INVALID: u32 = 1 << 31;
+
+/// [`TABLE`] with each value already at its place among the 24 bits of a group of four
+/// characters (`SHIFTED[i]` for the `i`-th), so a group decodes with four look-ups ORed together.
+static SHIFTED: [[u32; 256]; 4] = {
+    let mut tables = [[SHIFTED_INVALID; 256]; 4];
+    let mut byte = 0;
+    while byte < 256 {
+        let v = TABLE[byte];
+        if v != INVALID {
+            let mut i = 0;
+            while i < 4 {
+                tables[i][byte] = (v as u32) << (18 - 6 * i);
+                i += 1;
+            }
+        }
+        byte += 1;
+    }
+    tables
+};
+
 /// The decoded length of `encoded_len` characters, or `None` for a length no unpadded base64
 /// text has (4n + 1).
 pub(super) fn decoded_len(encoded_len: usize) -> Option<usize> {
@@ -34,19 +57,31 @@ pub(super) fn decoded_len(encoded_len: usize) -> Option<usize> {
 pub(super) fn decode_into<'o>(input: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
     let len = decoded_len(input.len())?;
     let decoded = out.get_mut(..len)?;
+    // Eight characters (48 bits) at a time: read as one word, each character looked up at its
+    // place in the two groups of four and ORed together (few loads, no chain of shifts); then
+    // four, then the last two or three.
+    let mut invalid = 0u32;
+    let (wide, _) = input.as_chunks::<8>();
+    for (i, chunk) in wide.iter().enumerate() {
+        let w = u64::from_le_bytes(*chunk);
+        let at = |group: usize, k: u32| SHIFTED[group][usize::from((w >> (8 * k)) as u8)];
+        let first = (at(0, 0) | at(1, 1)) | (at(2, 2) | at(3, 3));
+        let second = (at(0, 4) | at(1, 5)) | (at(2, 6) | at(3, 7));
+        invalid |= first | second;
+        let bytes = (u64::from(first) << 40 | u64::from(second) << 16).to_be_bytes();
+        // Eight bytes stored at once where the output has room (the last two are overwritten
+        // by the next step), six at the end.
+        match decoded.get_mut(i * 6..i * 6 + 8) {
+            Some(out) => out.copy_from_slice(&bytes),
+            None => decoded[i * 6..i * 6 + 6].copy_from_slice(&bytes[..6]),
+        }
+    }
+    if invalid & SHIFTED_INVALID != 0 {
+        return None;
+    }
     // Every looked-up value ORed together: one check at the end for an invalid character.
     let mut seen = 0u8;
-    // Eight characters (48 bits) at a time, then four, then the last two or three.
-    let wide = input.len() / 8;
-    for (chunk, o) in input.chunks_exact(8).zip(decoded.chunks_exact_mut(6)) {
-        let mut n = 0u64;
-        for &c in chunk {
-            let v = TABLE[usize::from(c)];
-            seen |= v;
-            n = n << 6 | u64::from(v);
-        }
-        o.copy_from_slice(&n.to_be_bytes()[2..]);
-    }
+    let wide = wide.len();
     let (input, out) = (&input[wide * 8..], &mut decoded[wide * 6..]);
     let mut chunks = input.chunks_exact(4);
     let mut outs = out.chunks_exact_mut(3);

@@ -1,7 +1,8 @@
-//! The claims of a login token, read from the payload's JSON in one pass: strings borrowed
-//! from the decoded payload (so only what the session keeps is allocated, once), memberships
-//! built in place, the few claims of both AuthRocket layouts matched by name and everything
-//! else skipped after checking it is JSON.
+//! The claims of a login token, read from the payload's JSON in one pass: each string kept as a
+//! span of the decoded payload ([`Str`]; one written with escapes is unescaped into one side
+//! buffer), memberships built in place with their permissions in one shared list, the few claims
+//! of both AuthRocket layouts matched by name and everything else skipped after checking it is
+//! JSON. Nothing is copied but what has escapes; the session keeps the payload's text.
 //!
 //! It reads what a `serde_json` derive of the claims would (the unit tests compare the two on
 //! changed and random documents): a claim of the wrong type, a claim given twice, trailing
@@ -13,8 +14,6 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::LoginMembership;
-
 /// The payload is not the JSON of a login token; `column` (1-based, on its line) is where.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct JsonError {
@@ -24,56 +23,109 @@ pub(super) struct JsonError {
 /// Nesting deeper than this in a claim the verifier skips is refused (serde_json's limit).
 const MAX_DEPTH: u32 = 128;
 
+/// A string of the claims, not copied: a span of the payload's JSON text, or, for a string
+/// written with escapes, of the side buffer its unescaped form went to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Str {
+    start: u32,
+    end: u32,
+    unescaped: bool,
+}
+
+impl Str {
+    /// Its text: in `json` (the payload the claims were read from) or in `unescaped` (the
+    /// claims' side buffer).
+    pub(super) fn get<'s>(self, json: &'s str, unescaped: &'s str) -> &'s str {
+        let from = if self.unescaped { unescaped } else { json };
+        from.get(self.start as usize..self.end as usize).unwrap_or_default()
+    }
+
+    pub(super) fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A membership as read (`m`'s `{p, oid, o, mid}` or `orgs`' `{mid, oid, name, perm, ref, cs,
+/// selected}`): its permissions are `permissions.0..permissions.1` of the claims' shared list.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Membership {
+    pub(super) membership_id: Option<Str>,
+    pub(super) org_id: Option<Str>,
+    pub(super) org_name: Option<Str>,
+    pub(super) permissions: (u32, u32),
+    pub(super) org_reference: Option<Str>,
+    pub(super) org_custom: Map<String, Value>,
+    pub(super) selected: bool,
+}
+
 /// The claims of both layouts: AuthRocket 1 (`uid`, `un`, `fn`, `ln`, `n`, `m`, `tk`, `aud`)
 /// and the newer one (`sub`, `rid`, `sid`, `preferred_username`, …, `orgs`).
 #[derive(Default)]
-pub(super) struct Claims<'a> {
-    pub(super) uid: Option<Cow<'a, str>>,
-    pub(super) un: Option<Cow<'a, str>>,
-    pub(super) first_name: Option<Cow<'a, str>>,
-    pub(super) ln: Option<Cow<'a, str>>,
-    pub(super) n: Option<Cow<'a, str>>,
-    pub(super) m: Option<Vec<LoginMembership>>,
-    pub(super) tk: Option<Cow<'a, str>>,
-    pub(super) sub: Option<Cow<'a, str>>,
-    pub(super) rid: Option<Cow<'a, str>>,
-    pub(super) sid: Option<Cow<'a, str>>,
-    pub(super) preferred_username: Option<Cow<'a, str>>,
-    pub(super) given_name: Option<Cow<'a, str>>,
-    pub(super) family_name: Option<Cow<'a, str>>,
-    pub(super) name: Option<Cow<'a, str>>,
-    pub(super) email: Option<Cow<'a, str>>,
+pub(super) struct Claims {
+    pub(super) uid: Option<Str>,
+    pub(super) un: Option<Str>,
+    pub(super) first_name: Option<Str>,
+    pub(super) ln: Option<Str>,
+    pub(super) n: Option<Str>,
+    pub(super) m: Option<Vec<Membership>>,
+    pub(super) tk: Option<Str>,
+    pub(super) sub: Option<Str>,
+    pub(super) rid: Option<Str>,
+    pub(super) sid: Option<Str>,
+    pub(super) preferred_username: Option<Str>,
+    pub(super) given_name: Option<Str>,
+    pub(super) family_name: Option<Str>,
+    pub(super) name: Option<Str>,
+    pub(super) email: Option<Str>,
     pub(super) email_verified: Option<bool>,
-    pub(super) reference: Option<Cow<'a, str>>,
+    pub(super) reference: Option<Str>,
     pub(super) cs: Option<Map<String, Value>>,
-    pub(super) orgs: Option<Vec<LoginMembership>>,
-    pub(super) aud: Option<Audience<'a>>,
+    pub(super) orgs: Option<Vec<Membership>>,
+    pub(super) aud: Option<Audience>,
     pub(super) iat: Option<f64>,
     pub(super) exp: Option<f64>,
     pub(super) nbf: Option<f64>,
+    /// The permissions of every membership read (of `m` and of `orgs`), one after the other.
+    pub(super) permissions: Vec<Str>,
+    /// The strings written with escapes, unescaped, one after the other.
+    pub(super) unescaped: String,
+}
+
+impl Claims {
+    /// A string of these claims, read from `json`.
+    pub(super) fn get<'s>(&'s self, json: &'s str, s: Str) -> &'s str {
+        s.get(json, &self.unescaped)
+    }
 }
 
 /// `aud`: one audience or several.
 #[derive(Debug, PartialEq)]
-pub(super) enum Audience<'a> {
-    One(Cow<'a, str>),
-    Many(Vec<Cow<'a, str>>),
+pub(super) enum Audience {
+    One(Str),
+    Many(Vec<Str>),
 }
 
-/// Reads the claims from the payload's JSON.
-pub(super) fn parse(json: &str) -> Result<Claims<'_>, JsonError> {
-    let mut p = Parser { text: json, pos: 0 };
+/// Reads the claims from the payload's JSON (at most 4 GiB: the verifier refuses tokens over
+/// 64 KiB before decoding them).
+pub(super) fn parse(json: &str) -> Result<Claims, JsonError> {
+    if u32::try_from(json.len()).is_err() {
+        return Err(JsonError { column: 1 });
+    }
+    let mut p = Parser {
+        text: json,
+        pos: 0,
+        permissions: Vec::new(),
+        unescaped: String::new(),
+    };
     p.ws();
-    let claims = p.claims()?;
+    let mut claims = p.claims()?;
     p.ws();
     if p.pos != json.len() {
         return Err(p.error()); // trailing characters
     }
+    claims.permissions = p.permissions;
+    claims.unescaped = p.unescaped;
     Ok(claims)
-}
-
-fn owned(value: Option<Cow<'_, str>>) -> Option<String> {
-    value.map(Cow::into_owned)
 }
 
 /// Where the first `"`, `\\` or control character is (or the length): eight bytes at a time, as
@@ -110,9 +162,14 @@ fn special_at(bytes: &[u8]) -> usize {
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    /// Every membership's permissions, as read.
+    permissions: Vec<Str>,
+    /// The unescaped strings, as read.
+    unescaped: String,
 }
 
 impl<'a> Parser<'a> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
@@ -125,6 +182,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -132,14 +190,16 @@ impl<'a> Parser<'a> {
     }
 
     /// `{ "key": value, … }`, the parser at `{`; `field` reads each value (the parser at it).
+    #[inline(always)]
     fn object(&mut self, field: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), JsonError>) -> Result<(), JsonError> {
-        self.object_with(Self::string, field)
+        self.object_with(Self::key, field)
     }
 
     /// An object whose keys `key` reads.
+    #[inline(always)]
     fn object_with<K>(
         &mut self,
-        key: fn(&mut Self) -> Result<K, JsonError>,
+        mut key: impl FnMut(&mut Self) -> Result<K, JsonError>,
         mut field: impl FnMut(&mut Self, K) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         if self.peek() != Some(b'{') {
@@ -176,6 +236,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `[ value, … ]`, the parser at `[`; `item` reads each value (the parser at it).
+    #[inline(always)]
     fn array(&mut self, mut item: impl FnMut(&mut Self) -> Result<(), JsonError>) -> Result<(), JsonError> {
         if self.peek() != Some(b'[') {
             return Err(self.error());
@@ -203,6 +264,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn literal(&mut self, word: &str) -> bool {
         if self.text.as_bytes()[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
@@ -214,6 +276,7 @@ impl<'a> Parser<'a> {
 
     /// Reads the value into `slot`, field `bit` of `seen`; a field given twice is an error
     /// (serde's "duplicate field").
+    #[inline(always)]
     fn once<T>(
         &mut self,
         seen: &mut u32,
@@ -230,6 +293,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `null` as `None`, else the value `read` reads.
+    #[inline(always)]
     fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T, JsonError>) -> Result<Option<T>, JsonError> {
         if self.literal("null") {
             Ok(None)
@@ -238,10 +302,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn opt_str(&mut self) -> Result<Option<Cow<'a, str>>, JsonError> {
+    #[inline(always)]
+    fn opt_str(&mut self) -> Result<Option<Str>, JsonError> {
         self.opt(Self::string)
     }
 
+    #[inline(always)]
     fn bool(&mut self) -> Result<bool, JsonError> {
         if self.literal("true") {
             Ok(true)
@@ -252,8 +318,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A string, borrowed unless it has escapes.
-    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+    /// The string at the parser: where its text is and the end of it (at a `\\` when it has
+    /// escapes).
+    #[inline(always)]
+    fn string_run(&mut self) -> Result<(usize, usize), JsonError> {
         let bytes = self.text.as_bytes();
         if bytes.get(self.pos) != Some(&b'"') {
             return Err(self.error());
@@ -263,13 +331,11 @@ impl<'a> Parser<'a> {
         match bytes.get(i) {
             Some(b'"') => {
                 self.pos = i + 1;
-                Ok(Cow::Borrowed(&self.text[start..i]))
+                Ok((start, i))
             }
             Some(b'\\') => {
                 self.pos = i;
-                let mut out = String::with_capacity(i - start + 16);
-                out.push_str(&self.text[start..i]);
-                self.escaped(out).map(Cow::Owned)
+                Ok((start, i))
             }
             _ => {
                 // A control character, or the end of the text.
@@ -277,6 +343,44 @@ impl<'a> Parser<'a> {
                 Err(self.error())
             }
         }
+    }
+
+    /// A string: a span of the text, or of the side buffer when it has escapes.
+    #[inline(always)]
+    fn string(&mut self) -> Result<Str, JsonError> {
+        let (start, end) = self.string_run()?;
+        // The text is at most 4 GiB (`parse`), and so is the side buffer (no longer than it).
+        if self.pos == end + 1 {
+            return Ok(Str {
+                start: start as u32,
+                end: end as u32,
+                unescaped: false,
+            });
+        }
+        let mut out = std::mem::take(&mut self.unescaped);
+        let from = out.len();
+        out.push_str(&self.text[start..end]);
+        let read = self.escaped(&mut out);
+        self.unescaped = out;
+        read?;
+        Ok(Str {
+            start: from as u32,
+            end: self.unescaped.len() as u32,
+            unescaped: true,
+        })
+    }
+
+    /// A key, borrowed unless it has escapes.
+    #[inline(always)]
+    fn key(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        let (start, end) = self.string_run()?;
+        if self.pos == end + 1 {
+            return Ok(Cow::Borrowed(&self.text[start..end]));
+        }
+        let mut out = String::with_capacity(end - start + 16);
+        out.push_str(&self.text[start..end]);
+        self.escaped(&mut out)?;
+        Ok(Cow::Owned(out))
     }
 
     /// A string checked and skipped. Like serde_json skipping a value, it takes any `\uXXXX`,
@@ -311,7 +415,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The rest of a string from an escape on, the parser at the `\`.
-    fn escaped(&mut self, mut out: String) -> Result<String, JsonError> {
+    fn escaped(&mut self, out: &mut String) -> Result<(), JsonError> {
         let bytes = self.text.as_bytes();
         let mut run = self.pos;
         loop {
@@ -319,7 +423,7 @@ impl<'a> Parser<'a> {
                 Some(b'"') => {
                     out.push_str(&self.text[run..self.pos]);
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(());
                 }
                 Some(b'\\') => {
                     out.push_str(&self.text[run..self.pos]);
@@ -383,6 +487,7 @@ impl<'a> Parser<'a> {
 
     /// A number's text, checked against JSON's grammar: `-`? (`0` | [1-9][0-9]*) (`.` [0-9]+)?
     /// ([eE] [+-]? [0-9]+)?
+    #[inline(always)]
     fn number_text(&mut self) -> Result<&'a str, JsonError> {
         let start = self.pos;
         self.eat(b'-');
@@ -402,6 +507,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Steps over `byte` if it is next.
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
         let next = self.peek() == Some(byte);
         self.pos += usize::from(next);
@@ -409,6 +515,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Steps over ASCII digits; how many.
+    #[inline(always)]
     fn digits(&mut self) -> usize {
         let start = self.pos;
         while self.peek().is_some_and(|b| b.is_ascii_digit()) {
@@ -418,6 +525,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A number as `f64`, as serde_json reads one: an integer exactly, then converted.
+    #[inline(always)]
     fn f64(&mut self) -> Result<f64, JsonError> {
         let start = self.pos;
         let text = self.number_text()?;
@@ -450,13 +558,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn strings(&mut self) -> Result<Vec<String>, JsonError> {
-        let mut all = Vec::new();
+    /// A list of strings (a membership's permissions) added to the shared list: where it is
+    /// there.
+    fn permissions(&mut self) -> Result<(u32, u32), JsonError> {
+        // At most one string per two bytes of the text, so fewer than 2^32.
+        let start = self.permissions.len() as u32;
         self.array(|p| {
-            all.push(p.string()?.into_owned());
+            let permission = p.string()?;
+            p.permissions.push(permission);
             Ok(())
         })?;
-        Ok(all)
+        Ok((start, self.permissions.len() as u32))
     }
 
     /// A JSON object as serde_json's `Map` (custom attributes, kept as they are).
@@ -472,7 +584,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn claims(&mut self) -> Result<Claims<'a>, JsonError> {
+    fn claims(&mut self) -> Result<Claims, JsonError> {
         let mut c = Claims::default();
         let mut seen = 0u32;
         self.object(|p, key| match key.as_ref() {
@@ -506,7 +618,7 @@ impl<'a> Parser<'a> {
         Ok(c)
     }
 
-    fn audience(&mut self) -> Result<Audience<'a>, JsonError> {
+    fn audience(&mut self) -> Result<Audience, JsonError> {
         if self.peek() == Some(b'[') {
             let mut all = Vec::new();
             self.array(|p| {
@@ -521,8 +633,8 @@ impl<'a> Parser<'a> {
 
     fn memberships(
         &mut self,
-        one: fn(&mut Self) -> Result<LoginMembership, JsonError>,
-    ) -> Result<Vec<LoginMembership>, JsonError> {
+        mut one: impl FnMut(&mut Self) -> Result<Membership, JsonError>,
+    ) -> Result<Vec<Membership>, JsonError> {
         let mut all = Vec::new();
         self.array(|p| {
             all.push(one(p)?);
@@ -532,20 +644,20 @@ impl<'a> Parser<'a> {
     }
 
     /// `{p, oid, o}` (and `mid`) of the AuthRocket 1 layout's `m`.
-    fn short_membership(&mut self) -> Result<LoginMembership, JsonError> {
+    fn short_membership(&mut self) -> Result<Membership, JsonError> {
         let (mut mid, mut permissions, mut oid, mut o) = (None, None, None, None);
         let mut seen = 0u32;
         self.object(|p, key| match key.as_ref() {
             "mid" => p.once(&mut seen, 0, &mut mid, Self::opt_str),
-            "p" => p.once(&mut seen, 1, &mut permissions, |p| p.opt(Self::strings)),
+            "p" => p.once(&mut seen, 1, &mut permissions, |p| p.opt(Self::permissions)),
             "oid" => p.once(&mut seen, 2, &mut oid, Self::opt_str),
             "o" => p.once(&mut seen, 3, &mut o, Self::opt_str),
             _ => p.skip(1),
         })?;
-        Ok(LoginMembership {
-            membership_id: owned(mid),
-            org_id: owned(oid),
-            org_name: owned(o),
+        Ok(Membership {
+            membership_id: mid,
+            org_id: oid,
+            org_name: o,
             permissions: permissions.unwrap_or_default(),
             org_reference: None,
             org_custom: Map::new(),
@@ -554,7 +666,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `{mid, oid, name, perm, ref, cs, selected}` of the newer layout's `orgs`.
-    fn org(&mut self) -> Result<LoginMembership, JsonError> {
+    fn org(&mut self) -> Result<Membership, JsonError> {
         let (mut mid, mut oid, mut name, mut perm, mut reference, mut cs, mut selected) =
             (None, None, None, None, None, None, None);
         let mut seen = 0u32;
@@ -562,18 +674,18 @@ impl<'a> Parser<'a> {
             "mid" => p.once(&mut seen, 0, &mut mid, Self::opt_str),
             "oid" => p.once(&mut seen, 1, &mut oid, Self::opt_str),
             "name" => p.once(&mut seen, 2, &mut name, Self::opt_str),
-            "perm" => p.once(&mut seen, 3, &mut perm, |p| p.opt(Self::strings)),
+            "perm" => p.once(&mut seen, 3, &mut perm, |p| p.opt(Self::permissions)),
             "ref" => p.once(&mut seen, 4, &mut reference, Self::opt_str),
             "cs" => p.once(&mut seen, 5, &mut cs, |p| p.opt(Self::map)),
             "selected" => p.once(&mut seen, 6, &mut selected, |p| p.opt(Self::bool)),
             _ => p.skip(1),
         })?;
-        Ok(LoginMembership {
-            membership_id: owned(mid),
-            org_id: owned(oid),
-            org_name: owned(name),
+        Ok(Membership {
+            membership_id: mid,
+            org_id: oid,
+            org_name: name,
             permissions: perm.unwrap_or_default(),
-            org_reference: owned(reference),
+            org_reference: reference,
             org_custom: cs.unwrap_or_default(),
             selected: selected.unwrap_or(false),
         })
@@ -588,7 +700,7 @@ mod tests {
     use serde::Deserialize;
     use serde_json::{Map, Value, json};
 
-    use super::{Audience, parse};
+    use super::{Audience, Str, parse};
 
     #[derive(Deserialize)]
     struct Oracle {
@@ -649,17 +761,19 @@ mod tests {
     /// Everything read, in one comparable value.
     fn summary(json: &str) -> Option<Value> {
         let c = parse(json).ok()?;
-        let s = |v: &Option<std::borrow::Cow<'_, str>>| json!(v.as_deref());
-        let members = |m: &Option<Vec<super::LoginMembership>>| {
+        let s = |v: &Option<Str>| json!(v.map(|v| c.get(json, v)));
+        let members = |m: &Option<Vec<super::Membership>>| {
             json!(m.as_ref().map(|all| {
                 all.iter()
                     .map(|m| {
+                        let (from, to) = (m.permissions.0 as usize, m.permissions.1 as usize);
+                        let permissions: Vec<&str> = c.permissions[from..to].iter().map(|&p| c.get(json, p)).collect();
                         json!([
-                            m.membership_id,
-                            m.org_id,
-                            m.org_name,
-                            m.permissions,
-                            m.org_reference,
+                            s(&m.membership_id),
+                            s(&m.org_id),
+                            s(&m.org_name),
+                            permissions,
+                            s(&m.org_reference),
                             m.org_custom,
                             m.selected
                         ])
@@ -669,8 +783,8 @@ mod tests {
         };
         let aud = match &c.aud {
             None => json!(null),
-            Some(Audience::One(a)) => json!({"one": a}),
-            Some(Audience::Many(a)) => json!({"many": a}),
+            Some(Audience::One(a)) => json!({"one": c.get(json, *a)}),
+            Some(Audience::Many(a)) => json!({"many": a.iter().map(|&a| c.get(json, a)).collect::<Vec<_>>()}),
         };
         Some(json!([
             s(&c.uid),
