@@ -7,7 +7,8 @@
 #
 # Rows: clean build with one API and `codegen` off (with each TLS backend, against the floor
 # with the same backend); clean builds with all APIs, `codegen` off and on; the crate alone
-# (`cargo clean -p`, dependencies built), all APIs and each API; `cargo doc` of the crate; a
+# (`cargo clean -p`, dependencies built; median of three), all APIs and each API; `cargo doc`
+# of the crate, from clean and after a touch; a
 # no-op rebuild; a rebuild after touching one spec; then the debug rlib's size and the lines of
 # `generated/`. Each clean build has its own target directory. Run it on a quiet machine:
 # anything else running skews every row.
@@ -61,9 +62,15 @@ one_ring=$(CARGO_TARGET_DIR="$work/t-one-ring" secs cargo build --locked --no-de
 all_off_features="authrocket,requestrocket,rocketpunch,rockety,tls-aws-lc"
 all_off=$(CARGO_TARGET_DIR="$work/t-off" secs cargo build --locked --no-default-features --features "$all_off_features")
 # The crate alone (its dependencies built already), all four APIs and each on its own.
-crate_alone() { # features
-  CARGO_TARGET_DIR="$work/t-off" cargo clean --locked -p rocket-apis >/dev/null 2>&1
-  CARGO_TARGET_DIR="$work/t-off" secs cargo build --locked --no-default-features --features "$1"
+# Three times each, the median: one build of the crate swings by a tenth here.
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+crate_alone() { # features [target dir]
+  local dir=${2:-$work/t-off} runs=()
+  for _ in 1 2 3; do
+    CARGO_TARGET_DIR="$dir" cargo clean --locked -p rocket-apis >/dev/null 2>&1
+    runs+=("$(CARGO_TARGET_DIR="$dir" secs cargo build --locked --no-default-features --features "$1")")
+  done
+  median3 "${runs[@]}"
 }
 alone=$(crate_alone "$all_off_features")
 rlib=$(find "$work/t-off/debug/deps" -name 'librocket_apis-*.rlib' -printf '%s\n' | sort -n | tail -1)
@@ -71,9 +78,10 @@ declare -A per_api
 for api in authrocket requestrocket rocketpunch rockety; do
   per_api[$api]=$(crate_alone "$api,tls-aws-lc")
 done
-# The crate's docs (default features and `mock`): a first run builds what rustdoc needs, the
-# timed one documents the crate again after a touch of its sources.
-CARGO_TARGET_DIR="$work/t-doc" cargo doc --locked --no-deps --features mock >/dev/null 2>&1
+# The crate's docs (default features and `mock`): from a clean target directory (what rustdoc
+# needs is built first: dependencies in check mode, the generator, its run), then again after a
+# touch of the crate's sources.
+doc_cold=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
 touch src/lib.rs
 doc=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
 all_codegen=$(CARGO_TARGET_DIR="$work/t-codegen" secs cargo build --locked --no-default-features --features "$all_off_features,codegen")
@@ -86,11 +94,10 @@ spec=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
 # temporary worktree), for before/after figures from one run.
 if [ -n "${BASE:-}" ]; then
   git worktree add --detach "$work/base" "$BASE" >/dev/null 2>&1
-  base_alone=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base" secs cargo build --locked --no-default-features --features "$all_off_features")
-  base_alone=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base" cargo clean --locked -p rocket-apis >/dev/null 2>&1 &&
-    CARGO_TARGET_DIR="$work/t-base" secs cargo build --locked --no-default-features --features "$all_off_features")
+  (cd "$work/base" && CARGO_TARGET_DIR="$work/t-base" cargo build --locked --no-default-features --features "$all_off_features" >/dev/null 2>&1)
+  base_alone=$(cd "$work/base" && crate_alone "$all_off_features" "$work/t-base")
   base_rlib=$(find "$work/t-base/debug/deps" -name 'librocket_apis-*.rlib' -printf '%s\n' | sort -n | tail -1)
-  (cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" cargo doc --locked --no-deps --features mock >/dev/null 2>&1)
+  base_doc_cold=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked --no-deps --features mock)
   touch "$work/base/src/lib.rs"
   base_doc=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked --no-deps --features mock)
   base_lines=$(cat "$work/base"/generated/*.rs | wc -l)
@@ -112,13 +119,15 @@ printf '| the crate alone (`cargo clean -p rocket-apis`), all four APIs, `codege
 for api in authrocket requestrocket rocketpunch rockety; do
   printf '| the crate alone, `%s` only, `codegen` off | %s | %s |\n' "$api" "${per_api[$api]}" "$(ratio "${per_api[$api]}" "$floor")"
 done
+printf '| `cargo doc --no-deps --features mock`, clean target directory | %s | %s |\n' "$doc_cold" "$(ratio "$doc_cold" "$floor")"
 printf '| `cargo doc --no-deps --features mock`, after touching `src/lib.rs` | %s | %s |\n' "$doc" "$(ratio "$doc" "$floor")"
 printf '| no-op rebuild | %s | %s |\n' "$noop" "$(ratio "$noop" "$floor")"
 printf '| rebuild after touching `specs/rockety.yaml` | %s | %s |\n' "$spec" "$(ratio "$spec" "$floor")"
 printf '\ndebug rlib of the crate, all four APIs, `codegen` off: %s MB\n' "$(awk -v b="$rlib" 'BEGIN { printf "%.1f", b / 1e6 }')"
 printf '`generated/`: %s lines\n' "$(cat generated/*.rs | wc -l)"
 if [ -n "${BASE:-}" ]; then
-  printf '\nat %s: the crate alone %s s (now %s: %s×), `cargo doc` %s s (now %s: %s×), rlib %s MB, `generated/` %s lines\n' \
-    "$BASE" "$base_alone" "$alone" "$(ratio "$alone" "$base_alone")" "$base_doc" "$doc" "$(ratio "$doc" "$base_doc")" \
+  printf '\nat %s: the crate alone %s s (now %s: %s×), `cargo doc` clean %s s (now %s: %s×), after a touch %s s (now %s: %s×), rlib %s MB, `generated/` %s lines\n' \
+    "$BASE" "$base_alone" "$alone" "$(ratio "$alone" "$base_alone")" "$base_doc_cold" "$doc_cold" "$(ratio "$doc_cold" "$base_doc_cold")" \
+    "$base_doc" "$doc" "$(ratio "$doc" "$base_doc")" \
     "$(awk -v b="$base_rlib" 'BEGIN { printf "%.1f", b / 1e6 }')" "$base_lines"
 fi
