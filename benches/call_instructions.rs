@@ -10,10 +10,12 @@
 
 #[path = "support/local_server.rs"]
 mod local_server;
+#[path = "support/requestrocket_calls.rs"]
+mod requestrocket_calls;
 
-use std::{hint::black_box, sync::Arc, time::Duration};
+use std::hint::black_box;
 
-use local_server::{clients_body, hand_written, hand_written_call, serve};
+use requestrocket_calls::hand_written_call;
 
 const CALLS: usize = 2_000;
 
@@ -38,16 +40,13 @@ fn client_calls(rt: &tokio::runtime::Runtime, client: &rocket_apis::requestrocke
 }
 
 fn main() {
-    let server_rt = tokio::runtime::Runtime::new().unwrap();
-    let body = clients_body(10);
-    let base = server_rt.block_on(serve(Arc::new(move |_| (Duration::ZERO, body.clone()))));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let _guard = rt.enter();
-    let client = local_server::client(&base);
-    let (http, url) = hand_written(&base);
+    let requestrocket_calls::Sides {
+        server: _server,
+        rt,
+        client,
+        http,
+        url,
+    } = requestrocket_calls::sides(10);
     // Warm-up: open the connections, fill the pools and caches.
     rt.block_on(async {
         for _ in 0..200 {

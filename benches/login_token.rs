@@ -13,22 +13,20 @@
 //! (the target is ≥ 100 for HS256). The figures are printed, not asserted (CI only
 //! compiles this).
 
+#[path = "support/local_server.rs"]
+mod local_server;
 #[path = "../tests/support/login_token_mint.rs"]
 mod mint;
 
 use std::{
     collections::BTreeMap,
     hint::black_box,
-    sync::{Mutex, OnceLock},
+    sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
 
 use criterion::Criterion;
 use rocket_apis::authrocket::{self, JwtSecret, LoginTokenVerifier, types};
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
-};
 
 const PRIVATE: &str = include_str!("../tests/fixtures/authrocket_rs256_a.key.pem");
 const PUBLIC: &str = include_str!("../tests/fixtures/authrocket_rs256_a.pub.pem");
@@ -44,43 +42,6 @@ fn samples() -> &'static Mutex<BTreeMap<&'static str, Vec<f64>>> {
 fn record(name: &'static str, total: Duration, ops: u64) {
     let per_op = total.as_secs_f64() / ops.max(1) as f64;
     samples().lock().unwrap().entry(name).or_default().push(per_op);
-}
-
-/// Answers every request on kept-alive connections with the session's JSON.
-async fn serve(body: &'static [u8]) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(connection(stream, body));
-        }
-    });
-    url
-}
-
-async fn connection(mut stream: TcpStream, body: &'static [u8]) {
-    let _ = stream.set_nodelay(true);
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
-    loop {
-        let end = loop {
-            if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break pos + 4;
-            }
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        };
-        buf.drain(..end);
-        let header = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-request-id: rq_bench\r\n\r\n",
-            body.len()
-        );
-        if stream.write_all(header.as_bytes()).await.is_err() || stream.write_all(body).await.is_err() {
-            return;
-        }
-    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -123,7 +84,8 @@ fn bench(c: &mut Criterion) {
         .unwrap()
         .into_boxed_slice(),
     );
-    let base = server_rt.block_on(serve(body));
+    let answer = Arc::new(body.to_vec());
+    let base = server_rt.block_on(local_server::serve(Arc::new(move |_| (Duration::ZERO, answer.clone()))));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

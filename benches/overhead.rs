@@ -26,8 +26,11 @@ use rocket_apis::{Paginate, rockety};
 
 #[path = "support/local_server.rs"]
 mod local_server;
+#[path = "support/requestrocket_calls.rs"]
+mod requestrocket_calls;
 
-use local_server::{clients_body, hand_written, hand_written_call, serve};
+use local_server::serve;
+use requestrocket_calls::hand_written_call;
 
 /// Per-iteration times of each benchmark's samples.
 fn samples() -> &'static Mutex<BTreeMap<String, Vec<f64>>> {
@@ -107,16 +110,14 @@ where
 }
 
 fn client_bench(c: &mut Criterion, group: &str, clients: usize) {
-    let server_rt = tokio::runtime::Runtime::new().unwrap();
-    let body = clients_body(clients);
-    let base = server_rt.block_on(serve(Arc::new(move |_| (Duration::ZERO, body.clone()))));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let requestrocket_calls::Sides {
+        server: _server,
+        rt,
+        client,
+        http,
+        url,
+    } = requestrocket_calls::sides(clients);
     let _guard = rt.enter();
-    let client = local_server::client(&base);
-    let (http, url) = hand_written(&base);
 
     let mut g = c.benchmark_group(group);
     g.measurement_time(Duration::from_secs(if clients > 100 { 15 } else { 10 }));

@@ -1,17 +1,12 @@
-//! What both call benchmarks share: a keep-alive HTTP/1.1 server on 127.0.0.1 that answers at
-//! once (or after a delay), the RequestRocket list body, and the hand-written `reqwest` call the
-//! client is compared with.
+//! The benchmarks' local server: keep-alive HTTP/1.1 on 127.0.0.1, answering every request at
+//! once (or after a delay) with the body its handler gives for the request target.
 
 use std::{sync::Arc, time::Duration};
 
-use rocket_apis::requestrocket;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpStream},
 };
-
-/// The user token both sides send.
-pub const TOKEN: &str = "u-bench0000token";
 
 /// What the server answers to a request target: a delay and a body.
 pub type Handler = Arc<dyn Fn(&str) -> (Duration, Arc<Vec<u8>>) + Send + Sync>;
@@ -57,45 +52,4 @@ async fn connection(mut stream: TcpStream, handler: Handler) {
             return;
         }
     }
-}
-
-pub fn clients_body(n: usize) -> Arc<Vec<u8>> {
-    let clients: Vec<_> = (0..n)
-        .map(|i| {
-            serde_json::json!({"clientId": format!("550e8400-e29b-41d4-a716-{i:012}"), "clientName": format!("Client {i}"),
-                "clientMembers": [{"userId": format!("user-{i}"), "roles": ["owner"]}], "region": "eu-west-1"})
-        })
-        .collect();
-    Arc::new(serde_json::to_vec(&serde_json::json!({"clients": clients, "message": "Success"})).unwrap())
-}
-
-pub fn hand_written(base: &str) -> (reqwest::Client, String) {
-    let http = reqwest::Client::builder()
-        .timeout(rocket_apis::DEFAULT_TIMEOUT)
-        .connect_timeout(rocket_apis::DEFAULT_CONNECT_TIMEOUT)
-        .user_agent(rocket_apis::USER_AGENT)
-        .build()
-        .unwrap();
-    (http, format!("{base}/api/clients"))
-}
-
-pub async fn hand_written_call(http: &reqwest::Client, url: &str) -> requestrocket::types::ClientList {
-    let response = http
-        .get(url)
-        .header("authorization", TOKEN)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
-    let bytes = response.bytes().await.unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
-
-/// The RequestRocket client, on the server at `base`.
-pub fn client(base: &str) -> requestrocket::Client {
-    requestrocket::Client::builder(requestrocket::UserToken::new(TOKEN).unwrap())
-        .base_url(format!("{base}/api"))
-        .build()
-        .unwrap()
 }
