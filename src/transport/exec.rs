@@ -1,6 +1,7 @@
-//! What runs around every call: credentials and fixed headers in ([`prepare`]), then rate limit,
-//! retries, a bounded body read, error statuses turned into [`crate::Error`] and one tracing span
-//! per call ([`exchange`]).
+//! What runs around every call ([`exchange`]): the request built and its fixed headers put on
+//! ([`prepare`]), the credentials at each attempt, then rate limit, retries (each building the
+//! request again), a bounded body read, error statuses turned into [`crate::Error`] and one
+//! tracing span per call.
 
 use std::{
     fmt,
@@ -79,8 +80,8 @@ pub(crate) struct Answer {
 /// and copies nothing, a retry builds it again.
 pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Sync);
 
-/// Builds and prepares a call's request, sends it under the client's rate limit, retries it as the client's
-/// [`RetryPolicy`](crate::RetryPolicy) allows and reads the body (bounded). An error status
+/// Builds and prepares a call's request, sends it under the client's rate limit, retries it as
+/// the client's [`RetryPolicy`](crate::RetryPolicy) allows and reads the body (bounded). An error status
 /// becomes [`crate::Error::Api`] (its body decoded as `E` where it can be), a transport failure
 /// or an oversized body the matching [`crate::Error`]; anything else is the [`Answer`]. One
 /// `tracing` span per call records the operation, method, path template, status, attempts,
