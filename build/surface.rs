@@ -106,22 +106,6 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
                 type Op = crate::transport::Op<types::ErrorBody>;
             },
         );
-        items.insert(
-            1,
-            syn::parse_quote! {
-                /// An operation of this API: its spec id, Rust name, path template and success
-                /// statuses.
-                const fn op(id: &'static str, name: &'static str, path: &'static str, success: &'static [u16]) -> Op {
-                    crate::transport::Op {
-                        id,
-                        name,
-                        path,
-                        success,
-                        error: ::std::marker::PhantomData,
-                    }
-                }
-            },
-        );
     }
     hide_progenitor_error(file);
     drop_unused_imports(&mut file.items);
@@ -611,12 +595,12 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
         syn::parse_quote!(crate::transport::call(&client.client, &client.inner, &build, &OP).await)
     };
     // Every operation of a spec reports errors in the spec's `ErrorBody` (the typed mocks rely
-    // on it too), so one `op` function per API (see `reshape`) builds the descriptors.
+    // on it too), so one `Op` alias per API (see `reshape`) names the descriptors' type.
     if quote!(#error).to_string() != "types :: ErrorBody" {
         return Err(fail("an error type other than `types::ErrorBody`"));
     }
     let op_static: syn::Stmt = syn::parse_quote! {
-        static OP: Op = op(#id, #name, #path, &[#(#codes),*]);
+        static OP: Op = Op::new(#id, #name, #path, &[#(#codes),*]);
     };
     kept.insert(0, op_static);
     kept.push(syn::Stmt::Expr(call, None));

@@ -7361,22 +7361,6 @@ impl Client {
 pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
-    /// An operation of this API: its spec id, Rust name, path template and success
-    /// statuses.
-    const fn op(
-        id: &'static str,
-        name: &'static str,
-        path: &'static str,
-        success: &'static [u16],
-    ) -> Op {
-        crate::transport::Op {
-            id,
-            name,
-            path,
-            success,
-            error: ::std::marker::PhantomData,
-        }
-    }
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -7435,7 +7419,7 @@ pub mod builder {
         }
         /// Sends `GET /realms` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RealmList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listRealms",
                 "list_realms",
                 "/realms",
@@ -7505,7 +7489,7 @@ pub mod builder {
         }
         /// Sends `POST /realms` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createRealm",
                 "create_realm",
                 "/realms",
@@ -7548,7 +7532,7 @@ pub mod builder {
         }
         /// Sends `GET /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getRealm",
                 "get_realm",
                 "/realms/{realmId}",
@@ -7612,7 +7596,7 @@ pub mod builder {
         }
         /// Sends `PUT /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateRealm",
                 "update_realm",
                 "/realms/{realmId}",
@@ -7661,7 +7645,7 @@ pub mod builder {
         }
         /// Sends `DELETE /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteRealm",
                 "delete_realm",
                 "/realms/{realmId}",
@@ -7704,7 +7688,7 @@ pub mod builder {
         }
         /// Sends `POST /realms/{realmId}/reset` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "resetRealm",
                 "reset_realm",
                 "/realms/{realmId}/reset",
@@ -7786,7 +7770,12 @@ pub mod builder {
         }
         /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserList>> {
-            static OP: Op = op("listUsers", "list_users", "/users", &[200u16, 202u16]);
+            static OP: Op = Op::new(
+                "listUsers",
+                "list_users",
+                "/users",
+                &[200u16, 202u16],
+            );
             let Self { client, after, direction, max_results, realm_id, sort } = self;
             let after = crate::transport::checked(after, &OP)?;
             let direction = crate::transport::checked(direction, &OP)?;
@@ -7854,7 +7843,7 @@ pub mod builder {
         }
         /// Sends `POST /users` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createUser",
                 "create_user",
                 "/users",
@@ -7897,7 +7886,7 @@ pub mod builder {
         }
         /// Sends `GET /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getUser",
                 "get_user",
                 "/users/{userId}",
@@ -7959,7 +7948,7 @@ pub mod builder {
         }
         /// Sends `PUT /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateUser",
                 "update_user",
                 "/users/{userId}",
@@ -8008,7 +7997,7 @@ pub mod builder {
         }
         /// Sends `DELETE /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteUser",
                 "delete_user",
                 "/users/{userId}",
@@ -8068,7 +8057,7 @@ pub mod builder {
         }
         /// Sends `POST /users/authenticate_key` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "authenticateUserKey",
                 "authenticate_user_key",
                 "/users/authenticate_key",
@@ -8138,7 +8127,7 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/authenticate` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "authenticateUser",
                 "authenticate_user",
                 "/users/{userId}/authenticate",
@@ -8214,7 +8203,7 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/authenticate_code` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "authenticateUserCode",
                 "authenticate_user_code",
                 "/users/{userId}/authenticate_code",
@@ -8264,7 +8253,7 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/generate_password_token` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "generatePasswordToken",
                 "generate_password_token",
                 "/users/{userId}/generate_password_token",
@@ -8333,7 +8322,7 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/reset_password_with_token` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "resetPasswordWithToken",
                 "reset_password_with_token",
                 "/users/{userId}/reset_password_with_token",
@@ -8409,7 +8398,7 @@ pub mod builder {
         }
         /// Sends `PUT /users/{userId}/update_password` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateUserPassword",
                 "update_user_password",
                 "/users/{userId}/update_password",
@@ -8459,7 +8448,7 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/request_email_verification` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "requestEmailVerification",
                 "request_email_verification",
                 "/users/{userId}/request_email_verification",
@@ -8528,7 +8517,7 @@ pub mod builder {
         }
         /// Sends `POST /users/{userId}/verify_email` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "verifyEmail",
                 "verify_email",
                 "/users/{userId}/verify_email",
@@ -8643,7 +8632,7 @@ pub mod builder {
         }
         /// Sends `GET /orgs` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::OrgList>> {
-            static OP: Op = op("listOrgs", "list_orgs", "/orgs", &[200u16, 202u16]);
+            static OP: Op = Op::new("listOrgs", "list_orgs", "/orgs", &[200u16, 202u16]);
             let Self {
                 client,
                 after,
@@ -8736,7 +8725,7 @@ pub mod builder {
         }
         /// Sends `POST /orgs` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createOrg",
                 "create_org",
                 "/orgs",
@@ -8779,7 +8768,12 @@ pub mod builder {
         }
         /// Sends `GET /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
-            static OP: Op = op("getOrg", "get_org", "/orgs/{orgId}", &[200u16, 202u16]);
+            static OP: Op = Op::new(
+                "getOrg",
+                "get_org",
+                "/orgs/{orgId}",
+                &[200u16, 202u16],
+            );
             let Self { client, org_id } = self;
             let org_id = crate::transport::checked(org_id, &OP)?;
             let build = || {
@@ -8836,7 +8830,7 @@ pub mod builder {
         }
         /// Sends `PUT /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateOrg",
                 "update_org",
                 "/orgs/{orgId}",
@@ -8885,7 +8879,7 @@ pub mod builder {
         }
         /// Sends `DELETE /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteOrg",
                 "delete_org",
                 "/orgs/{orgId}",
@@ -8979,7 +8973,7 @@ pub mod builder {
         }
         /// Sends `GET /memberships` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::MembershipList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listMemberships",
                 "list_memberships",
                 "/memberships",
@@ -9077,7 +9071,7 @@ pub mod builder {
         }
         /// Sends `POST /memberships` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createMembership",
                 "create_membership",
                 "/memberships",
@@ -9120,7 +9114,7 @@ pub mod builder {
         }
         /// Sends `GET /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getMembership",
                 "get_membership",
                 "/memberships/{membershipId}",
@@ -9188,7 +9182,7 @@ pub mod builder {
         }
         /// Sends `PUT /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateMembership",
                 "update_membership",
                 "/memberships/{membershipId}",
@@ -9237,7 +9231,7 @@ pub mod builder {
         }
         /// Sends `DELETE /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteMembership",
                 "delete_membership",
                 "/memberships/{membershipId}",
@@ -9325,7 +9319,7 @@ pub mod builder {
         }
         /// Sends `GET /sessions` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::SessionList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listSessions",
                 "list_sessions",
                 "/sessions",
@@ -9415,7 +9409,7 @@ pub mod builder {
         }
         /// Sends `POST /sessions` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Session>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createSession",
                 "create_session",
                 "/sessions",
@@ -9458,7 +9452,7 @@ pub mod builder {
         }
         /// Sends `GET /sessions/{sessionId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Session>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getSession",
                 "get_session",
                 "/sessions/{sessionId}",
@@ -9500,7 +9494,7 @@ pub mod builder {
         }
         /// Sends `DELETE /sessions/{sessionId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteSession",
                 "delete_session",
                 "/sessions/{sessionId}",
@@ -9560,7 +9554,7 @@ pub mod builder {
         }
         /// Sends `POST /credentials` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createCredential",
                 "create_credential",
                 "/credentials",
@@ -9603,7 +9597,7 @@ pub mod builder {
         }
         /// Sends `GET /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getCredential",
                 "get_credential",
                 "/credentials/{credentialId}",
@@ -9671,7 +9665,7 @@ pub mod builder {
         }
         /// Sends `PUT /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateCredential",
                 "update_credential",
                 "/credentials/{credentialId}",
@@ -9720,7 +9714,7 @@ pub mod builder {
         }
         /// Sends `DELETE /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteCredential",
                 "delete_credential",
                 "/credentials/{credentialId}",
@@ -9791,7 +9785,7 @@ pub mod builder {
         }
         /// Sends `POST /credentials/{credentialId}/verify` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "verifyCredential",
                 "verify_credential",
                 "/credentials/{credentialId}/verify",
@@ -9856,7 +9850,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::AuthorizeUrlList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listAuthorizeUrls",
                 "list_authorize_urls",
                 "/auth_providers/authorize",
@@ -9930,7 +9924,7 @@ pub mod builder {
         }
         /// Sends `POST /auth_providers/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeResult>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "authorizeCallback",
                 "authorize_callback",
                 "/auth_providers/authorize",
@@ -10016,7 +10010,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::AuthProviderList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listAuthProviders",
                 "list_auth_providers",
                 "/auth_providers",
@@ -10095,7 +10089,7 @@ pub mod builder {
         }
         /// Sends `POST /auth_providers` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createAuthProvider",
                 "create_auth_provider",
                 "/auth_providers",
@@ -10138,7 +10132,7 @@ pub mod builder {
         }
         /// Sends `GET /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getAuthProvider",
                 "get_auth_provider",
                 "/auth_providers/{authProviderId}",
@@ -10206,7 +10200,7 @@ pub mod builder {
         }
         /// Sends `PUT /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateAuthProvider",
                 "update_auth_provider",
                 "/auth_providers/{authProviderId}",
@@ -10255,7 +10249,7 @@ pub mod builder {
         }
         /// Sends `DELETE /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteAuthProvider",
                 "delete_auth_provider",
                 "/auth_providers/{authProviderId}",
@@ -10313,7 +10307,7 @@ pub mod builder {
         }
         /// Sends `GET /auth_providers/{authProviderId}/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeUrl>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getAuthorizeUrl",
                 "get_authorize_url",
                 "/auth_providers/{authProviderId}/authorize",
@@ -10391,7 +10385,7 @@ pub mod builder {
         }
         /// Sends `POST /auth_providers/{authProviderId}/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeResult>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "authorizeWithToken",
                 "authorize_with_token",
                 "/auth_providers/{authProviderId}/authorize",
@@ -10480,7 +10474,7 @@ pub mod builder {
         }
         /// Sends `GET /app_hooks` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AppHookList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listAppHooks",
                 "list_app_hooks",
                 "/app_hooks",
@@ -10557,7 +10551,7 @@ pub mod builder {
         }
         /// Sends `POST /app_hooks` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createAppHook",
                 "create_app_hook",
                 "/app_hooks",
@@ -10600,7 +10594,7 @@ pub mod builder {
         }
         /// Sends `GET /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getAppHook",
                 "get_app_hook",
                 "/app_hooks/{appHookId}",
@@ -10666,7 +10660,7 @@ pub mod builder {
         }
         /// Sends `PUT /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateAppHook",
                 "update_app_hook",
                 "/app_hooks/{appHookId}",
@@ -10715,7 +10709,7 @@ pub mod builder {
         }
         /// Sends `DELETE /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteAppHook",
                 "delete_app_hook",
                 "/app_hooks/{appHookId}",
@@ -10782,7 +10776,7 @@ pub mod builder {
         }
         /// Sends `GET /login_policies` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicyList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listLoginPolicies",
                 "list_login_policies",
                 "/login_policies",
@@ -10856,7 +10850,7 @@ pub mod builder {
         }
         /// Sends `POST /login_policies` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createLoginPolicy",
                 "create_login_policy",
                 "/login_policies",
@@ -10899,7 +10893,7 @@ pub mod builder {
         }
         /// Sends `GET /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getLoginPolicy",
                 "get_login_policy",
                 "/login_policies/{loginPolicyId}",
@@ -10967,7 +10961,7 @@ pub mod builder {
         }
         /// Sends `PUT /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateLoginPolicy",
                 "update_login_policy",
                 "/login_policies/{loginPolicyId}",
@@ -11016,7 +11010,7 @@ pub mod builder {
         }
         /// Sends `DELETE /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteLoginPolicy",
                 "delete_login_policy",
                 "/login_policies/{loginPolicyId}",
@@ -11152,7 +11146,7 @@ pub mod builder {
         }
         /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listEvents",
                 "list_events",
                 "/events",
@@ -11281,7 +11275,7 @@ pub mod builder {
         }
         /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getEvent",
                 "get_event",
                 "/events/{eventId}",
@@ -11364,7 +11358,7 @@ pub mod builder {
         }
         /// Sends `GET /jwt_keys` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKeyList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listJwtKeys",
                 "list_jwt_keys",
                 "/jwt_keys",
@@ -11441,7 +11435,7 @@ pub mod builder {
         }
         /// Sends `POST /jwt_keys` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKey>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createJwtKey",
                 "create_jwt_key",
                 "/jwt_keys",
@@ -11484,7 +11478,7 @@ pub mod builder {
         }
         /// Sends `GET /jwt_keys/{jwtKeyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKey>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getJwtKey",
                 "get_jwt_key",
                 "/jwt_keys/{jwtKeyId}",
@@ -11526,7 +11520,7 @@ pub mod builder {
         }
         /// Sends `DELETE /jwt_keys/{jwtKeyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteJwtKey",
                 "delete_jwt_key",
                 "/jwt_keys/{jwtKeyId}",
@@ -11584,7 +11578,7 @@ pub mod builder {
         }
         /// Sends `POST /user_tokens` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserToken>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createUserToken",
                 "create_user_token",
                 "/user_tokens",
@@ -11627,7 +11621,7 @@ pub mod builder {
         }
         /// Sends `GET /user_tokens/{userTokenId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserToken>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getUserToken",
                 "get_user_token",
                 "/user_tokens/{userTokenId}",

@@ -2651,22 +2651,6 @@ impl Client {
 pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
-    /// An operation of this API: its spec id, Rust name, path template and success
-    /// statuses.
-    const fn op(
-        id: &'static str,
-        name: &'static str,
-        path: &'static str,
-        success: &'static [u16],
-    ) -> Op {
-        crate::transport::Op {
-            id,
-            name,
-            path,
-            success,
-            error: ::std::marker::PhantomData,
-        }
-    }
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -2713,7 +2697,12 @@ pub mod builder {
         }
         /// Sends `GET /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ClientList>> {
-            static OP: Op = op("listClients", "list_clients", "/clients", &[200u16]);
+            static OP: Op = Op::new(
+                "listClients",
+                "list_clients",
+                "/clients",
+                &[200u16],
+            );
             let Self { client, limit, page } = self;
             let limit = crate::transport::checked(limit, &OP)?;
             let page = crate::transport::checked(page, &OP)?;
@@ -2770,7 +2759,7 @@ pub mod builder {
         }
         /// Sends `POST /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createClient",
                 "create_client",
                 "/clients",
@@ -2813,7 +2802,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getClient",
                 "get_client",
                 "/clients/{clientId}",
@@ -2879,7 +2868,7 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateClient",
                 "update_client",
                 "/clients/{clientId}",
@@ -2928,7 +2917,7 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteClient",
                 "delete_client",
                 "/clients/{clientId}",
@@ -2971,7 +2960,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getClientTelemetry",
                 "get_client_telemetry",
                 "/clients/{clientId}/telemetry",
@@ -3059,7 +3048,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CredentialList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listCredentials",
                 "list_credentials",
                 "/clients/{clientId}/credentials",
@@ -3144,7 +3133,7 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createCredential",
                 "create_credential",
                 "/clients/{clientId}/credentials",
@@ -3203,7 +3192,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getCredential",
                 "get_credential",
                 "/clients/{clientId}/credentials/{credentialId}",
@@ -3283,7 +3272,7 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateCredential",
                 "update_credential",
                 "/clients/{clientId}/credentials/{credentialId}",
@@ -3344,7 +3333,7 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteCredential",
                 "delete_credential",
                 "/clients/{clientId}/credentials/{credentialId}",
@@ -3429,7 +3418,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listCredentialRules",
                 "list_credential_rules",
                 "/clients/{clientId}/credentials/{credentialId}/rules",
@@ -3517,7 +3506,7 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createCredentialRule",
                 "create_credential_rule",
                 "/clients/{clientId}/credentials/{credentialId}/rules",
@@ -3588,7 +3577,7 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteCredentialRule",
                 "delete_credential_rule",
                 "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
@@ -3667,7 +3656,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::TargetList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listTargets",
                 "list_targets",
                 "/clients/{clientId}/targets",
@@ -3745,7 +3734,7 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createTarget",
                 "create_target",
                 "/clients/{clientId}/targets",
@@ -3804,7 +3793,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getTarget",
                 "get_target",
                 "/clients/{clientId}/targets/{targetId}",
@@ -3882,7 +3871,7 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateTarget",
                 "update_target",
                 "/clients/{clientId}/targets/{targetId}",
@@ -3943,7 +3932,7 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteTarget",
                 "delete_target",
                 "/clients/{clientId}/targets/{targetId}",
@@ -4028,7 +4017,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listTargetRules",
                 "list_target_rules",
                 "/clients/{clientId}/targets/{targetId}/rules",
@@ -4116,7 +4105,7 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createTargetRule",
                 "create_target_rule",
                 "/clients/{clientId}/targets/{targetId}/rules",
@@ -4187,7 +4176,7 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteTargetRule",
                 "delete_target_rule",
                 "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
@@ -4266,7 +4255,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProxyList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listProxies",
                 "list_proxies",
                 "/clients/{clientId}/proxies",
@@ -4344,7 +4333,7 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createProxy",
                 "create_proxy",
                 "/clients/{clientId}/proxies",
@@ -4403,7 +4392,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getProxy",
                 "get_proxy",
                 "/clients/{clientId}/proxies/{proxyId}",
@@ -4481,7 +4470,7 @@ pub mod builder {
         }
         /// Sends `PUT /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "updateProxy",
                 "update_proxy",
                 "/clients/{clientId}/proxies/{proxyId}",
@@ -4542,7 +4531,7 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteProxy",
                 "delete_proxy",
                 "/clients/{clientId}/proxies/{proxyId}",
@@ -4597,7 +4586,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getProxyTelemetry",
                 "get_proxy_telemetry",
                 "/clients/{clientId}/proxies/{proxyId}/telemetry",
@@ -4682,7 +4671,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listProxyRules",
                 "list_proxy_rules",
                 "/clients/{clientId}/proxies/{proxyId}/rules",
@@ -4770,7 +4759,7 @@ pub mod builder {
         }
         /// Sends `POST /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "createProxyRule",
                 "create_proxy_rule",
                 "/clients/{clientId}/proxies/{proxyId}/rules",
@@ -4841,7 +4830,7 @@ pub mod builder {
         }
         /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "deleteProxyRule",
                 "delete_proxy_rule",
                 "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
@@ -4967,7 +4956,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::ProxyRequestList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listProxyRequests",
                 "list_proxy_requests",
                 "/clients/{clientId}/proxies/{proxyId}/requests",
@@ -5060,7 +5049,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::RequestLog>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getProxyRequest",
                 "get_proxy_request",
                 "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
@@ -5140,7 +5129,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::RequestHistoryPage>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listClientRequests",
                 "list_client_requests",
                 "/clients/{clientId}/requests",
@@ -5226,7 +5215,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listClientNotifications",
                 "list_client_notifications",
                 "/clients/{clientId}/notifications",
@@ -5289,7 +5278,7 @@ pub mod builder {
         }
         /// Sends `GET /clients/{clientId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getClientNotification",
                 "get_client_notification",
                 "/clients/{clientId}/notifications/{notificationId}",
@@ -5357,7 +5346,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listSystemNotifications",
                 "list_system_notifications",
                 "/notifications/system",
@@ -5404,7 +5393,7 @@ pub mod builder {
         }
         /// Sends `GET /notifications/system/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getSystemNotification",
                 "get_system_notification",
                 "/notifications/system/{notificationId}",
@@ -5478,7 +5467,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> crate::Result<ResponseValue<types::NotificationList>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listUserNotifications",
                 "list_user_notifications",
                 "/users/{userId}/notifications",
@@ -5541,7 +5530,7 @@ pub mod builder {
         }
         /// Sends `GET /users/{userId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "getUserNotification",
                 "get_user_notification",
                 "/users/{userId}/notifications/{notificationId}",

@@ -815,22 +815,6 @@ impl Client {
 pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
-    /// An operation of this API: its spec id, Rust name, path template and success
-    /// statuses.
-    const fn op(
-        id: &'static str,
-        name: &'static str,
-        path: &'static str,
-        success: &'static [u16],
-    ) -> Op {
-        crate::transport::Op {
-            id,
-            name,
-            path,
-            success,
-            error: ::std::marker::PhantomData,
-        }
-    }
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -970,7 +954,7 @@ pub mod builder {
         }
         /// Sends `GET /jobs` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JobList>> {
-            static OP: Op = op("listJobs", "list_jobs", "/jobs", &[200u16]);
+            static OP: Op = Op::new("listJobs", "list_jobs", "/jobs", &[200u16]);
             let Self {
                 client,
                 company_id,
@@ -1064,7 +1048,7 @@ pub mod builder {
         }
         /// Sends `GET /jobs/{jobId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::JobDetail>> {
-            static OP: Op = op("getJob", "get_job", "/jobs/{jobId}", &[200u16]);
+            static OP: Op = Op::new("getJob", "get_job", "/jobs/{jobId}", &[200u16]);
             let Self { client, job_id } = self;
             let job_id = crate::transport::checked(job_id, &OP)?;
             let build = || {
@@ -1142,7 +1126,12 @@ pub mod builder {
         }
         /// Sends `GET /profiles` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProfileList>> {
-            static OP: Op = op("listProfiles", "list_profiles", "/profiles", &[200u16]);
+            static OP: Op = Op::new(
+                "listProfiles",
+                "list_profiles",
+                "/profiles",
+                &[200u16],
+            );
             let Self { client, keyword, lang, page, per_page } = self;
             let keyword = crate::transport::checked(keyword, &OP)?;
             let lang = crate::transport::checked(lang, &OP)?;
@@ -1271,7 +1260,7 @@ pub mod builder {
         }
         /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
-            static OP: Op = op("listEvents", "list_events", "/events", &[200u16]);
+            static OP: Op = Op::new("listEvents", "list_events", "/events", &[200u16]);
             let Self {
                 client,
                 event_categories,
@@ -1347,7 +1336,12 @@ pub mod builder {
         }
         /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
-            static OP: Op = op("getEvent", "get_event", "/events/{eventId}", &[200u16]);
+            static OP: Op = Op::new(
+                "getEvent",
+                "get_event",
+                "/events/{eventId}",
+                &[200u16],
+            );
             let Self { client, event_id } = self;
             let event_id = crate::transport::checked(event_id, &OP)?;
             let build = || {
@@ -1373,7 +1367,7 @@ pub mod builder {
         }
         /// Sends `GET /codes/job-categories` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listJobCategoryCodes",
                 "list_job_category_codes",
                 "/codes/job-categories",
@@ -1398,7 +1392,7 @@ pub mod builder {
         }
         /// Sends `GET /codes/seniorities` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listSeniorityCodes",
                 "list_seniority_codes",
                 "/codes/seniorities",
@@ -1423,7 +1417,7 @@ pub mod builder {
         }
         /// Sends `GET /codes/employment-types` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listEmploymentTypeCodes",
                 "list_employment_type_codes",
                 "/codes/employment-types",
@@ -1448,7 +1442,7 @@ pub mod builder {
         }
         /// Sends `GET /codes/job-industries` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
-            static OP: Op = op(
+            static OP: Op = Op::new(
                 "listJobIndustryCodes",
                 "list_job_industry_codes",
                 "/codes/job-industries",

@@ -521,22 +521,6 @@ impl Client {
 pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
-    /// An operation of this API: its spec id, Rust name, path template and success
-    /// statuses.
-    const fn op(
-        id: &'static str,
-        name: &'static str,
-        path: &'static str,
-        success: &'static [u16],
-    ) -> Op {
-        crate::transport::Op {
-            id,
-            name,
-            path,
-            success,
-            error: ::std::marker::PhantomData,
-        }
-    }
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -568,7 +552,12 @@ pub mod builder {
         }
         /// Sends `GET /projects` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectPage>> {
-            static OP: Op = op("listProjects", "list_projects", "/projects", &[200u16]);
+            static OP: Op = Op::new(
+                "listProjects",
+                "list_projects",
+                "/projects",
+                &[200u16],
+            );
             let Self { client, page } = self;
             let page = crate::transport::checked(page, &OP)?;
             let build = || {
@@ -607,7 +596,7 @@ pub mod builder {
         }
         /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
         pub async fn send(self) -> crate::Result<ResponseValue<types::UserPage>> {
-            static OP: Op = op("listUsers", "list_users", "/users", &[200u16]);
+            static OP: Op = Op::new("listUsers", "list_users", "/users", &[200u16]);
             let Self { client, page } = self;
             let page = crate::transport::checked(page, &OP)?;
             let build = || {

@@ -191,8 +191,8 @@ fn every_send_carries_its_operation_id_and_spec_path_template() {
         for (path, item) in &spec.paths.paths {
             for (_, op) in item.as_item().unwrap().iter() {
                 let id = op.operation_id.as_deref().unwrap();
-                // `static OP: Op = op(id, Rust name, path template, success statuses);`
-                let descriptor = format!("staticOP:Op=op(\"{id}\",\"{}\",\"{path}\",&[", id_to_snake(id));
+                // `static OP: Op = Op::new(id, Rust name, path template, success statuses);`
+                let descriptor = format!("staticOP:Op=Op::new(\"{id}\",\"{}\",\"{path}\",&[", id_to_snake(id));
                 assert!(
                     flat.contains(&descriptor),
                     "{}: `{id}` does not carry its id and path `{path}`",
@@ -201,7 +201,7 @@ fn every_send_carries_its_operation_id_and_spec_path_template() {
                 count += 1;
             }
         }
-        assert_eq!(flat.matches("staticOP:Op=op(").count(), count, "{}", api.name);
+        assert_eq!(flat.matches("staticOP:Op=Op::new(").count(), count, "{}", api.name);
     }
 }
 

@@ -14,15 +14,29 @@ use crate::error::{Error, VendorError, decode_error};
 /// One operation of a spec, as its generated `send` names it; `E` is the API's error body.
 pub(crate) struct Op<E> {
     /// The spec's operationId, which messages name (`createTarget`).
-    pub(crate) id: &'static str,
+    id: &'static str,
     /// The Rust name of the call, which traces record (`create_target`).
-    pub(crate) name: &'static str,
+    name: &'static str,
     /// The path template, which traces record (`/clients/{clientId}/targets`).
-    pub(crate) path: &'static str,
+    path: &'static str,
     /// The success statuses the spec declares; any other status that is not an error is
     /// [`Error::UnexpectedStatus`].
-    pub(crate) success: &'static [u16],
-    pub(crate) error: PhantomData<fn() -> E>,
+    success: &'static [u16],
+    error: PhantomData<fn() -> E>,
+}
+
+impl<E> Op<E> {
+    /// An operation: its spec id, Rust name, path template and success statuses (each
+    /// generated `send` has one as a `static`).
+    pub(crate) const fn new(id: &'static str, name: &'static str, path: &'static str, success: &'static [u16]) -> Self {
+        Op {
+            id,
+            name,
+            path,
+            success,
+            error: PhantomData,
+        }
+    }
 }
 
 /// A parameter or body as its builder holds it: set and valid, or the message of what is
