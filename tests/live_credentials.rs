@@ -72,11 +72,7 @@ async fn rockety_rotated_ten_times_under_200_concurrent_calls_fails_none() {
         body,
         Duration::from_millis(15),
     );
-    Mock::given(method("GET"))
-        .and(path("/api/v1/projects"))
-        .respond_with(rotating.clone())
-        .mount(&server)
-        .await;
+    rotating.serve_get(&server, "/api/v1/projects").await;
     let client = rockety::Client::builder(rockety_token(0))
         .base_url(format!("{}/api/v1", server.uri()))
         .retry(rocket_apis::RetryPolicy::none())
@@ -155,11 +151,7 @@ async fn authrocket_legacy_pair_swapped_together_under_200_concurrent_calls() {
         body,
         Duration::from_millis(15),
     );
-    Mock::given(method("GET"))
-        .and(path("/v1/orgs"))
-        .respond_with(rotating.clone())
-        .mount(&server)
-        .await;
+    rotating.serve_get(&server, "/v1/orgs").await;
     let client = authrocket::Client::builder(authrocket_credentials(0))
         .base_url(format!("{}/v1", server.uri()))
         .retry(rocket_apis::RetryPolicy::none())
@@ -200,11 +192,7 @@ async fn a_call_refused_with_a_replaced_set_is_sent_again_with_the_new_one() {
     let body = serde_json::json!({"data": [], "pagination": {"current_page": 1, "per_page": 20, "total_pages": 1, "total_items": 0}});
     // Every answer takes 300 ms, so the new set is given while the calls are in flight.
     let rotating = Rotating::new(rockety_set(0), Duration::ZERO, body, Duration::from_millis(300));
-    Mock::given(method("GET"))
-        .and(path("/api/v1/projects"))
-        .respond_with(rotating.clone())
-        .mount(&server)
-        .await;
+    rotating.serve_get(&server, "/api/v1/projects").await;
     let client = rockety::Client::builder(rockety_token(0))
         .base_url(format!("{}/api/v1", server.uri()))
         .retry(rocket_apis::RetryPolicy::none())
@@ -232,11 +220,7 @@ async fn a_call_after_set_credentials_carries_the_new_set_and_no_old_header() {
     let server = MockServer::start().await;
     let body = serde_json::json!({"collection": [], "more_results": false});
     let rotating = Rotating::new(authrocket_set(0), Duration::ZERO, body, Duration::ZERO);
-    Mock::given(method("GET"))
-        .and(path("/v1/orgs"))
-        .respond_with(rotating.clone())
-        .mount(&server)
-        .await;
+    rotating.serve_get(&server, "/v1/orgs").await;
     let client = authrocket::Client::builder(authrocket_credentials(0))
         .base_url(format!("{}/v1", server.uri()))
         .retry(rocket_apis::RetryPolicy::none())

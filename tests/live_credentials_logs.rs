@@ -15,10 +15,7 @@ use captured_logs::Captured;
 use live_fixtures::*;
 use rocket_apis::rockety;
 use rotating_server::Rotating;
-use wiremock::{
-    Mock, MockServer,
-    matchers::{method, path},
-};
+use wiremock::MockServer;
 
 #[tokio::test]
 async fn trace_logs_show_rotations_and_refreshes_and_never_a_credential() {
@@ -38,11 +35,7 @@ async fn trace_logs_show_rotations_and_refreshes_and_never_a_credential() {
     let rockety_server = MockServer::start().await;
     let body = serde_json::json!({"data": [], "pagination": {"current_page": 1, "per_page": 20, "total_pages": 1, "total_items": 0}});
     let rotating = Rotating::new(rockety_set(0), Duration::from_secs(1), body, Duration::ZERO);
-    Mock::given(method("GET"))
-        .and(path("/api/v1/projects"))
-        .respond_with(rotating.clone())
-        .mount(&rockety_server)
-        .await;
+    rotating.serve_get(&rockety_server, "/api/v1/projects").await;
     let rockety_client = rockety::Client::builder(rockety_token(0))
         .base_url(format!("{}/api/v1", rockety_server.uri()))
         .build()

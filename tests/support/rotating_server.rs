@@ -12,7 +12,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::{
+    Mock, MockServer, Request, Respond, ResponseTemplate,
+    matchers::{method, path},
+};
 
 /// One generation: the value of each credential header, `None` where the header must be absent.
 pub type CredentialSet = Vec<(&'static str, Option<String>)>;
@@ -46,6 +49,15 @@ impl Rotating {
     }
 
     /// Accepts `next` from now on; the previous generation is accepted for the overlap window.
+    /// Answers every `GET` of `route` on `server`.
+    pub async fn serve_get(&self, server: &MockServer, route: &str) {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(self.clone())
+            .mount(server)
+            .await;
+    }
+
     pub fn rotate(&self, next: CredentialSet) {
         let mut generations = self.0.generations.lock().unwrap();
         if let Some(last) = generations.last_mut() {
