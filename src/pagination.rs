@@ -72,28 +72,27 @@ pub trait Paginate<'a>: Sized {
     fn stream_with_look_ahead(self, pages: usize) -> ItemStream<'a, Self::Item>;
 }
 
-/// A page of a list paged by page number.
+/// A page of a list: its items.
 #[doc(hidden)]
-pub trait NumberedPage {
+pub trait ListPage {
     /// One element of the list.
     type Item;
     /// The page's items.
     fn into_items(self) -> Vec<Self::Item>;
     /// The page's items, borrowed.
     fn items_slice(&self) -> &[Self::Item];
+}
+
+/// A page of a list paged by page number.
+#[doc(hidden)]
+pub trait NumberedPage: ListPage {
     /// The number of pages, when the API reports it.
     fn total_pages(&self) -> Option<u64>;
 }
 
 /// A page of a list paged by cursor (AuthRocket: `after` = the last id, while `more_results`).
 #[doc(hidden)]
-pub trait CursorPage {
-    /// One element of the list.
-    type Item;
-    /// The page's items.
-    fn into_items(self) -> Vec<Self::Item>;
-    /// The page's items, borrowed.
-    fn items_slice(&self) -> &[Self::Item];
+pub trait CursorPage: ListPage {
     /// Whether another page follows.
     fn more(&self) -> bool;
     /// The cursor for the page after this item.
@@ -128,7 +127,7 @@ where
 {
     let fetch: Fetch<'a, Option<String>> =
         Arc::new(move |after| fetch(after).map(|page| page.map(Page::cursor)).boxed());
-    items(pages_by_cursor(fetch), Page::into_cursor_items::<P>)
+    items(pages_by_cursor(fetch), Page::into_items::<P>)
 }
 
 /// The items of a list that has no pages (one response holds all of it).
@@ -209,17 +208,9 @@ impl Page {
         }
     }
 
-    /// The items of a page [`Page::numbered`] made. (No other page type reaches here: a list's
-    /// stream unpacks only the pages its own fetch made.)
-    fn into_items<P: NumberedPage + 'static>(self) -> Vec<P::Item> {
-        self.page
-            .downcast::<P>()
-            .map(|page| page.into_items())
-            .unwrap_or_default()
-    }
-
-    /// The items of a page [`Page::cursor`] made.
-    fn into_cursor_items<P: CursorPage + 'static>(self) -> Vec<P::Item> {
+    /// The items of a page [`Page::numbered`] or [`Page::cursor`] made. (No other page type
+    /// reaches here: a list's stream unpacks only the pages its own fetch made.)
+    fn into_items<P: ListPage + 'static>(self) -> Vec<P::Item> {
         self.page
             .downcast::<P>()
             .map(|page| page.into_items())
@@ -351,11 +342,11 @@ fn end_at_first_error<'a>(
         .boxed()
 }
 
-/// Implements [`NumberedPage`] for generated page types: which field holds the items, and how
+/// Implements [`ListPage`] and [`NumberedPage`] for generated page types: which field holds the items, and how
 /// to read the number of pages (`|page| expression`).
 macro_rules! numbered_pages {
     ($($page:ident: $item:ident, items = $items:ident, total_pages = |$p:ident| $total:expr;)+) => {$(
-        impl $crate::pagination::NumberedPage for types::$page {
+        impl $crate::pagination::ListPage for types::$page {
             type Item = types::$item;
             fn into_items(self) -> Vec<types::$item> {
                 self.$items
@@ -363,6 +354,9 @@ macro_rules! numbered_pages {
             fn items_slice(&self) -> &[types::$item] {
                 &self.$items
             }
+        }
+
+        impl $crate::pagination::NumberedPage for types::$page {
             fn total_pages(&self) -> Option<u64> {
                 let $p = self;
                 $total
@@ -376,7 +370,7 @@ macro_rules! numbered_pages {
 macro_rules! numbered_lists {
     ($($builder:ident => $page:ty;)+) => {$(
         impl<'a> $crate::Paginate<'a> for api::builder::$builder<'a> {
-            type Item = <$page as $crate::pagination::NumberedPage>::Item;
+            type Item = <$page as $crate::pagination::ListPage>::Item;
             fn stream_with_look_ahead(self, pages: usize) -> $crate::ItemStream<'a, Self::Item> {
                 $crate::pagination::numbered(
                     move |n: u32| {
@@ -395,7 +389,7 @@ macro_rules! numbered_lists {
 macro_rules! cursor_lists {
     ($($builder:ident => $page:ty;)+) => {$(
         impl<'a> $crate::Paginate<'a> for api::builder::$builder<'a> {
-            type Item = <$page as $crate::pagination::CursorPage>::Item;
+            type Item = <$page as $crate::pagination::ListPage>::Item;
             /// The cursor is followed one page at a time; `pages` has no effect.
             fn stream_with_look_ahead(self, _pages: usize) -> $crate::ItemStream<'a, Self::Item> {
                 $crate::pagination::cursor(move |after: Option<String>| {

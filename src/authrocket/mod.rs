@@ -367,7 +367,7 @@ open_enum! {
 
 macro_rules! cursor_pages {
     ($($page:ident: $item:ident;)+) => {$(
-        impl crate::pagination::CursorPage for types::$page {
+        impl crate::pagination::ListPage for types::$page {
             type Item = types::$item;
             fn into_items(self) -> Vec<types::$item> {
                 self.collection
@@ -375,6 +375,9 @@ macro_rules! cursor_pages {
             fn items_slice(&self) -> &[types::$item] {
                 &self.collection
             }
+        }
+
+        impl crate::pagination::CursorPage for types::$page {
             fn more(&self) -> bool {
                 self.more_results
             }

@@ -252,7 +252,7 @@ macro_rules! list_items {
             }
         }
 
-        impl $crate::pagination::NumberedPage for types::$list {
+        impl $crate::pagination::ListPage for types::$list {
             type Item = types::$item;
             fn into_items(self) -> Vec<types::$item> {
                 if self.$field.is_empty() { self.data } else { self.$field }
@@ -260,6 +260,9 @@ macro_rules! list_items {
             fn items_slice(&self) -> &[types::$item] {
                 self.items()
             }
+        }
+
+        impl $crate::pagination::NumberedPage for types::$list {
             fn total_pages(&self) -> Option<u64> {
                 self.pagination.as_ref().and_then(|p| u64::try_from(p.pages).ok())
             }
