@@ -422,17 +422,6 @@ impl Live {
         self.slot.load().headers.contains_key(name)
     }
 
-    /// Puts the current set on a request when it is fresh (no renewal due), and says which
-    /// generation the request carries: one atomic load, no lock, no future. `None` when a
-    /// renewal is due or the set is dead: [`apply`](Self::apply) then does the rest.
-    pub(crate) fn apply_fresh(&self, request: &mut reqwest::Request) -> Option<u64> {
-        let current = self.slot.load();
-        match current.due() {
-            Due::No => Some(put(&current, request)),
-            _ => None,
-        }
-    }
-
     /// Puts the current set on a request about to be sent, renewing it first when it is due,
     /// and says which generation the request carries. When fresh: one atomic load, no lock.
     pub(crate) async fn apply(&self, request: &mut reqwest::Request) -> Result<u64, CredentialsError> {

@@ -209,12 +209,9 @@ async fn send_with_retries(
                 }
             },
         };
-        let used = match inner.credentials.apply_fresh(&mut this) {
-            Some(generation) => generation,
-            None => match inner.credentials.apply(&mut this).await {
-                Ok(generation) => generation,
-                Err(e) => break Attempt::NoCredentials(e),
-            },
+        let used = match inner.credentials.apply(&mut this).await {
+            Ok(generation) => generation,
+            Err(e) => break Attempt::NoCredentials(e),
         };
         let outcome = attempt(http, this, inner.max_response_size).await;
         if let Attempt::Answered(a) = &outcome
