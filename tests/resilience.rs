@@ -948,6 +948,7 @@ async fn traces_name_the_call_and_never_a_credential() {
     );
     assert!(!text.contains("c-secret-ish"), "path values are not recorded: {text}");
     assert!(text.contains("attempts=2"), "{text}");
+    assert!(text.contains("method=GET"), "the span records the method: {text}");
     assert!(text.contains("status=200"), "{text}");
     assert!(text.contains("req-42"), "{text}");
     assert!(text.contains("retrying"), "{text}");

@@ -3,7 +3,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use rocket_apis::requestrocket;
+use rocket_apis::requestrocket::{self, api::ClientInfo};
 
 use crate::local_server::serve;
 
@@ -19,16 +19,6 @@ pub fn clients_body(n: usize) -> Arc<Vec<u8>> {
         })
         .collect();
     Arc::new(serde_json::to_vec(&serde_json::json!({"clients": clients, "message": "Success"})).unwrap())
-}
-
-pub fn hand_written(base: &str) -> (reqwest::Client, String) {
-    let http = reqwest::Client::builder()
-        .timeout(rocket_apis::DEFAULT_TIMEOUT)
-        .connect_timeout(rocket_apis::DEFAULT_CONNECT_TIMEOUT)
-        .user_agent(rocket_apis::USER_AGENT)
-        .build()
-        .unwrap();
-    (http, format!("{base}/api/clients"))
 }
 
 pub async fn hand_written_call(http: &reqwest::Client, url: &str) -> requestrocket::types::ClientList {
@@ -61,7 +51,10 @@ pub struct Sides {
     pub rt: tokio::runtime::Runtime,
     /// The client under test.
     pub client: requestrocket::Client,
-    /// The hand-written side's `reqwest` client.
+    /// The hand-written side's `reqwest` client: the client's own, so both sides send on the
+    /// same kept-alive connection with the same settings (timeouts, `User-Agent`), and the
+    /// server answers both from the same task (with two connections, where the server's
+    /// runtime put each one moved a run's ratio by several per cent).
     pub http: reqwest::Client,
     /// The list's URL, for the hand-written side.
     pub url: String,
@@ -80,7 +73,8 @@ pub fn sides(clients: usize) -> Sides {
         let _guard = rt.enter();
         client(&base)
     };
-    let (http, url) = hand_written(&base);
+    let http = ClientInfo::client(client.api()).clone();
+    let url = format!("{base}/api/clients");
     Sides {
         server,
         rt,

@@ -56,7 +56,8 @@ pub(crate) async fn call<T: DeserializeOwned, E: VendorError>(
     build: Build<'_>,
     op: &'static Op<E>,
 ) -> crate::Result<ResponseValue<T>> {
-    let Answer { status, headers, body } = send::<E>(http, inner, build, op).await?;
+    let answer = exchange::<E>(http, inner, build, op.name, TracedPath::Spec(op.path)).await?;
+    let Answer { status, headers, body } = declared(op, answer)?;
     match serde_json::from_slice(&body) {
         Ok(value) => Ok(ResponseValue::new(value, status, headers)),
         Err(e) => Err(decode_error(E::API, status, body, &e)),
@@ -72,17 +73,15 @@ pub(crate) async fn call_empty<E: VendorError>(
     build: Build<'_>,
     op: &'static Op<E>,
 ) -> crate::Result<ResponseValue<()>> {
-    let Answer { status, headers, .. } = send::<E>(http, inner, build, op).await?;
+    let answer = exchange::<E>(http, inner, build, op.name, TracedPath::Spec(op.path)).await?;
+    let Answer { status, headers, .. } = declared(op, answer)?;
     Ok(ResponseValue::new((), status, headers))
 }
 
-async fn send<E: VendorError>(
-    http: &reqwest::Client,
-    inner: &Inner,
-    build: Build<'_>,
-    op: &'static Op<E>,
-) -> crate::Result<Answer> {
-    let answer = exchange::<E>(http, inner, build, op.name, TracedPath::Spec(op.path)).await?;
+/// The answer when its status is one the spec declares for the operation, else
+/// [`Error::UnexpectedStatus`]. (Not an `async` step of its own: each one is a future the call
+/// holds and copies.)
+fn declared<E: VendorError>(op: &Op<E>, answer: Answer) -> crate::Result<Answer> {
     if op.success.contains(&answer.status.as_u16()) {
         Ok(answer)
     } else {

@@ -93,14 +93,13 @@ pub(crate) async fn exchange<E: VendorError>(
     operation: &'static str,
     path: TracedPath<'_>,
 ) -> crate::Result<Answer> {
-    let mut request = build().map_err(|e| crate::error::from_reqwest(inner.api, e, BUILDING, 1))?;
-    prepare(inner, &mut request);
-    // Field values are only worked out when a subscriber wants the span.
+    // Field values are only worked out when a subscriber wants the span; the method is recorded
+    // once the first request is built.
     let span = tracing::info_span!(
         "rocket_apis.call",
         api = inner.api,
         operation,
-        method = %request.method(),
+        method = tracing::field::Empty,
         path = %path,
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
@@ -109,12 +108,10 @@ pub(crate) async fn exchange<E: VendorError>(
     );
     // Entered around each poll only when a subscriber records it.
     let (outcome, attempts, over_cap) = if span.is_disabled() {
-        send_with_retries(http, inner, request, build, &span).await
+        send_with_retries(http, inner, build, &span).await
     } else {
         let recorded = span.clone();
-        send_with_retries(http, inner, request, build, &recorded)
-            .instrument(span)
-            .await
+        send_with_retries(http, inner, build, &recorded).instrument(span).await
     };
     finish::<E>(inner, outcome, attempts, over_cap)
 }
@@ -174,29 +171,24 @@ enum Attempt {
 async fn send_with_retries(
     http: &reqwest::Client,
     inner: &Inner,
-    request: reqwest::Request,
     build: Build<'_>,
     span: &tracing::Span,
 ) -> (Attempt, u32, Option<Duration>) {
-    let started = Instant::now();
+    // Only a span that records its duration needs the clock.
+    let started = (!span.is_disabled()).then(Instant::now);
     let policy = &inner.retry;
-    let method = request.method().clone();
     // Built at the first retry: a call that succeeds at once never needs it.
     let mut backoff = None;
     let mut attempts = 0u32;
     let mut over_cap = None;
     // Live credentials (issue 12): a 401 may renew them and send the call again, once.
     let mut resent = false;
-    let mut next = Some(request);
     let outcome = loop {
         attempts += 1;
-        if let Some(limiter) = &inner.limiter {
-            limiter.until_ready().await;
-        }
-        // The first attempt sends the request built for the span; another builds it again.
-        let mut this = match next.take() {
-            Some(request) => request,
-            None => match build() {
+        // Each attempt builds its request: none is copied or kept in case of a retry. (In a
+        // block of its own, so the call's future holds no request while the answer comes.)
+        let (sent, method, used) = {
+            let mut this = match build() {
                 Ok(mut request) => {
                     prepare(inner, &mut request);
                     request
@@ -207,13 +199,21 @@ async fn send_with_retries(
                         during: BUILDING,
                     };
                 }
-            },
+            };
+            let method = this.method().clone();
+            if attempts == 1 && started.is_some() {
+                span.record("method", tracing::field::display(&method));
+            }
+            if let Some(limiter) = &inner.limiter {
+                limiter.until_ready().await;
+            }
+            let used = match inner.credentials.apply(&mut this).await {
+                Ok(generation) => generation,
+                Err(e) => break Attempt::NoCredentials(e),
+            };
+            (http.execute(this), method, used)
         };
-        let used = match inner.credentials.apply(&mut this).await {
-            Ok(generation) => generation,
-            Err(e) => break Attempt::NoCredentials(e),
-        };
-        let outcome = attempt(http, this, inner.max_response_size).await;
+        let outcome = attempt(sent, inner.max_response_size).await;
         if let Attempt::Answered(a) = &outcome
             && a.status == StatusCode::UNAUTHORIZED
             && !resent
@@ -236,48 +236,73 @@ async fn send_with_retries(
         if !retryable || attempts > policy.retries() + u32::from(resent) {
             break outcome;
         }
-        let Some(backoff_wait) = backoff.get_or_insert_with(|| policy.backoff()).next() else {
+        let Some(wait) = retry_wait(policy, &outcome, &mut backoff, attempts, &mut over_cap) else {
             break outcome;
         };
-        let (wait, reason) = match &outcome {
-            Attempt::Answered(a) => match retry_after(&a.headers) {
-                Some(asked) if asked > policy.retry_after_cap() => {
-                    over_cap = Some(policy.retry_after_cap());
-                    tracing::info!(
-                        status = a.status.as_u16(),
-                        retry_after_s = asked.as_secs_f64(),
-                        cap_s = policy.retry_after_cap().as_secs_f64(),
-                        "not retrying: the server asks for a wait longer than the cap"
-                    );
-                    break outcome;
-                }
-                Some(asked) => (asked, format!("status {}, Retry-After", a.status.as_u16())),
-                None => (backoff_wait, format!("status {}", a.status.as_u16())),
-            },
-            Attempt::Failed { error, .. } => (backoff_wait, failure_kind(error).to_string()),
-            Attempt::TooLarge | Attempt::NoCredentials(_) => break outcome,
-        };
-        tracing::warn!(
-            attempt = attempts,
-            reason = %reason,
-            wait_ms = wait.as_millis() as u64,
-            "retrying"
-        );
         drop(outcome);
         tokio::time::sleep(wait).await;
     };
-
-    if !span.is_disabled() {
-        span.record("attempts", attempts);
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        if let Attempt::Answered(answer) = &outcome {
-            span.record("status", answer.status.as_u16());
-            if let Some(id) = request_id_str(&answer.headers) {
-                span.record("request_id", id);
-            }
-        }
+    if let Some(started) = started {
+        record(span, started, attempts, &outcome);
     }
     (outcome, attempts, over_cap)
+}
+
+/// The waits between retries, made at the first retry.
+type Backoff = Box<dyn Iterator<Item = Duration> + Send>;
+
+/// The wait before retrying an attempt the policy may retry, or `None` to stop there: no wait
+/// left, or a `Retry-After` over the cap (then recorded in `over_cap`). Out of line, like
+/// [`record`]: a call answered at once never runs it, so it stays out of the hot code.
+#[cold]
+#[inline(never)]
+fn retry_wait(
+    policy: &crate::RetryPolicy,
+    outcome: &Attempt,
+    backoff: &mut Option<Backoff>,
+    attempts: u32,
+    over_cap: &mut Option<Duration>,
+) -> Option<Duration> {
+    let backoff_wait = backoff.get_or_insert_with(|| Box::new(policy.backoff())).next()?;
+    let (wait, reason) = match outcome {
+        Attempt::Answered(a) => match retry_after(&a.headers) {
+            Some(asked) if asked > policy.retry_after_cap() => {
+                *over_cap = Some(policy.retry_after_cap());
+                tracing::info!(
+                    status = a.status.as_u16(),
+                    retry_after_s = asked.as_secs_f64(),
+                    cap_s = policy.retry_after_cap().as_secs_f64(),
+                    "not retrying: the server asks for a wait longer than the cap"
+                );
+                return None;
+            }
+            Some(asked) => (asked, format!("status {}, Retry-After", a.status.as_u16())),
+            None => (backoff_wait, format!("status {}", a.status.as_u16())),
+        },
+        Attempt::Failed { error, .. } => (backoff_wait, failure_kind(error).to_string()),
+        Attempt::TooLarge | Attempt::NoCredentials(_) => return None,
+    };
+    tracing::warn!(
+        attempt = attempts,
+        reason = %reason,
+        wait_ms = wait.as_millis() as u64,
+        "retrying"
+    );
+    Some(wait)
+}
+
+/// Records a call's outcome on its span (only when a subscriber records the span).
+#[cold]
+#[inline(never)]
+fn record(span: &tracing::Span, started: Instant, attempts: u32, outcome: &Attempt) {
+    span.record("attempts", attempts);
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    if let Attempt::Answered(answer) = outcome {
+        span.record("status", answer.status.as_u16());
+        if let Some(id) = request_id_str(&answer.headers) {
+            span.record("request_id", id);
+        }
+    }
 }
 
 /// A word for a transport failure that is safe to log (reqwest's own message names the URL).
@@ -295,10 +320,10 @@ fn failure_kind(error: &reqwest::Error) -> &'static str {
     }
 }
 
-/// Sends once and reads the body: error bodies cut at [`ERROR_BODY_LIMIT`], success bodies
-/// refused over `limit`.
-async fn attempt(http: &reqwest::Client, request: reqwest::Request, limit: usize) -> Attempt {
-    let mut response = match http.execute(request).await {
+/// Waits for one sent request's answer and reads its body: error bodies cut at
+/// [`ERROR_BODY_LIMIT`], success bodies refused over `limit`.
+async fn attempt(sent: impl Future<Output = reqwest::Result<reqwest::Response>>, limit: usize) -> Attempt {
+    let mut response = match sent.await {
         Ok(r) => r,
         Err(error) => return Attempt::Failed { error, during: SENDING },
     };
@@ -309,7 +334,7 @@ async fn attempt(http: &reqwest::Client, request: reqwest::Request, limit: usize
         return Attempt::TooLarge;
     }
     let cut_at = if is_error { ERROR_BODY_LIMIT.min(limit) } else { limit };
-    match read_limited(response, cut_at).await {
+    match read_limited(&mut response, cut_at).await {
         Ok((body, complete)) if complete || is_error => Attempt::Answered(Answer { status, headers, body }),
         Ok(_) => Attempt::TooLarge,
         Err(error) => Attempt::Failed { error, during: READING },
@@ -317,18 +342,20 @@ async fn attempt(http: &reqwest::Client, request: reqwest::Request, limit: usize
 }
 
 /// Reads the body up to `limit` bytes; `complete` is false when there was more.
-async fn read_limited(mut response: reqwest::Response, limit: usize) -> reqwest::Result<(bytes::Bytes, bool)> {
-    // Sized once from the announced length, so a large body is not copied at every doubling.
+async fn read_limited(response: &mut reqwest::Response, limit: usize) -> reqwest::Result<(bytes::Bytes, bool)> {
+    // Sized once from the announced length when a second chunk comes, so a large body is not
+    // copied at every doubling (a body in one chunk needs no buffer).
     let announced = response
         .content_length()
         .map_or(0, |len| len.min(limit as u64) as usize);
-    let mut buf = bytes::BytesMut::with_capacity(announced);
+    let mut buf = bytes::BytesMut::new();
     while let Some(chunk) = response.chunk().await? {
         if buf.is_empty() && chunk.len() <= limit {
             // The common case, a body in one chunk: no copy.
             match response.chunk().await? {
                 None => return Ok((chunk, true)),
                 Some(next) => {
+                    buf.reserve(announced.max(chunk.len() + next.len()));
                     buf.extend_from_slice(&chunk);
                     let room = limit.saturating_sub(buf.len());
                     buf.extend_from_slice(&next[..next.len().min(room)]);
