@@ -8,7 +8,8 @@
 # Rows: clean build with one API and `codegen` off (with each TLS backend, against the floor
 # with the same backend); clean builds with all APIs, `codegen` off and on; the crate alone
 # (`cargo clean -p`, dependencies built; median of three), all APIs and each API; `cargo doc`
-# of the crate, from clean and after a touch; a
+# of the crate, from clean and after a touch (with BASE=<revision>, these last rows for that
+# revision as well, interleaved); a
 # no-op rebuild; a rebuild after touching one spec; then the debug rlib's size and the lines of
 # `generated/`. Each clean build has its own target directory. Run it on a quiet machine:
 # anything else running skews every row.
@@ -61,48 +62,58 @@ one=$(CARGO_TARGET_DIR="$work/t-one" secs cargo build --locked --no-default-feat
 one_ring=$(CARGO_TARGET_DIR="$work/t-one-ring" secs cargo build --locked --no-default-features --features rockety,tls-ring)
 all_off_features="authrocket,requestrocket,rocketpunch,rockety,tls-aws-lc"
 all_off=$(CARGO_TARGET_DIR="$work/t-off" secs cargo build --locked --no-default-features --features "$all_off_features")
-# The crate alone (its dependencies built already), all four APIs and each on its own.
-# Three times each, the median: one build of the crate swings by a tenth here.
-median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-crate_alone() { # features [target dir]
-  local dir=${2:-$work/t-off} runs=()
-  for _ in 1 2 3; do
-    CARGO_TARGET_DIR="$dir" cargo clean --locked -p rocket-apis >/dev/null 2>&1
-    runs+=("$(CARGO_TARGET_DIR="$dir" secs cargo build --locked --no-default-features --features "$1")")
-  done
-  median3 "${runs[@]}"
-}
-alone=$(crate_alone "$all_off_features")
-rlib=$(find "$work/t-off/debug/deps" -name 'librocket_apis-*.rlib' -printf '%s\n' | sort -n | tail -1)
-declare -A per_api
-for api in authrocket requestrocket rocketpunch rockety; do
-  per_api[$api]=$(crate_alone "$api,tls-aws-lc")
-done
-# The crate's docs (default features and `mock`): from a clean target directory (what rustdoc
-# needs is built first: dependencies in check mode, the generator, its run), then again after a
-# touch of the crate's sources.
-doc_cold=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
-touch src/lib.rs
-doc=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
-all_codegen=$(CARGO_TARGET_DIR="$work/t-codegen" secs cargo build --locked --no-default-features --features "$all_off_features,codegen")
-all=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
-noop=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
-touch specs/rockety.yaml
-spec=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
-
 # With BASE=<git revision>, the crate-alone and docs rows are measured on that revision too (a
-# temporary worktree), for before/after figures from one run.
+# temporary worktree), interleaved with this one's: the machine's speed drifts by a tenth or more
+# over a run, so measured minutes apart the two would not compare.
 if [ -n "${BASE:-}" ]; then
   git worktree add --detach "$work/base" "$BASE" >/dev/null 2>&1
   (cd "$work/base" && CARGO_TARGET_DIR="$work/t-base" cargo build --locked --no-default-features --features "$all_off_features" >/dev/null 2>&1)
-  base_alone=$(cd "$work/base" && crate_alone "$all_off_features" "$work/t-base")
+fi
+# The crate alone (its dependencies built already), all four APIs and each on its own.
+# Three times each, the median: one build of the crate swings by a tenth here. With BASE, each
+# of the three builds is followed by the same build of the base revision.
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+alone_once() { # source dir, target dir, features
+  (cd "$1" && CARGO_TARGET_DIR="$2" cargo clean --locked -p rocket-apis >/dev/null 2>&1 &&
+    CARGO_TARGET_DIR="$2" secs cargo build --locked --no-default-features --features "$3")
+}
+runs=() base_runs=()
+for _ in 1 2 3; do
+  runs+=("$(alone_once "$root" "$work/t-off" "$all_off_features")")
+  if [ -n "${BASE:-}" ]; then base_runs+=("$(alone_once "$work/base" "$work/t-base" "$all_off_features")"); fi
+done
+alone=$(median3 "${runs[@]}")
+rlib=$(find "$work/t-off/debug/deps" -name 'librocket_apis-*.rlib' -printf '%s\n' | sort -n | tail -1)
+if [ -n "${BASE:-}" ]; then
+  base_alone=$(median3 "${base_runs[@]}")
   base_rlib=$(find "$work/t-base/debug/deps" -name 'librocket_apis-*.rlib' -printf '%s\n' | sort -n | tail -1)
+fi
+declare -A per_api
+for api in authrocket requestrocket rocketpunch rockety; do
+  api_runs=()
+  for _ in 1 2 3; do api_runs+=("$(alone_once "$root" "$work/t-off" "$api,tls-aws-lc")"); done
+  per_api[$api]=$(median3 "${api_runs[@]}")
+done
+# The crate's docs (default features and `mock`): from a clean target directory (what rustdoc
+# needs is built first: dependencies in check mode, the generator, its run), then again after a
+# touch of the crate's sources; with BASE, each right after the same for this revision.
+doc_cold=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
+if [ -n "${BASE:-}" ]; then
   base_doc_cold=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked --no-deps --features mock)
+fi
+touch src/lib.rs
+doc=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
+if [ -n "${BASE:-}" ]; then
   touch "$work/base/src/lib.rs"
   base_doc=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked --no-deps --features mock)
   base_lines=$(cat "$work/base"/generated/*.rs | wc -l)
   git worktree remove --force "$work/base"
 fi
+all_codegen=$(CARGO_TARGET_DIR="$work/t-codegen" secs cargo build --locked --no-default-features --features "$all_off_features,codegen")
+all=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
+noop=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
+touch specs/rockety.yaml
+spec=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
 
 ratio() { awk -v a="$1" -v f="$2" 'BEGIN { printf "%.2f", a / f }'; }
 printf '\nmachine: %s, %s cores, rustc %s\n\n' "$(uname -m)" "$(nproc)" "$(rustc --version | cut -d' ' -f2)"
