@@ -480,6 +480,7 @@ pub(crate) const READING: &str = "reading the response body";
 /// An error status as [`Error::Api`]: the vendor's message, code and field errors where the
 /// body decodes as `E`, the whole body (JSON, or its text), the request id and `Retry-After`
 /// from the headers, the attempts made and the cap that stopped a retry.
+#[cold]
 pub(crate) fn from_error_status<E: VendorError>(
     status: StatusCode,
     headers: HeaderMap,
@@ -521,6 +522,7 @@ pub(crate) fn from_error_status<E: VendorError>(
 }
 
 /// A success body that does not decode as the spec's type.
+#[cold]
 pub(crate) fn decode_error(api: &'static str, status: StatusCode, body: bytes::Bytes, e: &serde_json::Error) -> Error {
     Error::Decode(Box::new(DecodeError {
         api,
@@ -537,6 +539,7 @@ pub(crate) fn decode_error(api: &'static str, status: StatusCode, body: bytes::B
     }))
 }
 
+#[cold]
 pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'static str, attempts: u32) -> Error {
     // The URL can hold a secret in a path segment (AuthRocket takes a login token as a session
     // id), so it is dropped from the message.

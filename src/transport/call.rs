@@ -85,10 +85,17 @@ fn declared<E: VendorError>(op: &Op<E>, answer: Answer) -> crate::Result<Answer>
     if op.success.contains(&answer.status.as_u16()) {
         Ok(answer)
     } else {
-        Err(Error::UnexpectedStatus {
-            api: E::API,
-            status: answer.status,
-            headers: Box::new(answer.headers),
-        })
+        Err(unexpected::<E>(answer))
+    }
+}
+
+/// [`Error::UnexpectedStatus`] for an answer; out of the call's hot code, like the other error
+/// constructors.
+#[cold]
+fn unexpected<E: VendorError>(answer: Answer) -> Error {
+    Error::UnexpectedStatus {
+        api: E::API,
+        status: answer.status,
+        headers: Box::new(answer.headers),
     }
 }
