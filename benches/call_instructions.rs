@@ -4,7 +4,7 @@
 //!
 //! The same server, request and body as `benches/overhead.rs`'s per-call benchmark: first the
 //! hand-written `reqwest` call, then `list_clients().send()` through the client, each `CALLS`
-//! times after a warm-up of both (the connection is open, the pools are filled). The server
+//! times after a warm-up of both (the connection both share is open, the pool is filled). The server
 //! runs on another thread and is not counted. Run alone (without valgrind) it only prints how
 //! many calls each loop made.
 
@@ -47,7 +47,7 @@ fn main() {
         http,
         url,
     } = requestrocket_calls::sides(10);
-    // Warm-up: open the connections, fill the pools and caches.
+    // Warm-up: open the connection both sides share, fill the pool and the caches.
     rt.block_on(async {
         for _ in 0..200 {
             black_box(hand_written_call(&http, &url).await);

@@ -48,7 +48,6 @@ impl Rotating {
         }))
     }
 
-    /// Accepts `next` from now on; the previous generation is accepted for the overlap window.
     /// Answers every `GET` of `route` on `server`.
     pub async fn serve_get(&self, server: &MockServer, route: &str) {
         Mock::given(method("GET"))
@@ -58,6 +57,7 @@ impl Rotating {
             .await;
     }
 
+    /// Accepts `next` from now on; the previous generation is accepted for the overlap window.
     pub fn rotate(&self, next: CredentialSet) {
         let mut generations = self.0.generations.lock().unwrap();
         if let Some(last) = generations.last_mut() {
