@@ -6,7 +6,7 @@
 #   bash scripts/build-times.sh            # prints a Markdown table
 #
 # Rows: clean build with one API and `codegen` off (with each TLS backend, against the floor
-# with the same backend); clean builds with all APIs, `codegen` off and on; the crate alone
+# with the same backend, built just before and after it); clean builds with all APIs, `codegen` off and on; the crate alone
 # (`cargo clean -p`, dependencies built; median of three), all APIs and each API; `cargo doc`
 # of the crate, from clean and after a touch (with BASE=<revision>, these last rows for that
 # revision as well, interleaved); a
@@ -56,11 +56,28 @@ secs() { # runs "$@" and prints its wall time in seconds
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'
 }
 
-floor=$(cd "$work/floor" && CARGO_TARGET_DIR="$work/t-floor" secs cargo build)
-floor_ring=$(cd "$work/floor-ring" && CARGO_TARGET_DIR="$work/t-floor-ring" secs cargo build)
-one=$(CARGO_TARGET_DIR="$work/t-one" secs cargo build --locked --no-default-features --features rockety,tls-aws-lc)
-one_ring=$(CARGO_TARGET_DIR="$work/t-one-ring" secs cargo build --locked --no-default-features --features rockety,tls-ring)
+# The floors are built again around each row a target is set for (a clean target directory each
+# time), and such a row is divided by the mean of the floor builds just before and after it: the
+# machine's speed drifts by a tenth or more over a run, so a floor measured once at the start
+# would not compare with a row built twenty minutes later.
+floor_once() { # floor crate name
+  rm -rf "$work/t-$1"
+  (cd "$work/$1" && CARGO_TARGET_DIR="$work/t-$1" secs cargo build)
+}
+mean() { printf '%s\n' "$@" | awk '{ s += $1; n++ } END { printf "%.1f", s / n }'; }
 all_off_features="authrocket,requestrocket,rocketpunch,rockety,tls-aws-lc"
+floor_1=$(floor_once floor)
+one=$(CARGO_TARGET_DIR="$work/t-one" secs cargo build --locked --no-default-features --features rockety,tls-aws-lc)
+floor_2=$(floor_once floor)
+all_codegen=$(CARGO_TARGET_DIR="$work/t-codegen" secs cargo build --locked --no-default-features --features "$all_off_features,codegen")
+floor_3=$(floor_once floor)
+floor_ring_1=$(floor_once floor-ring)
+one_ring=$(CARGO_TARGET_DIR="$work/t-one-ring" secs cargo build --locked --no-default-features --features rockety,tls-ring)
+floor_ring_2=$(floor_once floor-ring)
+floor_one=$(mean "$floor_1" "$floor_2")
+floor_codegen=$(mean "$floor_2" "$floor_3")
+floor=$(mean "$floor_1" "$floor_2" "$floor_3")
+floor_ring=$(mean "$floor_ring_1" "$floor_ring_2")
 all_off=$(CARGO_TARGET_DIR="$work/t-off" secs cargo build --locked --no-default-features --features "$all_off_features")
 # With BASE=<git revision>, the crate-alone and docs rows are measured on that revision too (a
 # temporary worktree), interleaved with this one's: the machine's speed drifts by a tenth or more
@@ -109,7 +126,6 @@ if [ -n "${BASE:-}" ]; then
   base_lines=$(cat "$work/base"/generated/*.rs | wc -l)
   git worktree remove --force "$work/base"
 fi
-all_codegen=$(CARGO_TARGET_DIR="$work/t-codegen" secs cargo build --locked --no-default-features --features "$all_off_features,codegen")
 all=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
 noop=$(CARGO_TARGET_DIR="$work/t-all" secs cargo build --locked)
 touch specs/rockety.yaml
@@ -119,12 +135,12 @@ ratio() { awk -v a="$1" -v f="$2" 'BEGIN { printf "%.2f", a / f }'; }
 printf '\nmachine: %s, %s cores, rustc %s\n\n' "$(uname -m)" "$(nproc)" "$(rustc --version | cut -d' ' -f2)"
 echo "| build | seconds | × its floor |"
 echo "|---|---:|---:|"
-printf '| floor: empty crate + reqwest, rustls with aws-lc-rs | %s | 1.00 |\n' "$floor"
-printf '| floor: empty crate + reqwest, rustls with ring | %s | 1.00 |\n' "$floor_ring"
-printf '| clean, one API (`rockety`), `codegen` off, `tls-aws-lc` | %s | %s |\n' "$one" "$(ratio "$one" "$floor")"
+printf '| floor: empty crate + reqwest, rustls with aws-lc-rs (built three times: %s, %s, %s) | %s | 1.00 |\n' "$floor_1" "$floor_2" "$floor_3" "$floor"
+printf '| floor: empty crate + reqwest, rustls with ring (built twice: %s, %s) | %s | 1.00 |\n' "$floor_ring_1" "$floor_ring_2" "$floor_ring"
+printf '| clean, one API (`rockety`), `codegen` off, `tls-aws-lc` (against the floor builds around it, %s) | %s | %s |\n' "$floor_one" "$one" "$(ratio "$one" "$floor_one")"
 printf '| clean, one API (`rockety`), `codegen` off, `tls-ring` | %s | %s |\n' "$one_ring" "$(ratio "$one_ring" "$floor_ring")"
 printf '| clean, all four APIs, `codegen` off, `tls-aws-lc` | %s | %s |\n' "$all_off" "$(ratio "$all_off" "$floor")"
-printf '| clean, all four APIs, `codegen` on | %s | %s |\n' "$all_codegen" "$(ratio "$all_codegen" "$floor")"
+printf '| clean, all four APIs, `codegen` on (against the floor builds around it, %s) | %s | %s |\n' "$floor_codegen" "$all_codegen" "$(ratio "$all_codegen" "$floor_codegen")"
 printf '| clean, default features (all four APIs, `codegen`, `authrocket-jwt`) | %s | %s |\n' "$all" "$(ratio "$all" "$floor")"
 printf '| the crate alone (`cargo clean -p rocket-apis`), all four APIs, `codegen` off | %s | %s |\n' "$alone" "$(ratio "$alone" "$floor")"
 for api in authrocket requestrocket rocketpunch rockety; do
