@@ -12,8 +12,7 @@
 //! It prints verifications per second and, for each server, the ratio round trip / verification:
 //! the median of the samples' ratios (each sample's round trips over the HS256 verifications
 //! interleaved with them), then the ratio of the two medians (the target is ≥ 100 for
-//! HS256). The figures are printed, not asserted (CI only
-//! compiles this).
+//! HS256). The figures are printed, not asserted (CI only compiles this).
 
 #[path = "support/local_server.rs"]
 mod local_server;

@@ -6,7 +6,8 @@
 #   bash scripts/build-times.sh            # prints a Markdown table
 #
 # Rows: clean build with one API and `codegen` off (with each TLS backend, against the floor
-# with the same backend, built just before and after it); clean builds with all APIs, `codegen` off and on; the crate alone
+# with the same backend built just before and after it); clean builds with all APIs, `codegen`
+# off and on (on: against the floor builds around it); the crate alone
 # (`cargo clean -p`, dependencies built; median of three), all APIs and each API; `cargo doc`
 # of the crate, from clean and after a touch (with BASE=<revision>, these last rows for that
 # revision as well, interleaved); a
@@ -138,7 +139,7 @@ echo "|---|---:|---:|"
 printf '| floor: empty crate + reqwest, rustls with aws-lc-rs (built three times: %s, %s, %s) | %s | 1.00 |\n' "$floor_1" "$floor_2" "$floor_3" "$floor"
 printf '| floor: empty crate + reqwest, rustls with ring (built twice: %s, %s) | %s | 1.00 |\n' "$floor_ring_1" "$floor_ring_2" "$floor_ring"
 printf '| clean, one API (`rockety`), `codegen` off, `tls-aws-lc` (against the floor builds around it, %s) | %s | %s |\n' "$floor_one" "$one" "$(ratio "$one" "$floor_one")"
-printf '| clean, one API (`rockety`), `codegen` off, `tls-ring` | %s | %s |\n' "$one_ring" "$(ratio "$one_ring" "$floor_ring")"
+printf '| clean, one API (`rockety`), `codegen` off, `tls-ring` (against the floor builds around it, %s) | %s | %s |\n' "$floor_ring" "$one_ring" "$(ratio "$one_ring" "$floor_ring")"
 printf '| clean, all four APIs, `codegen` off, `tls-aws-lc` | %s | %s |\n' "$all_off" "$(ratio "$all_off" "$floor")"
 printf '| clean, all four APIs, `codegen` on (against the floor builds around it, %s) | %s | %s |\n' "$floor_codegen" "$all_codegen" "$(ratio "$all_codegen" "$floor_codegen")"
 printf '| clean, default features (all four APIs, `codegen`, `authrocket-jwt`) | %s | %s |\n' "$all" "$(ratio "$all" "$floor")"
