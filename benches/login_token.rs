@@ -18,6 +18,8 @@
 mod local_server;
 #[path = "../tests/support/login_token_mint.rs"]
 mod mint;
+#[path = "support/stats.rs"]
+mod stats;
 
 use std::{
     collections::BTreeMap,
@@ -28,6 +30,7 @@ use std::{
 
 use criterion::Criterion;
 use rocket_apis::authrocket::{self, JwtSecret, LoginTokenVerifier, types};
+use stats::{median, quantile};
 
 const PRIVATE: &str = include_str!("../tests/fixtures/authrocket_rs256_a.key.pem");
 const PUBLIC: &str = include_str!("../tests/fixtures/authrocket_rs256_a.pub.pem");
@@ -156,16 +159,6 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
-}
-
-fn median(v: &[f64]) -> f64 {
-    quantile(v, 0.5)
-}
-
-fn quantile(v: &[f64], q: f64) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[((v.len() - 1) as f64 * q).round() as usize]
 }
 
 /// The median of a server's per-sample ratios, with their middle half, and the verdict.

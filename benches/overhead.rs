@@ -31,9 +31,12 @@ use rocket_apis::{Paginate, rockety};
 mod local_server;
 #[path = "support/requestrocket_calls.rs"]
 mod requestrocket_calls;
+#[path = "support/stats.rs"]
+mod stats;
 
 use local_server::serve;
 use requestrocket_calls::hand_written_call;
+use stats::{median, quantile};
 
 /// Per-iteration times of each benchmark's samples.
 fn samples() -> &'static Mutex<BTreeMap<String, Vec<f64>>> {
@@ -211,16 +214,6 @@ fn pagination_bench(c: &mut Criterion) {
         })
     });
     g.finish();
-}
-
-fn median(v: &[f64]) -> f64 {
-    quantile(v, 0.5)
-}
-
-fn quantile(v: &[f64], q: f64) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[((v.len() - 1) as f64 * q).round() as usize]
 }
 
 fn report() {
