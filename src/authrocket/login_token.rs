@@ -759,19 +759,17 @@ fn with_decoded<const N: usize, R>(
     then(base64url::decode_into(part.as_bytes(), buf).ok_or_else(bad)?)
 }
 
+/// Decodes a part into a new buffer of exactly its length.
 fn decode_part(part: &str, which: Part) -> Result<Vec<u8>, TokenError> {
-    with_decoded::<0, _>(part, which, |decoded| Ok(decoded.to_vec()))
+    if part.is_empty() {
+        return Err(TokenError::Malformed(Malformed::Empty { part: which }));
+    }
+    base64url::decode_to_vec(part.as_bytes()).ok_or(TokenError::Malformed(Malformed::Base64 { part: which }))
 }
 
 /// Decodes a part that must be UTF-8 text (the payload) into a `String` of exactly its length.
 fn decode_text(part: &str, which: Part) -> Result<String, TokenError> {
-    if part.is_empty() {
-        return Err(TokenError::Malformed(Malformed::Empty { part: which }));
-    }
-    let bad = || TokenError::Malformed(Malformed::Base64 { part: which });
-    let mut buf = vec![0; base64url::decoded_len(part.len()).ok_or_else(bad)?];
-    base64url::decode_into(part.as_bytes(), &mut buf).ok_or_else(bad)?;
-    String::from_utf8(buf).map_err(|e| {
+    String::from_utf8(decode_part(part, which)?).map_err(|e| {
         TokenError::Malformed(Malformed::Json {
             part: which,
             column: e.utf8_error().valid_up_to() + 1,

@@ -27,16 +27,25 @@ pub(super) fn decode_into<'o>(input: &[u8], out: &'o mut [u8]) -> Option<&'o [u8
         .map(|d| &*d)
 }
 
+/// Decodes `input` into a new buffer of exactly its decoded length (written once, not zeroed
+/// first); `None` for anything that is not strict unpadded base64url.
+pub(super) fn decode_to_vec(input: &[u8]) -> Option<Vec<u8>> {
+    decoded_len(input.len())?;
+    base64_simd::URL_SAFE_NO_PAD.decode_to_vec(input).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
     use proptest::prelude::*;
 
-    use super::{decode_into, decoded_len};
+    use super::{decode_into, decode_to_vec, decoded_len};
 
     fn ours(input: &[u8]) -> Option<Vec<u8>> {
         let mut out = vec![0; input.len()];
-        decode_into(input, &mut out).map(<[u8]>::to_vec)
+        let decoded = decode_into(input, &mut out).map(<[u8]>::to_vec);
+        assert_eq!(decode_to_vec(input), decoded, "the two entry points agree");
+        decoded
     }
 
     #[test]
