@@ -345,6 +345,30 @@ fn malformed_tokens_each_say_what_is_wrong() {
     ));
     let bad_signature = format!("{head}.{}", rest.replace('.', ".*"));
     assert_eq!(malformed(&bad_signature), Malformed::Base64 { part: Part::Signature });
+    // Each way a signature is decoded: on the stack (an HS256 one), into a new buffer (longer),
+    // or not at all (empty, or a length no base64url has).
+    let (signed, _) = good.rsplit_once('.').unwrap();
+    for (signature, expected) in [
+        (String::new(), Malformed::Empty { part: Part::Signature }),
+        ("abcde".to_string(), Malformed::Base64 { part: Part::Signature }),
+        (
+            format!("{}=", "A".repeat(400)),
+            Malformed::Base64 { part: Part::Signature },
+        ),
+    ] {
+        assert_eq!(
+            malformed(&format!("{signed}.{signature}")),
+            expected,
+            "signature {signature:?}"
+        );
+    }
+    assert_eq!(
+        hs256_verifier()
+            .verify(&format!("{signed}.{}", "A".repeat(400)))
+            .unwrap_err(),
+        TokenError::BadSignature,
+        "a long signature is decoded and checked"
+    );
 }
 
 fn base64_url(bytes: &[u8]) -> String {

@@ -469,7 +469,7 @@ impl LoginTokenVerifier {
         };
         // The signature over the raw `header.payload` first (decoded into a buffer on the
         // stack), then the claims.
-        with_decoded::<SIGNATURE_BUF, _>(parts.signature, Part::Signature, |signature| {
+        with_signature(parts.signature, |signature| {
             self.check_signature(algorithm, &header, parts.signed.as_bytes(), signature)
         })?;
         // Only a token signed with our key gets this far: its claims are AuthRocket's. Decoded
@@ -736,27 +736,18 @@ fn split(token: &str) -> Result<Parts<'_>, TokenError> {
 /// next to the RSA check.
 const SIGNATURE_BUF: usize = 64;
 
-/// Decodes a part into a buffer on the stack (on the heap when longer than `N` bytes) and hands
-/// it to `then`.
-fn with_decoded<const N: usize, R>(
-    part: &str,
-    which: Part,
-    then: impl FnOnce(&[u8]) -> Result<R, TokenError>,
-) -> Result<R, TokenError> {
-    if part.is_empty() {
-        return Err(TokenError::Malformed(Malformed::Empty { part: which }));
+/// Decodes the signature into a buffer on the stack (into a new one, by [`decode_part`], when
+/// longer than [`SIGNATURE_BUF`] bytes) and hands it to `then`.
+fn with_signature<R>(part: &str, then: impl FnOnce(&[u8]) -> Result<R, TokenError>) -> Result<R, TokenError> {
+    let mut stack = [0u8; SIGNATURE_BUF];
+    match base64url::decoded_len(part.len()) {
+        Some(1..=SIGNATURE_BUF) => then(
+            base64url::decode_into(part.as_bytes(), &mut stack)
+                .ok_or(TokenError::Malformed(Malformed::Base64 { part: Part::Signature }))?,
+        ),
+        // Empty, too long for the stack, or a length no base64url has: `decode_part` says which.
+        _ => then(&decode_part(part, Part::Signature)?),
     }
-    let bad = || TokenError::Malformed(Malformed::Base64 { part: which });
-    let len = base64url::decoded_len(part.len()).ok_or_else(bad)?;
-    let mut stack = [0u8; N];
-    let mut heap = Vec::new();
-    let buf = if len <= N {
-        &mut stack[..]
-    } else {
-        heap.resize(len, 0);
-        &mut heap[..]
-    };
-    then(base64url::decode_into(part.as_bytes(), buf).ok_or_else(bad)?)
 }
 
 /// Decodes a part into a new buffer of exactly its length.
