@@ -12,6 +12,9 @@ mod apis;
 #[path = "build/codegen.rs"]
 mod codegen;
 #[cfg(feature = "codegen")]
+#[path = "build/decode.rs"]
+mod decode;
+#[cfg(feature = "codegen")]
 #[path = "build/preflight.rs"]
 mod preflight;
 #[cfg(feature = "codegen")]

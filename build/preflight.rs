@@ -167,9 +167,14 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
     // Only schemas count: `servers` variables are enums too, but not Rust types.
     match serde_yaml::to_value(spec) {
         Ok(doc) => {
+            let written = written_only(&doc);
+            let rules = Rules {
+                open_enums,
+                written: &written,
+            };
             for part in ["paths", "components"] {
                 if let Some(node) = doc.get(part) {
-                    walk(node, &mut vec![part.to_string()], open_enums, &mut problems);
+                    walk(node, &mut vec![part.to_string()], &rules, &mut problems);
                 }
             }
         }
@@ -187,7 +192,45 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
     if problems.is_empty() { Ok(()) } else { Err(problems) }
 }
 
-fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, open_enums: &[&str], problems: &mut Vec<String>) {
+/// What the schema walk needs to know of the spec as a whole.
+struct Rules<'a> {
+    /// The component schemas the hand-written layer replaces with open enums.
+    open_enums: &'a [&'a str],
+    /// The component schemas only parameters refer to: the client writes them, never reads
+    /// them, so a closed enum is what the spec says and decodes nothing.
+    written: &'a BTreeSet<String>,
+}
+
+/// The component schemas every `$ref` to which sits under a `parameters` key.
+fn written_only(doc: &serde_yaml::Value) -> BTreeSet<String> {
+    fn refs(node: &serde_yaml::Value, in_parameter: bool, found: &mut BTreeMap<String, bool>) {
+        match node {
+            serde_yaml::Value::Mapping(map) => {
+                for (k, v) in map {
+                    let key = k.as_str().unwrap_or_default();
+                    if key == "$ref"
+                        && let Some(name) = v.as_str().and_then(|r| component_name(r, "schemas"))
+                    {
+                        *found.entry(name.to_string()).or_insert(true) &= in_parameter;
+                    }
+                    refs(v, in_parameter || key == "parameters", found);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| refs(v, in_parameter, found)),
+            _ => {}
+        }
+    }
+    let mut found = BTreeMap::new();
+    refs(doc, false, &mut found);
+    found
+        .into_iter()
+        .filter(|(_, only)| *only)
+        .map(|(name, _)| name)
+        .collect()
+}
+
+fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, rules: &Rules<'_>, problems: &mut Vec<String>) {
+    let open_enums = rules.open_enums;
     match node {
         serde_yaml::Value::Mapping(map) => {
             if map.get("additionalProperties") == Some(&serde_yaml::Value::Bool(false)) {
@@ -217,7 +260,8 @@ fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, open_enums: &[&str], pro
                     at[2]
                 ));
             }
-            if is_string_enum && !in_parameter && !replaced {
+            let written = component.is_some_and(|c| rules.written.contains(c));
+            if is_string_enum && !in_parameter && !replaced && !written {
                 if !(component.is_some() && own) {
                     problems.push(format!(
                         "schema at `{}`: an inline string enum becomes a closed Rust enum; declare it under components/schemas and list it as an open enum in build/apis.rs",
@@ -240,14 +284,14 @@ fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, open_enums: &[&str], pro
                     continue;
                 }
                 at.push(key);
-                walk(v, at, open_enums, problems);
+                walk(v, at, rules, problems);
                 at.pop();
             }
         }
         serde_yaml::Value::Sequence(items) => {
             for (i, v) in items.iter().enumerate() {
                 at.push(i.to_string());
-                walk(v, at, open_enums, problems);
+                walk(v, at, rules, problems);
                 at.pop();
             }
         }

@@ -40,6 +40,7 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
                 if let Some((_, items)) = &mut m.content {
                     rename_open_maps(items, open);
                     shapes = document_types(items, open);
+                    crate::decode::write_deserialize(items);
                 }
             }
             syn::Item::Struct(s) if s.ident == "Client" => {
@@ -89,7 +90,9 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
     // `Default`, and so does every type a user only reads where its fields allow it (for
     // building mock answers with `..Default::default()`).
     let sent = sent_types(&file.items);
+    let read: BTreeSet<String> = received_types(&file.items, ops).union(&sent).cloned().collect();
     if let Some(types) = module(&mut file.items, "types") {
+        crate::decode::drop_unread(types, &read);
         prune_type_builders(types, &sent);
         let mut complete = module(types, "builder")
             .map(|b| reshape_type_builders(b, &shapes))
@@ -904,7 +907,7 @@ fn document_types(items: &mut [syn::Item], open: &[(&str, &str)]) -> BTreeMap<St
             for field in fields.named.iter_mut() {
                 let Some(ident) = &field.ident else { continue };
                 let rust = ident.to_string().trim_start_matches("r#").to_string();
-                let (rename, flatten) = serde_field(&field.attrs);
+                let crate::decode::SerdeField { rename, flatten, .. } = crate::decode::serde_field(&field.attrs);
                 if flatten {
                     let doc = if open_field == Some(rust.as_str()) {
                         "Further fields of the object, sent at its top level as they are: the vendor documents this body as open (e.g. the fields of a credential's kind and auth type)."
@@ -930,27 +933,6 @@ fn document_types(items: &mut [syn::Item], open: &[(&str, &str)]) -> BTreeMap<St
         shapes.insert(s.ident.to_string(), shape);
     }
     shapes
-}
-
-/// `(rename, flatten)` from a field's `#[serde(...)]` attributes.
-fn serde_field(attrs: &[syn::Attribute]) -> (Option<String>, bool) {
-    let mut rename = None;
-    let mut flatten = false;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            let name = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
-            if meta.input.peek(syn::Token![=]) {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                if name == "rename" {
-                    rename = Some(value.value());
-                }
-            } else if name == "flatten" {
-                flatten = true;
-            }
-            Ok(())
-        });
-    }
-    (rename, flatten)
 }
 
 /// The text types whose setters take `&str` through `crate::IntoFieldValue`.
@@ -1049,26 +1031,43 @@ fn reshape_type_builders(items: &mut Vec<syn::Item>, shapes: &BTreeMap<String, S
 /// The types a request carries: every body type the operation builders take
 /// (`types::builder::X`), and every type their fields hold, transitively.
 fn sent_types(items: &[syn::Item]) -> BTreeSet<String> {
-    let mut sent = BTreeSet::new();
+    let mut roots = BTreeSet::new();
     let Some(syn::Item::Mod(ops)) = items
         .iter()
         .find(|i| matches!(i, syn::Item::Mod(m) if m.ident == "builder"))
     else {
-        return sent;
+        return roots;
     };
     let text = quote!(#ops).to_string();
     for piece in text.split("types :: builder :: ").skip(1) {
         if let Some(name) = piece.split(|c: char| !c.is_alphanumeric() && c != '_').next() {
-            sent.insert(name.to_string());
+            roots.insert(name.to_string());
         }
     }
+    reachable(items, roots)
+}
+
+/// The types a response holds: each operation's success body and the error body
+/// (`ErrorBody` in every spec of this crate), and every type their fields hold, transitively.
+fn received_types(items: &[syn::Item], ops: &[Operation]) -> BTreeSet<String> {
+    let roots = ops
+        .iter()
+        .filter_map(|op| op.success.as_ref()?.1.clone())
+        .chain(["ErrorBody".to_string()])
+        .collect();
+    reachable(items, roots)
+}
+
+/// `roots` and every type of `types` their fields or variants hold, transitively.
+fn reachable(items: &[syn::Item], roots: BTreeSet<String>) -> BTreeSet<String> {
+    let mut found = roots;
     let Some(syn::Item::Mod(types)) = items
         .iter()
         .find(|i| matches!(i, syn::Item::Mod(m) if m.ident == "types"))
     else {
-        return sent;
+        return found;
     };
-    let Some((_, types)) = &types.content else { return sent };
+    let Some((_, types)) = &types.content else { return found };
     // What each type's fields or variants mention, by name.
     let mut mentions: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in types {
@@ -1096,15 +1095,15 @@ fn sent_types(items: &[syn::Item]) -> BTreeSet<String> {
             .collect();
         mentions.insert(name, words);
     }
-    let mut todo: Vec<String> = sent.iter().cloned().collect();
+    let mut todo: Vec<String> = found.iter().cloned().collect();
     while let Some(name) = todo.pop() {
         for word in mentions.get(&name).into_iter().flatten() {
-            if mentions.contains_key(word) && sent.insert(word.clone()) {
+            if mentions.contains_key(word) && found.insert(word.clone()) {
                 todo.push(word.clone());
             }
         }
     }
-    sent
+    found
 }
 
 /// Takes out the builders of the types no request carries (typify makes one for every type):

@@ -9,7 +9,7 @@ use progenitor_client::encode_path;
 #[allow(clippy::all)]
 pub mod types {
     ///A webhook or email hook. A webhook is sent the "Get an Event" response as payload; deliveries answered with a non-2xx status are retried for about 2 days.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AppHook {
         /// Seconds.
         ///
@@ -44,7 +44,7 @@ pub mod types {
         /// Event types that trigger the hook (see `Event.event_type`). Email hooks take `user.*` events only, exactly one.
         ///
         /// JSON field `event_type`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub event_type: Vec<String>,
         /// `webhook` or `email`.
         ///
@@ -75,9 +75,31 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for AppHook {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                delay: o.optional("delay")?,
+                destination: o.optional("destination")?,
+                email_from: o.optional("email_from")?,
+                email_from_name: o.optional("email_from_name")?,
+                email_renderer: o.optional("email_renderer")?,
+                email_subject: o.optional("email_subject")?,
+                email_template: o.optional("email_template")?,
+                email_to: o.optional("email_to")?,
+                event_type: o.list_or_empty("event_type")?,
+                hook_type: o.optional("hook_type")?,
+                id: o.required("id")?,
+                object: o.optional("object")?,
+                realm_id: o.optional("realm_id")?,
+                state: o.optional("state")?,
+                user_type: o.optional("user_type")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(AppHook);
     ///A app_hook to create or update, wrapped in its root key (`{"app_hook": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AppHookBody {
         /// JSON field `app_hook`.
         pub app_hook: AppHookInput,
@@ -85,14 +107,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for AppHookBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                app_hook: o.required("app_hook")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["app_hook", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(AppHookBody);
     impl AppHookBody {
         pub fn builder() -> builder::AppHookBody {
             Default::default()
         }
     }
     ///The fields of a app hook to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AppHookInput {
         /// Seconds.
         ///
@@ -127,7 +158,7 @@ pub mod types {
         /// Event types that trigger the hook (see `Event.event_type`). Email hooks take `user.*` events only, exactly one.
         ///
         /// JSON field `event_type`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub event_type: Vec<String>,
         /// `webhook` or `email`.
         ///
@@ -156,13 +187,55 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_type: Option<String>,
     }
+    impl crate::decode::Object for AppHookInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                delay: o.optional("delay")?,
+                destination: o.optional("destination")?,
+                email_from: o.optional("email_from")?,
+                email_from_name: o.optional("email_from_name")?,
+                email_renderer: o.optional("email_renderer")?,
+                email_subject: o.optional("email_subject")?,
+                email_template: o.optional("email_template")?,
+                email_to: o.optional("email_to")?,
+                event_type: o.list_or_empty("event_type")?,
+                hook_type: o.optional("hook_type")?,
+                id: o.optional("id")?,
+                object: o.optional("object")?,
+                realm_id: o.optional("realm_id")?,
+                state: o.optional("state")?,
+                user_type: o.optional("user_type")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "delay",
+                    "destination",
+                    "email_from",
+                    "email_from_name",
+                    "email_renderer",
+                    "email_subject",
+                    "email_template",
+                    "email_to",
+                    "event_type",
+                    "hook_type",
+                    "id",
+                    "object",
+                    "realm_id",
+                    "state",
+                    "user_type",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(AppHookInput);
     impl AppHookInput {
         pub fn builder() -> builder::AppHookInput {
             Default::default()
         }
     }
     ///A page of AppHook objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AppHookList {
         /// JSON field `collection`.
         pub collection: Vec<AppHook>,
@@ -174,8 +247,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for AppHookList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(AppHookList);
     ///A login method of a realm.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AuthProvider {
         /// JSON field `client_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -247,9 +330,35 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for AuthProvider {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                client_id: o.optional("client_id")?,
+                client_secret: o.optional("client_secret")?,
+                email_verification: o.optional("email_verification")?,
+                id: o.required("id")?,
+                login: o.optional("login")?,
+                min_complexity: o.optional("min_complexity")?,
+                min_length: o.optional("min_length")?,
+                name: o.optional("name")?,
+                name_field: o.optional("name_field")?,
+                object: o.optional("object")?,
+                password_field: o.optional("password_field")?,
+                provider_type: o.optional("provider_type")?,
+                realm_id: o.optional("realm_id")?,
+                required_chars: o.optional("required_chars")?,
+                scopes: o.optional("scopes")?,
+                signup: o.optional("signup")?,
+                signup_mode: o.optional("signup_mode")?,
+                state: o.optional("state")?,
+                verify: o.optional("verify")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(AuthProvider);
     ///A auth_provider to create or update, wrapped in its root key (`{"auth_provider": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthProviderBody {
         /// JSON field `auth_provider`.
         pub auth_provider: AuthProviderInput,
@@ -257,14 +366,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for AuthProviderBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                auth_provider: o.required("auth_provider")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["auth_provider", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(AuthProviderBody);
     impl AuthProviderBody {
         pub fn builder() -> builder::AuthProviderBody {
             Default::default()
         }
     }
     ///The fields of a auth provider to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthProviderInput {
         /// JSON field `client_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -334,13 +452,63 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify: Option<String>,
     }
+    impl crate::decode::Object for AuthProviderInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                client_id: o.optional("client_id")?,
+                client_secret: o.optional("client_secret")?,
+                email_verification: o.optional("email_verification")?,
+                id: o.optional("id")?,
+                login: o.optional("login")?,
+                min_complexity: o.optional("min_complexity")?,
+                min_length: o.optional("min_length")?,
+                name: o.optional("name")?,
+                name_field: o.optional("name_field")?,
+                object: o.optional("object")?,
+                password_field: o.optional("password_field")?,
+                provider_type: o.optional("provider_type")?,
+                realm_id: o.optional("realm_id")?,
+                required_chars: o.optional("required_chars")?,
+                scopes: o.optional("scopes")?,
+                signup: o.optional("signup")?,
+                signup_mode: o.optional("signup_mode")?,
+                state: o.optional("state")?,
+                verify: o.optional("verify")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "client_id",
+                    "client_secret",
+                    "email_verification",
+                    "id",
+                    "login",
+                    "min_complexity",
+                    "min_length",
+                    "name",
+                    "name_field",
+                    "object",
+                    "password_field",
+                    "provider_type",
+                    "realm_id",
+                    "required_chars",
+                    "scopes",
+                    "signup",
+                    "signup_mode",
+                    "state",
+                    "verify",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(AuthProviderInput);
     impl AuthProviderInput {
         pub fn builder() -> builder::AuthProviderInput {
             Default::default()
         }
     }
     ///A page of AuthProvider objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AuthProviderList {
         /// JSON field `collection`.
         pub collection: Vec<AuthProvider>,
@@ -352,9 +520,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for AuthProviderList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(AuthProviderList);
     ///A password login.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthenticateBody {
         /// JSON field `password`.
         pub password: String,
@@ -362,14 +539,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for AuthenticateBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                password: o.required("password")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["password", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(AuthenticateBody);
     impl AuthenticateBody {
         pub fn builder() -> builder::AuthenticateBody {
             Default::default()
         }
     }
     ///An API user's key to check.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthenticateKeyBody {
         /// JSON field `api_key`.
         pub api_key: String,
@@ -377,14 +563,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for AuthenticateKeyBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                api_key: o.required("api_key")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["api_key", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(AuthenticateKeyBody);
     impl AuthenticateKeyBody {
         pub fn builder() -> builder::AuthenticateKeyBody {
             Default::default()
         }
     }
     ///The social-login callback's values.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthorizeCallbackBody {
         /// JSON field `code`.
         pub code: String,
@@ -394,13 +589,24 @@ pub mod types {
         /// JSON field `state`.
         pub state: String,
     }
+    impl crate::decode::Object for AuthorizeCallbackBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                code: o.required("code")?,
+                nonce: o.optional("nonce")?,
+                state: o.required("state")?,
+            };
+            o.refuse_rest(value, &["code", "nonce", "state"])
+        }
+    }
+    crate::decode::deserialize_object!(AuthorizeCallbackBody);
     impl AuthorizeCallbackBody {
         pub fn builder() -> builder::AuthorizeCallbackBody {
             Default::default()
         }
     }
     ///The logged-in user, or a user token when signup must continue; `object` says which (`user` or `user_token`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AuthorizeResult {
         /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -425,20 +631,42 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for AuthorizeResult {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                email: o.optional("email")?,
+                id: o.optional("id")?,
+                object: o.required("object")?,
+                realm_id: o.optional("realm_id")?,
+                token: o.optional("token")?,
+                username: o.optional("username")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(AuthorizeResult);
     ///A provider access token to log in with.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthorizeTokenBody {
         /// JSON field `access_token`.
         pub access_token: String,
     }
+    impl crate::decode::Object for AuthorizeTokenBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                access_token: o.required("access_token")?,
+            };
+            o.refuse_rest(value, &["access_token"])
+        }
+    }
+    crate::decode::deserialize_object!(AuthorizeTokenBody);
     impl AuthorizeTokenBody {
         pub fn builder() -> builder::AuthorizeTokenBody {
             Default::default()
         }
     }
     ///A social-login URL, valid for 30 minutes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AuthorizeUrl {
         /// Auth provider id.
         ///
@@ -454,8 +682,19 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for AuthorizeUrl {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                id: o.optional("id")?,
+                provider_type: o.optional("provider_type")?,
+                url: o.required("url")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(AuthorizeUrl);
     ///Social-login URLs for every provider.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AuthorizeUrlList {
         /// JSON field `collection`.
         pub collection: Vec<AuthorizeUrl>,
@@ -466,8 +705,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for AuthorizeUrlList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.optional("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(AuthorizeUrlList);
     ///A credential of a user: password, TOTP, social login, API key.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Credential {
         /// JSON field `access_token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -536,9 +785,32 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Credential {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                access_token: o.optional("access_token")?,
+                api_key: o.optional("api_key")?,
+                auth_provider_id: o.optional("auth_provider_id")?,
+                code: o.optional("code")?,
+                credential_type: o.optional("credential_type")?,
+                id: o.required("id")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                otp_secret: o.optional("otp_secret")?,
+                password: o.optional("password")?,
+                password_confirmation: o.optional("password_confirmation")?,
+                provider_user_id: o.optional("provider_user_id")?,
+                provisioning_uri: o.optional("provisioning_uri")?,
+                state: o.optional("state")?,
+                token_expires_at: o.optional("token_expires_at")?,
+                user_id: o.optional("user_id")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Credential);
     ///A credential to create or update, wrapped in its root key (`{"credential": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CredentialBody {
         /// JSON field `credential`.
         pub credential: CredentialInput,
@@ -546,14 +818,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for CredentialBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                credential: o.required("credential")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["credential", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(CredentialBody);
     impl CredentialBody {
         pub fn builder() -> builder::CredentialBody {
             Default::default()
         }
     }
     ///The fields of a credential to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialInput {
         /// JSON field `access_token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -620,13 +901,57 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: Option<String>,
     }
+    impl crate::decode::Object for CredentialInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                access_token: o.optional("access_token")?,
+                api_key: o.optional("api_key")?,
+                auth_provider_id: o.optional("auth_provider_id")?,
+                code: o.optional("code")?,
+                credential_type: o.optional("credential_type")?,
+                id: o.optional("id")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                otp_secret: o.optional("otp_secret")?,
+                password: o.optional("password")?,
+                password_confirmation: o.optional("password_confirmation")?,
+                provider_user_id: o.optional("provider_user_id")?,
+                provisioning_uri: o.optional("provisioning_uri")?,
+                state: o.optional("state")?,
+                token_expires_at: o.optional("token_expires_at")?,
+                user_id: o.optional("user_id")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "access_token",
+                    "api_key",
+                    "auth_provider_id",
+                    "code",
+                    "credential_type",
+                    "id",
+                    "name",
+                    "object",
+                    "otp_secret",
+                    "password",
+                    "password_confirmation",
+                    "provider_user_id",
+                    "provisioning_uri",
+                    "state",
+                    "token_expires_at",
+                    "user_id",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(CredentialInput);
     impl CredentialInput {
         pub fn builder() -> builder::CredentialInput {
             Default::default()
         }
     }
     ///A credential embedded in a user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CredentialRef {
         /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -643,37 +968,62 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for CredentialRef {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                credential_type: o.optional("credential_type")?,
+                id: o.optional("id")?,
+                object: o.optional("object")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(CredentialRef);
     impl CredentialRef {
         pub fn builder() -> builder::CredentialRef {
             Default::default()
         }
     }
     ///The TOTP code that confirms a new credential.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CredentialVerifyBody {
         /// JSON field `credential`.
         pub credential: CredentialVerifyBodyCredential,
     }
+    impl crate::decode::Object for CredentialVerifyBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                credential: o.required("credential")?,
+            };
+            o.refuse_rest(value, &["credential"])
+        }
+    }
+    crate::decode::deserialize_object!(CredentialVerifyBody);
     impl CredentialVerifyBody {
         pub fn builder() -> builder::CredentialVerifyBody {
             Default::default()
         }
     }
     ///The code.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CredentialVerifyBodyCredential {
         /// JSON field `code`.
         pub code: String,
     }
+    impl crate::decode::Object for CredentialVerifyBodyCredential {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self { code: o.required("code")? };
+            o.refuse_rest(value, &["code"])
+        }
+    }
+    crate::decode::deserialize_object!(CredentialVerifyBodyCredential);
     impl CredentialVerifyBodyCredential {
         pub fn builder() -> builder::CredentialVerifyBodyCredential {
             Default::default()
         }
     }
     ///The error body. Validation errors (409, 422) are `{"errors": {field: [messages]}}`; other keys may sit beside it. Every field is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorBody {
         /// A short error, when sent.
         ///
@@ -683,10 +1033,7 @@ pub mod types {
         /// Messages per field (`base` for the object as a whole).
         ///
         /// JSON field `errors`.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
+        #[serde(skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty")]
         pub errors: ::std::collections::BTreeMap<String, Vec<String>>,
         /// A message, when sent.
         ///
@@ -697,8 +1044,19 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ErrorBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                error: o.optional("error")?,
+                errors: o.optional("errors")?,
+                message: o.optional("message")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ErrorBody);
     ///An audit or webhook event (read-only).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Event {
         /// JSON field `app_hook_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -729,7 +1087,7 @@ pub mod types {
         /// With `expand=notifications`.
         ///
         /// JSON field `notifications`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub notifications: Vec<Notification>,
         /// JSON field `object`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -750,8 +1108,29 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Event {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                app_hook_id: o.optional("app_hook_id")?,
+                auth_provider_id: o.optional("auth_provider_id")?,
+                event_at: o.optional("event_at")?,
+                event_type: o.optional("event_type")?,
+                id: o.required("id")?,
+                login_policy_id: o.optional("login_policy_id")?,
+                membership_id: o.optional("membership_id")?,
+                notifications: o.list_or_empty("notifications")?,
+                object: o.optional("object")?,
+                org_id: o.optional("org_id")?,
+                realm_id: o.optional("realm_id")?,
+                request: o.optional("request")?,
+                user_id: o.optional("user_id")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Event);
     ///A page of Event objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EventList {
         /// JSON field `collection`.
         pub collection: Vec<Event>,
@@ -763,8 +1142,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for EventList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(EventList);
     ///A realm's JWT signing key (documented only by the vendor's Ruby client; id prefix not documented).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JwtKey {
         /// JSON field `algo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -787,9 +1176,22 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for JwtKey {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                algo: o.optional("algo")?,
+                expired: o.optional("expired")?,
+                id: o.required("id")?,
+                key: o.optional("key")?,
+                object: o.optional("object")?,
+                use_: o.optional("use")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(JwtKey);
     ///A jwt_key to create or update, wrapped in its root key (`{"jwt_key": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JwtKeyBody {
         /// JSON field `jwt_key`.
         pub jwt_key: JwtKeyInput,
@@ -797,14 +1199,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for JwtKeyBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                jwt_key: o.required("jwt_key")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["jwt_key", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(JwtKeyBody);
     impl JwtKeyBody {
         pub fn builder() -> builder::JwtKeyBody {
             Default::default()
         }
     }
     ///The fields of a jwt key to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JwtKeyInput {
         /// JSON field `algo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -825,13 +1236,27 @@ pub mod types {
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: Option<String>,
     }
+    impl crate::decode::Object for JwtKeyInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                algo: o.optional("algo")?,
+                expired: o.optional("expired")?,
+                id: o.optional("id")?,
+                key: o.optional("key")?,
+                object: o.optional("object")?,
+                use_: o.optional("use")?,
+            };
+            o.refuse_rest(value, &["algo", "expired", "id", "key", "object", "use"])
+        }
+    }
+    crate::decode::deserialize_object!(JwtKeyInput);
     impl JwtKeyInput {
         pub fn builder() -> builder::JwtKeyInput {
             Default::default()
         }
     }
     ///A page of JwtKey objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JwtKeyList {
         /// JSON field `collection`.
         pub collection: Vec<JwtKey>,
@@ -843,449 +1268,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    ///`ListAppHooksDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListAppHooksDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListAppHooksDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
+    impl crate::decode::Object for JwtKeyList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
         }
     }
-    impl ::std::str::FromStr for ListAppHooksDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListAppHooksDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListAppHooksDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ListAuthProvidersDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListAuthProvidersDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListAuthProvidersDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListAuthProvidersDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListAuthProvidersDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListAuthProvidersDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ListEventsDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListEventsDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListEventsDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListEventsDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListEventsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListEventsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ListJwtKeysDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListJwtKeysDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListJwtKeysDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListJwtKeysDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListJwtKeysDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListJwtKeysDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ListMembershipsDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListMembershipsDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListMembershipsDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListMembershipsDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListMembershipsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListMembershipsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ListOrgsDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListOrgsDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListOrgsDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListOrgsDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListOrgsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListOrgsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ListRealmsDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListRealmsDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListRealmsDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListRealmsDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListRealmsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListRealmsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ListSessionsDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListSessionsDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListSessionsDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListSessionsDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListSessionsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListSessionsDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ListUsersDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListUsersDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for ListUsersDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListUsersDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for ListUsersDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for ListUsersDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::decode::deserialize_object!(JwtKeyList);
     ///A Connected App (hosted login).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct LoginPolicy {
         /// Read-only.
         ///
@@ -1293,12 +1287,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_domain: Option<String>,
         /// JSON field `custom_domains`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_domains: Vec<String>,
         /// Read-only.
         ///
         /// JSON field `domains`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub domains: Vec<String>,
         /// JSON field `external_css`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1331,7 +1325,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: Option<String>,
         /// JSON field `redirect_uris`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub redirect_uris: Vec<String>,
         /// JSON field `signup_handler`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1343,9 +1337,31 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for LoginPolicy {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                base_domain: o.optional("base_domain")?,
+                custom_domains: o.list_or_empty("custom_domains")?,
+                domains: o.list_or_empty("domains")?,
+                external_css: o.optional("external_css")?,
+                footer: o.optional("footer")?,
+                header: o.optional("header")?,
+                id: o.required("id")?,
+                login_handler: o.optional("login_handler")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                primary_domain: o.optional("primary_domain")?,
+                realm_id: o.optional("realm_id")?,
+                redirect_uris: o.list_or_empty("redirect_uris")?,
+                signup_handler: o.optional("signup_handler")?,
+                subdomain: o.optional("subdomain")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(LoginPolicy);
     ///A login_policy to create or update, wrapped in its root key (`{"login_policy": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LoginPolicyBody {
         /// JSON field `login_policy`.
         pub login_policy: LoginPolicyInput,
@@ -1353,14 +1369,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for LoginPolicyBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                login_policy: o.required("login_policy")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["login_policy", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(LoginPolicyBody);
     impl LoginPolicyBody {
         pub fn builder() -> builder::LoginPolicyBody {
             Default::default()
         }
     }
     ///The fields of a login policy to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LoginPolicyInput {
         /// Read-only.
         ///
@@ -1368,12 +1393,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_domain: Option<String>,
         /// JSON field `custom_domains`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_domains: Vec<String>,
         /// Read-only.
         ///
         /// JSON field `domains`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub domains: Vec<String>,
         /// JSON field `external_css`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1407,7 +1432,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub realm_id: Option<String>,
         /// JSON field `redirect_uris`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub redirect_uris: Vec<String>,
         /// JSON field `signup_handler`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1416,13 +1441,55 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subdomain: Option<String>,
     }
+    impl crate::decode::Object for LoginPolicyInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                base_domain: o.optional("base_domain")?,
+                custom_domains: o.list_or_empty("custom_domains")?,
+                domains: o.list_or_empty("domains")?,
+                external_css: o.optional("external_css")?,
+                footer: o.optional("footer")?,
+                header: o.optional("header")?,
+                id: o.optional("id")?,
+                login_handler: o.optional("login_handler")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                primary_domain: o.optional("primary_domain")?,
+                realm_id: o.optional("realm_id")?,
+                redirect_uris: o.list_or_empty("redirect_uris")?,
+                signup_handler: o.optional("signup_handler")?,
+                subdomain: o.optional("subdomain")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "base_domain",
+                    "custom_domains",
+                    "domains",
+                    "external_css",
+                    "footer",
+                    "header",
+                    "id",
+                    "login_handler",
+                    "name",
+                    "object",
+                    "primary_domain",
+                    "realm_id",
+                    "redirect_uris",
+                    "signup_handler",
+                    "subdomain",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(LoginPolicyInput);
     impl LoginPolicyInput {
         pub fn builder() -> builder::LoginPolicyInput {
             Default::default()
         }
     }
     ///A page of LoginPolicy objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct LoginPolicyList {
         /// JSON field `collection`.
         pub collection: Vec<LoginPolicy>,
@@ -1434,8 +1501,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for LoginPolicyList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(LoginPolicyList);
     ///A user's membership of an org (the org is optional in AuthRocket 1). An embedded `user` and `org` may appear.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Membership {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -1445,7 +1522,7 @@ pub mod types {
         /// Free-form data of your own.
         ///
         /// JSON field `custom`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
         /// Expiry (Unix seconds, may be fractional)
         ///
@@ -1470,7 +1547,7 @@ pub mod types {
         /// Up to 20 permissions of `[a-z0-9*:;._-]`, 62 characters each.
         ///
         /// JSON field `permissions`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: Vec<String>,
         /// JSON field `user`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1484,9 +1561,26 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Membership {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                created_at: o.optional("created_at")?,
+                custom: o.optional("custom")?,
+                expires_at: o.optional("expires_at")?,
+                id: o.required("id")?,
+                object: o.optional("object")?,
+                org: o.optional("org")?,
+                org_id: o.optional("org_id")?,
+                permissions: o.list_or_empty("permissions")?,
+                user: o.optional("user")?,
+                user_id: o.optional("user_id")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Membership);
     ///A membership to create or update, wrapped in its root key (`{"membership": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MembershipBody {
         /// JSON field `membership`.
         pub membership: MembershipInput,
@@ -1494,14 +1588,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for MembershipBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                membership: o.required("membership")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["membership", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(MembershipBody);
     impl MembershipBody {
         pub fn builder() -> builder::MembershipBody {
             Default::default()
         }
     }
     ///The fields of a membership to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MembershipInput {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -1511,7 +1614,7 @@ pub mod types {
         /// Free-form data of your own.
         ///
         /// JSON field `custom`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
         /// Expiry (Unix seconds, may be fractional)
         ///
@@ -1534,7 +1637,7 @@ pub mod types {
         /// Up to 20 permissions of `[a-z0-9*:;._-]`, 62 characters each.
         ///
         /// JSON field `permissions`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: Vec<String>,
         /// User id.
         ///
@@ -1542,13 +1645,41 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: Option<String>,
     }
+    impl crate::decode::Object for MembershipInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                created_at: o.optional("created_at")?,
+                custom: o.optional("custom")?,
+                expires_at: o.optional("expires_at")?,
+                id: o.optional("id")?,
+                object: o.optional("object")?,
+                org_id: o.optional("org_id")?,
+                permissions: o.list_or_empty("permissions")?,
+                user_id: o.optional("user_id")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "created_at",
+                    "custom",
+                    "expires_at",
+                    "id",
+                    "object",
+                    "org_id",
+                    "permissions",
+                    "user_id",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(MembershipInput);
     impl MembershipInput {
         pub fn builder() -> builder::MembershipInput {
             Default::default()
         }
     }
     ///A page of Membership objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct MembershipList {
         /// JSON field `collection`.
         pub collection: Vec<Membership>,
@@ -1560,8 +1691,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for MembershipList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(MembershipList);
     ///A delivery of an event to an app hook.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Notification {
         /// JSON field `app_hook_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1599,8 +1740,24 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Notification {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                app_hook_id: o.optional("app_hook_id")?,
+                attempts: o.optional("attempts")?,
+                hook_type: o.optional("hook_type")?,
+                id: o.optional("id")?,
+                last_attempt_at: o.optional("last_attempt_at")?,
+                last_destination: o.optional("last_destination")?,
+                last_result: o.optional("last_result")?,
+                state: o.optional("state")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Notification);
     ///An org: a group or account of users.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Org {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -1610,7 +1767,7 @@ pub mod types {
         /// Free-form data of your own.
         ///
         /// JSON field `custom`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
         /// Org id (`org_…`).
         ///
@@ -1641,9 +1798,24 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Org {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                created_at: o.optional("created_at")?,
+                custom: o.optional("custom")?,
+                id: o.required("id")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                realm_id: o.optional("realm_id")?,
+                reference: o.optional("reference")?,
+                state: o.optional("state")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Org);
     ///A org to create or update, wrapped in its root key (`{"org": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OrgBody {
         /// JSON field `org`.
         pub org: OrgInput,
@@ -1651,14 +1823,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for OrgBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                org: o.required("org")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["org", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(OrgBody);
     impl OrgBody {
         pub fn builder() -> builder::OrgBody {
             Default::default()
         }
     }
     ///The fields of a org to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrgInput {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -1668,7 +1849,7 @@ pub mod types {
         /// Free-form data of your own.
         ///
         /// JSON field `custom`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
         /// Org id (`org_…`).
         ///
@@ -1697,13 +1878,41 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: Option<crate::authrocket::State>,
     }
+    impl crate::decode::Object for OrgInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                created_at: o.optional("created_at")?,
+                custom: o.optional("custom")?,
+                id: o.optional("id")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                realm_id: o.optional("realm_id")?,
+                reference: o.optional("reference")?,
+                state: o.optional("state")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "created_at",
+                    "custom",
+                    "id",
+                    "name",
+                    "object",
+                    "realm_id",
+                    "reference",
+                    "state",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(OrgInput);
     impl OrgInput {
         pub fn builder() -> builder::OrgInput {
             Default::default()
         }
     }
     ///A page of Org objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct OrgList {
         /// JSON field `collection`.
         pub collection: Vec<Org>,
@@ -1715,8 +1924,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for OrgList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(OrgList);
     ///A realm: an isolated set of users, orgs and settings. At most 100 realms per account by default (v1 reference). `jwt_secret` and `jwt_data` are deprecated and not modelled.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Realm {
         /// API-key session lifetime in minutes (e.g. 0).
         ///
@@ -1739,7 +1958,7 @@ pub mod types {
         /// Free-form data of your own.
         ///
         /// JSON field `custom`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
         /// Realm id (`rl_…`).
         ///
@@ -1753,7 +1972,7 @@ pub mod types {
         /// Extra JWT claims: `custom`, `memberships`, `orgs`.
         ///
         /// JSON field `jwt_fields`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub jwt_fields: Vec<String>,
         /// The realm's JWT verification key (read-only).
         ///
@@ -1777,7 +1996,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require_unique_emails: Option<bool>,
         /// JSON field `resource_links`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub resource_links: ::serde_json::Map<String, ::serde_json::Value>,
         /// Session lifetime in minutes (e.g. 360).
         ///
@@ -1801,9 +2020,34 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Realm {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                api_key_minutes: o.optional("api_key_minutes")?,
+                api_key_policy: o.optional("api_key_policy")?,
+                api_key_prefix: o.optional("api_key_prefix")?,
+                created_at: o.optional("created_at")?,
+                custom: o.optional("custom")?,
+                id: o.required("id")?,
+                jwt_algo: o.optional("jwt_algo")?,
+                jwt_fields: o.list_or_empty("jwt_fields")?,
+                jwt_key: o.optional("jwt_key")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                reference: o.optional("reference")?,
+                require_unique_emails: o.optional("require_unique_emails")?,
+                resource_links: o.optional("resource_links")?,
+                session_minutes: o.optional("session_minutes")?,
+                session_type: o.optional("session_type")?,
+                state: o.optional("state")?,
+                username_validation_human: o.optional("username_validation_human")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Realm);
     ///A realm to create or update, wrapped in its root key (`{"realm": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RealmBody {
         /// JSON field `realm`.
         pub realm: RealmInput,
@@ -1811,14 +2055,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request: Option<Request>,
     }
+    impl crate::decode::Object for RealmBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                realm: o.required("realm")?,
+                request: o.optional("request")?,
+            };
+            o.refuse_rest(value, &["realm", "request"])
+        }
+    }
+    crate::decode::deserialize_object!(RealmBody);
     impl RealmBody {
         pub fn builder() -> builder::RealmBody {
             Default::default()
         }
     }
     ///The fields of a realm to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RealmInput {
         /// JSON field `api_key_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1839,7 +2092,7 @@ pub mod types {
         /// Free-form data of your own.
         ///
         /// JSON field `custom`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
         /// Realm id (`rl_…`).
         ///
@@ -1854,7 +2107,7 @@ pub mod types {
         /// Extra JWT claims: `custom`, `memberships`, `orgs`.
         ///
         /// JSON field `jwt_fields`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub jwt_fields: Vec<String>,
         /// The realm's JWT verification key (read-only).
         ///
@@ -1878,7 +2131,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require_unique_emails: Option<bool>,
         /// JSON field `resource_links`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub resource_links: ::serde_json::Map<String, ::serde_json::Value>,
         /// Session lifetime in minutes.
         ///
@@ -1899,13 +2152,61 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username_validation_human: Option<String>,
     }
+    impl crate::decode::Object for RealmInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                api_key_minutes: o.optional("api_key_minutes")?,
+                api_key_policy: o.optional("api_key_policy")?,
+                api_key_prefix: o.optional("api_key_prefix")?,
+                created_at: o.optional("created_at")?,
+                custom: o.optional("custom")?,
+                id: o.optional("id")?,
+                jwt_algo: o.optional("jwt_algo")?,
+                jwt_fields: o.list_or_empty("jwt_fields")?,
+                jwt_key: o.optional("jwt_key")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                reference: o.optional("reference")?,
+                require_unique_emails: o.optional("require_unique_emails")?,
+                resource_links: o.optional("resource_links")?,
+                session_minutes: o.optional("session_minutes")?,
+                session_type: o.optional("session_type")?,
+                state: o.optional("state")?,
+                username_validation_human: o.optional("username_validation_human")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "api_key_minutes",
+                    "api_key_policy",
+                    "api_key_prefix",
+                    "created_at",
+                    "custom",
+                    "id",
+                    "jwt_algo",
+                    "jwt_fields",
+                    "jwt_key",
+                    "name",
+                    "object",
+                    "reference",
+                    "require_unique_emails",
+                    "resource_links",
+                    "session_minutes",
+                    "session_type",
+                    "state",
+                    "username_validation_human",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(RealmInput);
     impl RealmInput {
         pub fn builder() -> builder::RealmInput {
             Default::default()
         }
     }
     ///A page of Realm objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct RealmList {
         /// JSON field `collection`.
         pub collection: Vec<Realm>,
@@ -1917,8 +2218,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for RealmList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(RealmList);
     ///Where a call came from, recorded on the resulting event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Request {
         /// Client user agent.
         ///
@@ -1934,13 +2245,23 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Request {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                client: o.optional("client")?,
+                ip: o.optional("ip")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Request);
     impl Request {
         pub fn builder() -> builder::Request {
             Default::default()
         }
     }
     ///A login session. Only human users get managed sessions; API-key logins return unmanaged tokens. Older payloads had top-level `ip`/`client` and an embedded `user` (vendor Ruby client changelog 2.0.0; third-party reports).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Session {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -1976,9 +2297,23 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Session {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                created_at: o.optional("created_at")?,
+                expires_at: o.optional("expires_at")?,
+                id: o.required("id")?,
+                object: o.optional("object")?,
+                request: o.optional("request")?,
+                token: o.optional("token")?,
+                user_id: o.optional("user_id")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Session);
     ///A session to create or update, wrapped in its root key (`{"session": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SessionBody {
         /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1986,14 +2321,23 @@ pub mod types {
         /// JSON field `session`.
         pub session: SessionInput,
     }
+    impl crate::decode::Object for SessionBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                request: o.optional("request")?,
+                session: o.required("session")?,
+            };
+            o.refuse_rest(value, &["request", "session"])
+        }
+    }
+    crate::decode::deserialize_object!(SessionBody);
     impl SessionBody {
         pub fn builder() -> builder::SessionBody {
             Default::default()
         }
     }
     ///The fields of a session to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SessionInput {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -2027,13 +2371,39 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: Option<String>,
     }
+    impl crate::decode::Object for SessionInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                created_at: o.optional("created_at")?,
+                expires_at: o.optional("expires_at")?,
+                id: o.optional("id")?,
+                object: o.optional("object")?,
+                request: o.optional("request")?,
+                token: o.optional("token")?,
+                user_id: o.optional("user_id")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "created_at",
+                    "expires_at",
+                    "id",
+                    "object",
+                    "request",
+                    "token",
+                    "user_id",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(SessionInput);
     impl SessionInput {
         pub fn builder() -> builder::SessionInput {
             Default::default()
         }
     }
     ///A page of Session objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct SessionList {
         /// JSON field `collection`.
         pub collection: Vec<Session>,
@@ -2045,8 +2415,66 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for SessionList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(SessionList);
+    ///The order of a list.
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SortDirection {
+        #[serde(rename = "asc")]
+        Asc,
+        #[serde(rename = "desc")]
+        Desc,
+    }
+    impl ::std::fmt::Display for SortDirection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SortDirection {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl TryFrom<&str> for SortDirection {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl TryFrom<String> for SortDirection {
+        type Error = self::error::ConversionError;
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A user. For API users the deprecated `api_key` field is a shortcut to an API-key credential (not modelled; use `credentials`). Third-party reports (unconfirmed) also show `membership_count` and `last_login_on` (the latter deprecated and dropped from the vendor Ruby client in 2.0.0); not modelled.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct User {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -2054,12 +2482,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: Option<f64>,
         /// JSON field `credentials`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub credentials: Vec<CredentialRef>,
         /// Free-form data of your own.
         ///
         /// JSON field `custom`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
         /// Required for human users; optional for API users.
         ///
@@ -2142,9 +2570,37 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for User {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                created_at: o.optional("created_at")?,
+                credentials: o.list_or_empty("credentials")?,
+                custom: o.optional("custom")?,
+                email: o.optional("email")?,
+                email_verification: o.optional("email_verification")?,
+                first_name: o.optional("first_name")?,
+                id: o.required("id")?,
+                last_login_at: o.optional("last_login_at")?,
+                last_name: o.optional("last_name")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                password: o.optional("password")?,
+                password_confirmation: o.optional("password_confirmation")?,
+                password_reset_token: o.optional("password_reset_token")?,
+                realm_id: o.optional("realm_id")?,
+                reference: o.optional("reference")?,
+                request: o.optional("request")?,
+                state: o.optional("state")?,
+                token: o.optional("token")?,
+                user_type: o.optional("user_type")?,
+                username: o.optional("username")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(User);
     ///A user action's fields wrapped in `user` (e.g. `token`, `code`, `password`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserActionBody {
         /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2152,14 +2608,23 @@ pub mod types {
         /// JSON field `user`.
         pub user: UserActionBodyUser,
     }
+    impl crate::decode::Object for UserActionBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                request: o.optional("request")?,
+                user: o.required("user")?,
+            };
+            o.refuse_rest(value, &["request", "user"])
+        }
+    }
+    crate::decode::deserialize_object!(UserActionBody);
     impl UserActionBody {
         pub fn builder() -> builder::UserActionBody {
             Default::default()
         }
     }
     ///The action's fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserActionBodyUser {
         /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2177,14 +2642,35 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: Option<String>,
     }
+    impl crate::decode::Object for UserActionBodyUser {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                code: o.optional("code")?,
+                current_password: o.optional("current_password")?,
+                password: o.optional("password")?,
+                password_confirmation: o.optional("password_confirmation")?,
+                token: o.optional("token")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "code",
+                    "current_password",
+                    "password",
+                    "password_confirmation",
+                    "token",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(UserActionBodyUser);
     impl UserActionBodyUser {
         pub fn builder() -> builder::UserActionBodyUser {
             Default::default()
         }
     }
     ///A user to create or update, wrapped in its root key (`{"user": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserBody {
         /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2192,14 +2678,23 @@ pub mod types {
         /// JSON field `user`.
         pub user: UserInput,
     }
+    impl crate::decode::Object for UserBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                request: o.optional("request")?,
+                user: o.required("user")?,
+            };
+            o.refuse_rest(value, &["request", "user"])
+        }
+    }
+    crate::decode::deserialize_object!(UserBody);
     impl UserBody {
         pub fn builder() -> builder::UserBody {
             Default::default()
         }
     }
     ///The fields of a user to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserInput {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -2207,12 +2702,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: Option<f64>,
         /// JSON field `credentials`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub credentials: Vec<CredentialRef>,
         /// Free-form data of your own.
         ///
         /// JSON field `custom`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom: ::serde_json::Map<String, ::serde_json::Value>,
         /// Required for human users; optional for API users.
         ///
@@ -2293,13 +2788,67 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: Option<String>,
     }
+    impl crate::decode::Object for UserInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                created_at: o.optional("created_at")?,
+                credentials: o.list_or_empty("credentials")?,
+                custom: o.optional("custom")?,
+                email: o.optional("email")?,
+                email_verification: o.optional("email_verification")?,
+                first_name: o.optional("first_name")?,
+                id: o.optional("id")?,
+                last_login_at: o.optional("last_login_at")?,
+                last_name: o.optional("last_name")?,
+                name: o.optional("name")?,
+                object: o.optional("object")?,
+                password: o.optional("password")?,
+                password_confirmation: o.optional("password_confirmation")?,
+                password_reset_token: o.optional("password_reset_token")?,
+                realm_id: o.optional("realm_id")?,
+                reference: o.optional("reference")?,
+                request: o.optional("request")?,
+                state: o.optional("state")?,
+                token: o.optional("token")?,
+                user_type: o.optional("user_type")?,
+                username: o.optional("username")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "created_at",
+                    "credentials",
+                    "custom",
+                    "email",
+                    "email_verification",
+                    "first_name",
+                    "id",
+                    "last_login_at",
+                    "last_name",
+                    "name",
+                    "object",
+                    "password",
+                    "password_confirmation",
+                    "password_reset_token",
+                    "realm_id",
+                    "reference",
+                    "request",
+                    "state",
+                    "token",
+                    "user_type",
+                    "username",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(UserInput);
     impl UserInput {
         pub fn builder() -> builder::UserInput {
             Default::default()
         }
     }
     ///A page of User objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UserList {
         /// JSON field `collection`.
         pub collection: Vec<User>,
@@ -2311,8 +2860,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for UserList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                collection: o.list("collection")?,
+                more_results: o.required("more_results")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(UserList);
     ///A signup token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UserToken {
         /// E.g. `password`.
         ///
@@ -2355,9 +2914,26 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for UserToken {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                credential_type: o.optional("credential_type")?,
+                email: o.optional("email")?,
+                first_name: o.optional("first_name")?,
+                id: o.required("id")?,
+                last_name: o.optional("last_name")?,
+                object: o.optional("object")?,
+                password: o.optional("password")?,
+                password_confirmation: o.optional("password_confirmation")?,
+                realm_id: o.optional("realm_id")?,
+                username: o.optional("username")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(UserToken);
     ///A user_token to create or update, wrapped in its root key (`{"user_token": {...}}`), with an optional `request` recorded on the event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserTokenBody {
         /// JSON field `request`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2365,14 +2941,23 @@ pub mod types {
         /// JSON field `user_token`.
         pub user_token: UserTokenInput,
     }
+    impl crate::decode::Object for UserTokenBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                request: o.optional("request")?,
+                user_token: o.required("user_token")?,
+            };
+            o.refuse_rest(value, &["request", "user_token"])
+        }
+    }
+    crate::decode::deserialize_object!(UserTokenBody);
     impl UserTokenBody {
         pub fn builder() -> builder::UserTokenBody {
             Default::default()
         }
     }
     ///The fields of a user token to write (read-only ones are ignored).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserTokenInput {
         /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2411,6 +2996,38 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: Option<String>,
     }
+    impl crate::decode::Object for UserTokenInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                credential_type: o.optional("credential_type")?,
+                email: o.optional("email")?,
+                first_name: o.optional("first_name")?,
+                id: o.optional("id")?,
+                last_name: o.optional("last_name")?,
+                object: o.optional("object")?,
+                password: o.optional("password")?,
+                password_confirmation: o.optional("password_confirmation")?,
+                realm_id: o.optional("realm_id")?,
+                username: o.optional("username")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "credential_type",
+                    "email",
+                    "first_name",
+                    "id",
+                    "last_name",
+                    "object",
+                    "password",
+                    "password_confirmation",
+                    "realm_id",
+                    "username",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(UserTokenInput);
     impl UserTokenInput {
         pub fn builder() -> builder::UserTokenInput {
             Default::default()
@@ -7369,7 +7986,7 @@ pub mod builder {
     pub struct ListRealms<'a> {
         client: &'a super::Client,
         after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListRealmsDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         sort: Result<Option<String>, String>,
     }
@@ -7389,13 +8006,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListRealmsDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListRealmsDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self
@@ -7714,7 +8331,7 @@ pub mod builder {
     pub struct ListUsers<'a> {
         client: &'a super::Client,
         after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListUsersDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         realm_id: Result<Option<String>, String>,
         sort: Result<Option<String>, String>,
@@ -7736,13 +8353,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListUsersDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListUsersDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self
@@ -8550,7 +9167,7 @@ pub mod builder {
     pub struct ListOrgs<'a> {
         client: &'a super::Client,
         after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListOrgsDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         expand: Result<Option<String>, String>,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         realm_id: Result<Option<String>, String>,
@@ -8578,13 +9195,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListOrgsDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListOrgsDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self
@@ -8905,7 +9522,7 @@ pub mod builder {
     pub struct ListMemberships<'a> {
         client: &'a super::Client,
         after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListMembershipsDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         org_id: Result<Option<String>, String>,
         realm_id: Result<Option<String>, String>,
@@ -8931,13 +9548,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListMembershipsDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListMembershipsDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self
@@ -9257,7 +9874,7 @@ pub mod builder {
     pub struct ListSessions<'a> {
         client: &'a super::Client,
         after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListSessionsDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         realm_id: Result<Option<String>, String>,
         sort: Result<Option<String>, String>,
@@ -9281,13 +9898,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListSessionsDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListSessionsDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self
@@ -9952,7 +10569,7 @@ pub mod builder {
     pub struct ListAuthProviders<'a> {
         client: &'a super::Client,
         after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListAuthProvidersDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         realm_id: Result<Option<String>, String>,
         sort: Result<Option<String>, String>,
@@ -9974,13 +10591,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListAuthProvidersDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListAuthProvidersDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self
@@ -10418,7 +11035,7 @@ pub mod builder {
     pub struct ListAppHooks<'a> {
         client: &'a super::Client,
         after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListAppHooksDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         realm_id: Result<Option<String>, String>,
         sort: Result<Option<String>, String>,
@@ -10440,13 +11057,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListAppHooksDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListAppHooksDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self
@@ -11039,7 +11656,7 @@ pub mod builder {
         app_hook_id: Result<Option<String>, String>,
         auth_provider_id: Result<Option<String>, String>,
         created_at_after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListEventsDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         event_type: Result<Option<String>, String>,
         expand: Result<Option<String>, String>,
         login_policy_id: Result<Option<String>, String>,
@@ -11088,13 +11705,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListEventsDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListEventsDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self
@@ -11302,7 +11919,7 @@ pub mod builder {
     pub struct ListJwtKeys<'a> {
         client: &'a super::Client,
         after: Result<Option<String>, String>,
-        direction: Result<Option<types::ListJwtKeysDirection>, String>,
+        direction: Result<Option<types::SortDirection>, String>,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         realm_id: Result<Option<String>, String>,
         sort: Result<Option<String>, String>,
@@ -11324,13 +11941,13 @@ pub mod builder {
         }
         pub fn direction<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ListJwtKeysDirection>,
+            V: TryInto<types::SortDirection>,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "query parameter `direction` does not fit its type `ListJwtKeysDirection`"
+                    "query parameter `direction` does not fit its type `SortDirection`"
                         .to_string()
                 });
             self

@@ -9,7 +9,7 @@ use progenitor_client::encode_path;
 #[allow(clippy::all)]
 pub mod types {
     ///An organisation ("client").
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Client {
         /// Id (a UUID in the vendor's examples).
         ///
@@ -19,7 +19,6 @@ pub mod types {
         /// JSON field `clientMembers`.
         #[serde(
             rename = "clientMembers",
-            default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_members: Vec<ClientMember>,
@@ -38,14 +37,34 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Client {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                client_id: o.required("clientId")?,
+                client_members: o.list_or_empty("clientMembers")?,
+                client_name: o.required("clientName")?,
+                created_at: o.optional("createdAt")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Client);
     ///The writable fields of a client.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ClientInput {
         /// JSON field `clientName`.
         #[serde(rename = "clientName")]
         pub client_name: String,
     }
+    impl crate::decode::Object for ClientInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                client_name: o.required("clientName")?,
+            };
+            o.refuse_rest(value, &["clientName"])
+        }
+    }
+    crate::decode::deserialize_object!(ClientInput);
     impl ClientInput {
         pub fn builder() -> builder::ClientInput {
             Default::default()
@@ -70,12 +89,12 @@ the overview page describes `{data, pagination}` for lists. Both shapes decode.
         pub pagination: Option<Pagination>,
     }
     ///A member of a client and their roles.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ClientMember {
         /// The member's roles (open set; seen `owner`, `admin`).
         ///
         /// JSON field `roles`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: Vec<crate::requestrocket::ClientRole>,
         /// JSON field `userId`.
         #[serde(rename = "userId")]
@@ -84,11 +103,21 @@ the overview page describes `{data, pagination}` for lists. Both shapes decode.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ClientMember {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                roles: o.list_or_empty("roles")?,
+                user_id: o.required("userId")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ClientMember);
     /**A credential without its secret. The vendor documents `pKey`, `sKey` and
 `credentialRegion`; the other fields depend on the credential's kind and auth type and
 are kept as they arrive.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Credential {
         /// Storage region, e.g. `us-east-1`.
         ///
@@ -112,11 +141,22 @@ are kept as they arrive.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Credential {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                credential_region: o.optional("credentialRegion")?,
+                p_key: o.required("pKey")?,
+                s_key: o.required("sKey")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Credential);
     /**A credential to create or replace. Only `credentialRegion` is named by the vendor; the
 fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jwt`,
 `basicAuth`, `oauth2`, `customToken`, `custom`, `none`, `jwtVerify`) are passed through.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CredentialInput {
         /// JSON field `credentialRegion`.
         #[serde(
@@ -128,6 +168,15 @@ fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jw
         #[serde(flatten)]
         pub fields: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for CredentialInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                credential_region: o.optional("credentialRegion")?,
+                fields: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(CredentialInput);
     impl CredentialInput {
         pub fn builder() -> builder::CredentialInput {
             Default::default()
@@ -152,7 +201,7 @@ fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jw
     /**The error envelope. The authentication page shows `{error, message, status}`, the
 overview page `{error, code, status}`; every field is optional so that both decode.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorBody {
         /// Machine-readable error code (open set), e.g. `INVALID_CLIENT_ID`.
         ///
@@ -178,8 +227,20 @@ overview page `{error, code, status}`; every field is optional so that both deco
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ErrorBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                code: o.optional("code")?,
+                error: o.optional("error")?,
+                message: o.optional("message")?,
+                status: o.optional("status")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ErrorBody);
     ///A notification.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Notification {
         /// ISO 8601 with milliseconds.
         ///
@@ -218,6 +279,22 @@ overview page `{error, code, status}`; every field is optional so that both deco
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Notification {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                created_at: o.optional("createdAt")?,
+                message: o.optional("message")?,
+                notification_id: o.required("notificationId")?,
+                p_key: o.optional("pKey")?,
+                read: o.optional("read")?,
+                s_key: o.optional("sKey")?,
+                title: o.optional("title")?,
+                type_: o.optional("type")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Notification);
     ///Notifications; both list shapes decode (see `ClientList`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationList {
@@ -255,7 +332,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub total: i64,
     }
     ///A proxy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Proxy {
         /// JSON field `clientId`.
         #[serde(
@@ -352,22 +429,43 @@ overview page `{error, code, status}`; every field is optional so that both deco
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Proxy {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                client_id: o.optional("clientId")?,
+                p_key: o.required("pKey")?,
+                parent_id: o.optional("parentId")?,
+                proxy_active: o.optional("proxyActive")?,
+                proxy_alias: o.optional("proxyAlias")?,
+                proxy_created_at: o.optional("proxyCreatedAt")?,
+                proxy_default_rule_effect: o.optional("proxyDefaultRuleEffect")?,
+                proxy_name: o.required("proxyName")?,
+                proxy_proxy_credential_id: o.optional("proxyProxyCredentialId")?,
+                proxy_region: o.optional("proxyRegion")?,
+                proxy_target_credential_id: o.optional("proxyTargetCredentialId")?,
+                proxy_target_id: o.optional("proxyTargetId")?,
+                proxy_updated_at: o.optional("proxyUpdatedAt")?,
+                s_key: o.required("sKey")?,
+                user_id: o.optional("userId")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Proxy);
     ///What the proxy saw of one request. Times are epoch milliseconds.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProxyData {
         /// Request headers (name to value).
         ///
         /// JSON field `apiHeaders`.
         #[serde(
             rename = "apiHeaders",
-            default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
         pub api_headers: ::std::collections::BTreeMap<String, String>,
         /// JSON field `apiParams`.
         #[serde(
             rename = "apiParams",
-            default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
         pub api_params: ::serde_json::Map<String, ::serde_json::Value>,
@@ -426,9 +524,27 @@ overview page `{error, code, status}`; every field is optional so that both deco
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ProxyData {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                api_headers: o.optional("apiHeaders")?,
+                api_params: o.optional("apiParams")?,
+                api_path: o.optional("apiPath")?,
+                arn_base: o.optional("arnBase")?,
+                duration: o.optional("duration")?,
+                message: o.optional("message")?,
+                method: o.optional("method")?,
+                received_at: o.optional("receivedAt")?,
+                sent_at: o.optional("sentAt")?,
+                stage: o.optional("stage")?,
+                status: o.optional("status")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ProxyData);
     ///The writable fields of a proxy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProxyInput {
         /// JSON field `proxyActive`.
         #[serde(
@@ -481,6 +597,34 @@ overview page `{error, code, status}`; every field is optional so that both deco
         )]
         pub proxy_target_id: Option<String>,
     }
+    impl crate::decode::Object for ProxyInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                proxy_active: o.optional("proxyActive")?,
+                proxy_alias: o.optional("proxyAlias")?,
+                proxy_default_rule_effect: o.optional("proxyDefaultRuleEffect")?,
+                proxy_name: o.optional("proxyName")?,
+                proxy_proxy_credential_id: o.optional("proxyProxyCredentialId")?,
+                proxy_region: o.optional("proxyRegion")?,
+                proxy_target_credential_id: o.optional("proxyTargetCredentialId")?,
+                proxy_target_id: o.optional("proxyTargetId")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "proxyActive",
+                    "proxyAlias",
+                    "proxyDefaultRuleEffect",
+                    "proxyName",
+                    "proxyProxyCredentialId",
+                    "proxyRegion",
+                    "proxyTargetCredentialId",
+                    "proxyTargetId",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(ProxyInput);
     impl ProxyInput {
         pub fn builder() -> builder::ProxyInput {
             Default::default()
@@ -533,7 +677,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub pagination: Pagination,
     }
     ///One entry of a request log.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct RequestLog {
         /// JSON field `clientId`.
         #[serde(
@@ -585,8 +729,25 @@ overview page `{error, code, status}`; every field is optional so that both deco
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for RequestLog {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                client_id: o.optional("clientId")?,
+                p_key: o.optional("pKey")?,
+                parent_id: o.optional("parentId")?,
+                processed: o.optional("processed")?,
+                processed_at: o.optional("processedAt")?,
+                proxy_data: o.optional("proxyData")?,
+                s_key: o.optional("sKey")?,
+                ttl: o.optional("TTL")?,
+                user_id: o.optional("userId")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(RequestLog);
     ///A rule as returned. Only `userId` and `clientId` are documented; the rest mirrors the create body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Rule {
         /// JSON field `clientId`.
         #[serde(
@@ -600,12 +761,11 @@ overview page `{error, code, status}`; every field is optional so that both deco
         /// JSON field `headerChecks`.
         #[serde(
             rename = "headerChecks",
-            default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub header_checks: Vec<::serde_json::Map<String, ::serde_json::Value>>,
         /// JSON field `methods`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub methods: Vec<crate::requestrocket::HttpMethod>,
         /// JSON field `notes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -631,7 +791,6 @@ overview page `{error, code, status}`; every field is optional so that both deco
         /// JSON field `queryChecks`.
         #[serde(
             rename = "queryChecks",
-            default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub query_checks: Vec<::serde_json::Map<String, ::serde_json::Value>>,
@@ -651,13 +810,32 @@ overview page `{error, code, status}`; every field is optional so that both deco
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Rule {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                client_id: o.optional("clientId")?,
+                effect: o.optional("effect")?,
+                header_checks: o.list_or_empty("headerChecks")?,
+                methods: o.list_or_empty("methods")?,
+                notes: o.optional("notes")?,
+                path: o.optional("path")?,
+                path_pattern: o.optional("pathPattern")?,
+                path_presence: o.optional("pathPresence")?,
+                priority: o.optional("priority")?,
+                query_checks: o.list_or_empty("queryChecks")?,
+                regex_flags: o.optional("regexFlags")?,
+                user_id: o.optional("userId")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Rule);
     /**A rule to create. The field table names flat `pathPattern`/`pathPresence`; the example
 body nests them as `path: {pattern, presence}`. Both are accepted; send one.
 Evaluation (rules guide): four independent scopes (proxy credential, target credential,
 proxy, target); within a scope every matching rule is collected and `deny` wins.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RuleInput {
         /// JSON field `effect`.
         pub effect: crate::requestrocket::RuleEffect,
@@ -666,14 +844,13 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
         /// JSON field `headerChecks`.
         #[serde(
             rename = "headerChecks",
-            default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub header_checks: Vec<::serde_json::Map<String, ::serde_json::Value>>,
         /// Methods the rule matches; omitted means all.
         ///
         /// JSON field `methods`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub methods: Vec<crate::requestrocket::HttpMethod>,
         /// JSON field `notes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -704,7 +881,6 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
         /// JSON field `queryChecks`.
         #[serde(
             rename = "queryChecks",
-            default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub query_checks: Vec<::serde_json::Map<String, ::serde_json::Value>>,
@@ -715,6 +891,38 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
         )]
         pub regex_flags: Option<String>,
     }
+    impl crate::decode::Object for RuleInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                effect: o.required("effect")?,
+                header_checks: o.list_or_empty("headerChecks")?,
+                methods: o.list_or_empty("methods")?,
+                notes: o.optional("notes")?,
+                path: o.optional("path")?,
+                path_pattern: o.optional("pathPattern")?,
+                path_presence: o.optional("pathPresence")?,
+                priority: o.required("priority")?,
+                query_checks: o.list_or_empty("queryChecks")?,
+                regex_flags: o.optional("regexFlags")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "effect",
+                    "headerChecks",
+                    "methods",
+                    "notes",
+                    "path",
+                    "pathPattern",
+                    "pathPresence",
+                    "priority",
+                    "queryChecks",
+                    "regexFlags",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(RuleInput);
     impl RuleInput {
         pub fn builder() -> builder::RuleInput {
             Default::default()
@@ -752,7 +960,7 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
         }
     }
     ///An upstream API that proxies forward to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Target {
         /// JSON field `clientId`.
         #[serde(
@@ -831,9 +1039,28 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Target {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                client_id: o.optional("clientId")?,
+                p_key: o.required("pKey")?,
+                parent_id: o.optional("parentId")?,
+                s_key: o.required("sKey")?,
+                target_base_url: o.optional("targetBaseURL")?,
+                target_created_at: o.optional("targetCreatedAt")?,
+                target_default_rule_effect: o.optional("targetDefaultRuleEffect")?,
+                target_name: o.required("targetName")?,
+                target_region: o.optional("targetRegion")?,
+                target_test_path: o.optional("targetTestPath")?,
+                target_updated_at: o.optional("targetUpdatedAt")?,
+                user_id: o.optional("userId")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Target);
     ///The writable fields of a target.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TargetInput {
         /// JSON field `targetBaseURL`.
         #[serde(
@@ -868,6 +1095,28 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
         )]
         pub target_test_path: Option<String>,
     }
+    impl crate::decode::Object for TargetInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                target_base_url: o.optional("targetBaseURL")?,
+                target_default_rule_effect: o.optional("targetDefaultRuleEffect")?,
+                target_name: o.optional("targetName")?,
+                target_region: o.optional("targetRegion")?,
+                target_test_path: o.optional("targetTestPath")?,
+            };
+            o.refuse_rest(
+                value,
+                &[
+                    "targetBaseURL",
+                    "targetDefaultRuleEffect",
+                    "targetName",
+                    "targetRegion",
+                    "targetTestPath",
+                ],
+            )
+        }
+    }
+    crate::decode::deserialize_object!(TargetInput);
     impl TargetInput {
         pub fn builder() -> builder::TargetInput {
             Default::default()

@@ -31,7 +31,7 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
         }
     }
     ///The company behind a job posting (third-party report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Company {
         /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -57,10 +57,23 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Company {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                id: o.optional("id")?,
+                industry: o.optional("industry")?,
+                logo_url: o.optional("logoUrl")?,
+                name: o.optional("name")?,
+                size: o.optional("size")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Company);
     /**The error envelope shared by every error, `{"error": {code, message, status}}`. Every
 field is optional so that partial or gateway bodies still decode.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorBody {
         /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -69,8 +82,17 @@ field is optional so that partial or gateway bodies still decode.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ErrorBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                error: o.optional("error")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ErrorBody);
     ///The error itself.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorDetail {
         /// Machine-readable code; an open set, kept as text so unknown codes decode. Known:
         /// `BAD_REQUEST` (400), `UNAUTHORIZED` (401), `FORBIDDEN` (403), `NOT_FOUND` (404),
@@ -94,10 +116,21 @@ field is optional so that partial or gateway bodies still decode.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ErrorDetail {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                code: o.optional("code")?,
+                message: o.optional("message")?,
+                status: o.optional("status")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ErrorDetail);
     /**A networking event. Field names are third-party reports (camelCase); the vendor's prose
 says the end date and the location may be null.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Event {
         /// JSON field `bannerUrl`.
         #[serde(
@@ -166,8 +199,26 @@ says the end date and the location may be null.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Event {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                banner_url: o.optional("bannerUrl")?,
+                end_at: o.optional("endAt")?,
+                event_categories: o.optional_list("eventCategories")?,
+                event_id: o.optional("eventId")?,
+                event_name: o.optional("eventName")?,
+                event_open_type: o.optional("eventOpenType")?,
+                event_subjects: o.optional_list("eventSubjects")?,
+                location: o.optional("location")?,
+                start_at: o.optional("startAt")?,
+                web_url: o.optional("webUrl")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Event);
     ///One page of events (see `JobList` for the paging keys).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EventList {
         /// JSON field `items`.
         pub items: Vec<Event>,
@@ -196,8 +247,21 @@ says the end date and the location may be null.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for EventList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                items: o.list("items")?,
+                page: o.optional("page")?,
+                page_size: o.optional("pageSize")?,
+                total_items: o.optional("totalItems")?,
+                total_pages: o.optional("totalPages")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(EventList);
     ///Where an event takes place (third-party report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EventLocation {
         /// JSON field `country`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -212,10 +276,21 @@ says the end date and the location may be null.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for EventLocation {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                country: o.optional("country")?,
+                locality: o.optional("locality")?,
+                region: o.optional("region")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(EventLocation);
     /**A job posting as listed. Field names are third-party reports of the live API (camelCase);
 the vendor documents none. There is no salary field.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Job {
         /// The company posting the job.
         ///
@@ -279,8 +354,26 @@ the vendor documents none. There is no salary field.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Job {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                company: o.optional("company")?,
+                employment_types: o.optional_list("employmentTypes")?,
+                end_at: o.optional("endAt")?,
+                job_category: o.optional("jobCategory")?,
+                job_id: o.optional("jobId")?,
+                seniorities: o.optional_list("seniorities")?,
+                subtitle: o.optional("subtitle")?,
+                title: o.optional("title")?,
+                web_url: o.optional("webUrl")?,
+                work_type: o.optional("workType")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Job);
     ///A job posting with its full text (third-party report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JobDetail {
         /// The company posting the job.
         ///
@@ -359,10 +452,31 @@ the vendor documents none. There is no salary field.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for JobDetail {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                company: o.optional("company")?,
+                description: o.optional("description")?,
+                employment_types: o.optional_list("employmentTypes")?,
+                end_at: o.optional("endAt")?,
+                job_category: o.optional("jobCategory")?,
+                job_id: o.optional("jobId")?,
+                minimum_qualification: o.optional("minimumQualification")?,
+                preferred_qualification: o.optional("preferredQualification")?,
+                seniorities: o.optional_list("seniorities")?,
+                subtitle: o.optional("subtitle")?,
+                title: o.optional("title")?,
+                web_url: o.optional("webUrl")?,
+                work_type: o.optional("workType")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(JobDetail);
     /**One page of job postings. `items` holds the list; the paging keys are third-party
 reports (the vendor only says the total, the page and the page size are returned).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JobList {
         /// JSON field `items`.
         pub items: Vec<Job>,
@@ -391,6 +505,19 @@ reports (the vendor only says the total, the page and the page size are returned
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for JobList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                items: o.list("items")?,
+                page: o.optional("page")?,
+                page_size: o.optional("pageSize")?,
+                total_items: o.optional("totalItems")?,
+                total_pages: o.optional("totalPages")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(JobList);
     /**A person's profile (experience, skills, education). The vendor names no fields, and
 fields "may be null or absent" by privacy settings and OAuth consent, so a profile is
 kept as the JSON object it arrives as.
@@ -415,7 +542,7 @@ kept as the JSON object it arrives as.
         }
     }
     ///One page of profiles (see `JobList` for the paging keys).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProfileList {
         /// JSON field `items`.
         pub items: Vec<Profile>,
@@ -444,6 +571,19 @@ kept as the JSON object it arrives as.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ProfileList {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                items: o.list("items")?,
+                page: o.optional("page")?,
+                page_size: o.optional("pageSize")?,
+                total_items: o.optional("totalItems")?,
+                total_pages: o.optional("totalPages")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ProfileList);
     /// Types for composing complex structures.
     pub mod builder {
         #[allow(unused_imports)]

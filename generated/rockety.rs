@@ -9,7 +9,7 @@ use progenitor_client::encode_path;
 #[allow(clippy::all)]
 pub mod types {
     ///Automatic archiving of finished tasks.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AutoArchivingSettings {
         /// JSON field `after_days`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21,8 +21,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for AutoArchivingSettings {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                after_days: o.optional("after_days")?,
+                enabled: o.optional("enabled")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(AutoArchivingSettings);
     ///The client portal.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ClientPortalSettings {
         /// JSON field `allow_client_file_uploads`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -34,8 +44,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ClientPortalSettings {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                allow_client_file_uploads: o.optional("allow_client_file_uploads")?,
+                enabled: o.optional("enabled")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ClientPortalSettings);
     ///The two ends of a project colour's gradient.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ColourGradient {
         /// JSON field `hex_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -47,8 +67,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ColourGradient {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                hex_from: o.optional("hex_from")?,
+                hex_to: o.optional("hex_to")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ColourGradient);
     ///Creating tasks by e-mail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct EmailToTaskSettings {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -60,10 +90,20 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for EmailToTaskSettings {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                enabled: o.optional("enabled")?,
+                key: o.optional("key")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(EmailToTaskSettings);
     /**The error body. Rockety does not document it, so every field is optional and anything
 else is kept as it arrives.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ErrorBody {
         /// An error name or object, if the server sends one; kept as raw JSON.
         ///
@@ -84,8 +124,19 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ErrorBody {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                error: o.optional("error")?,
+                message: o.optional("message")?,
+                status: o.optional("status")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ErrorBody);
     ///A project feature that is only switched on or off.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct FeatureToggle {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -94,8 +145,17 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for FeatureToggle {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                enabled: o.optional("enabled")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(FeatureToggle);
     ///Page metadata of the `{data, pagination}` envelope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Pagination {
         /// This page's number, from 1.
         ///
@@ -117,8 +177,20 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Pagination {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                current_page: o.required("current_page")?,
+                per_page: o.required("per_page")?,
+                total_items: o.required("total_items")?,
+                total_pages: o.required("total_pages")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Pagination);
     ///A project and its feature settings. No field is documented as required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Project {
         /// JSON field `auto_archiving`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -182,8 +254,34 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for Project {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                auto_archiving: o.optional("auto_archiving")?,
+                client_portal: o.optional("client_portal")?,
+                colour: o.optional("colour")?,
+                cost_tracking: o.optional("cost_tracking")?,
+                created_at: o.optional("created_at")?,
+                email_to_task: o.optional("email_to_task")?,
+                image_url: o.optional("image_url")?,
+                name: o.optional("name")?,
+                prefix: o.optional("prefix")?,
+                sign_offs: o.optional("sign_offs")?,
+                sprints: o.optional("sprints")?,
+                stagnancy_indicator: o.optional("stagnancy_indicator")?,
+                story_points: o.optional("story_points")?,
+                task_form: o.optional("task_form")?,
+                time_estimates: o.optional("time_estimates")?,
+                timesheet: o.optional("timesheet")?,
+                updated_at: o.optional("updated_at")?,
+                uuid: o.optional("uuid")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(Project);
     ///A project's colour.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProjectColour {
         /// JSON field `gradient`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -197,8 +295,18 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ProjectColour {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                gradient: o.optional("gradient")?,
+                name: o.optional("name")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ProjectColour);
     ///One page of projects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ProjectPage {
         /// JSON field `data`.
         pub data: Vec<Project>,
@@ -208,8 +316,18 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for ProjectPage {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                data: o.list("data")?,
+                pagination: o.required("pagination")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(ProjectPage);
     ///What the project calls a sprint.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct SprintNames {
         /// JSON field `plural`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -221,8 +339,18 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for SprintNames {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                plural: o.optional("plural")?,
+                singular: o.optional("singular")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(SprintNames);
     ///Sprint settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct SprintSettings {
         /// JSON field `default_duration_weeks`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -237,8 +365,19 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for SprintSettings {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                default_duration_weeks: o.optional("default_duration_weeks")?,
+                enabled: o.optional("enabled")?,
+                name: o.optional("name")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(SprintSettings);
     ///The stagnancy indicator.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct StagnancyIndicatorSettings {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -250,8 +389,18 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for StagnancyIndicatorSettings {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                enabled: o.optional("enabled")?,
+                phases_days: o.optional("phases_days")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(StagnancyIndicatorSettings);
     ///Days after which a task counts as sitting, idle, stagnating and stale.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct StagnancyPhases {
         /// JSON field `idle`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -269,8 +418,20 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for StagnancyPhases {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                idle: o.optional("idle")?,
+                sitting: o.optional("sitting")?,
+                stagnating: o.optional("stagnating")?,
+                stale: o.optional("stale")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(StagnancyPhases);
     ///The public task form and its texts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct TaskFormSettings {
         /// JSON field `description`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -291,8 +452,21 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for TaskFormSettings {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                description: o.optional("description")?,
+                enabled: o.optional("enabled")?,
+                success_description: o.optional("success_description")?,
+                success_title: o.optional("success_title")?,
+                title: o.optional("title")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(TaskFormSettings);
     ///A user of the organisation. No field is documented as required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct User {
         /// JSON field `bio`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -342,8 +516,28 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for User {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                bio: o.optional("bio")?,
+                created_at: o.optional("created_at")?,
+                email: o.optional("email")?,
+                last_heartbeat_at: o.optional("last_heartbeat_at")?,
+                location: o.optional("location")?,
+                name: o.optional("name")?,
+                profile_picture_url: o.optional("profile_picture_url")?,
+                pronouns: o.optional("pronouns")?,
+                role: o.optional("role")?,
+                timezone: o.optional("timezone")?,
+                updated_at: o.optional("updated_at")?,
+                uuid: o.optional("uuid")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(User);
     ///One page of users.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UserPage {
         /// JSON field `data`.
         pub data: Vec<User>,
@@ -353,6 +547,16 @@ else is kept as it arrives.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
+    impl crate::decode::Object for UserPage {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            Ok(Self {
+                data: o.list("data")?,
+                pagination: o.required("pagination")?,
+                extra: o.rest(),
+            })
+        }
+    }
+    crate::decode::deserialize_object!(UserPage);
     /// Types for composing complex structures.
     pub mod builder {
         #[allow(unused_imports)]

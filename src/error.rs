@@ -361,6 +361,7 @@ pub struct DecodeError {
     pub(crate) category: &'static str,
     pub(crate) line: usize,
     pub(crate) column: usize,
+    pub(crate) field: Option<String>,
     pub(crate) body: bytes::Bytes,
 }
 
@@ -368,6 +369,12 @@ impl DecodeError {
     /// The raw body that failed to decode.
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// The field that did not match, as a path of its spec names and list indexes (e.g.
+    /// `data[3].created_at`), when the mismatch is in a field (not in the JSON's syntax).
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
     }
 }
 
@@ -381,7 +388,11 @@ impl fmt::Display for DecodeError {
             self.category,
             self.line,
             self.column
-        )
+        )?;
+        match &self.field {
+            Some(field) => write!(f, " (field `{field}`)"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -392,6 +403,7 @@ impl fmt::Debug for DecodeError {
             .field("category", &self.category)
             .field("line", &self.line)
             .field("column", &self.column)
+            .field("field", &self.field)
             .field("body_len", &self.body.len())
             .finish()
     }
@@ -535,6 +547,7 @@ pub(crate) fn decode_error(api: &'static str, status: StatusCode, body: bytes::B
         },
         line: e.line(),
         column: e.column(),
+        field: crate::decode::error_path(e),
         body,
     }))
 }

@@ -19,6 +19,7 @@ compile_error!(
 );
 
 mod credential;
+mod decode;
 mod error;
 mod field;
 mod headers;

@@ -149,7 +149,7 @@ async fn list_filters_and_cursor_parameters_are_sent() {
         .after("mb_8")
         .max_results(2)
         .sort("id")
-        .direction(types::ListMembershipsDirection::Desc)
+        .direction(types::SortDirection::Desc)
         .send()
         .await
         .unwrap();

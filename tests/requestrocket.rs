@@ -568,6 +568,22 @@ async fn malformed_success_body_is_a_decode_error_without_the_body_in_its_messag
     assert!(!err.to_string().contains("secret-ish-value"));
     assert!(!format!("{err:?}").contains("secret-ish-value"));
     assert!(String::from_utf8_lossy(decode.body()).contains("secret-ish-value"));
+    assert_eq!(decode.field(), Some("clientId"), "{err}");
+}
+
+#[tokio::test]
+async fn a_missing_required_field_is_a_decode_error_naming_it() {
+    let (server, client) = server_and_client().await;
+    Mock::given(method("GET"))
+        .and(path("/api/clients/c1"))
+        .respond_with(json(200, serde_json::json!({"clientId": "c1"})))
+        .mount(&server)
+        .await;
+    let err = client.get_client().client_id("c1").send().await.unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert_eq!(decode.field(), Some("clientName"), "{err}");
 }
 
 #[tokio::test]

@@ -84,13 +84,19 @@ async fn an_rfc3339_timestamp_is_a_decode_error_not_a_silent_guess() {
     let (server, client) = server_and_client().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "data": [{"created_at": "2024-11-23T14:58:31Z"}],
-            "pagination": {"current_page": 1, "per_page": 20, "total_pages": 1, "total_items": 1}
+            "data": [{"created_at": "2024-11-23 14:58:31"}, {"created_at": "2024-11-23T14:58:31Z"}],
+            "pagination": {"current_page": 1, "per_page": 20, "total_pages": 1, "total_items": 2}
         })))
         .mount(&server)
         .await;
     let err = client.list_projects().send().await.unwrap_err();
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    let Error::Decode(decode) = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    // The message names the field by its place in the body, not by its value.
+    assert_eq!(decode.field(), Some("data[1].created_at"));
+    assert!(err.to_string().contains("(field `data[1].created_at`)"), "{err}");
+    assert!(!err.to_string().contains("14:58:31"), "{err}");
     assert!("2024-02-30 10:00:00".parse::<NaiveTimestamp>().is_err());
     assert!("2024-11-23 14:58".parse::<NaiveTimestamp>().is_err());
     let t: NaiveTimestamp = serde_json::from_str("\"2024-11-23 14:58:31\"").unwrap();
