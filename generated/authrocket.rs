@@ -110,8 +110,8 @@ pub mod types {
     impl crate::decode::Object for AppHookBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                app_hook: o.required("app_hook")?,
-                request: o.optional("request")?,
+                app_hook: o.required_object("app_hook")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["app_hook", "request"])
         }
@@ -250,7 +250,7 @@ pub mod types {
     impl crate::decode::Object for AppHookList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -369,8 +369,8 @@ pub mod types {
     impl crate::decode::Object for AuthProviderBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                auth_provider: o.required("auth_provider")?,
-                request: o.optional("request")?,
+                auth_provider: o.required_object("auth_provider")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["auth_provider", "request"])
         }
@@ -523,7 +523,7 @@ pub mod types {
     impl crate::decode::Object for AuthProviderList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -543,7 +543,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 password: o.required("password")?,
-                request: o.optional("request")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["password", "request"])
         }
@@ -567,7 +567,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 api_key: o.required("api_key")?,
-                request: o.optional("request")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["api_key", "request"])
         }
@@ -708,7 +708,7 @@ pub mod types {
     impl crate::decode::Object for AuthorizeUrlList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.optional("more_results")?,
                 extra: o.rest(),
             })
@@ -821,8 +821,8 @@ pub mod types {
     impl crate::decode::Object for CredentialBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                credential: o.required("credential")?,
-                request: o.optional("request")?,
+                credential: o.required_object("credential")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["credential", "request"])
         }
@@ -993,7 +993,7 @@ pub mod types {
     impl crate::decode::Object for CredentialVerifyBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                credential: o.required("credential")?,
+                credential: o.required_object("credential")?,
             };
             o.refuse_rest(value, &["credential"])
         }
@@ -1118,11 +1118,11 @@ pub mod types {
                 id: o.required("id")?,
                 login_policy_id: o.optional("login_policy_id")?,
                 membership_id: o.optional("membership_id")?,
-                notifications: o.list_or_empty("notifications")?,
+                notifications: o.objects_or_empty("notifications")?,
                 object: o.optional("object")?,
                 org_id: o.optional("org_id")?,
                 realm_id: o.optional("realm_id")?,
-                request: o.optional("request")?,
+                request: o.optional_object("request")?,
                 user_id: o.optional("user_id")?,
                 extra: o.rest(),
             })
@@ -1145,7 +1145,7 @@ pub mod types {
     impl crate::decode::Object for EventList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -1202,8 +1202,8 @@ pub mod types {
     impl crate::decode::Object for JwtKeyBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                jwt_key: o.required("jwt_key")?,
-                request: o.optional("request")?,
+                jwt_key: o.required_object("jwt_key")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["jwt_key", "request"])
         }
@@ -1271,7 +1271,7 @@ pub mod types {
     impl crate::decode::Object for JwtKeyList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -1372,8 +1372,8 @@ pub mod types {
     impl crate::decode::Object for LoginPolicyBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                login_policy: o.required("login_policy")?,
-                request: o.optional("request")?,
+                login_policy: o.required_object("login_policy")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["login_policy", "request"])
         }
@@ -1504,7 +1504,7 @@ pub mod types {
     impl crate::decode::Object for LoginPolicyList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -1569,10 +1569,10 @@ pub mod types {
                 expires_at: o.optional("expires_at")?,
                 id: o.required("id")?,
                 object: o.optional("object")?,
-                org: o.optional("org")?,
+                org: o.optional_object("org")?,
                 org_id: o.optional("org_id")?,
                 permissions: o.list_or_empty("permissions")?,
-                user: o.optional("user")?,
+                user: o.optional_object("user")?,
                 user_id: o.optional("user_id")?,
                 extra: o.rest(),
             })
@@ -1591,8 +1591,8 @@ pub mod types {
     impl crate::decode::Object for MembershipBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                membership: o.required("membership")?,
-                request: o.optional("request")?,
+                membership: o.required_object("membership")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["membership", "request"])
         }
@@ -1694,7 +1694,7 @@ pub mod types {
     impl crate::decode::Object for MembershipList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -1826,8 +1826,8 @@ pub mod types {
     impl crate::decode::Object for OrgBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                org: o.required("org")?,
-                request: o.optional("request")?,
+                org: o.required_object("org")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["org", "request"])
         }
@@ -1927,7 +1927,7 @@ pub mod types {
     impl crate::decode::Object for OrgList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -2058,8 +2058,8 @@ pub mod types {
     impl crate::decode::Object for RealmBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                realm: o.required("realm")?,
-                request: o.optional("request")?,
+                realm: o.required_object("realm")?,
+                request: o.optional_object("request")?,
             };
             o.refuse_rest(value, &["realm", "request"])
         }
@@ -2221,7 +2221,7 @@ pub mod types {
     impl crate::decode::Object for RealmList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -2304,7 +2304,7 @@ pub mod types {
                 expires_at: o.optional("expires_at")?,
                 id: o.required("id")?,
                 object: o.optional("object")?,
-                request: o.optional("request")?,
+                request: o.optional_object("request")?,
                 token: o.optional("token")?,
                 user_id: o.optional("user_id")?,
                 extra: o.rest(),
@@ -2324,8 +2324,8 @@ pub mod types {
     impl crate::decode::Object for SessionBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                request: o.optional("request")?,
-                session: o.required("session")?,
+                request: o.optional_object("request")?,
+                session: o.required_object("session")?,
             };
             o.refuse_rest(value, &["request", "session"])
         }
@@ -2378,7 +2378,7 @@ pub mod types {
                 expires_at: o.optional("expires_at")?,
                 id: o.optional("id")?,
                 object: o.optional("object")?,
-                request: o.optional("request")?,
+                request: o.optional_object("request")?,
                 token: o.optional("token")?,
                 user_id: o.optional("user_id")?,
             };
@@ -2418,7 +2418,7 @@ pub mod types {
     impl crate::decode::Object for SessionList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -2574,7 +2574,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
                 created_at: o.optional("created_at")?,
-                credentials: o.list_or_empty("credentials")?,
+                credentials: o.objects_or_empty("credentials")?,
                 custom: o.optional("custom")?,
                 email: o.optional("email")?,
                 email_verification: o.optional("email_verification")?,
@@ -2589,7 +2589,7 @@ pub mod types {
                 password_reset_token: o.optional("password_reset_token")?,
                 realm_id: o.optional("realm_id")?,
                 reference: o.optional("reference")?,
-                request: o.optional("request")?,
+                request: o.optional_object("request")?,
                 state: o.optional("state")?,
                 token: o.optional("token")?,
                 user_type: o.optional("user_type")?,
@@ -2611,8 +2611,8 @@ pub mod types {
     impl crate::decode::Object for UserActionBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                request: o.optional("request")?,
-                user: o.required("user")?,
+                request: o.optional_object("request")?,
+                user: o.required_object("user")?,
             };
             o.refuse_rest(value, &["request", "user"])
         }
@@ -2681,8 +2681,8 @@ pub mod types {
     impl crate::decode::Object for UserBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                request: o.optional("request")?,
-                user: o.required("user")?,
+                request: o.optional_object("request")?,
+                user: o.required_object("user")?,
             };
             o.refuse_rest(value, &["request", "user"])
         }
@@ -2792,7 +2792,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 created_at: o.optional("created_at")?,
-                credentials: o.list_or_empty("credentials")?,
+                credentials: o.objects_or_empty("credentials")?,
                 custom: o.optional("custom")?,
                 email: o.optional("email")?,
                 email_verification: o.optional("email_verification")?,
@@ -2807,7 +2807,7 @@ pub mod types {
                 password_reset_token: o.optional("password_reset_token")?,
                 realm_id: o.optional("realm_id")?,
                 reference: o.optional("reference")?,
-                request: o.optional("request")?,
+                request: o.optional_object("request")?,
                 state: o.optional("state")?,
                 token: o.optional("token")?,
                 user_type: o.optional("user_type")?,
@@ -2863,7 +2863,7 @@ pub mod types {
     impl crate::decode::Object for UserList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                collection: o.list("collection")?,
+                collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
             })
@@ -2944,8 +2944,8 @@ pub mod types {
     impl crate::decode::Object for UserTokenBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                request: o.optional("request")?,
-                user_token: o.required("user_token")?,
+                request: o.optional_object("request")?,
+                user_token: o.required_object("user_token")?,
             };
             o.refuse_rest(value, &["request", "user_token"])
         }

@@ -41,7 +41,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
                 client_id: o.required("clientId")?,
-                client_members: o.list_or_empty("clientMembers")?,
+                client_members: o.objects_or_empty("clientMembers")?,
                 client_name: o.required("clientName")?,
                 created_at: o.optional("createdAt")?,
                 extra: o.rest(),
@@ -737,7 +737,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
                 parent_id: o.optional("parentId")?,
                 processed: o.optional("processed")?,
                 processed_at: o.optional("processedAt")?,
-                proxy_data: o.optional("proxyData")?,
+                proxy_data: o.optional_object("proxyData")?,
                 s_key: o.optional("sKey")?,
                 ttl: o.optional("TTL")?,
                 user_id: o.optional("userId")?,

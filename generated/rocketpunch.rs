@@ -85,7 +85,7 @@ field is optional so that partial or gateway bodies still decode.
     impl crate::decode::Object for ErrorBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                error: o.optional("error")?,
+                error: o.optional_object("error")?,
                 extra: o.rest(),
             })
         }
@@ -209,7 +209,7 @@ says the end date and the location may be null.
                 event_name: o.optional("eventName")?,
                 event_open_type: o.optional("eventOpenType")?,
                 event_subjects: o.optional_list("eventSubjects")?,
-                location: o.optional("location")?,
+                location: o.optional_object("location")?,
                 start_at: o.optional("startAt")?,
                 web_url: o.optional("webUrl")?,
                 extra: o.rest(),
@@ -250,7 +250,7 @@ says the end date and the location may be null.
     impl crate::decode::Object for EventList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                items: o.list("items")?,
+                items: o.objects("items")?,
                 page: o.optional("page")?,
                 page_size: o.optional("pageSize")?,
                 total_items: o.optional("totalItems")?,
@@ -357,7 +357,7 @@ the vendor documents none. There is no salary field.
     impl crate::decode::Object for Job {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                company: o.optional("company")?,
+                company: o.optional_object("company")?,
                 employment_types: o.optional_list("employmentTypes")?,
                 end_at: o.optional("endAt")?,
                 job_category: o.optional("jobCategory")?,
@@ -455,7 +455,7 @@ the vendor documents none. There is no salary field.
     impl crate::decode::Object for JobDetail {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                company: o.optional("company")?,
+                company: o.optional_object("company")?,
                 description: o.optional("description")?,
                 employment_types: o.optional_list("employmentTypes")?,
                 end_at: o.optional("endAt")?,
@@ -508,7 +508,7 @@ reports (the vendor only says the total, the page and the page size are returned
     impl crate::decode::Object for JobList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                items: o.list("items")?,
+                items: o.objects("items")?,
                 page: o.optional("page")?,
                 page_size: o.optional("pageSize")?,
                 total_items: o.optional("totalItems")?,

@@ -257,22 +257,22 @@ else is kept as it arrives.
     impl crate::decode::Object for Project {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                auto_archiving: o.optional("auto_archiving")?,
-                client_portal: o.optional("client_portal")?,
-                colour: o.optional("colour")?,
-                cost_tracking: o.optional("cost_tracking")?,
+                auto_archiving: o.optional_object("auto_archiving")?,
+                client_portal: o.optional_object("client_portal")?,
+                colour: o.optional_object("colour")?,
+                cost_tracking: o.optional_object("cost_tracking")?,
                 created_at: o.optional("created_at")?,
-                email_to_task: o.optional("email_to_task")?,
+                email_to_task: o.optional_object("email_to_task")?,
                 image_url: o.optional("image_url")?,
                 name: o.optional("name")?,
                 prefix: o.optional("prefix")?,
-                sign_offs: o.optional("sign_offs")?,
-                sprints: o.optional("sprints")?,
-                stagnancy_indicator: o.optional("stagnancy_indicator")?,
-                story_points: o.optional("story_points")?,
-                task_form: o.optional("task_form")?,
-                time_estimates: o.optional("time_estimates")?,
-                timesheet: o.optional("timesheet")?,
+                sign_offs: o.optional_object("sign_offs")?,
+                sprints: o.optional_object("sprints")?,
+                stagnancy_indicator: o.optional_object("stagnancy_indicator")?,
+                story_points: o.optional_object("story_points")?,
+                task_form: o.optional_object("task_form")?,
+                time_estimates: o.optional_object("time_estimates")?,
+                timesheet: o.optional_object("timesheet")?,
                 updated_at: o.optional("updated_at")?,
                 uuid: o.optional("uuid")?,
                 extra: o.rest(),
@@ -298,7 +298,7 @@ else is kept as it arrives.
     impl crate::decode::Object for ProjectColour {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                gradient: o.optional("gradient")?,
+                gradient: o.optional_object("gradient")?,
                 name: o.optional("name")?,
                 extra: o.rest(),
             })
@@ -319,8 +319,8 @@ else is kept as it arrives.
     impl crate::decode::Object for ProjectPage {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                data: o.list("data")?,
-                pagination: o.required("pagination")?,
+                data: o.objects("data")?,
+                pagination: o.required_object("pagination")?,
                 extra: o.rest(),
             })
         }
@@ -370,7 +370,7 @@ else is kept as it arrives.
             Ok(Self {
                 default_duration_weeks: o.optional("default_duration_weeks")?,
                 enabled: o.optional("enabled")?,
-                name: o.optional("name")?,
+                name: o.optional_object("name")?,
                 extra: o.rest(),
             })
         }
@@ -393,7 +393,7 @@ else is kept as it arrives.
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
                 enabled: o.optional("enabled")?,
-                phases_days: o.optional("phases_days")?,
+                phases_days: o.optional_object("phases_days")?,
                 extra: o.rest(),
             })
         }
@@ -550,8 +550,8 @@ else is kept as it arrives.
     impl crate::decode::Object for UserPage {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             Ok(Self {
-                data: o.list("data")?,
-                pagination: o.required("pagination")?,
+                data: o.objects("data")?,
+                pagination: o.required_object("pagination")?,
                 extra: o.rest(),
             })
         }

@@ -2,16 +2,40 @@
 //!
 //! serde's derive, with a catch-all map (`#[serde(flatten)]`), makes each type a visitor of its
 //! own, generic over the deserializer, that buffers unknown fields and replays them; across the
-//! four specs that was about a third of the crate's build. Here the generic part is one: an
-//! object is read as a map of JSON values, and each type takes its fields from it by name in
-//! plain (non-generic) code that `build/decode.rs` writes. A field's conversion runs on the
-//! value already read, so a mismatch is reported at the object that holds it, as a path of
-//! spec names (`data[3].created_at`), never with the value itself.
+//! four specs that was about a third of the crate's build. Here the part generic over the
+//! deserializer is one: an object is read as a map of JSON values, and each type takes its
+//! fields from it by their wire names in plain code that `build/decode.rs` writes ([`Object`]).
+//! A field that holds another generated type is taken from its map directly, without serde;
+//! any other field is converted from its JSON value by serde. A mismatch names its place as a
+//! path of spec names and list indexes (`data[3].created_at`), never the value.
 
-use std::{borrow::Cow, fmt};
+use std::fmt;
 
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, map::Entry};
+
+/// A generated type read from a JSON object: it takes its fields from `fields`.
+#[doc(hidden)]
+pub trait Object: Sized {
+    /// The type from the object's fields.
+    fn take(fields: Fields) -> Taken<Self>;
+}
+
+/// What a generated type's `take` returns.
+#[doc(hidden)]
+pub type Taken<T> = Result<T, Mismatch>;
+
+/// The `Deserialize` of a type that implements [`Object`].
+macro_rules! deserialize_object {
+    ($ty:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::decode::object(deserializer)
+            }
+        }
+    };
+}
+pub(crate) use deserialize_object;
 
 /// The fields of one JSON object while a generated type takes the ones its spec names.
 #[doc(hidden)]
@@ -19,140 +43,65 @@ pub struct Fields {
     map: Map<String, Value>,
 }
 
-/// What went wrong while a generated type took its fields: where (a path of spec names and
-/// list indexes, innermost last) and what.
-#[doc(hidden)]
-pub struct Mismatch {
-    path: Vec<Step>,
-    what: String,
-}
-
-enum Step {
-    Field(Cow<'static, str>),
-    Index(usize),
-}
-
-/// The message's prefix that carries the path through serde's string-only custom errors.
-const AT: &str = "at `";
-
-impl Mismatch {
-    #[cold]
-    fn new(step: Step, e: serde_json::Error) -> Self {
-        let text = e.to_string();
-        // A nested generated type's error arrives as its message: take its path back apart.
-        let (inner, what) = match split_path(&text) {
-            Some((path, what)) => (parse_path(path), what.to_string()),
-            None => (Vec::new(), text),
-        };
-        let mut path = vec![step];
-        path.extend(inner);
-        Mismatch { path, what }
-    }
-
-    #[cold]
-    fn item(name: &'static str, index: usize, e: serde_json::Error) -> Self {
-        let mut m = Mismatch::new(Step::Index(index), e);
-        m.path.insert(0, Step::Field(name.into()));
-        m
-    }
-
-    #[cold]
-    fn missing(name: &'static str) -> Self {
-        Mismatch {
-            path: vec![Step::Field(name.into())],
-            what: "missing".into(),
-        }
-    }
-}
-
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            return f.write_str(&self.what);
-        }
-        f.write_str(AT)?;
-        for (i, step) in self.path.iter().enumerate() {
-            match step {
-                Step::Field(name) if i == 0 => f.write_str(name)?,
-                Step::Field(name) => write!(f, ".{name}")?,
-                Step::Index(n) => write!(f, "[{n}]")?,
-            }
-        }
-        write!(f, "`: {}", self.what)
-    }
-}
-
-/// `at `a.b[2]`: what` → (`a.b[2]`, `what`).
-fn split_path(message: &str) -> Option<(&str, &str)> {
-    let rest = message.strip_prefix(AT)?;
-    let end = rest.find("`: ")?;
-    Some((&rest[..end], &rest[end + 3..]))
-}
-
-fn parse_path(path: &str) -> Vec<Step> {
-    let mut steps = Vec::new();
-    for part in path.split('.') {
-        let (name, indexes) = part.split_once('[').map_or((part, ""), |(n, i)| (n, i));
-        if !name.is_empty() {
-            steps.push(Step::Field(Cow::Owned(name.to_string())));
-        }
-        for index in indexes.split('[').filter_map(|i| i.trim_end_matches(']').parse().ok()) {
-            steps.push(Step::Index(index));
-        }
-    }
-    steps
-}
-
-/// The path (spec names and list indexes) a decoding error names, e.g. `data[3].created_at`,
-/// when a generated type reported it.
-pub(crate) fn error_path(e: &serde_json::Error) -> Option<String> {
-    let text = e.to_string();
-    split_path(&text).map(|(path, _)| path.to_string())
-}
-
 // Which of these a build uses depends on the specs of its APIs.
 #[allow(dead_code)]
 impl Fields {
     /// A field the spec requires: missing is an error.
-    pub fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, Mismatch> {
-        match self.map.remove(name) {
-            Some(value) => convert(name, value),
-            None => Err(Mismatch::missing(name)),
-        }
+    pub fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Taken<T> {
+        self.required_as::<T, Serde>(name)
+    }
+
+    /// A field of another generated type that the spec requires.
+    pub fn required_object<T: Object>(&mut self, name: &'static str) -> Taken<T> {
+        self.required_as::<T, Nested>(name)
     }
 
     /// A field that may be missing (an `Option`, or a field with a default): missing is its
     /// default.
-    pub fn optional<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Result<T, Mismatch> {
+    pub fn optional<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Taken<T> {
         match self.map.remove(name) {
-            Some(value) => convert(name, value),
+            Some(value) => Serde::convert(value).map_err(|m| m.at(Step::Field(name))),
             None => Ok(T::default()),
+        }
+    }
+
+    /// A field of another generated type that may be missing or `null`.
+    pub fn optional_object<T: Object>(&mut self, name: &'static str) -> Taken<Option<T>> {
+        match self.map.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => Nested::convert(value).map(Some).map_err(|m| m.at(Step::Field(name))),
         }
     }
 
     /// A list the spec requires. Its items are converted one by one, so a mismatch names the
     /// item's index.
-    pub fn list<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Vec<T>, Mismatch> {
-        match self.map.remove(name) {
-            Some(value) => items(name, value),
-            None => Err(Mismatch::missing(name)),
-        }
+    pub fn list<T: DeserializeOwned>(&mut self, name: &'static str) -> Taken<Vec<T>> {
+        self.list_as::<T, Serde>(name, Missing::Refused)
+    }
+
+    /// A list of another generated type that the spec requires.
+    pub fn objects<T: Object>(&mut self, name: &'static str) -> Taken<Vec<T>> {
+        self.list_as::<T, Nested>(name, Missing::Refused)
     }
 
     /// A list that may be missing (empty then).
-    pub fn list_or_empty<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Vec<T>, Mismatch> {
-        match self.map.remove(name) {
-            Some(value) => items(name, value),
-            None => Ok(Vec::new()),
-        }
+    pub fn list_or_empty<T: DeserializeOwned>(&mut self, name: &'static str) -> Taken<Vec<T>> {
+        self.list_as::<T, Serde>(name, Missing::Empty)
+    }
+
+    /// A list of another generated type that may be missing (empty then).
+    pub fn objects_or_empty<T: Object>(&mut self, name: &'static str) -> Taken<Vec<T>> {
+        self.list_as::<T, Nested>(name, Missing::Empty)
     }
 
     /// A list that may be missing or `null` (`None` then).
-    pub fn optional_list<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Option<Vec<T>>, Mismatch> {
-        match self.map.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => items(name, value).map(Some),
-        }
+    pub fn optional_list<T: DeserializeOwned>(&mut self, name: &'static str) -> Taken<Option<Vec<T>>> {
+        self.optional_list_as::<T, Serde>(name)
+    }
+
+    /// A list of another generated type that may be missing or `null` (`None` then).
+    pub fn optional_objects<T: Object>(&mut self, name: &'static str) -> Taken<Option<Vec<T>>> {
+        self.optional_list_as::<T, Nested>(name)
     }
 
     /// The fields the spec does not name, for the type's catch-all map.
@@ -163,35 +112,84 @@ impl Fields {
     /// For a type that refuses fields its spec does not name (`known`): `value`, or an error
     /// naming the first such field and listing the known ones.
     pub fn refuse_rest<T>(self, value: T, known: &'static [&'static str]) -> Taken<T> {
+        self.refuse_unknown(known)?;
+        Ok(value)
+    }
+
+    fn refuse_unknown(self, known: &'static [&'static str]) -> Taken<()> {
         match self.map.into_iter().next() {
-            None => Ok(value),
-            Some((key, _)) => Err(Mismatch {
-                path: Vec::new(),
-                what: <serde_json::Error as de::Error>::unknown_field(&key, known).to_string(),
-            }),
+            None => Ok(()),
+            Some((key, _)) => Err(Mismatch::new(
+                <serde_json::Error as de::Error>::unknown_field(&key, known).to_string(),
+            )),
+        }
+    }
+
+    fn required_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<T> {
+        match self.map.remove(name) {
+            Some(value) => C::convert(value).map_err(|m| m.at(Step::Field(name))),
+            None => Err(Mismatch::missing(name)),
+        }
+    }
+
+    fn list_as<T, C: Convert<T>>(&mut self, name: &'static str, missing: Missing) -> Taken<Vec<T>> {
+        match (self.map.remove(name), missing) {
+            (Some(value), _) => items::<T, C>(name, value),
+            (None, Missing::Empty) => Ok(Vec::new()),
+            (None, Missing::Refused) => Err(Mismatch::missing(name)),
+        }
+    }
+
+    fn optional_list_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<Option<Vec<T>>> {
+        match self.map.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => items::<T, C>(name, value).map(Some),
         }
     }
 }
 
-fn convert<T: DeserializeOwned>(name: &'static str, value: Value) -> Taken<T> {
-    match T::deserialize(value) {
-        Ok(value) => Ok(value),
-        Err(e) => Err(Mismatch::new(Step::Field(name.into()), e)),
+/// What a missing list is.
+#[derive(Clone, Copy)]
+enum Missing {
+    Refused,
+    Empty,
+}
+
+/// How a field's JSON value becomes its Rust value.
+trait Convert<T> {
+    fn convert(value: Value) -> Taken<T>;
+}
+
+/// By the type's `Deserialize`.
+enum Serde {}
+
+impl<T: DeserializeOwned> Convert<T> for Serde {
+    fn convert(value: Value) -> Taken<T> {
+        T::deserialize(value).map_err(Mismatch::from_serde)
     }
 }
 
-fn items<T: DeserializeOwned>(name: &'static str, value: Value) -> Taken<Vec<T>> {
+/// A generated type, from its object's map without going through serde again.
+enum Nested {}
+
+impl<T: Object> Convert<T> for Nested {
+    fn convert(value: Value) -> Taken<T> {
+        match value {
+            Value::Object(map) => T::take(Fields { map }),
+            other => Err(Mismatch::new(format!("expected an object, found {}", kind(&other)))),
+        }
+    }
+}
+
+fn items<T, C: Convert<T>>(name: &'static str, value: Value) -> Taken<Vec<T>> {
     let Value::Array(items) = value else {
-        return Err(Mismatch {
-            path: vec![Step::Field(name.into())],
-            what: format!("expected a list, found {}", kind(&value)),
-        });
+        return Err(Mismatch::new(format!("expected a list, found {}", kind(&value))).at(Step::Field(name)));
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        match T::deserialize(item) {
+        match C::convert(item) {
             Ok(item) => out.push(item),
-            Err(e) => return Err(Mismatch::item(name, i, e)),
+            Err(m) => return Err(m.at(Step::Index(i)).at(Step::Field(name))),
         }
     }
     Ok(out)
@@ -209,44 +207,130 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// What a generated type's `take` returns.
+/// What went wrong while a generated type took its fields: where (a path of spec names and
+/// list indexes, outermost first) and what.
 #[doc(hidden)]
-pub type Taken<T> = Result<T, Mismatch>;
-
-/// A generated type read from a JSON object: it takes its fields from `fields`.
-#[doc(hidden)]
-pub trait Object: Sized {
-    /// The type from the object's fields.
-    fn take(fields: Fields) -> Taken<Self>;
+pub struct Mismatch {
+    path: Vec<Step>,
+    what: String,
 }
 
-/// The `Deserialize` of a type that implements [`Object`].
-macro_rules! deserialize_object {
-    ($ty:ident) => {
-        impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::decode::object(deserializer)
+enum Step {
+    Field(&'static str),
+    /// A name read back from a message (a generated type inside a type serde reads).
+    Named(String),
+    Index(usize),
+}
+
+/// The message's prefix that carries the path through serde's string-only custom errors.
+const AT: &str = "at `";
+
+impl Mismatch {
+    #[cold]
+    fn new(what: String) -> Self {
+        Mismatch { path: Vec::new(), what }
+    }
+
+    #[cold]
+    fn missing(name: &'static str) -> Self {
+        Mismatch::new("missing".into()).at(Step::Field(name))
+    }
+
+    /// serde's error; a generated type's error inside it (held by a type serde reads) arrives
+    /// as its message, and its path is taken back apart.
+    #[cold]
+    fn from_serde(e: serde_json::Error) -> Self {
+        let text = e.to_string();
+        match split_path(&text) {
+            Some((path, what)) => Mismatch {
+                path: parse_path(path),
+                what: what.to_string(),
+            },
+            None => Mismatch::new(text),
+        }
+    }
+
+    /// The same mismatch one level out.
+    #[cold]
+    fn at(mut self, step: Step) -> Self {
+        self.path.insert(0, step);
+        self
+    }
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            return f.write_str(&self.what);
+        }
+        f.write_str(AT)?;
+        for (i, step) in self.path.iter().enumerate() {
+            let dot = if i == 0 { "" } else { "." };
+            match step {
+                Step::Field(name) => write!(f, "{dot}{name}")?,
+                Step::Named(name) => write!(f, "{dot}{name}")?,
+                Step::Index(n) => write!(f, "[{n}]")?,
             }
         }
-    };
+        write!(f, "`: {}", self.what)
+    }
 }
-pub(crate) use deserialize_object;
+
+/// "at `a.b[2]`: what" → ("a.b[2]", "what").
+fn split_path(message: &str) -> Option<(&str, &str)> {
+    let rest = message.strip_prefix(AT)?;
+    let end = rest.find("`: ")?;
+    Some((&rest[..end], &rest[end + 3..]))
+}
+
+fn parse_path(path: &str) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let mut pieces = part.split('[');
+        if let Some(name) = pieces.next().filter(|n| !n.is_empty()) {
+            steps.push(Step::Named(name.to_string()));
+        }
+        steps.extend(
+            pieces
+                .filter_map(|i| i.trim_end_matches(']').parse().ok())
+                .map(Step::Index),
+        );
+    }
+    steps
+}
+
+/// The path (spec names and list indexes) a decoding error names, e.g. `data[3].created_at`,
+/// when a generated type reported it.
+pub(crate) fn error_path(e: &serde_json::Error) -> Option<String> {
+    let text = e.to_string();
+    split_path(&text).map(|(path, _)| path.to_string())
+}
 
 /// Reads a JSON object into `T`. Only the reading is generic over the deserializer, and it
-/// does not know `T`.
+/// does not know `T`; what knows `T` is not generic over the deserializer.
 #[doc(hidden)]
 pub fn object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
-    let mut out = None;
-    read_object(deserializer, &mut |fields| {
-        T::take(fields).map(|value| out = Some(value))
-    })?;
-    out.ok_or_else(|| de::Error::custom("the object was not read"))
+    let mut slot = Slot::<T>(None);
+    read_object(deserializer, &mut slot)?;
+    slot.0.ok_or_else(|| de::Error::custom("the object was not read"))
 }
 
-type Take<'a> = &'a mut dyn FnMut(Fields) -> Taken<()>;
+/// Where `read_object` puts what it read.
+trait Take {
+    fn take(&mut self, fields: Fields) -> Taken<()>;
+}
 
-fn read_object<'de, D: Deserializer<'de>>(deserializer: D, take: Take<'_>) -> Result<(), D::Error> {
-    struct ObjectVisitor<'a>(Take<'a>);
+struct Slot<T>(Option<T>);
+
+impl<T: Object> Take for Slot<T> {
+    fn take(&mut self, fields: Fields) -> Taken<()> {
+        self.0 = Some(T::take(fields)?);
+        Ok(())
+    }
+}
+
+fn read_object<'de, D: Deserializer<'de>>(deserializer: D, slot: &mut dyn Take) -> Result<(), D::Error> {
+    struct ObjectVisitor<'a>(&'a mut dyn Take);
     impl<'de> Visitor<'de> for ObjectVisitor<'_> {
         type Value = ();
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -256,14 +340,37 @@ fn read_object<'de, D: Deserializer<'de>>(deserializer: D, take: Take<'_>) -> Re
             let mut map = Map::new();
             while let Some(key) = access.next_key::<String>()? {
                 let value = access.next_value::<Value>()?;
-                if map.contains_key(&key) {
-                    return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+                match map.entry(key) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                    Entry::Occupied(slot) => {
+                        return Err(de::Error::custom(format_args!("duplicate field `{}`", slot.key())));
+                    }
                 }
-                map.insert(key, value);
             }
             // Taken inside the visit, so serde_json marks an error with the object's position.
-            (self.0)(Fields { map }).map_err(de::Error::custom)
+            self.0.take(Fields { map }).map_err(de::Error::custom)
         }
     }
-    deserializer.deserialize_map(ObjectVisitor(take))
+    deserializer.deserialize_map(ObjectVisitor(slot))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_survives_a_trip_through_a_message() {
+        let inner = Mismatch::new("missing".into())
+            .at(Step::Field("created_at"))
+            .at(Step::Index(3))
+            .at(Step::Field("data"));
+        assert_eq!(inner.to_string(), "at `data[3].created_at`: missing");
+        let e = <serde_json::Error as de::Error>::custom(&inner);
+        let back = Mismatch::from_serde(e).at(Step::Index(0)).at(Step::Field("pages"));
+        assert_eq!(back.to_string(), "at `pages[0].data[3].created_at`: missing");
+        assert_eq!(parse_path("a[1][2].b").len(), 4);
+        assert!(split_path("invalid type: string \"x\"").is_none());
+    }
 }

@@ -166,6 +166,25 @@ fn closed_enums_and_dropped_fields_are_refused() {
 }
 
 #[test]
+fn a_closed_enum_only_parameters_use_is_accepted_and_refused_once_a_schema_holds_it() {
+    let yaml = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n      - {{$ref: '#/components/parameters/direction'}}\n      responses:\n        '204': {{description: none}}\ncomponents:\n  parameters:\n    direction:\n      name: direction\n      in: query\n      schema: {{$ref: '#/components/schemas/Direction'}}\n  schemas:\n    Direction: {{type: string, enum: [asc, desc]}}\n"
+    );
+    let p = problems(&yaml, &[]);
+    assert!(p.iter().all(|m| !m.contains("`Direction`")), "{p:?}");
+    // A response type that holds it would fail on a value the vendor adds: refused.
+    let held = yaml.replace(
+        "  schemas:\n",
+        "  schemas:\n    Page:\n      type: object\n      properties:\n        order: {$ref: '#/components/schemas/Direction'}\n",
+    );
+    let p = problems(&held, &[]);
+    assert!(
+        p.iter().any(|m| m.contains("schema `Direction` is a string enum")),
+        "{p:?}"
+    );
+}
+
+#[test]
 fn openapi_3_1_and_dangling_refs_are_refused() {
     let yaml = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n";
     let p = problems(yaml, &[]);

@@ -193,6 +193,38 @@ fn response_types_keep_unknown_fields() {
 }
 
 #[test]
+fn nested_unknown_fields_are_kept_and_a_mismatch_names_its_place() {
+    let client: types::Client = serde_json::from_str(
+        r#"{"clientId": "c1", "clientName": "A", "plan": "team", "clientMembers": [{"userId": "u1", "roles": ["owner"], "since": 2024}]}"#,
+    )
+    .unwrap();
+    assert_eq!(client.extra["plan"], "team");
+    assert_eq!(client.client_members[0].extra["since"], 2024);
+
+    // From bytes (as the client decodes), from a `Value` and inside a list envelope.
+    let bad = r#"{"clientId": "c2", "clientName": "B", "clientMembers": [{"userId": "u1", "roles": []}, {"userId": "u2", "roles": "owner-secret"}]}"#;
+    let err = serde_json::from_str::<types::Client>(bad).unwrap_err().to_string();
+    assert!(err.starts_with("at `clientMembers[1].roles`: "), "{err}");
+    let value: serde_json::Value = serde_json::from_str(bad).unwrap();
+    let err = serde_json::from_value::<types::Client>(value).unwrap_err().to_string();
+    assert!(err.starts_with("at `clientMembers[1].roles`: "), "{err}");
+    let err = serde_json::from_str::<types::ClientList>(&format!(r#"{{"clients": [{bad}]}}"#))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("at `clientMembers[1].roles`: "), "{err}");
+    let err = serde_json::from_str::<types::Client>(r#"{"clientName": "A"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("at `clientId`: missing"), "{err}");
+
+    // A repeated field is an error, not a silent choice of one of the two.
+    let err = serde_json::from_str::<types::Target>(r#"{"pKey": "p", "sKey": "s", "pKey": "q"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("duplicate field `pKey`"), "{err}");
+}
+
+#[test]
 fn the_open_credential_body_has_a_named_map_sent_at_the_top_level() {
     let mut fields = serde_json::Map::new();
     fields.insert("credentialType".into(), "apiKey".into());
