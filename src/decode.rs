@@ -60,7 +60,7 @@ impl Fields {
     /// default.
     pub fn optional<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Taken<T> {
         match self.map.remove(name) {
-            Some(value) => Serde::convert(value).map_err(|m| m.at(Step::Field(name))),
+            Some(value) => at_field(name, Serde::convert(value)),
             None => Ok(T::default()),
         }
     }
@@ -69,7 +69,10 @@ impl Fields {
     pub fn optional_object<T: Object>(&mut self, name: &'static str) -> Taken<Option<T>> {
         match self.map.remove(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => Nested::convert(value).map(Some).map_err(|m| m.at(Step::Field(name))),
+            Some(value) => match Nested::convert(value) {
+                Ok(value) => Ok(Some(value)),
+                Err(m) => Err(m.at(Step::Field(name))),
+            },
         }
     }
 
@@ -127,7 +130,7 @@ impl Fields {
 
     fn required_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<T> {
         match self.map.remove(name) {
-            Some(value) => C::convert(value).map_err(|m| m.at(Step::Field(name))),
+            Some(value) => at_field(name, C::convert(value)),
             None => Err(Mismatch::missing(name)),
         }
     }
@@ -143,7 +146,10 @@ impl Fields {
     fn optional_list_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<Option<Vec<T>>> {
         match self.map.remove(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => items::<T, C>(name, value).map(Some),
+            Some(value) => match items::<T, C>(name, value) {
+                Ok(items) => Ok(Some(items)),
+                Err(m) => Err(m),
+            },
         }
     }
 }
@@ -165,7 +171,10 @@ enum Serde {}
 
 impl<T: DeserializeOwned> Convert<T> for Serde {
     fn convert(value: Value) -> Taken<T> {
-        T::deserialize(value).map_err(Mismatch::from_serde)
+        match T::deserialize(value) {
+            Ok(value) => Ok(value),
+            Err(e) => Err(Mismatch::from_serde(e)),
+        }
     }
 }
 
@@ -178,6 +187,15 @@ impl<T: Object> Convert<T> for Nested {
             Value::Object(map) => T::take(Fields { map }),
             other => Err(Mismatch::new(format!("expected an object, found {}", kind(&other)))),
         }
+    }
+}
+
+/// A field's conversion, its mismatch placed at the field. (Matches, not `map_err` with a
+/// closure: this runs once per field type, and each closure is a function of its own.)
+fn at_field<T>(name: &'static str, converted: Taken<T>) -> Taken<T> {
+    match converted {
+        Ok(value) => Ok(value),
+        Err(m) => Err(m.at(Step::Field(name))),
     }
 }
 

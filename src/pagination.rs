@@ -274,7 +274,15 @@ fn past_the_end(error: &crate::Error) -> bool {
 
 fn page_items<T>(result: crate::Result<Vec<T>>) -> Vec<crate::Result<T>> {
     match result {
-        Ok(items) => items.into_iter().map(Ok).collect(),
+        Ok(items) => {
+            // A plain loop: `collect` would compile std's in-place iteration machinery once per
+            // item type (about 3 % of the crate's LLVM IR).
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(Ok(item));
+            }
+            out
+        }
         Err(e) => vec![Err(e)],
     }
 }
