@@ -18,6 +18,9 @@ mod decode;
 #[path = "build/preflight.rs"]
 mod preflight;
 #[cfg(feature = "codegen")]
+#[path = "build/secrets.rs"]
+mod secrets;
+#[cfg(feature = "codegen")]
 #[path = "build/spec_model.rs"]
 mod spec_model;
 #[cfg(feature = "codegen")]

@@ -89,6 +89,7 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     }
 
     let ops = crate::spec_model::operations(&spec);
+    let secrets = crate::secrets::secret_fields(&spec);
     let extras = operation_extras(&ops);
     crate::spec_model::close_request_schemas(&mut spec, api.open_bodies);
 
@@ -113,7 +114,8 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     };
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| vec![format!("{rel}: generated code does not parse: {e}")])?;
-    crate::surface::reshape(&mut file, &ops, api.display, api.open_bodies).map_err(|e| vec![format!("{rel}: {e}")])?;
+    crate::surface::reshape(&mut file, &ops, api.display, api.open_bodies, &secrets)
+        .map_err(|e| vec![format!("{rel}: {e}")])?;
     Ok(format!(
         "{}{}",
         HEADER.replace("{name}", api.name),

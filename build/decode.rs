@@ -70,7 +70,7 @@ pub fn write_deserialize(items: &mut Vec<syn::Item>) {
             items.push(item);
             continue;
         };
-        let Some(body) = take_fields(&s, &objects).filter(|_| drop_derive(&mut s.attrs)) else {
+        let Some(body) = take_fields(&s, &objects).filter(|_| drop_derive(&mut s.attrs, "Deserialize")) else {
             items.push(syn::Item::Struct(s));
             continue;
         };
@@ -109,7 +109,7 @@ pub fn drop_unread(items: &mut [syn::Item], read: &BTreeSet<String>) {
             _ => continue,
         };
         if !read.contains(&ident.to_string()) {
-            drop_derive(attrs);
+            drop_derive(attrs, "Deserialize");
         }
     }
 }
@@ -193,8 +193,9 @@ fn has_derive(attrs: &[syn::Attribute]) -> bool {
         .any(|a| quote!(#a).to_string().contains("Deserialize"))
 }
 
-/// Takes `Deserialize` out of the struct's derives; false when it was not there.
-fn drop_derive(attrs: &mut [syn::Attribute]) -> bool {
+/// Takes the derive `name` (e.g. `Deserialize`) out of an item's derives; false when it was not
+/// there.
+pub fn drop_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
     use syn::punctuated::Punctuated;
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else {
@@ -202,7 +203,7 @@ fn drop_derive(attrs: &mut [syn::Attribute]) -> bool {
         };
         let kept: Punctuated<syn::Path, syn::Token![,]> = paths
             .iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Deserialize"))
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name))
             .cloned()
             .collect();
         if kept.len() != paths.len() {

@@ -30,7 +30,13 @@ struct Shape {
     flatten: Option<String>,
 }
 
-pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[(&str, &str)]) -> Result<(), String> {
+pub fn reshape(
+    file: &mut syn::File,
+    ops: &[Operation],
+    api_name: &str,
+    open: &[(&str, &str)],
+    secrets: &BTreeMap<String, BTreeSet<String>>,
+) -> Result<(), String> {
     let by_snake: BTreeMap<&str, &Operation> = ops.iter().map(|op| (op.snake.as_str(), op)).collect();
     let mut builders: BTreeMap<String, &Operation> = BTreeMap::new();
     let mut shapes = BTreeMap::new();
@@ -94,6 +100,7 @@ pub fn reshape(file: &mut syn::File, ops: &[Operation], api_name: &str, open: &[
     if let Some(types) = module(&mut file.items, "types") {
         crate::decode::drop_unread(types, &read);
         prune_type_builders(types, &sent);
+        crate::secrets::hide(types, secrets, open)?;
         let mut complete = module(types, "builder")
             .map(|b| reshape_type_builders(b, &shapes))
             .unwrap_or_default();

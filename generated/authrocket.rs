@@ -258,7 +258,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(AppHookList);
     ///A login method of a realm.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct AuthProvider {
         /// JSON field `client_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -382,7 +382,7 @@ pub mod types {
         }
     }
     ///The fields of a auth provider to write (read-only ones are ignored).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Default, PartialEq)]
     pub struct AuthProviderInput {
         /// JSON field `client_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -531,7 +531,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(AuthProviderList);
     ///A password login.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, PartialEq)]
     pub struct AuthenticateBody {
         /// JSON field `password`.
         pub password: String,
@@ -555,7 +555,7 @@ pub mod types {
         }
     }
     ///An API user's key to check.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, PartialEq)]
     pub struct AuthenticateKeyBody {
         /// JSON field `api_key`.
         pub api_key: String,
@@ -606,7 +606,7 @@ pub mod types {
         }
     }
     ///The logged-in user, or a user token when signup must continue; `object` says which (`user` or `user_token`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct AuthorizeResult {
         /// JSON field `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -646,7 +646,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(AuthorizeResult);
     ///A provider access token to log in with.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, PartialEq)]
     pub struct AuthorizeTokenBody {
         /// JSON field `access_token`.
         pub access_token: String,
@@ -716,7 +716,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(AuthorizeUrlList);
     ///A credential of a user: password, TOTP, social login, API key.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Credential {
         /// JSON field `access_token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -834,7 +834,7 @@ pub mod types {
         }
     }
     ///The fields of a credential to write (read-only ones are ignored).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CredentialInput {
         /// JSON field `access_token`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1153,7 +1153,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(EventList);
     ///A realm's JWT signing key (documented only by the vendor's Ruby client; id prefix not documented).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct JwtKey {
         /// JSON field `algo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1215,7 +1215,7 @@ pub mod types {
         }
     }
     ///The fields of a jwt key to write (read-only ones are ignored).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Default, PartialEq)]
     pub struct JwtKeyInput {
         /// JSON field `algo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1935,7 +1935,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(OrgList);
     ///A realm: an isolated set of users, orgs and settings. At most 100 realms per account by default (v1 reference). `jwt_secret` and `jwt_data` are deprecated and not modelled.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Realm {
         /// API-key session lifetime in minutes (e.g. 0).
         ///
@@ -2071,7 +2071,7 @@ pub mod types {
         }
     }
     ///The fields of a realm to write (read-only ones are ignored).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Default, PartialEq)]
     pub struct RealmInput {
         /// JSON field `api_key_minutes`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2261,7 +2261,7 @@ pub mod types {
         }
     }
     ///A login session. Only human users get managed sessions; API-key logins return unmanaged tokens. Older payloads had top-level `ip`/`client` and an embedded `user` (vendor Ruby client changelog 2.0.0; third-party reports).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Session {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -2337,7 +2337,7 @@ pub mod types {
         }
     }
     ///The fields of a session to write (read-only ones are ignored).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Default, PartialEq)]
     pub struct SessionInput {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -2474,7 +2474,7 @@ pub mod types {
         }
     }
     ///A user. For API users the deprecated `api_key` field is a shortcut to an API-key credential (not modelled; use `credentials`). Third-party reports (unconfirmed) also show `membership_count` and `last_login_on` (the latter deprecated and dropped from the vendor Ruby client in 2.0.0); not modelled.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct User {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -2624,7 +2624,7 @@ pub mod types {
         }
     }
     ///The action's fields.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Default, PartialEq)]
     pub struct UserActionBodyUser {
         /// JSON field `code`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2694,7 +2694,7 @@ pub mod types {
         }
     }
     ///The fields of a user to write (read-only ones are ignored).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Default, PartialEq)]
     pub struct UserInput {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -2871,7 +2871,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(UserList);
     ///A signup token.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct UserToken {
         /// E.g. `password`.
         ///
@@ -2957,7 +2957,7 @@ pub mod types {
         }
     }
     ///The fields of a user token to write (read-only ones are ignored).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Default, PartialEq)]
     pub struct UserTokenInput {
         /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3357,7 +3357,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct AuthProviderInput {
             client_id: Result<Option<String>, String>,
             client_secret: Result<Option<String>, String>,
@@ -3614,7 +3614,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct AuthenticateBody {
             password: Result<String, String>,
             request: Result<Option<super::Request>, String>,
@@ -3666,7 +3666,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct AuthenticateKeyBody {
             api_key: Result<String, String>,
             request: Result<Option<super::Request>, String>,
@@ -3779,7 +3779,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct AuthorizeTokenBody {
             access_token: Result<String, String>,
         }
@@ -3874,7 +3874,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct CredentialInput {
             access_token: Result<Option<String>, String>,
             api_key: Result<Option<String>, String>,
@@ -4295,7 +4295,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct JwtKeyInput {
             algo: Result<Option<String>, String>,
             expired: Result<Option<bool>, String>,
@@ -5042,7 +5042,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct RealmInput {
             api_key_minutes: Result<Option<i64>, String>,
             api_key_policy: Result<Option<String>, String>,
@@ -5420,7 +5420,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct SessionInput {
             created_at: Result<Option<f64>, String>,
             expires_at: Result<Option<f64>, String>,
@@ -5584,7 +5584,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct UserActionBodyUser {
             code: Result<Option<String>, String>,
             current_password: Result<Option<String>, String>,
@@ -5719,7 +5719,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct UserInput {
             created_at: Result<Option<f64>, String>,
             credentials: Result<Vec<super::CredentialRef>, String>,
@@ -6056,7 +6056,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct UserTokenInput {
             credential_type: Result<Option<String>, String>,
             email: Result<Option<String>, String>,
@@ -6193,6 +6193,55 @@ pub mod types {
                 }
             }
         }
+        crate::redact::debug!(
+            AuthProviderInput; client_id shown, client_secret hidden, email_verification
+            shown, id shown, login shown, min_complexity shown, min_length shown, name
+            shown, name_field shown, object shown, password_field shown, provider_type
+            shown, realm_id shown, required_chars shown, scopes shown, signup shown,
+            signup_mode shown, state shown, verify shown
+        );
+        crate::redact::debug!(AuthenticateBody; password hidden, request shown);
+        crate::redact::debug!(AuthenticateKeyBody; api_key hidden, request shown);
+        crate::redact::debug!(AuthorizeTokenBody; access_token hidden);
+        crate::redact::debug!(
+            CredentialInput; access_token hidden, api_key hidden, auth_provider_id shown,
+            code shown, credential_type shown, id shown, name shown, object shown,
+            otp_secret hidden, password hidden, password_confirmation hidden,
+            provider_user_id shown, provisioning_uri shown, state shown, token_expires_at
+            shown, user_id shown
+        );
+        crate::redact::debug!(
+            JwtKeyInput; algo shown, expired shown, id shown, key hidden, object shown,
+            use_ shown
+        );
+        crate::redact::debug!(
+            RealmInput; api_key_minutes shown, api_key_policy shown, api_key_prefix
+            shown, created_at shown, custom shown, id shown, jwt_algo shown, jwt_fields
+            shown, jwt_key hidden, name shown, object shown, reference shown,
+            require_unique_emails shown, resource_links shown, session_minutes shown,
+            session_type shown, state shown, username_validation_human shown
+        );
+        crate::redact::debug!(
+            SessionInput; created_at shown, expires_at shown, id shown, object shown,
+            request shown, token hidden, user_id shown
+        );
+        crate::redact::debug!(
+            UserActionBodyUser; code shown, current_password hidden, password hidden,
+            password_confirmation hidden, token hidden
+        );
+        crate::redact::debug!(
+            UserInput; created_at shown, credentials shown, custom shown, email shown,
+            email_verification shown, first_name shown, id shown, last_login_at shown,
+            last_name shown, name shown, object shown, password hidden,
+            password_confirmation hidden, password_reset_token hidden, realm_id shown,
+            reference shown, request shown, state shown, token hidden, user_type shown,
+            username shown
+        );
+        crate::redact::debug!(
+            UserTokenInput; credential_type shown, email shown, first_name shown, id
+            shown, last_name shown, object shown, password hidden, password_confirmation
+            hidden, realm_id shown, username shown
+        );
     }
     /// Error types.
     pub mod error {
@@ -6226,6 +6275,98 @@ pub mod types {
             }
         }
     }
+    crate::redact::debug!(
+        AuthProvider; client_id shown, client_secret hidden, email_verification shown, id
+        shown, login shown, min_complexity shown, min_length shown, name shown,
+        name_field shown, object shown, password_field shown, provider_type shown,
+        realm_id shown, required_chars shown, scopes shown, signup shown, signup_mode
+        shown, state shown, verify shown, extra shown
+    );
+    crate::redact::debug!(
+        AuthProviderInput; client_id shown, client_secret hidden, email_verification
+        shown, id shown, login shown, min_complexity shown, min_length shown, name shown,
+        name_field shown, object shown, password_field shown, provider_type shown,
+        realm_id shown, required_chars shown, scopes shown, signup shown, signup_mode
+        shown, state shown, verify shown
+    );
+    crate::redact::debug!(AuthenticateBody; password hidden, request shown);
+    crate::redact::debug!(AuthenticateKeyBody; api_key hidden, request shown);
+    crate::redact::debug!(
+        AuthorizeResult; email shown, id shown, object shown, realm_id shown, token
+        hidden, username shown, extra shown
+    );
+    crate::redact::debug!(AuthorizeTokenBody; access_token hidden);
+    crate::redact::debug!(
+        Credential; access_token hidden, api_key hidden, auth_provider_id shown, code
+        shown, credential_type shown, id shown, name shown, object shown, otp_secret
+        hidden, password hidden, password_confirmation hidden, provider_user_id shown,
+        provisioning_uri shown, state shown, token_expires_at shown, user_id shown, extra
+        shown
+    );
+    crate::redact::debug!(
+        CredentialInput; access_token hidden, api_key hidden, auth_provider_id shown,
+        code shown, credential_type shown, id shown, name shown, object shown, otp_secret
+        hidden, password hidden, password_confirmation hidden, provider_user_id shown,
+        provisioning_uri shown, state shown, token_expires_at shown, user_id shown
+    );
+    crate::redact::debug!(
+        JwtKey; algo shown, expired shown, id shown, key hidden, object shown, use_
+        shown, extra shown
+    );
+    crate::redact::debug!(
+        JwtKeyInput; algo shown, expired shown, id shown, key hidden, object shown, use_
+        shown
+    );
+    crate::redact::debug!(
+        Realm; api_key_minutes shown, api_key_policy shown, api_key_prefix shown,
+        created_at shown, custom shown, id shown, jwt_algo shown, jwt_fields shown,
+        jwt_key hidden, name shown, object shown, reference shown, require_unique_emails
+        shown, resource_links shown, session_minutes shown, session_type shown, state
+        shown, username_validation_human shown, extra shown
+    );
+    crate::redact::debug!(
+        RealmInput; api_key_minutes shown, api_key_policy shown, api_key_prefix shown,
+        created_at shown, custom shown, id shown, jwt_algo shown, jwt_fields shown,
+        jwt_key hidden, name shown, object shown, reference shown, require_unique_emails
+        shown, resource_links shown, session_minutes shown, session_type shown, state
+        shown, username_validation_human shown
+    );
+    crate::redact::debug!(
+        Session; created_at shown, expires_at shown, id shown, object shown, request
+        shown, token hidden, user_id shown, extra shown
+    );
+    crate::redact::debug!(
+        SessionInput; created_at shown, expires_at shown, id shown, object shown, request
+        shown, token hidden, user_id shown
+    );
+    crate::redact::debug!(
+        User; created_at shown, credentials shown, custom shown, email shown,
+        email_verification shown, first_name shown, id shown, last_login_at shown,
+        last_name shown, name shown, object shown, password hidden, password_confirmation
+        hidden, password_reset_token hidden, realm_id shown, reference shown, request
+        shown, state shown, token hidden, user_type shown, username shown, extra shown
+    );
+    crate::redact::debug!(
+        UserActionBodyUser; code shown, current_password hidden, password hidden,
+        password_confirmation hidden, token hidden
+    );
+    crate::redact::debug!(
+        UserInput; created_at shown, credentials shown, custom shown, email shown,
+        email_verification shown, first_name shown, id shown, last_login_at shown,
+        last_name shown, name shown, object shown, password hidden, password_confirmation
+        hidden, password_reset_token hidden, realm_id shown, reference shown, request
+        shown, state shown, token hidden, user_type shown, username shown
+    );
+    crate::redact::debug!(
+        UserToken; credential_type shown, email shown, first_name shown, id shown,
+        last_name shown, object shown, password hidden, password_confirmation hidden,
+        realm_id shown, username shown, extra shown
+    );
+    crate::redact::debug!(
+        UserTokenInput; credential_type shown, email shown, first_name shown, id shown,
+        last_name shown, object shown, password hidden, password_confirmation hidden,
+        realm_id shown, username shown
+    );
 }
 /// The generated AuthRocket client: every operation of the spec is a method here.
 ///

@@ -156,7 +156,7 @@ are kept as they arrive.
 fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jwt`,
 `basicAuth`, `oauth2`, `customToken`, `custom`, `none`, `jwtVerify`) are passed through.
 */
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct CredentialInput {
         /// JSON field `credentialRegion`.
         #[serde(
@@ -1200,7 +1200,7 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct CredentialInput {
             credential_region: Result<Option<String>, String>,
             fields: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
@@ -1716,6 +1716,7 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
                 }
             }
         }
+        crate::redact::debug!(CredentialInput; credential_region shown, fields hidden);
     }
     /// Error types.
     pub mod error {
@@ -1749,6 +1750,7 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
             }
         }
     }
+    crate::redact::debug!(CredentialInput; credential_region shown, fields hidden);
 }
 /// The generated RequestRocket client: every operation of the spec is a method here.
 ///

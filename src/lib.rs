@@ -30,6 +30,7 @@ pub mod mock;
 mod open_enum;
 pub mod pagination;
 pub mod prelude;
+mod redact;
 mod retry;
 mod transport;
 

@@ -391,3 +391,47 @@ async fn a_login_token_in_the_path_does_not_reach_a_transport_error() {
     let shown = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
     assert!(!shown.contains(token), "{shown}");
 }
+
+#[tokio::test]
+async fn fields_the_spec_marks_secret_never_show_in_debug() {
+    const SECRET: &str = "kli0-super-secret-value";
+    let (server, client) = server_and(Credentials::new(ApiKey::new(KEY).unwrap())).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users/usr_1"))
+        .respond_with(json(
+            200,
+            serde_json::json!({"id": "usr_1", "object": "user", "realm_id": "rl_1", "state": "active",
+                               "user_type": "human", "username": "ada", "token": SECRET,
+                               "password_reset_token": SECRET, "created_at": 1423941493.7}),
+        ))
+        .mount(&server)
+        .await;
+    // A response that carries a login token, decoded from a real answer: its `Debug` says
+    // the token is there, not what it is, and the other fields show as they are.
+    let user = client.get_user().user_id("usr_1").send().await.unwrap();
+    assert_eq!(user.token.as_deref(), Some(SECRET));
+    let shown = format!("{user:?}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(
+        shown.contains("token: Some(<redacted>)") && shown.contains("username: Some(\"ada\")"),
+        "{shown}"
+    );
+
+    // A request body, its builder and the operation builder holding it.
+    let body = types::AuthenticateBody {
+        password: SECRET.into(),
+        request: None,
+    };
+    assert!(!format!("{body:?}").contains(SECRET));
+    let input = types::UserInput::builder().username("ada").password(SECRET);
+    assert!(!format!("{input:?}").contains(SECRET), "{input:?}");
+    let call = client.create_user().body_map(|b| {
+        b.user(
+            types::UserInput::builder()
+                .username("ada")
+                .password(SECRET)
+                .password_confirmation(SECRET),
+        )
+    });
+    assert!(!format!("{call:?}").contains(SECRET), "{call:?}");
+}

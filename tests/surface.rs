@@ -239,6 +239,15 @@ fn the_open_credential_body_has_a_named_map_sent_at_the_top_level() {
     let back: types::CredentialInput =
         serde_json::from_value(serde_json::json!({"credentialRegion": "eu", "apiKey": "k"})).unwrap();
     assert_eq!(back.fields.get("apiKey"), Some(&serde_json::json!("k")));
+    // The open fields carry the credential itself: `Debug` names them, never their values.
+    let secret: types::CredentialInput =
+        serde_json::from_value(serde_json::json!({"credentialRegion": "eu", "apiKey": "sk-live-secret"})).unwrap();
+    let shown = format!("{secret:?}");
+    assert!(
+        !shown.contains("sk-live-secret") && shown.contains("\"apiKey\": <redacted>"),
+        "{shown}"
+    );
+    assert!(shown.contains("credential_region: Some(\"eu\")"), "{shown}");
 }
 
 #[tokio::test]
