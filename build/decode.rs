@@ -179,8 +179,9 @@ fn take_fields(s: &syn::ItemStruct, objects: &BTreeSet<String>) -> Option<syn::B
             o.refuse_rest(value, &[#(#wires),*])
         })),
         // Neither kept nor refused (the list envelopes): serde's derive is lean there (it
-        // buffers nothing), and it streams each item into its type, one object's map at a time,
-        // where this would read the whole list into JSON values first (~1.2x the decode time).
+        // buffers nothing) and streams each item into its type, one object's map at a time;
+        // this would read the whole list into JSON values first (1,000 clients: 1.37x the
+        // derive's decoding time, against 1.17x with the envelope derived).
         _ => None,
     }
 }
