@@ -8,38 +8,44 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use quote::{format_ident, quote};
 
 /// The secret fields of each schema, by wire name: a component schema's own, and those of the
 /// inline objects in its properties (which typify names `<Schema><Property>`).
-pub fn secret_fields(spec: &openapiv3::OpenAPI) -> BTreeMap<String, BTreeSet<String>> {
-    fn walk(name: &str, schema: &serde_yaml::Value, found: &mut BTreeMap<String, BTreeSet<String>>) {
-        let Some(props) = schema.get("properties").and_then(|p| p.as_mapping()) else {
-            return;
-        };
-        for (prop, value) in props {
-            let Some(prop) = prop.as_str() else { continue };
-            if value.get("format").and_then(|f| f.as_str()) == Some("password") {
-                found.entry(name.to_string()).or_default().insert(prop.to_string());
+pub fn secret_fields(spec: &OpenAPI) -> BTreeMap<String, BTreeSet<String>> {
+    fn properties(schema: &Schema) -> Vec<(&String, &ReferenceOr<Box<Schema>>)> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => object.properties.iter().collect(),
+            SchemaKind::Any(any) => any.properties.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn is_secret(schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(text)) => {
+                matches!(text.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
             }
-            if value.get("properties").is_some() {
+            SchemaKind::Any(any) => any.format.as_deref() == Some("password"),
+            _ => false,
+        }
+    }
+    fn walk(name: &str, schema: &Schema, found: &mut BTreeMap<String, BTreeSet<String>>) {
+        for (prop, value) in properties(schema) {
+            // A `$ref` names a component schema, walked on its own.
+            let ReferenceOr::Item(value) = value else { continue };
+            if is_secret(value) {
+                found.entry(name.to_string()).or_default().insert(prop.clone());
+            }
+            if !properties(value).is_empty() {
                 walk(&format!("{name}{}", prop.to_upper_camel_case()), value, found);
             }
         }
     }
     let mut found = BTreeMap::new();
-    let Ok(doc) = serde_yaml::to_value(spec) else {
-        return found;
-    };
-    if let Some(schemas) = doc
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(|s| s.as_mapping())
-    {
-        for (name, schema) in schemas {
-            if let Some(name) = name.as_str() {
-                walk(name, schema, &mut found);
-            }
+    for (name, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
+        if let ReferenceOr::Item(schema) = schema {
+            walk(name, schema, &mut found);
         }
     }
     found
