@@ -70,9 +70,11 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     let text = fs::read_to_string(root.join(&rel)).map_err(|e| vec![format!("{rel}: cannot read: {e}")])?;
     let mut spec: openapiv3::OpenAPI =
         serde_yaml::from_str(&text).map_err(|e| vec![format!("{rel}: not an OpenAPI 3.0 document: {e}")])?;
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| vec![format!("{rel}: not a YAML document: {e}")])?;
 
     let replaced: Vec<&str> = api.replacements.iter().map(|(schema, _)| *schema).collect();
-    crate::preflight::check(&spec, &replaced)
+    crate::preflight::check(&spec, &doc, &replaced)
         .map_err(|problems| problems.into_iter().map(|p| format!("{rel}: {p}")).collect::<Vec<_>>())?;
 
     let mut settings = GenerationSettings::new();
@@ -91,7 +93,7 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     let ops = crate::spec_model::operations(&spec);
     let secrets = crate::secrets::secret_fields(&spec);
     let extras = operation_extras(&ops);
-    crate::spec_model::close_request_schemas(&mut spec, api.open_bodies);
+    crate::spec_model::close_request_schemas(&mut spec, &doc, api.open_bodies);
 
     // progenitor panics on some constructs instead of returning an error; the pre-flight
     // check covers the known ones, and this turns any other into a build error naming the spec.

@@ -10,8 +10,11 @@ use openapiv3::{OpenAPI, Parameter, QueryStyle, ReferenceOr, RequestBody, Respon
 pub const JSON: &str = "application/json";
 pub const FORM: &str = "application/x-www-form-urlencoded";
 
-/// `open_enums`: the component schemas the hand-written layer replaces with its own types.
-pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
+/// `spec` and `doc`: the spec as OpenAPI and as the YAML tree it was read from (the schema
+/// rules walk the tree, so the build never serializes the OpenAPI model back, which would
+/// compile all of openapiv3's `Serialize` into the build script). `open_enums`: the component
+/// schemas the hand-written layer replaces with its own types.
+pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
     if !spec.openapi.starts_with("3.0.") {
         problems.push(format!(
@@ -110,14 +113,14 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
             }
 
             // Responses: one body kind for all successes and one for all errors.
-            let mut success = BTreeSet::new();
-            let mut failure = BTreeSet::new();
+            let mut success = BTreeMap::new();
+            let mut failure = BTreeMap::new();
             let mut typed_success = false;
             for (code, resp) in op.responses.responses.iter() {
                 let Some(resp) = resolve_response(spec, resp, &at, &mut problems) else {
                     continue;
                 };
-                let kind = body_kind(resp);
+                let (kind, shown) = body_kind(resp);
                 let class = match code {
                     StatusCode::Code(c) => *c / 100,
                     StatusCode::Range(r) => *r,
@@ -125,10 +128,10 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
                 match class {
                     2 => {
                         typed_success |= kind.starts_with("json");
-                        success.insert(kind);
+                        success.insert(kind, shown);
                     }
                     4 | 5 => {
-                        failure.insert(kind);
+                        failure.insert(kind, shown);
                     }
                     _ => {}
                 }
@@ -141,22 +144,22 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
                             "{at}: a `default` response next to a typed 2xx: progenitor counts `default` as success and error and panics; list the error statuses explicitly"
                         ));
                 }
-                let kind = body_kind(resp);
-                success.insert(kind.clone());
-                failure.insert(kind);
+                let (kind, shown) = body_kind(resp);
+                success.insert(kind.clone(), shown.clone());
+                failure.insert(kind, shown);
             }
             if success.len() > 1 {
                 problems.push(format!(
                     "{at}: success responses have {} different bodies ({}); progenitor needs one body type for all 2xx (no typed 200 next to a 204)",
                     success.len(),
-                    join(&success)
+                    join(success.values())
                 ));
             }
             if failure.len() > 1 {
                 problems.push(format!(
                     "{at}: error responses have {} different bodies ({}); use one shared error schema for every 4xx/5xx",
                     failure.len(),
-                    join(&failure)
+                    join(failure.values())
                 ));
             }
         }
@@ -165,20 +168,15 @@ pub fn check(spec: &OpenAPI, open_enums: &[&str]) -> Result<(), Vec<String>> {
     // Schemas: closed enums and `additionalProperties: false` break decoding the day the
     // vendor adds a value or a field.
     // Only schemas count: `servers` variables are enums too, but not Rust types.
-    match serde_yaml::to_value(spec) {
-        Ok(doc) => {
-            let written = written_only(&doc);
-            let rules = Rules {
-                open_enums,
-                written: &written,
-            };
-            for part in ["paths", "components"] {
-                if let Some(node) = doc.get(part) {
-                    walk(node, &mut vec![part.to_string()], &rules, &mut problems);
-                }
-            }
+    let written = written_only(doc);
+    let rules = Rules {
+        open_enums,
+        written: &written,
+    };
+    for part in ["paths", "components"] {
+        if let Some(node) = doc.get(part) {
+            walk(node, &mut vec![part.to_string()], &rules, &mut problems);
         }
-        Err(e) => problems.push(format!("cannot re-read the spec for the schema checks: {e}")),
     }
     for name in open_enums {
         let present = spec.components.as_ref().is_some_and(|c| c.schemas.contains_key(*name));
@@ -277,7 +275,7 @@ fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, rules: &Rules<'_>, probl
             for (k, v) in map {
                 let key = match k {
                     serde_yaml::Value::String(s) => s.clone(),
-                    other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                    other => format!("{other:?}"),
                 };
                 // Examples are data, not schemas.
                 if key == "example" || key == "examples" {
@@ -299,31 +297,23 @@ fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, rules: &Rules<'_>, probl
     }
 }
 
-/// "none", "json:<schema>" or "raw:<media type>": progenitor makes one Rust type per kind.
-fn body_kind(resp: &Response) -> String {
+/// A response body's kind, "none", "json:<schema>" or "raw:<media type>" (progenitor makes one
+/// Rust type per kind), and how a message shows it. Inline schemas are told apart by their
+/// whole content and shown as "json:inline schema".
+fn body_kind(resp: &Response) -> (String, String) {
     match resp.content.iter().next() {
-        None => "none".into(),
-        Some((media, m)) if media.starts_with("application/json") => {
-            let schema = m.schema.as_ref().map(|s| match s {
-                ReferenceOr::Reference { reference } => reference.clone(),
-                ReferenceOr::Item(item) => serde_yaml::to_string(item).unwrap_or_default(),
-            });
-            format!("json:{}", schema.unwrap_or_default())
-        }
-        Some((media, _)) => format!("raw:{media}"),
+        None => ("none".into(), "none".into()),
+        Some((media, m)) if media.starts_with("application/json") => match &m.schema {
+            Some(ReferenceOr::Reference { reference }) => (format!("json:{reference}"), format!("json:{reference}")),
+            Some(ReferenceOr::Item(item)) => (format!("json:{item:?}"), "json:inline schema".into()),
+            None => ("json:".into(), "json:".into()),
+        },
+        Some((media, _)) => (format!("raw:{media}"), format!("raw:{media}")),
     }
 }
 
 fn join<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
-    items
-        .into_iter()
-        .map(|i| {
-            let s = i.to_string();
-            // Inline schemas are long; the first line is enough to find it.
-            s.lines().next().unwrap_or_default().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.into_iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn template_names(path: &str) -> Vec<String> {

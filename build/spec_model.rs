@@ -152,11 +152,8 @@ fn schema_name(schema: &ReferenceOr<openapiv3::Schema>) -> Option<String> {
 }
 
 /// The component schemas reachable from request bodies and never from a response: the types a
-/// user builds and sends, and nothing reads back.
-pub fn request_only_schemas(spec: &OpenAPI) -> BTreeSet<String> {
-    let Ok(doc) = serde_yaml::to_value(spec) else {
-        return BTreeSet::new();
-    };
+/// user builds and sends, and nothing reads back. `doc`: the spec's YAML tree as written.
+pub fn request_only_schemas(doc: &serde_yaml::Value) -> BTreeSet<String> {
     let mut request = BTreeSet::new();
     let mut response = BTreeSet::new();
     if let Some(paths) = doc.get("paths").and_then(|p| p.as_mapping()) {
@@ -164,10 +161,10 @@ pub fn request_only_schemas(spec: &OpenAPI) -> BTreeSet<String> {
             let Some(item) = item.as_mapping() else { continue };
             for (_, op) in item {
                 if let Some(body) = op.get("requestBody") {
-                    collect_refs(&doc, body, &mut request);
+                    collect_refs(doc, body, &mut request);
                 }
                 if let Some(responses) = op.get("responses") {
-                    collect_refs(&doc, responses, &mut response);
+                    collect_refs(doc, responses, &mut response);
                 }
             }
         }
@@ -218,10 +215,12 @@ fn collect_refs(doc: &serde_yaml::Value, node: &serde_yaml::Value, found: &mut B
 /// It also leaves out the parameters marked `x-per-client: true` (request headers the
 /// hand-written client sets once for every call, e.g. AuthRocket's `User-Agent` and default
 /// realm): tools see them on every operation, the Rust builders do not repeat them per call.
-pub fn close_request_schemas(spec: &mut OpenAPI, open: &[(&str, &str)]) {
+///
+/// `doc` is the spec's YAML tree as written (which schemas are request-only is read there).
+pub fn close_request_schemas(spec: &mut OpenAPI, doc: &serde_yaml::Value, open: &[(&str, &str)]) {
     keep_json_bodies(spec);
     drop_per_client_parameters(spec);
-    let closed = request_only_schemas(spec);
+    let closed = request_only_schemas(doc);
     let Some(components) = spec.components.as_mut() else {
         return;
     };
