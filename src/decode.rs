@@ -5,20 +5,23 @@
 //! four specs that was about a third of the crate's build. Here the part generic over the
 //! deserializer is one: an object is read as a map of JSON values, and each type takes its
 //! fields from it by their wire names in plain code that `build/decode.rs` writes ([`Object`]).
-//! A field that holds another generated type is taken from its map directly, without serde;
+//! The names are borrowed from the input where the deserializer allows (`from_slice`,
+//! `from_str`) and kept in a flat list: an object has a few fields, and a list scan beats a
+//! tree of owned names. A field that holds another generated type is taken from its map
+//! directly, without serde;
 //! any other field is converted from its JSON value by serde. A mismatch names its place as a
 //! path of spec names and list indexes (`data[3].created_at`), never the value.
 
-use std::fmt;
+use std::{borrow::Cow, fmt};
 
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value, map::Entry};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
 
 /// A generated type read from a JSON object: it takes its fields from `fields`.
 #[doc(hidden)]
 pub trait Object: Sized {
     /// The type from the object's fields.
-    fn take(fields: Fields) -> Taken<Self>;
+    fn take(fields: Fields<'_>) -> Taken<Self>;
 }
 
 /// What a generated type's `take` returns.
@@ -37,15 +40,23 @@ macro_rules! deserialize_object {
 }
 pub(crate) use deserialize_object;
 
-/// The fields of one JSON object while a generated type takes the ones its spec names.
+/// The fields of one JSON object while a generated type takes the ones its spec names, in the
+/// order they came; each name appears once (`read_object` refuses a repeated one).
 #[doc(hidden)]
-pub struct Fields {
-    map: Map<String, Value>,
+pub struct Fields<'de> {
+    entries: Vec<(Cow<'de, str>, Value)>,
 }
 
 // Which of these a build uses depends on the specs of its APIs.
 #[allow(dead_code)]
-impl Fields {
+impl Fields<'_> {
+    /// Takes the field `name` out, if the object has it.
+    fn remove(&mut self, name: &str) -> Option<Value> {
+        let i = self.entries.iter().position(|(key, _)| key == name)?;
+        // `remove`, not `swap_remove`: the fields left keep their order for `rest`.
+        Some(self.entries.remove(i).1)
+    }
+
     /// A field the spec requires: missing is an error.
     pub fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Taken<T> {
         self.required_as::<T, Serde>(name)
@@ -59,7 +70,7 @@ impl Fields {
     /// A field that may be missing (an `Option`, or a field with a default): missing is its
     /// default.
     pub fn optional<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Taken<T> {
-        match self.map.remove(name) {
+        match self.remove(name) {
             Some(value) => at_field(name, Serde::convert(value)),
             None => Ok(T::default()),
         }
@@ -67,7 +78,7 @@ impl Fields {
 
     /// A field of another generated type that may be missing or `null`.
     pub fn optional_object<T: Object>(&mut self, name: &'static str) -> Taken<Option<T>> {
-        match self.map.remove(name) {
+        match self.remove(name) {
             None | Some(Value::Null) => Ok(None),
             Some(value) => match Nested::convert(value) {
                 Ok(value) => Ok(Some(value)),
@@ -109,7 +120,10 @@ impl Fields {
 
     /// The fields the spec does not name, for the type's catch-all map.
     pub fn rest(self) -> Map<String, Value> {
-        self.map
+        self.entries
+            .into_iter()
+            .map(|(key, value)| (key.into_owned(), value))
+            .collect()
     }
 
     /// For a type that refuses fields its spec does not name (`known`): `value`, or an error
@@ -120,7 +134,7 @@ impl Fields {
     }
 
     fn refuse_unknown(self, known: &'static [&'static str]) -> Taken<()> {
-        match self.map.into_iter().next() {
+        match self.entries.into_iter().next() {
             None => Ok(()),
             Some((key, _)) => Err(Mismatch::new(
                 <serde_json::Error as de::Error>::unknown_field(&key, known).to_string(),
@@ -129,14 +143,14 @@ impl Fields {
     }
 
     fn required_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<T> {
-        match self.map.remove(name) {
+        match self.remove(name) {
             Some(value) => at_field(name, C::convert(value)),
             None => Err(Mismatch::missing(name)),
         }
     }
 
     fn list_as<T, C: Convert<T>>(&mut self, name: &'static str, missing: Missing) -> Taken<Vec<T>> {
-        match (self.map.remove(name), missing) {
+        match (self.remove(name), missing) {
             (Some(value), _) => items::<T, C>(name, value),
             (None, Missing::Empty) => Ok(Vec::new()),
             (None, Missing::Refused) => Err(Mismatch::missing(name)),
@@ -144,7 +158,7 @@ impl Fields {
     }
 
     fn optional_list_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<Option<Vec<T>>> {
-        match self.map.remove(name) {
+        match self.remove(name) {
             None | Some(Value::Null) => Ok(None),
             Some(value) => match items::<T, C>(name, value) {
                 Ok(items) => Ok(Some(items)),
@@ -184,7 +198,9 @@ enum Nested {}
 impl<T: Object> Convert<T> for Nested {
     fn convert(value: Value) -> Taken<T> {
         match value {
-            Value::Object(map) => T::take(Fields { map }),
+            Value::Object(map) => T::take(Fields {
+                entries: map.into_iter().map(|(key, value)| (Cow::Owned(key), value)).collect(),
+            }),
             other => Err(Mismatch::new(format!("expected an object, found {}", kind(&other)))),
         }
     }
@@ -335,13 +351,13 @@ pub fn object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T
 
 /// Where `read_object` puts what it read.
 trait Take {
-    fn take(&mut self, fields: Fields) -> Taken<()>;
+    fn take(&mut self, fields: Fields<'_>) -> Taken<()>;
 }
 
 struct Slot<T>(Option<T>);
 
 impl<T: Object> Take for Slot<T> {
-    fn take(&mut self, fields: Fields) -> Taken<()> {
+    fn take(&mut self, fields: Fields<'_>) -> Taken<()> {
         self.0 = Some(T::take(fields)?);
         Ok(())
     }
@@ -355,23 +371,61 @@ fn read_object<'de, D: Deserializer<'de>>(deserializer: D, slot: &mut dyn Take) 
             f.write_str("a JSON object")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<(), A::Error> {
-            let mut map = Map::new();
-            while let Some(key) = access.next_key::<String>()? {
-                let value = access.next_value::<Value>()?;
-                match map.entry(key) {
-                    Entry::Vacant(slot) => {
-                        slot.insert(value);
-                    }
-                    Entry::Occupied(slot) => {
-                        return Err(de::Error::custom(format_args!("duplicate field `{}`", slot.key())));
-                    }
-                }
+            let mut entries = Vec::with_capacity(8);
+            while let Some(key) = access.next_key_seed(Text("a field name"))? {
+                entries.push((key, access.next_value::<Value>()?));
+            }
+            if let Some(name) = repeated(&entries) {
+                return Err(de::Error::custom(format_args!("duplicate field `{name}`")));
             }
             // Taken inside the visit, so serde_json marks an error with the object's position.
-            self.0.take(Fields { map }).map_err(de::Error::custom)
+            self.0.take(Fields { entries }).map_err(de::Error::custom)
         }
     }
     deserializer.deserialize_map(ObjectVisitor(slot))
+}
+
+/// A string (`.0` says which, for the error when it is not one), borrowed from the input when
+/// the deserializer can lend it (serde's own `Cow<str>` always copies).
+pub(crate) struct Text(pub(crate) &'static str);
+
+impl<'de> DeserializeSeed<'de> for Text {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Text {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(name))
+    }
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(name.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(name))
+    }
+}
+
+/// A name that appears twice among an object's fields. Pairwise for the usual few fields;
+/// sorted for many (a free-form object a server fills), so a large one costs n log n.
+fn repeated<'a>(entries: &'a [(Cow<'_, str>, Value)]) -> Option<&'a str> {
+    const PAIRWISE: usize = 32;
+    if entries.len() <= PAIRWISE {
+        return entries
+            .iter()
+            .enumerate()
+            .find(|(i, (name, _))| entries[..*i].iter().any(|(earlier, _)| earlier == name))
+            .map(|(_, (name, _))| &**name);
+    }
+    let mut names: Vec<&str> = entries.iter().map(|(name, _)| &**name).collect();
+    names.sort_unstable();
+    names.windows(2).find(|pair| pair[0] == pair[1]).map(|pair| pair[0])
 }
 
 #[cfg(test)]

@@ -222,6 +222,37 @@ fn nested_unknown_fields_are_kept_and_a_mismatch_names_its_place() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("duplicate field `pKey`"), "{err}");
+    // Also among many fields (an object a server fills with extras), and an unknown one.
+    let many: String = (0..40).map(|i| format!(r#""x{i}": {i}, "#)).collect();
+    let err = serde_json::from_str::<types::Target>(&format!(r#"{{"pKey": "p", {many}"sKey": "s", "x7": 0}}"#))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("duplicate field `x7`"), "{err}");
+    let target: types::Target =
+        serde_json::from_str(&format!(r#"{{"pKey": "p", {many}"sKey": "s", "targetName": "T"}}"#)).unwrap();
+    assert_eq!(
+        (target.p_key.as_str(), target.extra.len(), &target.extra["x39"]),
+        ("p", 40, &serde_json::json!(39))
+    );
+}
+
+#[test]
+fn field_names_read_the_same_however_the_json_arrives() {
+    // Names serde_json lends from the input, names it unescapes into its scratch space, names
+    // a reader owns, and names a `Value` holds: the same fields, the same extras.
+    let plain = r#"{"clientId": "c1", "clientName": "A", "plan": "team"}"#;
+    let escaped = r#"{"client\u0049d": "c1", "clientName": "A", "pl\u0061n": "team"}"#;
+    let expected: types::Client = serde_json::from_str(plain).unwrap();
+    assert_eq!(expected.client_id, "c1");
+    for json in [plain, escaped] {
+        let from_str: types::Client = serde_json::from_str(json).unwrap();
+        let from_reader: types::Client = serde_json::from_reader(json.as_bytes()).unwrap();
+        let from_value: types::Client = serde_json::from_value(serde_json::from_str(json).unwrap()).unwrap();
+        for client in [from_str, from_reader, from_value] {
+            assert_eq!(client, expected, "{json}");
+            assert_eq!(client.extra["plan"], "team", "{json}");
+        }
+    }
 }
 
 #[test]

@@ -212,7 +212,7 @@ impl serde::Serialize for NaiveTimestamp {
 
 impl<'de> serde::Deserialize<'de> for NaiveTimestamp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let s = serde::de::DeserializeSeed::deserialize(crate::decode::Text("a timestamp"), d)?;
         s.parse().map_err(serde::de::Error::custom)
     }
 }
