@@ -50,6 +50,14 @@ pub struct Fields<'de> {
 // Which of these a build uses depends on the specs of its APIs.
 #[allow(dead_code)]
 impl Fields<'_> {
+    /// The fields of an object serde read into a map (a generated type inside another's
+    /// field). Not generic, so it is compiled once, not once per type.
+    fn owned(map: Map<String, Value>) -> Self {
+        Fields {
+            entries: map.into_iter().map(|(key, value)| (Cow::Owned(key), value)).collect(),
+        }
+    }
+
     /// Takes the field `name` out, if the object has it.
     fn remove(&mut self, name: &str) -> Option<Value> {
         let i = self.entries.iter().position(|(key, _)| key == name)?;
@@ -120,10 +128,12 @@ impl Fields<'_> {
 
     /// The fields the spec does not name, for the type's catch-all map.
     pub fn rest(self) -> Map<String, Value> {
-        self.entries
-            .into_iter()
-            .map(|(key, value)| (key.into_owned(), value))
-            .collect()
+        // Inserted one by one: `collect` into the map would compile a stable sort for it.
+        let mut rest = Map::new();
+        for (key, value) in self.entries {
+            rest.insert(key.into_owned(), value);
+        }
+        rest
     }
 
     /// For a type that refuses fields its spec does not name (`known`): `value`, or an error
@@ -198,9 +208,7 @@ enum Nested {}
 impl<T: Object> Convert<T> for Nested {
     fn convert(value: Value) -> Taken<T> {
         match value {
-            Value::Object(map) => T::take(Fields {
-                entries: map.into_iter().map(|(key, value)| (Cow::Owned(key), value)).collect(),
-            }),
+            Value::Object(map) => T::take(Fields::owned(map)),
             other => Err(Mismatch::new(format!("expected an object, found {}", kind(&other)))),
         }
     }
