@@ -168,12 +168,22 @@ fn take_fields(s: &syn::ItemStruct, objects: &BTreeSet<String>) -> Option<syn::B
             _ if serde.default => ["optional", "optional"],
             _ => ["required", "required_object"],
         }[usize::from(object)];
+        // Only a field that must be there returns early (`?`); one that may be missing keeps
+        // its mismatch in `o` for `finish`/`refuse_rest` (see `src/decode.rs`).
+        let fallible = matches!(take, "required" | "required_object" | "list" | "objects");
         let take = format_ident!("{}", take);
         wires.push(wire.clone());
-        inits.push(quote!(#ident: o.#take(#wire)?));
+        inits.push(if fallible {
+            quote!(#ident: o.#take(#wire)?)
+        } else {
+            quote!(#ident: o.#take(#wire))
+        });
     }
     match (rest, deny) {
-        (Some(rest), false) => Some(syn::parse_quote!({ Ok(Self { #(#inits,)* #rest: o.rest() }) })),
+        (Some(rest), false) => Some(syn::parse_quote!({
+            let value = Self { #(#inits,)* #rest: o.rest() };
+            o.finish(value)
+        })),
         (None, true) => Some(syn::parse_quote!({
             let value = Self { #(#inits,)* };
             o.refuse_rest(value, &[#(#wires),*])

@@ -77,24 +77,25 @@ pub mod types {
     }
     impl crate::decode::Object for AppHook {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                delay: o.optional("delay")?,
-                destination: o.optional("destination")?,
-                email_from: o.optional("email_from")?,
-                email_from_name: o.optional("email_from_name")?,
-                email_renderer: o.optional("email_renderer")?,
-                email_subject: o.optional("email_subject")?,
-                email_template: o.optional("email_template")?,
-                email_to: o.optional("email_to")?,
-                event_type: o.list_or_empty("event_type")?,
-                hook_type: o.optional("hook_type")?,
+            let value = Self {
+                delay: o.optional("delay"),
+                destination: o.optional("destination"),
+                email_from: o.optional("email_from"),
+                email_from_name: o.optional("email_from_name"),
+                email_renderer: o.optional("email_renderer"),
+                email_subject: o.optional("email_subject"),
+                email_template: o.optional("email_template"),
+                email_to: o.optional("email_to"),
+                event_type: o.list_or_empty("event_type"),
+                hook_type: o.optional("hook_type"),
                 id: o.required("id")?,
-                object: o.optional("object")?,
-                realm_id: o.optional("realm_id")?,
-                state: o.optional("state")?,
-                user_type: o.optional("user_type")?,
+                object: o.optional("object"),
+                realm_id: o.optional("realm_id"),
+                state: o.optional("state"),
+                user_type: o.optional("user_type"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(AppHook);
@@ -111,7 +112,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 app_hook: o.required_object("app_hook")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["app_hook", "request"])
         }
@@ -190,21 +191,21 @@ pub mod types {
     impl crate::decode::Object for AppHookInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                delay: o.optional("delay")?,
-                destination: o.optional("destination")?,
-                email_from: o.optional("email_from")?,
-                email_from_name: o.optional("email_from_name")?,
-                email_renderer: o.optional("email_renderer")?,
-                email_subject: o.optional("email_subject")?,
-                email_template: o.optional("email_template")?,
-                email_to: o.optional("email_to")?,
-                event_type: o.list_or_empty("event_type")?,
-                hook_type: o.optional("hook_type")?,
-                id: o.optional("id")?,
-                object: o.optional("object")?,
-                realm_id: o.optional("realm_id")?,
-                state: o.optional("state")?,
-                user_type: o.optional("user_type")?,
+                delay: o.optional("delay"),
+                destination: o.optional("destination"),
+                email_from: o.optional("email_from"),
+                email_from_name: o.optional("email_from_name"),
+                email_renderer: o.optional("email_renderer"),
+                email_subject: o.optional("email_subject"),
+                email_template: o.optional("email_template"),
+                email_to: o.optional("email_to"),
+                event_type: o.list_or_empty("event_type"),
+                hook_type: o.optional("hook_type"),
+                id: o.optional("id"),
+                object: o.optional("object"),
+                realm_id: o.optional("realm_id"),
+                state: o.optional("state"),
+                user_type: o.optional("user_type"),
             };
             o.refuse_rest(
                 value,
@@ -249,11 +250,12 @@ pub mod types {
     }
     impl crate::decode::Object for AppHookList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(AppHookList);
@@ -332,28 +334,29 @@ pub mod types {
     }
     impl crate::decode::Object for AuthProvider {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                client_id: o.optional("client_id")?,
-                client_secret: o.optional("client_secret")?,
-                email_verification: o.optional("email_verification")?,
+            let value = Self {
+                client_id: o.optional("client_id"),
+                client_secret: o.optional("client_secret"),
+                email_verification: o.optional("email_verification"),
                 id: o.required("id")?,
-                login: o.optional("login")?,
-                min_complexity: o.optional("min_complexity")?,
-                min_length: o.optional("min_length")?,
-                name: o.optional("name")?,
-                name_field: o.optional("name_field")?,
-                object: o.optional("object")?,
-                password_field: o.optional("password_field")?,
-                provider_type: o.optional("provider_type")?,
-                realm_id: o.optional("realm_id")?,
-                required_chars: o.optional("required_chars")?,
-                scopes: o.optional("scopes")?,
-                signup: o.optional("signup")?,
-                signup_mode: o.optional("signup_mode")?,
-                state: o.optional("state")?,
-                verify: o.optional("verify")?,
+                login: o.optional("login"),
+                min_complexity: o.optional("min_complexity"),
+                min_length: o.optional("min_length"),
+                name: o.optional("name"),
+                name_field: o.optional("name_field"),
+                object: o.optional("object"),
+                password_field: o.optional("password_field"),
+                provider_type: o.optional("provider_type"),
+                realm_id: o.optional("realm_id"),
+                required_chars: o.optional("required_chars"),
+                scopes: o.optional("scopes"),
+                signup: o.optional("signup"),
+                signup_mode: o.optional("signup_mode"),
+                state: o.optional("state"),
+                verify: o.optional("verify"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(AuthProvider);
@@ -370,7 +373,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 auth_provider: o.required_object("auth_provider")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["auth_provider", "request"])
         }
@@ -455,25 +458,25 @@ pub mod types {
     impl crate::decode::Object for AuthProviderInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                client_id: o.optional("client_id")?,
-                client_secret: o.optional("client_secret")?,
-                email_verification: o.optional("email_verification")?,
-                id: o.optional("id")?,
-                login: o.optional("login")?,
-                min_complexity: o.optional("min_complexity")?,
-                min_length: o.optional("min_length")?,
-                name: o.optional("name")?,
-                name_field: o.optional("name_field")?,
-                object: o.optional("object")?,
-                password_field: o.optional("password_field")?,
-                provider_type: o.optional("provider_type")?,
-                realm_id: o.optional("realm_id")?,
-                required_chars: o.optional("required_chars")?,
-                scopes: o.optional("scopes")?,
-                signup: o.optional("signup")?,
-                signup_mode: o.optional("signup_mode")?,
-                state: o.optional("state")?,
-                verify: o.optional("verify")?,
+                client_id: o.optional("client_id"),
+                client_secret: o.optional("client_secret"),
+                email_verification: o.optional("email_verification"),
+                id: o.optional("id"),
+                login: o.optional("login"),
+                min_complexity: o.optional("min_complexity"),
+                min_length: o.optional("min_length"),
+                name: o.optional("name"),
+                name_field: o.optional("name_field"),
+                object: o.optional("object"),
+                password_field: o.optional("password_field"),
+                provider_type: o.optional("provider_type"),
+                realm_id: o.optional("realm_id"),
+                required_chars: o.optional("required_chars"),
+                scopes: o.optional("scopes"),
+                signup: o.optional("signup"),
+                signup_mode: o.optional("signup_mode"),
+                state: o.optional("state"),
+                verify: o.optional("verify"),
             };
             o.refuse_rest(
                 value,
@@ -522,11 +525,12 @@ pub mod types {
     }
     impl crate::decode::Object for AuthProviderList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(AuthProviderList);
@@ -543,7 +547,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 password: o.required("password")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["password", "request"])
         }
@@ -567,7 +571,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 api_key: o.required("api_key")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["api_key", "request"])
         }
@@ -593,7 +597,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 code: o.required("code")?,
-                nonce: o.optional("nonce")?,
+                nonce: o.optional("nonce"),
                 state: o.required("state")?,
             };
             o.refuse_rest(value, &["code", "nonce", "state"])
@@ -633,15 +637,16 @@ pub mod types {
     }
     impl crate::decode::Object for AuthorizeResult {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                email: o.optional("email")?,
-                id: o.optional("id")?,
+            let value = Self {
+                email: o.optional("email"),
+                id: o.optional("id"),
                 object: o.required("object")?,
-                realm_id: o.optional("realm_id")?,
-                token: o.optional("token")?,
-                username: o.optional("username")?,
+                realm_id: o.optional("realm_id"),
+                token: o.optional("token"),
+                username: o.optional("username"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(AuthorizeResult);
@@ -684,12 +689,13 @@ pub mod types {
     }
     impl crate::decode::Object for AuthorizeUrl {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                id: o.optional("id")?,
-                provider_type: o.optional("provider_type")?,
+            let value = Self {
+                id: o.optional("id"),
+                provider_type: o.optional("provider_type"),
                 url: o.required("url")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(AuthorizeUrl);
@@ -707,11 +713,12 @@ pub mod types {
     }
     impl crate::decode::Object for AuthorizeUrlList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
-                more_results: o.optional("more_results")?,
+                more_results: o.optional("more_results"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(AuthorizeUrlList);
@@ -787,25 +794,26 @@ pub mod types {
     }
     impl crate::decode::Object for Credential {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                access_token: o.optional("access_token")?,
-                api_key: o.optional("api_key")?,
-                auth_provider_id: o.optional("auth_provider_id")?,
-                code: o.optional("code")?,
-                credential_type: o.optional("credential_type")?,
+            let value = Self {
+                access_token: o.optional("access_token"),
+                api_key: o.optional("api_key"),
+                auth_provider_id: o.optional("auth_provider_id"),
+                code: o.optional("code"),
+                credential_type: o.optional("credential_type"),
                 id: o.required("id")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                otp_secret: o.optional("otp_secret")?,
-                password: o.optional("password")?,
-                password_confirmation: o.optional("password_confirmation")?,
-                provider_user_id: o.optional("provider_user_id")?,
-                provisioning_uri: o.optional("provisioning_uri")?,
-                state: o.optional("state")?,
-                token_expires_at: o.optional("token_expires_at")?,
-                user_id: o.optional("user_id")?,
+                name: o.optional("name"),
+                object: o.optional("object"),
+                otp_secret: o.optional("otp_secret"),
+                password: o.optional("password"),
+                password_confirmation: o.optional("password_confirmation"),
+                provider_user_id: o.optional("provider_user_id"),
+                provisioning_uri: o.optional("provisioning_uri"),
+                state: o.optional("state"),
+                token_expires_at: o.optional("token_expires_at"),
+                user_id: o.optional("user_id"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Credential);
@@ -822,7 +830,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 credential: o.required_object("credential")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["credential", "request"])
         }
@@ -904,22 +912,22 @@ pub mod types {
     impl crate::decode::Object for CredentialInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                access_token: o.optional("access_token")?,
-                api_key: o.optional("api_key")?,
-                auth_provider_id: o.optional("auth_provider_id")?,
-                code: o.optional("code")?,
-                credential_type: o.optional("credential_type")?,
-                id: o.optional("id")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                otp_secret: o.optional("otp_secret")?,
-                password: o.optional("password")?,
-                password_confirmation: o.optional("password_confirmation")?,
-                provider_user_id: o.optional("provider_user_id")?,
-                provisioning_uri: o.optional("provisioning_uri")?,
-                state: o.optional("state")?,
-                token_expires_at: o.optional("token_expires_at")?,
-                user_id: o.optional("user_id")?,
+                access_token: o.optional("access_token"),
+                api_key: o.optional("api_key"),
+                auth_provider_id: o.optional("auth_provider_id"),
+                code: o.optional("code"),
+                credential_type: o.optional("credential_type"),
+                id: o.optional("id"),
+                name: o.optional("name"),
+                object: o.optional("object"),
+                otp_secret: o.optional("otp_secret"),
+                password: o.optional("password"),
+                password_confirmation: o.optional("password_confirmation"),
+                provider_user_id: o.optional("provider_user_id"),
+                provisioning_uri: o.optional("provisioning_uri"),
+                state: o.optional("state"),
+                token_expires_at: o.optional("token_expires_at"),
+                user_id: o.optional("user_id"),
             };
             o.refuse_rest(
                 value,
@@ -970,12 +978,13 @@ pub mod types {
     }
     impl crate::decode::Object for CredentialRef {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                credential_type: o.optional("credential_type")?,
-                id: o.optional("id")?,
-                object: o.optional("object")?,
+            let value = Self {
+                credential_type: o.optional("credential_type"),
+                id: o.optional("id"),
+                object: o.optional("object"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(CredentialRef);
@@ -1046,12 +1055,13 @@ pub mod types {
     }
     impl crate::decode::Object for ErrorBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                error: o.optional("error")?,
-                errors: o.optional("errors")?,
-                message: o.optional("message")?,
+            let value = Self {
+                error: o.optional("error"),
+                errors: o.optional("errors"),
+                message: o.optional("message"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ErrorBody);
@@ -1110,22 +1120,23 @@ pub mod types {
     }
     impl crate::decode::Object for Event {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                app_hook_id: o.optional("app_hook_id")?,
-                auth_provider_id: o.optional("auth_provider_id")?,
-                event_at: o.optional("event_at")?,
-                event_type: o.optional("event_type")?,
+            let value = Self {
+                app_hook_id: o.optional("app_hook_id"),
+                auth_provider_id: o.optional("auth_provider_id"),
+                event_at: o.optional("event_at"),
+                event_type: o.optional("event_type"),
                 id: o.required("id")?,
-                login_policy_id: o.optional("login_policy_id")?,
-                membership_id: o.optional("membership_id")?,
-                notifications: o.objects_or_empty("notifications")?,
-                object: o.optional("object")?,
-                org_id: o.optional("org_id")?,
-                realm_id: o.optional("realm_id")?,
-                request: o.optional_object("request")?,
-                user_id: o.optional("user_id")?,
+                login_policy_id: o.optional("login_policy_id"),
+                membership_id: o.optional("membership_id"),
+                notifications: o.objects_or_empty("notifications"),
+                object: o.optional("object"),
+                org_id: o.optional("org_id"),
+                realm_id: o.optional("realm_id"),
+                request: o.optional_object("request"),
+                user_id: o.optional("user_id"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Event);
@@ -1144,11 +1155,12 @@ pub mod types {
     }
     impl crate::decode::Object for EventList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(EventList);
@@ -1178,15 +1190,16 @@ pub mod types {
     }
     impl crate::decode::Object for JwtKey {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                algo: o.optional("algo")?,
-                expired: o.optional("expired")?,
+            let value = Self {
+                algo: o.optional("algo"),
+                expired: o.optional("expired"),
                 id: o.required("id")?,
-                key: o.optional("key")?,
-                object: o.optional("object")?,
-                use_: o.optional("use")?,
+                key: o.optional("key"),
+                object: o.optional("object"),
+                use_: o.optional("use"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(JwtKey);
@@ -1203,7 +1216,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 jwt_key: o.required_object("jwt_key")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["jwt_key", "request"])
         }
@@ -1239,12 +1252,12 @@ pub mod types {
     impl crate::decode::Object for JwtKeyInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                algo: o.optional("algo")?,
-                expired: o.optional("expired")?,
-                id: o.optional("id")?,
-                key: o.optional("key")?,
-                object: o.optional("object")?,
-                use_: o.optional("use")?,
+                algo: o.optional("algo"),
+                expired: o.optional("expired"),
+                id: o.optional("id"),
+                key: o.optional("key"),
+                object: o.optional("object"),
+                use_: o.optional("use"),
             };
             o.refuse_rest(value, &["algo", "expired", "id", "key", "object", "use"])
         }
@@ -1270,11 +1283,12 @@ pub mod types {
     }
     impl crate::decode::Object for JwtKeyList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(JwtKeyList);
@@ -1339,24 +1353,25 @@ pub mod types {
     }
     impl crate::decode::Object for LoginPolicy {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                base_domain: o.optional("base_domain")?,
-                custom_domains: o.list_or_empty("custom_domains")?,
-                domains: o.list_or_empty("domains")?,
-                external_css: o.optional("external_css")?,
-                footer: o.optional("footer")?,
-                header: o.optional("header")?,
+            let value = Self {
+                base_domain: o.optional("base_domain"),
+                custom_domains: o.list_or_empty("custom_domains"),
+                domains: o.list_or_empty("domains"),
+                external_css: o.optional("external_css"),
+                footer: o.optional("footer"),
+                header: o.optional("header"),
                 id: o.required("id")?,
-                login_handler: o.optional("login_handler")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                primary_domain: o.optional("primary_domain")?,
-                realm_id: o.optional("realm_id")?,
-                redirect_uris: o.list_or_empty("redirect_uris")?,
-                signup_handler: o.optional("signup_handler")?,
-                subdomain: o.optional("subdomain")?,
+                login_handler: o.optional("login_handler"),
+                name: o.optional("name"),
+                object: o.optional("object"),
+                primary_domain: o.optional("primary_domain"),
+                realm_id: o.optional("realm_id"),
+                redirect_uris: o.list_or_empty("redirect_uris"),
+                signup_handler: o.optional("signup_handler"),
+                subdomain: o.optional("subdomain"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(LoginPolicy);
@@ -1373,7 +1388,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 login_policy: o.required_object("login_policy")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["login_policy", "request"])
         }
@@ -1444,21 +1459,21 @@ pub mod types {
     impl crate::decode::Object for LoginPolicyInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                base_domain: o.optional("base_domain")?,
-                custom_domains: o.list_or_empty("custom_domains")?,
-                domains: o.list_or_empty("domains")?,
-                external_css: o.optional("external_css")?,
-                footer: o.optional("footer")?,
-                header: o.optional("header")?,
-                id: o.optional("id")?,
-                login_handler: o.optional("login_handler")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                primary_domain: o.optional("primary_domain")?,
-                realm_id: o.optional("realm_id")?,
-                redirect_uris: o.list_or_empty("redirect_uris")?,
-                signup_handler: o.optional("signup_handler")?,
-                subdomain: o.optional("subdomain")?,
+                base_domain: o.optional("base_domain"),
+                custom_domains: o.list_or_empty("custom_domains"),
+                domains: o.list_or_empty("domains"),
+                external_css: o.optional("external_css"),
+                footer: o.optional("footer"),
+                header: o.optional("header"),
+                id: o.optional("id"),
+                login_handler: o.optional("login_handler"),
+                name: o.optional("name"),
+                object: o.optional("object"),
+                primary_domain: o.optional("primary_domain"),
+                realm_id: o.optional("realm_id"),
+                redirect_uris: o.list_or_empty("redirect_uris"),
+                signup_handler: o.optional("signup_handler"),
+                subdomain: o.optional("subdomain"),
             };
             o.refuse_rest(
                 value,
@@ -1503,11 +1518,12 @@ pub mod types {
     }
     impl crate::decode::Object for LoginPolicyList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(LoginPolicyList);
@@ -1563,19 +1579,20 @@ pub mod types {
     }
     impl crate::decode::Object for Membership {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                created_at: o.optional("created_at")?,
-                custom: o.optional("custom")?,
-                expires_at: o.optional("expires_at")?,
+            let value = Self {
+                created_at: o.optional("created_at"),
+                custom: o.optional("custom"),
+                expires_at: o.optional("expires_at"),
                 id: o.required("id")?,
-                object: o.optional("object")?,
-                org: o.optional_object("org")?,
-                org_id: o.optional("org_id")?,
-                permissions: o.list_or_empty("permissions")?,
-                user: o.optional_object("user")?,
-                user_id: o.optional("user_id")?,
+                object: o.optional("object"),
+                org: o.optional_object("org"),
+                org_id: o.optional("org_id"),
+                permissions: o.list_or_empty("permissions"),
+                user: o.optional_object("user"),
+                user_id: o.optional("user_id"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Membership);
@@ -1592,7 +1609,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 membership: o.required_object("membership")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["membership", "request"])
         }
@@ -1648,14 +1665,14 @@ pub mod types {
     impl crate::decode::Object for MembershipInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                created_at: o.optional("created_at")?,
-                custom: o.optional("custom")?,
-                expires_at: o.optional("expires_at")?,
-                id: o.optional("id")?,
-                object: o.optional("object")?,
-                org_id: o.optional("org_id")?,
-                permissions: o.list_or_empty("permissions")?,
-                user_id: o.optional("user_id")?,
+                created_at: o.optional("created_at"),
+                custom: o.optional("custom"),
+                expires_at: o.optional("expires_at"),
+                id: o.optional("id"),
+                object: o.optional("object"),
+                org_id: o.optional("org_id"),
+                permissions: o.list_or_empty("permissions"),
+                user_id: o.optional("user_id"),
             };
             o.refuse_rest(
                 value,
@@ -1693,11 +1710,12 @@ pub mod types {
     }
     impl crate::decode::Object for MembershipList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(MembershipList);
@@ -1742,17 +1760,18 @@ pub mod types {
     }
     impl crate::decode::Object for Notification {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                app_hook_id: o.optional("app_hook_id")?,
-                attempts: o.optional("attempts")?,
-                hook_type: o.optional("hook_type")?,
-                id: o.optional("id")?,
-                last_attempt_at: o.optional("last_attempt_at")?,
-                last_destination: o.optional("last_destination")?,
-                last_result: o.optional("last_result")?,
-                state: o.optional("state")?,
+            let value = Self {
+                app_hook_id: o.optional("app_hook_id"),
+                attempts: o.optional("attempts"),
+                hook_type: o.optional("hook_type"),
+                id: o.optional("id"),
+                last_attempt_at: o.optional("last_attempt_at"),
+                last_destination: o.optional("last_destination"),
+                last_result: o.optional("last_result"),
+                state: o.optional("state"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Notification);
@@ -1800,17 +1819,18 @@ pub mod types {
     }
     impl crate::decode::Object for Org {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                created_at: o.optional("created_at")?,
-                custom: o.optional("custom")?,
+            let value = Self {
+                created_at: o.optional("created_at"),
+                custom: o.optional("custom"),
                 id: o.required("id")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                realm_id: o.optional("realm_id")?,
-                reference: o.optional("reference")?,
-                state: o.optional("state")?,
+                name: o.optional("name"),
+                object: o.optional("object"),
+                realm_id: o.optional("realm_id"),
+                reference: o.optional("reference"),
+                state: o.optional("state"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Org);
@@ -1827,7 +1847,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 org: o.required_object("org")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["org", "request"])
         }
@@ -1881,14 +1901,14 @@ pub mod types {
     impl crate::decode::Object for OrgInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                created_at: o.optional("created_at")?,
-                custom: o.optional("custom")?,
-                id: o.optional("id")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                realm_id: o.optional("realm_id")?,
-                reference: o.optional("reference")?,
-                state: o.optional("state")?,
+                created_at: o.optional("created_at"),
+                custom: o.optional("custom"),
+                id: o.optional("id"),
+                name: o.optional("name"),
+                object: o.optional("object"),
+                realm_id: o.optional("realm_id"),
+                reference: o.optional("reference"),
+                state: o.optional("state"),
             };
             o.refuse_rest(
                 value,
@@ -1926,11 +1946,12 @@ pub mod types {
     }
     impl crate::decode::Object for OrgList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(OrgList);
@@ -2022,27 +2043,28 @@ pub mod types {
     }
     impl crate::decode::Object for Realm {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                api_key_minutes: o.optional("api_key_minutes")?,
-                api_key_policy: o.optional("api_key_policy")?,
-                api_key_prefix: o.optional("api_key_prefix")?,
-                created_at: o.optional("created_at")?,
-                custom: o.optional("custom")?,
+            let value = Self {
+                api_key_minutes: o.optional("api_key_minutes"),
+                api_key_policy: o.optional("api_key_policy"),
+                api_key_prefix: o.optional("api_key_prefix"),
+                created_at: o.optional("created_at"),
+                custom: o.optional("custom"),
                 id: o.required("id")?,
-                jwt_algo: o.optional("jwt_algo")?,
-                jwt_fields: o.list_or_empty("jwt_fields")?,
-                jwt_key: o.optional("jwt_key")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                reference: o.optional("reference")?,
-                require_unique_emails: o.optional("require_unique_emails")?,
-                resource_links: o.optional("resource_links")?,
-                session_minutes: o.optional("session_minutes")?,
-                session_type: o.optional("session_type")?,
-                state: o.optional("state")?,
-                username_validation_human: o.optional("username_validation_human")?,
+                jwt_algo: o.optional("jwt_algo"),
+                jwt_fields: o.list_or_empty("jwt_fields"),
+                jwt_key: o.optional("jwt_key"),
+                name: o.optional("name"),
+                object: o.optional("object"),
+                reference: o.optional("reference"),
+                require_unique_emails: o.optional("require_unique_emails"),
+                resource_links: o.optional("resource_links"),
+                session_minutes: o.optional("session_minutes"),
+                session_type: o.optional("session_type"),
+                state: o.optional("state"),
+                username_validation_human: o.optional("username_validation_human"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Realm);
@@ -2059,7 +2081,7 @@ pub mod types {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 realm: o.required_object("realm")?,
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
             };
             o.refuse_rest(value, &["realm", "request"])
         }
@@ -2155,24 +2177,24 @@ pub mod types {
     impl crate::decode::Object for RealmInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                api_key_minutes: o.optional("api_key_minutes")?,
-                api_key_policy: o.optional("api_key_policy")?,
-                api_key_prefix: o.optional("api_key_prefix")?,
-                created_at: o.optional("created_at")?,
-                custom: o.optional("custom")?,
-                id: o.optional("id")?,
-                jwt_algo: o.optional("jwt_algo")?,
-                jwt_fields: o.list_or_empty("jwt_fields")?,
-                jwt_key: o.optional("jwt_key")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                reference: o.optional("reference")?,
-                require_unique_emails: o.optional("require_unique_emails")?,
-                resource_links: o.optional("resource_links")?,
-                session_minutes: o.optional("session_minutes")?,
-                session_type: o.optional("session_type")?,
-                state: o.optional("state")?,
-                username_validation_human: o.optional("username_validation_human")?,
+                api_key_minutes: o.optional("api_key_minutes"),
+                api_key_policy: o.optional("api_key_policy"),
+                api_key_prefix: o.optional("api_key_prefix"),
+                created_at: o.optional("created_at"),
+                custom: o.optional("custom"),
+                id: o.optional("id"),
+                jwt_algo: o.optional("jwt_algo"),
+                jwt_fields: o.list_or_empty("jwt_fields"),
+                jwt_key: o.optional("jwt_key"),
+                name: o.optional("name"),
+                object: o.optional("object"),
+                reference: o.optional("reference"),
+                require_unique_emails: o.optional("require_unique_emails"),
+                resource_links: o.optional("resource_links"),
+                session_minutes: o.optional("session_minutes"),
+                session_type: o.optional("session_type"),
+                state: o.optional("state"),
+                username_validation_human: o.optional("username_validation_human"),
             };
             o.refuse_rest(
                 value,
@@ -2220,11 +2242,12 @@ pub mod types {
     }
     impl crate::decode::Object for RealmList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(RealmList);
@@ -2247,11 +2270,12 @@ pub mod types {
     }
     impl crate::decode::Object for Request {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                client: o.optional("client")?,
-                ip: o.optional("ip")?,
+            let value = Self {
+                client: o.optional("client"),
+                ip: o.optional("ip"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Request);
@@ -2299,16 +2323,17 @@ pub mod types {
     }
     impl crate::decode::Object for Session {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                created_at: o.optional("created_at")?,
-                expires_at: o.optional("expires_at")?,
+            let value = Self {
+                created_at: o.optional("created_at"),
+                expires_at: o.optional("expires_at"),
                 id: o.required("id")?,
-                object: o.optional("object")?,
-                request: o.optional_object("request")?,
-                token: o.optional("token")?,
-                user_id: o.optional("user_id")?,
+                object: o.optional("object"),
+                request: o.optional_object("request"),
+                token: o.optional("token"),
+                user_id: o.optional("user_id"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Session);
@@ -2324,7 +2349,7 @@ pub mod types {
     impl crate::decode::Object for SessionBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
                 session: o.required_object("session")?,
             };
             o.refuse_rest(value, &["request", "session"])
@@ -2374,13 +2399,13 @@ pub mod types {
     impl crate::decode::Object for SessionInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                created_at: o.optional("created_at")?,
-                expires_at: o.optional("expires_at")?,
-                id: o.optional("id")?,
-                object: o.optional("object")?,
-                request: o.optional_object("request")?,
-                token: o.optional("token")?,
-                user_id: o.optional("user_id")?,
+                created_at: o.optional("created_at"),
+                expires_at: o.optional("expires_at"),
+                id: o.optional("id"),
+                object: o.optional("object"),
+                request: o.optional_object("request"),
+                token: o.optional("token"),
+                user_id: o.optional("user_id"),
             };
             o.refuse_rest(
                 value,
@@ -2417,11 +2442,12 @@ pub mod types {
     }
     impl crate::decode::Object for SessionList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(SessionList);
@@ -2572,30 +2598,31 @@ pub mod types {
     }
     impl crate::decode::Object for User {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                created_at: o.optional("created_at")?,
-                credentials: o.objects_or_empty("credentials")?,
-                custom: o.optional("custom")?,
-                email: o.optional("email")?,
-                email_verification: o.optional("email_verification")?,
-                first_name: o.optional("first_name")?,
+            let value = Self {
+                created_at: o.optional("created_at"),
+                credentials: o.objects_or_empty("credentials"),
+                custom: o.optional("custom"),
+                email: o.optional("email"),
+                email_verification: o.optional("email_verification"),
+                first_name: o.optional("first_name"),
                 id: o.required("id")?,
-                last_login_at: o.optional("last_login_at")?,
-                last_name: o.optional("last_name")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                password: o.optional("password")?,
-                password_confirmation: o.optional("password_confirmation")?,
-                password_reset_token: o.optional("password_reset_token")?,
-                realm_id: o.optional("realm_id")?,
-                reference: o.optional("reference")?,
-                request: o.optional_object("request")?,
-                state: o.optional("state")?,
-                token: o.optional("token")?,
-                user_type: o.optional("user_type")?,
-                username: o.optional("username")?,
+                last_login_at: o.optional("last_login_at"),
+                last_name: o.optional("last_name"),
+                name: o.optional("name"),
+                object: o.optional("object"),
+                password: o.optional("password"),
+                password_confirmation: o.optional("password_confirmation"),
+                password_reset_token: o.optional("password_reset_token"),
+                realm_id: o.optional("realm_id"),
+                reference: o.optional("reference"),
+                request: o.optional_object("request"),
+                state: o.optional("state"),
+                token: o.optional("token"),
+                user_type: o.optional("user_type"),
+                username: o.optional("username"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(User);
@@ -2611,7 +2638,7 @@ pub mod types {
     impl crate::decode::Object for UserActionBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
                 user: o.required_object("user")?,
             };
             o.refuse_rest(value, &["request", "user"])
@@ -2645,11 +2672,11 @@ pub mod types {
     impl crate::decode::Object for UserActionBodyUser {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                code: o.optional("code")?,
-                current_password: o.optional("current_password")?,
-                password: o.optional("password")?,
-                password_confirmation: o.optional("password_confirmation")?,
-                token: o.optional("token")?,
+                code: o.optional("code"),
+                current_password: o.optional("current_password"),
+                password: o.optional("password"),
+                password_confirmation: o.optional("password_confirmation"),
+                token: o.optional("token"),
             };
             o.refuse_rest(
                 value,
@@ -2681,7 +2708,7 @@ pub mod types {
     impl crate::decode::Object for UserBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
                 user: o.required_object("user")?,
             };
             o.refuse_rest(value, &["request", "user"])
@@ -2791,27 +2818,27 @@ pub mod types {
     impl crate::decode::Object for UserInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                created_at: o.optional("created_at")?,
-                credentials: o.objects_or_empty("credentials")?,
-                custom: o.optional("custom")?,
-                email: o.optional("email")?,
-                email_verification: o.optional("email_verification")?,
-                first_name: o.optional("first_name")?,
-                id: o.optional("id")?,
-                last_login_at: o.optional("last_login_at")?,
-                last_name: o.optional("last_name")?,
-                name: o.optional("name")?,
-                object: o.optional("object")?,
-                password: o.optional("password")?,
-                password_confirmation: o.optional("password_confirmation")?,
-                password_reset_token: o.optional("password_reset_token")?,
-                realm_id: o.optional("realm_id")?,
-                reference: o.optional("reference")?,
-                request: o.optional_object("request")?,
-                state: o.optional("state")?,
-                token: o.optional("token")?,
-                user_type: o.optional("user_type")?,
-                username: o.optional("username")?,
+                created_at: o.optional("created_at"),
+                credentials: o.objects_or_empty("credentials"),
+                custom: o.optional("custom"),
+                email: o.optional("email"),
+                email_verification: o.optional("email_verification"),
+                first_name: o.optional("first_name"),
+                id: o.optional("id"),
+                last_login_at: o.optional("last_login_at"),
+                last_name: o.optional("last_name"),
+                name: o.optional("name"),
+                object: o.optional("object"),
+                password: o.optional("password"),
+                password_confirmation: o.optional("password_confirmation"),
+                password_reset_token: o.optional("password_reset_token"),
+                realm_id: o.optional("realm_id"),
+                reference: o.optional("reference"),
+                request: o.optional_object("request"),
+                state: o.optional("state"),
+                token: o.optional("token"),
+                user_type: o.optional("user_type"),
+                username: o.optional("username"),
             };
             o.refuse_rest(
                 value,
@@ -2862,11 +2889,12 @@ pub mod types {
     }
     impl crate::decode::Object for UserList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 collection: o.objects("collection")?,
                 more_results: o.required("more_results")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(UserList);
@@ -2916,19 +2944,20 @@ pub mod types {
     }
     impl crate::decode::Object for UserToken {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                credential_type: o.optional("credential_type")?,
-                email: o.optional("email")?,
-                first_name: o.optional("first_name")?,
+            let value = Self {
+                credential_type: o.optional("credential_type"),
+                email: o.optional("email"),
+                first_name: o.optional("first_name"),
                 id: o.required("id")?,
-                last_name: o.optional("last_name")?,
-                object: o.optional("object")?,
-                password: o.optional("password")?,
-                password_confirmation: o.optional("password_confirmation")?,
-                realm_id: o.optional("realm_id")?,
-                username: o.optional("username")?,
+                last_name: o.optional("last_name"),
+                object: o.optional("object"),
+                password: o.optional("password"),
+                password_confirmation: o.optional("password_confirmation"),
+                realm_id: o.optional("realm_id"),
+                username: o.optional("username"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(UserToken);
@@ -2944,7 +2973,7 @@ pub mod types {
     impl crate::decode::Object for UserTokenBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                request: o.optional_object("request")?,
+                request: o.optional_object("request"),
                 user_token: o.required_object("user_token")?,
             };
             o.refuse_rest(value, &["request", "user_token"])
@@ -2999,16 +3028,16 @@ pub mod types {
     impl crate::decode::Object for UserTokenInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                credential_type: o.optional("credential_type")?,
-                email: o.optional("email")?,
-                first_name: o.optional("first_name")?,
-                id: o.optional("id")?,
-                last_name: o.optional("last_name")?,
-                object: o.optional("object")?,
-                password: o.optional("password")?,
-                password_confirmation: o.optional("password_confirmation")?,
-                realm_id: o.optional("realm_id")?,
-                username: o.optional("username")?,
+                credential_type: o.optional("credential_type"),
+                email: o.optional("email"),
+                first_name: o.optional("first_name"),
+                id: o.optional("id"),
+                last_name: o.optional("last_name"),
+                object: o.optional("object"),
+                password: o.optional("password"),
+                password_confirmation: o.optional("password_confirmation"),
+                realm_id: o.optional("realm_id"),
+                username: o.optional("username"),
             };
             o.refuse_rest(
                 value,

@@ -39,13 +39,14 @@ pub mod types {
     }
     impl crate::decode::Object for Client {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 client_id: o.required("clientId")?,
-                client_members: o.objects_or_empty("clientMembers")?,
+                client_members: o.objects_or_empty("clientMembers"),
                 client_name: o.required("clientName")?,
-                created_at: o.optional("createdAt")?,
+                created_at: o.optional("createdAt"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Client);
@@ -105,11 +106,12 @@ the overview page describes `{data, pagination}` for lists. Both shapes decode.
     }
     impl crate::decode::Object for ClientMember {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                roles: o.list_or_empty("roles")?,
+            let value = Self {
+                roles: o.list_or_empty("roles"),
                 user_id: o.required("userId")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ClientMember);
@@ -143,12 +145,13 @@ are kept as they arrive.
     }
     impl crate::decode::Object for Credential {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                credential_region: o.optional("credentialRegion")?,
+            let value = Self {
+                credential_region: o.optional("credentialRegion"),
                 p_key: o.required("pKey")?,
                 s_key: o.required("sKey")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Credential);
@@ -170,10 +173,11 @@ fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jw
     }
     impl crate::decode::Object for CredentialInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                credential_region: o.optional("credentialRegion")?,
+            let value = Self {
+                credential_region: o.optional("credentialRegion"),
                 fields: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(CredentialInput);
@@ -229,13 +233,14 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     impl crate::decode::Object for ErrorBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                code: o.optional("code")?,
-                error: o.optional("error")?,
-                message: o.optional("message")?,
-                status: o.optional("status")?,
+            let value = Self {
+                code: o.optional("code"),
+                error: o.optional("error"),
+                message: o.optional("message"),
+                status: o.optional("status"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ErrorBody);
@@ -281,17 +286,18 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     impl crate::decode::Object for Notification {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                created_at: o.optional("createdAt")?,
-                message: o.optional("message")?,
+            let value = Self {
+                created_at: o.optional("createdAt"),
+                message: o.optional("message"),
                 notification_id: o.required("notificationId")?,
-                p_key: o.optional("pKey")?,
-                read: o.optional("read")?,
-                s_key: o.optional("sKey")?,
-                title: o.optional("title")?,
-                type_: o.optional("type")?,
+                p_key: o.optional("pKey"),
+                read: o.optional("read"),
+                s_key: o.optional("sKey"),
+                title: o.optional("title"),
+                type_: o.optional("type"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Notification);
@@ -431,24 +437,25 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     impl crate::decode::Object for Proxy {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                client_id: o.optional("clientId")?,
+            let value = Self {
+                client_id: o.optional("clientId"),
                 p_key: o.required("pKey")?,
-                parent_id: o.optional("parentId")?,
-                proxy_active: o.optional("proxyActive")?,
-                proxy_alias: o.optional("proxyAlias")?,
-                proxy_created_at: o.optional("proxyCreatedAt")?,
-                proxy_default_rule_effect: o.optional("proxyDefaultRuleEffect")?,
+                parent_id: o.optional("parentId"),
+                proxy_active: o.optional("proxyActive"),
+                proxy_alias: o.optional("proxyAlias"),
+                proxy_created_at: o.optional("proxyCreatedAt"),
+                proxy_default_rule_effect: o.optional("proxyDefaultRuleEffect"),
                 proxy_name: o.required("proxyName")?,
-                proxy_proxy_credential_id: o.optional("proxyProxyCredentialId")?,
-                proxy_region: o.optional("proxyRegion")?,
-                proxy_target_credential_id: o.optional("proxyTargetCredentialId")?,
-                proxy_target_id: o.optional("proxyTargetId")?,
-                proxy_updated_at: o.optional("proxyUpdatedAt")?,
+                proxy_proxy_credential_id: o.optional("proxyProxyCredentialId"),
+                proxy_region: o.optional("proxyRegion"),
+                proxy_target_credential_id: o.optional("proxyTargetCredentialId"),
+                proxy_target_id: o.optional("proxyTargetId"),
+                proxy_updated_at: o.optional("proxyUpdatedAt"),
                 s_key: o.required("sKey")?,
-                user_id: o.optional("userId")?,
+                user_id: o.optional("userId"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Proxy);
@@ -526,20 +533,21 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     impl crate::decode::Object for ProxyData {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                api_headers: o.optional("apiHeaders")?,
-                api_params: o.optional("apiParams")?,
-                api_path: o.optional("apiPath")?,
-                arn_base: o.optional("arnBase")?,
-                duration: o.optional("duration")?,
-                message: o.optional("message")?,
-                method: o.optional("method")?,
-                received_at: o.optional("receivedAt")?,
-                sent_at: o.optional("sentAt")?,
-                stage: o.optional("stage")?,
-                status: o.optional("status")?,
+            let value = Self {
+                api_headers: o.optional("apiHeaders"),
+                api_params: o.optional("apiParams"),
+                api_path: o.optional("apiPath"),
+                arn_base: o.optional("arnBase"),
+                duration: o.optional("duration"),
+                message: o.optional("message"),
+                method: o.optional("method"),
+                received_at: o.optional("receivedAt"),
+                sent_at: o.optional("sentAt"),
+                stage: o.optional("stage"),
+                status: o.optional("status"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ProxyData);
@@ -600,14 +608,14 @@ overview page `{error, code, status}`; every field is optional so that both deco
     impl crate::decode::Object for ProxyInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                proxy_active: o.optional("proxyActive")?,
-                proxy_alias: o.optional("proxyAlias")?,
-                proxy_default_rule_effect: o.optional("proxyDefaultRuleEffect")?,
-                proxy_name: o.optional("proxyName")?,
-                proxy_proxy_credential_id: o.optional("proxyProxyCredentialId")?,
-                proxy_region: o.optional("proxyRegion")?,
-                proxy_target_credential_id: o.optional("proxyTargetCredentialId")?,
-                proxy_target_id: o.optional("proxyTargetId")?,
+                proxy_active: o.optional("proxyActive"),
+                proxy_alias: o.optional("proxyAlias"),
+                proxy_default_rule_effect: o.optional("proxyDefaultRuleEffect"),
+                proxy_name: o.optional("proxyName"),
+                proxy_proxy_credential_id: o.optional("proxyProxyCredentialId"),
+                proxy_region: o.optional("proxyRegion"),
+                proxy_target_credential_id: o.optional("proxyTargetCredentialId"),
+                proxy_target_id: o.optional("proxyTargetId"),
             };
             o.refuse_rest(
                 value,
@@ -731,18 +739,19 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     impl crate::decode::Object for RequestLog {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                client_id: o.optional("clientId")?,
-                p_key: o.optional("pKey")?,
-                parent_id: o.optional("parentId")?,
-                processed: o.optional("processed")?,
-                processed_at: o.optional("processedAt")?,
-                proxy_data: o.optional_object("proxyData")?,
-                s_key: o.optional("sKey")?,
-                ttl: o.optional("TTL")?,
-                user_id: o.optional("userId")?,
+            let value = Self {
+                client_id: o.optional("clientId"),
+                p_key: o.optional("pKey"),
+                parent_id: o.optional("parentId"),
+                processed: o.optional("processed"),
+                processed_at: o.optional("processedAt"),
+                proxy_data: o.optional_object("proxyData"),
+                s_key: o.optional("sKey"),
+                ttl: o.optional("TTL"),
+                user_id: o.optional("userId"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(RequestLog);
@@ -812,21 +821,22 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     impl crate::decode::Object for Rule {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                client_id: o.optional("clientId")?,
-                effect: o.optional("effect")?,
-                header_checks: o.list_or_empty("headerChecks")?,
-                methods: o.list_or_empty("methods")?,
-                notes: o.optional("notes")?,
-                path: o.optional("path")?,
-                path_pattern: o.optional("pathPattern")?,
-                path_presence: o.optional("pathPresence")?,
-                priority: o.optional("priority")?,
-                query_checks: o.list_or_empty("queryChecks")?,
-                regex_flags: o.optional("regexFlags")?,
-                user_id: o.optional("userId")?,
+            let value = Self {
+                client_id: o.optional("clientId"),
+                effect: o.optional("effect"),
+                header_checks: o.list_or_empty("headerChecks"),
+                methods: o.list_or_empty("methods"),
+                notes: o.optional("notes"),
+                path: o.optional("path"),
+                path_pattern: o.optional("pathPattern"),
+                path_presence: o.optional("pathPresence"),
+                priority: o.optional("priority"),
+                query_checks: o.list_or_empty("queryChecks"),
+                regex_flags: o.optional("regexFlags"),
+                user_id: o.optional("userId"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Rule);
@@ -895,15 +905,15 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
                 effect: o.required("effect")?,
-                header_checks: o.list_or_empty("headerChecks")?,
-                methods: o.list_or_empty("methods")?,
-                notes: o.optional("notes")?,
-                path: o.optional("path")?,
-                path_pattern: o.optional("pathPattern")?,
-                path_presence: o.optional("pathPresence")?,
+                header_checks: o.list_or_empty("headerChecks"),
+                methods: o.list_or_empty("methods"),
+                notes: o.optional("notes"),
+                path: o.optional("path"),
+                path_pattern: o.optional("pathPattern"),
+                path_presence: o.optional("pathPresence"),
                 priority: o.required("priority")?,
-                query_checks: o.list_or_empty("queryChecks")?,
-                regex_flags: o.optional("regexFlags")?,
+                query_checks: o.list_or_empty("queryChecks"),
+                regex_flags: o.optional("regexFlags"),
             };
             o.refuse_rest(
                 value,
@@ -1041,21 +1051,22 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
     }
     impl crate::decode::Object for Target {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                client_id: o.optional("clientId")?,
+            let value = Self {
+                client_id: o.optional("clientId"),
                 p_key: o.required("pKey")?,
-                parent_id: o.optional("parentId")?,
+                parent_id: o.optional("parentId"),
                 s_key: o.required("sKey")?,
-                target_base_url: o.optional("targetBaseURL")?,
-                target_created_at: o.optional("targetCreatedAt")?,
-                target_default_rule_effect: o.optional("targetDefaultRuleEffect")?,
+                target_base_url: o.optional("targetBaseURL"),
+                target_created_at: o.optional("targetCreatedAt"),
+                target_default_rule_effect: o.optional("targetDefaultRuleEffect"),
                 target_name: o.required("targetName")?,
-                target_region: o.optional("targetRegion")?,
-                target_test_path: o.optional("targetTestPath")?,
-                target_updated_at: o.optional("targetUpdatedAt")?,
-                user_id: o.optional("userId")?,
+                target_region: o.optional("targetRegion"),
+                target_test_path: o.optional("targetTestPath"),
+                target_updated_at: o.optional("targetUpdatedAt"),
+                user_id: o.optional("userId"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Target);
@@ -1098,11 +1109,11 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
     impl crate::decode::Object for TargetInput {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
             let value = Self {
-                target_base_url: o.optional("targetBaseURL")?,
-                target_default_rule_effect: o.optional("targetDefaultRuleEffect")?,
-                target_name: o.optional("targetName")?,
-                target_region: o.optional("targetRegion")?,
-                target_test_path: o.optional("targetTestPath")?,
+                target_base_url: o.optional("targetBaseURL"),
+                target_default_rule_effect: o.optional("targetDefaultRuleEffect"),
+                target_name: o.optional("targetName"),
+                target_region: o.optional("targetRegion"),
+                target_test_path: o.optional("targetTestPath"),
             };
             o.refuse_rest(
                 value,

@@ -59,14 +59,15 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
     }
     impl crate::decode::Object for Company {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                id: o.optional("id")?,
-                industry: o.optional("industry")?,
-                logo_url: o.optional("logoUrl")?,
-                name: o.optional("name")?,
-                size: o.optional("size")?,
+            let value = Self {
+                id: o.optional("id"),
+                industry: o.optional("industry"),
+                logo_url: o.optional("logoUrl"),
+                name: o.optional("name"),
+                size: o.optional("size"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Company);
@@ -84,10 +85,11 @@ field is optional so that partial or gateway bodies still decode.
     }
     impl crate::decode::Object for ErrorBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                error: o.optional_object("error")?,
+            let value = Self {
+                error: o.optional_object("error"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ErrorBody);
@@ -118,12 +120,13 @@ field is optional so that partial or gateway bodies still decode.
     }
     impl crate::decode::Object for ErrorDetail {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                code: o.optional("code")?,
-                message: o.optional("message")?,
-                status: o.optional("status")?,
+            let value = Self {
+                code: o.optional("code"),
+                message: o.optional("message"),
+                status: o.optional("status"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ErrorDetail);
@@ -201,19 +204,20 @@ says the end date and the location may be null.
     }
     impl crate::decode::Object for Event {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                banner_url: o.optional("bannerUrl")?,
-                end_at: o.optional("endAt")?,
-                event_categories: o.optional_list("eventCategories")?,
-                event_id: o.optional("eventId")?,
-                event_name: o.optional("eventName")?,
-                event_open_type: o.optional("eventOpenType")?,
-                event_subjects: o.optional_list("eventSubjects")?,
-                location: o.optional_object("location")?,
-                start_at: o.optional("startAt")?,
-                web_url: o.optional("webUrl")?,
+            let value = Self {
+                banner_url: o.optional("bannerUrl"),
+                end_at: o.optional("endAt"),
+                event_categories: o.optional_list("eventCategories"),
+                event_id: o.optional("eventId"),
+                event_name: o.optional("eventName"),
+                event_open_type: o.optional("eventOpenType"),
+                event_subjects: o.optional_list("eventSubjects"),
+                location: o.optional_object("location"),
+                start_at: o.optional("startAt"),
+                web_url: o.optional("webUrl"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Event);
@@ -249,14 +253,15 @@ says the end date and the location may be null.
     }
     impl crate::decode::Object for EventList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 items: o.objects("items")?,
-                page: o.optional("page")?,
-                page_size: o.optional("pageSize")?,
-                total_items: o.optional("totalItems")?,
-                total_pages: o.optional("totalPages")?,
+                page: o.optional("page"),
+                page_size: o.optional("pageSize"),
+                total_items: o.optional("totalItems"),
+                total_pages: o.optional("totalPages"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(EventList);
@@ -278,12 +283,13 @@ says the end date and the location may be null.
     }
     impl crate::decode::Object for EventLocation {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                country: o.optional("country")?,
-                locality: o.optional("locality")?,
-                region: o.optional("region")?,
+            let value = Self {
+                country: o.optional("country"),
+                locality: o.optional("locality"),
+                region: o.optional("region"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(EventLocation);
@@ -356,19 +362,20 @@ the vendor documents none. There is no salary field.
     }
     impl crate::decode::Object for Job {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                company: o.optional_object("company")?,
-                employment_types: o.optional_list("employmentTypes")?,
-                end_at: o.optional("endAt")?,
-                job_category: o.optional("jobCategory")?,
-                job_id: o.optional("jobId")?,
-                seniorities: o.optional_list("seniorities")?,
-                subtitle: o.optional("subtitle")?,
-                title: o.optional("title")?,
-                web_url: o.optional("webUrl")?,
-                work_type: o.optional("workType")?,
+            let value = Self {
+                company: o.optional_object("company"),
+                employment_types: o.optional_list("employmentTypes"),
+                end_at: o.optional("endAt"),
+                job_category: o.optional("jobCategory"),
+                job_id: o.optional("jobId"),
+                seniorities: o.optional_list("seniorities"),
+                subtitle: o.optional("subtitle"),
+                title: o.optional("title"),
+                web_url: o.optional("webUrl"),
+                work_type: o.optional("workType"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Job);
@@ -454,22 +461,23 @@ the vendor documents none. There is no salary field.
     }
     impl crate::decode::Object for JobDetail {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                company: o.optional_object("company")?,
-                description: o.optional("description")?,
-                employment_types: o.optional_list("employmentTypes")?,
-                end_at: o.optional("endAt")?,
-                job_category: o.optional("jobCategory")?,
-                job_id: o.optional("jobId")?,
-                minimum_qualification: o.optional("minimumQualification")?,
-                preferred_qualification: o.optional("preferredQualification")?,
-                seniorities: o.optional_list("seniorities")?,
-                subtitle: o.optional("subtitle")?,
-                title: o.optional("title")?,
-                web_url: o.optional("webUrl")?,
-                work_type: o.optional("workType")?,
+            let value = Self {
+                company: o.optional_object("company"),
+                description: o.optional("description"),
+                employment_types: o.optional_list("employmentTypes"),
+                end_at: o.optional("endAt"),
+                job_category: o.optional("jobCategory"),
+                job_id: o.optional("jobId"),
+                minimum_qualification: o.optional("minimumQualification"),
+                preferred_qualification: o.optional("preferredQualification"),
+                seniorities: o.optional_list("seniorities"),
+                subtitle: o.optional("subtitle"),
+                title: o.optional("title"),
+                web_url: o.optional("webUrl"),
+                work_type: o.optional("workType"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(JobDetail);
@@ -507,14 +515,15 @@ reports (the vendor only says the total, the page and the page size are returned
     }
     impl crate::decode::Object for JobList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 items: o.objects("items")?,
-                page: o.optional("page")?,
-                page_size: o.optional("pageSize")?,
-                total_items: o.optional("totalItems")?,
-                total_pages: o.optional("totalPages")?,
+                page: o.optional("page"),
+                page_size: o.optional("pageSize"),
+                total_items: o.optional("totalItems"),
+                total_pages: o.optional("totalPages"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(JobList);
@@ -573,14 +582,15 @@ kept as the JSON object it arrives as.
     }
     impl crate::decode::Object for ProfileList {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 items: o.list("items")?,
-                page: o.optional("page")?,
-                page_size: o.optional("pageSize")?,
-                total_items: o.optional("totalItems")?,
-                total_pages: o.optional("totalPages")?,
+                page: o.optional("page"),
+                page_size: o.optional("pageSize"),
+                total_items: o.optional("totalItems"),
+                total_pages: o.optional("totalPages"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ProfileList);

@@ -23,11 +23,12 @@ pub mod types {
     }
     impl crate::decode::Object for AutoArchivingSettings {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                after_days: o.optional("after_days")?,
-                enabled: o.optional("enabled")?,
+            let value = Self {
+                after_days: o.optional("after_days"),
+                enabled: o.optional("enabled"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(AutoArchivingSettings);
@@ -46,11 +47,12 @@ pub mod types {
     }
     impl crate::decode::Object for ClientPortalSettings {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                allow_client_file_uploads: o.optional("allow_client_file_uploads")?,
-                enabled: o.optional("enabled")?,
+            let value = Self {
+                allow_client_file_uploads: o.optional("allow_client_file_uploads"),
+                enabled: o.optional("enabled"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ClientPortalSettings);
@@ -69,11 +71,12 @@ pub mod types {
     }
     impl crate::decode::Object for ColourGradient {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                hex_from: o.optional("hex_from")?,
-                hex_to: o.optional("hex_to")?,
+            let value = Self {
+                hex_from: o.optional("hex_from"),
+                hex_to: o.optional("hex_to"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ColourGradient);
@@ -92,11 +95,12 @@ pub mod types {
     }
     impl crate::decode::Object for EmailToTaskSettings {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                enabled: o.optional("enabled")?,
-                key: o.optional("key")?,
+            let value = Self {
+                enabled: o.optional("enabled"),
+                key: o.optional("key"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(EmailToTaskSettings);
@@ -126,12 +130,13 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for ErrorBody {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                error: o.optional("error")?,
-                message: o.optional("message")?,
-                status: o.optional("status")?,
+            let value = Self {
+                error: o.optional("error"),
+                message: o.optional("message"),
+                status: o.optional("status"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ErrorBody);
@@ -147,10 +152,11 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for FeatureToggle {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                enabled: o.optional("enabled")?,
+            let value = Self {
+                enabled: o.optional("enabled"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(FeatureToggle);
@@ -179,13 +185,14 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for Pagination {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 current_page: o.required("current_page")?,
                 per_page: o.required("per_page")?,
                 total_items: o.required("total_items")?,
                 total_pages: o.required("total_pages")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Pagination);
@@ -256,27 +263,28 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for Project {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                auto_archiving: o.optional_object("auto_archiving")?,
-                client_portal: o.optional_object("client_portal")?,
-                colour: o.optional_object("colour")?,
-                cost_tracking: o.optional_object("cost_tracking")?,
-                created_at: o.optional("created_at")?,
-                email_to_task: o.optional_object("email_to_task")?,
-                image_url: o.optional("image_url")?,
-                name: o.optional("name")?,
-                prefix: o.optional("prefix")?,
-                sign_offs: o.optional_object("sign_offs")?,
-                sprints: o.optional_object("sprints")?,
-                stagnancy_indicator: o.optional_object("stagnancy_indicator")?,
-                story_points: o.optional_object("story_points")?,
-                task_form: o.optional_object("task_form")?,
-                time_estimates: o.optional_object("time_estimates")?,
-                timesheet: o.optional_object("timesheet")?,
-                updated_at: o.optional("updated_at")?,
-                uuid: o.optional("uuid")?,
+            let value = Self {
+                auto_archiving: o.optional_object("auto_archiving"),
+                client_portal: o.optional_object("client_portal"),
+                colour: o.optional_object("colour"),
+                cost_tracking: o.optional_object("cost_tracking"),
+                created_at: o.optional("created_at"),
+                email_to_task: o.optional_object("email_to_task"),
+                image_url: o.optional("image_url"),
+                name: o.optional("name"),
+                prefix: o.optional("prefix"),
+                sign_offs: o.optional_object("sign_offs"),
+                sprints: o.optional_object("sprints"),
+                stagnancy_indicator: o.optional_object("stagnancy_indicator"),
+                story_points: o.optional_object("story_points"),
+                task_form: o.optional_object("task_form"),
+                time_estimates: o.optional_object("time_estimates"),
+                timesheet: o.optional_object("timesheet"),
+                updated_at: o.optional("updated_at"),
+                uuid: o.optional("uuid"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(Project);
@@ -297,11 +305,12 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for ProjectColour {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                gradient: o.optional_object("gradient")?,
-                name: o.optional("name")?,
+            let value = Self {
+                gradient: o.optional_object("gradient"),
+                name: o.optional("name"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ProjectColour);
@@ -318,11 +327,12 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for ProjectPage {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 data: o.objects("data")?,
                 pagination: o.required_object("pagination")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(ProjectPage);
@@ -341,11 +351,12 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for SprintNames {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                plural: o.optional("plural")?,
-                singular: o.optional("singular")?,
+            let value = Self {
+                plural: o.optional("plural"),
+                singular: o.optional("singular"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(SprintNames);
@@ -367,12 +378,13 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for SprintSettings {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                default_duration_weeks: o.optional("default_duration_weeks")?,
-                enabled: o.optional("enabled")?,
-                name: o.optional_object("name")?,
+            let value = Self {
+                default_duration_weeks: o.optional("default_duration_weeks"),
+                enabled: o.optional("enabled"),
+                name: o.optional_object("name"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(SprintSettings);
@@ -391,11 +403,12 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for StagnancyIndicatorSettings {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                enabled: o.optional("enabled")?,
-                phases_days: o.optional_object("phases_days")?,
+            let value = Self {
+                enabled: o.optional("enabled"),
+                phases_days: o.optional_object("phases_days"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(StagnancyIndicatorSettings);
@@ -420,13 +433,14 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for StagnancyPhases {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                idle: o.optional("idle")?,
-                sitting: o.optional("sitting")?,
-                stagnating: o.optional("stagnating")?,
-                stale: o.optional("stale")?,
+            let value = Self {
+                idle: o.optional("idle"),
+                sitting: o.optional("sitting"),
+                stagnating: o.optional("stagnating"),
+                stale: o.optional("stale"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(StagnancyPhases);
@@ -454,14 +468,15 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for TaskFormSettings {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                description: o.optional("description")?,
-                enabled: o.optional("enabled")?,
-                success_description: o.optional("success_description")?,
-                success_title: o.optional("success_title")?,
-                title: o.optional("title")?,
+            let value = Self {
+                description: o.optional("description"),
+                enabled: o.optional("enabled"),
+                success_description: o.optional("success_description"),
+                success_title: o.optional("success_title"),
+                title: o.optional("title"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(TaskFormSettings);
@@ -518,21 +533,22 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for User {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
-                bio: o.optional("bio")?,
-                created_at: o.optional("created_at")?,
-                email: o.optional("email")?,
-                last_heartbeat_at: o.optional("last_heartbeat_at")?,
-                location: o.optional("location")?,
-                name: o.optional("name")?,
-                profile_picture_url: o.optional("profile_picture_url")?,
-                pronouns: o.optional("pronouns")?,
-                role: o.optional("role")?,
-                timezone: o.optional("timezone")?,
-                updated_at: o.optional("updated_at")?,
-                uuid: o.optional("uuid")?,
+            let value = Self {
+                bio: o.optional("bio"),
+                created_at: o.optional("created_at"),
+                email: o.optional("email"),
+                last_heartbeat_at: o.optional("last_heartbeat_at"),
+                location: o.optional("location"),
+                name: o.optional("name"),
+                profile_picture_url: o.optional("profile_picture_url"),
+                pronouns: o.optional("pronouns"),
+                role: o.optional("role"),
+                timezone: o.optional("timezone"),
+                updated_at: o.optional("updated_at"),
+                uuid: o.optional("uuid"),
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(User);
@@ -549,11 +565,12 @@ else is kept as it arrives.
     }
     impl crate::decode::Object for UserPage {
         fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
-            Ok(Self {
+            let value = Self {
                 data: o.objects("data")?,
                 pagination: o.required_object("pagination")?,
                 extra: o.rest(),
-            })
+            };
+            o.finish(value)
         }
     }
     crate::decode::deserialize_object!(UserPage);

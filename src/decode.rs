@@ -42,20 +42,28 @@ pub(crate) use deserialize_object;
 
 /// The fields of one JSON object while a generated type takes the ones its spec names, in the
 /// order they came; each name appears once (`read_object` refuses a repeated one).
+///
+/// A field that may be missing is taken without `?`: a mismatch there is kept (the first one)
+/// and the field gets its default, and `finish`/`refuse_rest` return the mismatch kept. A
+/// `take` is then mostly straight-line code: with a `?` per field, each early return had to
+/// drop the fields before it, and that cleanup was most of the generated types' machine code.
 #[doc(hidden)]
 pub struct Fields<'de> {
     entries: Vec<(Cow<'de, str>, Value)>,
+    first: Option<Mismatch>,
 }
 
 // Which of these a build uses depends on the specs of its APIs.
 #[allow(dead_code)]
-impl Fields<'_> {
+impl<'de> Fields<'de> {
+    fn new(entries: Vec<(Cow<'de, str>, Value)>) -> Self {
+        Fields { entries, first: None }
+    }
+
     /// The fields of an object serde read into a map (a generated type inside another's
     /// field). Not generic, so it is compiled once, not once per type.
     fn owned(map: Map<String, Value>) -> Self {
-        Fields {
-            entries: map.into_iter().map(|(key, value)| (Cow::Owned(key), value)).collect(),
-        }
+        Fields::new(map.into_iter().map(|(key, value)| (Cow::Owned(key), value)).collect())
     }
 
     /// Takes the field `name` out, if the object has it.
@@ -63,6 +71,22 @@ impl Fields<'_> {
         let i = self.entries.iter().position(|(key, _)| key == name)?;
         // `remove`, not `swap_remove`: the fields left keep their order for `rest`.
         Some(self.entries.remove(i).1)
+    }
+
+    /// Keeps the first mismatch of a field that may be missing.
+    #[cold]
+    fn keep(&mut self, mismatch: Mismatch) {
+        if self.first.is_none() {
+            self.first = Some(mismatch);
+        }
+    }
+
+    /// The mismatch kept so far, if any (a required field reports it first: it came first).
+    fn earlier(&mut self) -> Taken<()> {
+        match self.first.take() {
+            Some(m) => Err(m),
+            None => Ok(()),
+        }
     }
 
     /// A field the spec requires: missing is an error.
@@ -77,68 +101,72 @@ impl Fields<'_> {
 
     /// A field that may be missing (an `Option`, or a field with a default): missing is its
     /// default.
-    pub fn optional<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Taken<T> {
+    pub fn optional<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> T {
         match self.remove(name) {
-            Some(value) => at_field(name, Serde::convert(value)),
-            None => Ok(T::default()),
+            Some(value) => self.kept(name, Serde::convert(value)).unwrap_or_default(),
+            None => T::default(),
         }
     }
 
     /// A field of another generated type that may be missing or `null`.
-    pub fn optional_object<T: Object>(&mut self, name: &'static str) -> Taken<Option<T>> {
+    pub fn optional_object<T: Object>(&mut self, name: &'static str) -> Option<T> {
         match self.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => match Nested::convert(value) {
-                Ok(value) => Ok(Some(value)),
-                Err(m) => Err(m.at(Step::Field(name))),
-            },
+            None | Some(Value::Null) => None,
+            Some(value) => self.kept(name, Nested::convert(value)),
         }
     }
 
     /// A list the spec requires. Its items are converted one by one, so a mismatch names the
     /// item's index.
     pub fn list<T: DeserializeOwned>(&mut self, name: &'static str) -> Taken<Vec<T>> {
-        self.list_as::<T, Serde>(name, Missing::Refused)
+        self.required_list_as::<T, Serde>(name)
     }
 
     /// A list of another generated type that the spec requires.
     pub fn objects<T: Object>(&mut self, name: &'static str) -> Taken<Vec<T>> {
-        self.list_as::<T, Nested>(name, Missing::Refused)
+        self.required_list_as::<T, Nested>(name)
     }
 
     /// A list that may be missing (empty then).
-    pub fn list_or_empty<T: DeserializeOwned>(&mut self, name: &'static str) -> Taken<Vec<T>> {
-        self.list_as::<T, Serde>(name, Missing::Empty)
+    pub fn list_or_empty<T: DeserializeOwned>(&mut self, name: &'static str) -> Vec<T> {
+        self.optional_list_as::<T, Serde>(name).unwrap_or_default()
     }
 
     /// A list of another generated type that may be missing (empty then).
-    pub fn objects_or_empty<T: Object>(&mut self, name: &'static str) -> Taken<Vec<T>> {
-        self.list_as::<T, Nested>(name, Missing::Empty)
+    pub fn objects_or_empty<T: Object>(&mut self, name: &'static str) -> Vec<T> {
+        self.optional_list_as::<T, Nested>(name).unwrap_or_default()
     }
 
     /// A list that may be missing or `null` (`None` then).
-    pub fn optional_list<T: DeserializeOwned>(&mut self, name: &'static str) -> Taken<Option<Vec<T>>> {
+    pub fn optional_list<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<Vec<T>> {
         self.optional_list_as::<T, Serde>(name)
     }
 
     /// A list of another generated type that may be missing or `null` (`None` then).
-    pub fn optional_objects<T: Object>(&mut self, name: &'static str) -> Taken<Option<Vec<T>>> {
+    pub fn optional_objects<T: Object>(&mut self, name: &'static str) -> Option<Vec<T>> {
         self.optional_list_as::<T, Nested>(name)
     }
 
     /// The fields the spec does not name, for the type's catch-all map.
-    pub fn rest(self) -> Map<String, Value> {
+    pub fn rest(&mut self) -> Map<String, Value> {
         // Inserted one by one: `collect` into the map would compile a stable sort for it.
         let mut rest = Map::new();
-        for (key, value) in self.entries {
+        for (key, value) in std::mem::take(&mut self.entries) {
             rest.insert(key.into_owned(), value);
         }
         rest
     }
 
-    /// For a type that refuses fields its spec does not name (`known`): `value`, or an error
-    /// naming the first such field and listing the known ones.
-    pub fn refuse_rest<T>(self, value: T, known: &'static [&'static str]) -> Taken<T> {
+    /// `value`, or the first mismatch among the fields that may be missing.
+    pub fn finish<T>(mut self, value: T) -> Taken<T> {
+        self.earlier()?;
+        Ok(value)
+    }
+
+    /// For a type that refuses fields its spec does not name (`known`): `value`, or the first
+    /// mismatch, or an error naming the first such field and listing the known ones.
+    pub fn refuse_rest<T>(mut self, value: T, known: &'static [&'static str]) -> Taken<T> {
+        self.earlier()?;
         self.refuse_unknown(known)?;
         Ok(value)
     }
@@ -152,37 +180,45 @@ impl Fields<'_> {
         }
     }
 
+    /// A conversion's value; its mismatch, placed at the field, kept.
+    fn kept<T>(&mut self, name: &'static str, converted: Taken<T>) -> Option<T> {
+        match converted {
+            Ok(value) => Some(value),
+            Err(m) => {
+                self.keep(m.at(Step::Field(name)));
+                None
+            }
+        }
+    }
+
     fn required_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<T> {
+        self.earlier()?;
         match self.remove(name) {
             Some(value) => at_field(name, C::convert(value)),
             None => Err(Mismatch::missing(name)),
         }
     }
 
-    fn list_as<T, C: Convert<T>>(&mut self, name: &'static str, missing: Missing) -> Taken<Vec<T>> {
-        match (self.remove(name), missing) {
-            (Some(value), _) => items::<T, C>(name, value),
-            (None, Missing::Empty) => Ok(Vec::new()),
-            (None, Missing::Refused) => Err(Mismatch::missing(name)),
+    fn required_list_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<Vec<T>> {
+        self.earlier()?;
+        match self.remove(name) {
+            Some(value) => items::<T, C>(name, value),
+            None => Err(Mismatch::missing(name)),
         }
     }
 
-    fn optional_list_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Taken<Option<Vec<T>>> {
+    fn optional_list_as<T, C: Convert<T>>(&mut self, name: &'static str) -> Option<Vec<T>> {
         match self.remove(name) {
-            None | Some(Value::Null) => Ok(None),
+            None | Some(Value::Null) => None,
             Some(value) => match items::<T, C>(name, value) {
-                Ok(items) => Ok(Some(items)),
-                Err(m) => Err(m),
+                Ok(items) => Some(items),
+                Err(m) => {
+                    self.keep(m);
+                    None
+                }
             },
         }
     }
-}
-
-/// What a missing list is.
-#[derive(Clone, Copy)]
-enum Missing {
-    Refused,
-    Empty,
 }
 
 /// How a field's JSON value becomes its Rust value.
@@ -387,7 +423,7 @@ fn read_object<'de, D: Deserializer<'de>>(deserializer: D, slot: &mut dyn Take) 
                 return Err(de::Error::custom(format_args!("duplicate field `{name}`")));
             }
             // Taken inside the visit, so serde_json marks an error with the object's position.
-            self.0.take(Fields { entries }).map_err(de::Error::custom)
+            self.0.take(Fields::new(entries)).map_err(de::Error::custom)
         }
     }
     deserializer.deserialize_map(ObjectVisitor(slot))

@@ -237,6 +237,30 @@ fn nested_unknown_fields_are_kept_and_a_mismatch_names_its_place() {
 }
 
 #[test]
+fn the_first_mismatch_in_field_order_is_the_one_reported() {
+    // A field that may be missing is taken without returning early; its mismatch must still
+    // be reported, and before a later field's.
+    let err = serde_json::from_str::<types::Client>(r#"{"clientId": "c1", "clientName": "A", "createdAt": 5}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("at `createdAt`: invalid type: integer"), "{err}");
+    // `clientMembers` (may be missing) comes before `clientName` (required, missing here).
+    let err = serde_json::from_str::<types::Client>(r#"{"clientId": "c1", "clientMembers": [{"userId": 5}]}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("at `clientMembers[0].userId`: "), "{err}");
+    // A type that refuses unknown fields reports a bad known field before the unknown one.
+    let err = serde_json::from_str::<types::ProxyInput>(r#"{"proxyName": 7, "proxyNmae": "typo"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("at `proxyName`: invalid type: integer"), "{err}");
+    let err = serde_json::from_str::<types::ProxyInput>(r#"{"proxyName": "p", "proxyNmae": "typo"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown field `proxyNmae`"), "{err}");
+}
+
+#[test]
 fn field_names_read_the_same_however_the_json_arrives() {
     // Names serde_json lends from the input, names it unescapes into its scratch space, names
     // a reader owns, and names a `Value` holds: the same fields, the same extras.
