@@ -3,14 +3,14 @@
 //! serde's derive, with a catch-all map (`#[serde(flatten)]`), makes each type a visitor of its
 //! own, generic over the deserializer, that buffers unknown fields and replays them; across the
 //! four specs that was about a third of the crate's build. Here the part generic over the
-//! deserializer is one: an object is read as a map of JSON values, and each type takes its
-//! fields from it by their wire names in plain code that `build/decode.rs` writes ([`Object`]).
-//! The names are borrowed from the input where the deserializer allows (`from_slice`,
-//! `from_str`) and kept in a flat list: an object has a few fields, and a list scan beats a
-//! tree of owned names. A field that holds another generated type is taken from its map
-//! directly, without serde;
-//! any other field is converted from its JSON value by serde. A mismatch names its place as a
-//! path of spec names and list indexes (`data[3].created_at`), never the value.
+//! deserializer is one: an object is read as a list of named JSON values, and each type takes
+//! its fields from it by their wire names in plain code that `build/decode.rs` writes
+//! ([`Object`]). The names are borrowed from the input where the deserializer lends them
+//! (`from_slice`, `from_str`), and a flat list, not a map: an object has a few fields, and a
+//! scan of them beats a tree of owned names. A field that holds another generated type is taken
+//! from its object directly, without serde; any other field is converted from its JSON value by
+//! serde. A mismatch names its place as a path of spec names and list indexes
+//! (`data[3].created_at`), never the value.
 
 use std::{borrow::Cow, fmt};
 
