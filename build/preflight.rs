@@ -275,6 +275,9 @@ fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, rules: &Rules<'_>, probl
             for (k, v) in map {
                 let key = match k {
                     serde_yaml::Value::String(s) => s.clone(),
+                    // The raw YAML may carry unquoted `200:` or `true:` keys.
+                    serde_yaml::Value::Number(n) => n.to_string(),
+                    serde_yaml::Value::Bool(b) => b.to_string(),
                     other => format!("{other:?}"),
                 };
                 // Examples are data, not schemas.
