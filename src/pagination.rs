@@ -41,10 +41,16 @@
     allow(dead_code, unused_macros)
 )]
 
-use std::{any::Any, future::Future, sync::Arc};
+use std::{
+    any::Any,
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+};
 
 use futures_util::{
-    FutureExt, StreamExt,
+    Stream, StreamExt,
     future::{BoxFuture, ready},
     stream::{self, BoxStream},
 };
@@ -105,40 +111,41 @@ pub trait CursorPage: ListPage {
 ///
 /// The list operation's own part is only its fetch and the unpacking of its pages; the paging
 /// itself runs on type-erased pages ([`Page`]), so it is compiled once for every list of every
-/// API rather than once per list operation.
+/// API rather than once per list operation. `fetch` gives a page as [`Page::numbered`] made it
+/// (in the list's own `async` block, so no future adaptor is compiled per list).
 pub(crate) fn numbered<'a, P, F, Fut>(fetch: F, look_ahead: usize) -> ItemStream<'a, P::Item>
 where
     P: NumberedPage + Send + 'static,
-    P::Item: PartialEq + Clone + Send + 'static,
+    P::Item: Send + 'a,
     F: Fn(u32) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = crate::Result<P>> + Send + 'a,
+    Fut: Future<Output = crate::Result<Page>> + Send + 'a,
 {
-    let fetch: Fetch<'a, u32> = Arc::new(move |n| fetch(n).map(|page| page.map(Page::numbered)).boxed());
-    items(pages_by_number(fetch, look_ahead), Page::into_items::<P>)
+    let fetch: Fetch<'a, u32> = Arc::new(move |n| Box::pin(fetch(n)));
+    Box::pin(Items::new(pages_by_number(fetch, look_ahead), Page::into_items::<P>))
 }
 
-/// Items of a list paged by cursor, one page at a time.
+/// Items of a list paged by cursor, one page at a time. `fetch` gives a page as
+/// [`Page::cursor`] made it.
 pub(crate) fn cursor<'a, P, F, Fut>(fetch: F) -> ItemStream<'a, P::Item>
 where
     P: CursorPage + Send + 'static,
-    P::Item: Send + 'static,
+    P::Item: Send + 'a,
     F: Fn(Option<String>) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = crate::Result<P>> + Send + 'a,
+    Fut: Future<Output = crate::Result<Page>> + Send + 'a,
 {
-    let fetch: Fetch<'a, Option<String>> =
-        Arc::new(move |after| fetch(after).map(|page| page.map(Page::cursor)).boxed());
-    items(pages_by_cursor(fetch), Page::into_items::<P>)
+    let fetch: Fetch<'a, Option<String>> = Arc::new(move |after| Box::pin(fetch(after)));
+    Box::pin(Items::new(pages_by_cursor(fetch), Page::into_items::<P>))
 }
 
-/// The items of a list that has no pages (one response holds all of it).
+/// The items of a list that has no pages (one response holds all of it): `fetch` gives them as
+/// [`Page::whole`] made it.
 pub(crate) fn single<'a, T, Fut>(fetch: Fut) -> ItemStream<'a, T>
 where
-    T: Send + 'a,
-    Fut: Future<Output = crate::Result<Vec<T>>> + Send + 'a,
+    T: Send + 'static,
+    Fut: Future<Output = crate::Result<Page>> + Send + 'a,
 {
-    stream::once(fetch)
-        .flat_map(|result| stream::iter(page_items(result)))
-        .boxed()
+    let page: BoxFuture<'a, crate::Result<Page>> = Box::pin(fetch);
+    Box::pin(Items::new(stream::once(page).boxed(), Page::into_vec::<T>))
 }
 
 /// Fetches one page (by number or cursor), its type erased.
@@ -172,7 +179,7 @@ impl Head {
 }
 
 impl Page {
-    fn numbered<P>(page: P) -> Page
+    pub(crate) fn numbered<P>(page: P) -> Page
     where
         P: NumberedPage + Send + 'static,
         P::Item: PartialEq + Clone + Send + 'static,
@@ -190,7 +197,7 @@ impl Page {
         }
     }
 
-    fn cursor<P>(page: P) -> Page
+    pub(crate) fn cursor<P>(page: P) -> Page
     where
         P: CursorPage + Send + 'static,
         P::Item: Send + 'static,
@@ -208,6 +215,17 @@ impl Page {
         }
     }
 
+    /// A whole list, from an operation without pages.
+    pub(crate) fn whole<T: Send + 'static>(items: Vec<T>) -> Page {
+        Page {
+            len: items.len(),
+            total_pages: None,
+            next_cursor: None,
+            head: None,
+            page: Box::new(items),
+        }
+    }
+
     /// The items of a page [`Page::numbered`] or [`Page::cursor`] made. (No other page type
     /// reaches here: a list's stream unpacks only the pages its own fetch made.)
     fn into_items<P: ListPage + 'static>(self) -> Vec<P::Item> {
@@ -216,13 +234,65 @@ impl Page {
             .map(|page| page.into_items())
             .unwrap_or_default()
     }
+
+    /// The items [`Page::whole`] holds.
+    fn into_vec<T: 'static>(self) -> Vec<T> {
+        self.page.downcast::<Vec<T>>().map(|items| *items).unwrap_or_default()
+    }
 }
 
-/// A list's pages as its items: the only part of the paging that is compiled per item type.
-fn items<'a, T: Send + 'a>(pages: BoxStream<'a, crate::Result<Page>>, unpack: fn(Page) -> Vec<T>) -> ItemStream<'a, T> {
-    pages
-        .flat_map(move |page| stream::iter(page_items(page.map(unpack))))
-        .boxed()
+/// A list's pages as its items: the only part of the paging that is compiled per item type. A
+/// plain stream rather than `flat_map` over `stream::iter`: those adaptors (and their pinning)
+/// were compiled once per item type, about 3 % of the crate's LLVM IR.
+struct Items<'a, T> {
+    /// The pages still to come; `None` once they ended or one failed.
+    pages: Option<BoxStream<'a, crate::Result<Page>>>,
+    unpack: fn(Page) -> Vec<T>,
+    /// The rest of the page being read.
+    current: std::vec::IntoIter<T>,
+}
+
+// Nothing in it is pinned in place: the pages are pinned in their own box, and the items are
+// moved out one by one.
+impl<T> Unpin for Items<'_, T> {}
+
+impl<'a, T> Items<'a, T> {
+    fn new(pages: BoxStream<'a, crate::Result<Page>>, unpack: fn(Page) -> Vec<T>) -> Self {
+        Items {
+            pages: Some(pages),
+            unpack,
+            current: Vec::new().into_iter(),
+        }
+    }
+}
+
+impl<T> Stream for Items<'_, T> {
+    type Item = crate::Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.current.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let Some(pages) = this.pages.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match pages.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(page))) => this.current = (this.unpack)(page).into_iter(),
+                // The first error is the last item: the pages (and any in flight) are dropped.
+                Poll::Ready(Some(Err(e))) => {
+                    this.pages = None;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Poll::Ready(None) => {
+                    this.pages = None;
+                    return Poll::Ready(None);
+                }
+            }
+        }
+    }
 }
 
 /// Pages by number: page 1, then `2..=total` with look-ahead, or one after the other until an
@@ -270,21 +340,6 @@ fn past_the_end(error: &crate::Error) -> bool {
         tracing::debug!("422 for a page after the first: the list ends there");
     }
     over
-}
-
-fn page_items<T>(result: crate::Result<Vec<T>>) -> Vec<crate::Result<T>> {
-    match result {
-        Ok(items) => {
-            // A plain loop: `collect` would compile std's in-place iteration machinery once per
-            // item type (about 3 % of the crate's LLVM IR).
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                out.push(Ok(item));
-            }
-            out
-        }
-        Err(e) => vec![Err(e)],
-    }
 }
 
 /// Pages 2, 3, … one at a time, until an empty page or one that starts like the page before.
@@ -380,10 +435,10 @@ macro_rules! numbered_lists {
         impl<'a> $crate::Paginate<'a> for api::builder::$builder<'a> {
             type Item = <$page as $crate::pagination::ListPage>::Item;
             fn stream_with_look_ahead(self, pages: usize) -> $crate::ItemStream<'a, Self::Item> {
-                $crate::pagination::numbered(
+                $crate::pagination::numbered::<$page, _, _>(
                     move |n: u32| {
                         let call = self.clone().page(n);
-                        async move { call.send().await.map(|r| r.into_inner()) }
+                        async move { call.send().await.map(|r| $crate::pagination::Page::numbered(r.into_inner())) }
                     },
                     pages,
                 )
@@ -400,12 +455,12 @@ macro_rules! cursor_lists {
             type Item = <$page as $crate::pagination::ListPage>::Item;
             /// The cursor is followed one page at a time; `pages` has no effect.
             fn stream_with_look_ahead(self, _pages: usize) -> $crate::ItemStream<'a, Self::Item> {
-                $crate::pagination::cursor(move |after: Option<String>| {
+                $crate::pagination::cursor::<$page, _, _>(move |after: Option<String>| {
                     let call = match after {
                         Some(after) => self.clone().after(after),
                         None => self.clone(),
                     };
-                    async move { call.send().await.map(|r| r.into_inner()) }
+                    async move { call.send().await.map(|r| $crate::pagination::Page::cursor(r.into_inner())) }
                 })
             }
         }
@@ -419,9 +474,9 @@ macro_rules! single_lists {
             type Item = $item;
             /// One response holds the whole list; `pages` has no effect.
             fn stream_with_look_ahead(self, _pages: usize) -> $crate::ItemStream<'a, Self::Item> {
-                $crate::pagination::single(async move {
+                $crate::pagination::single::<$item, _>(async move {
                     let $page = self.send().await?.into_inner();
-                    Ok($items)
+                    Ok($crate::pagination::Page::whole($items))
                 })
             }
         }
