@@ -2,12 +2,16 @@
 //! built: the request is prepared and sent ([`super::exec`]), then the answer is decoded as the
 //! spec's success type. `build/surface.rs` writes every `send` as a call into this file.
 
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
 use super::builder::Inner;
+use super::credentials::BoxFuture;
 use super::exec::{Answer, Build, TracedPath, exchange};
 use crate::error::{Error, VendorError, decode_error};
 
@@ -50,13 +54,63 @@ pub(crate) fn checked<T, E: VendorError>(value: Result<T, String>, op: &Op<E>) -
 
 /// Sends an operation whose success answer has a JSON body of type `T`. `build` builds its
 /// request (again for a retry).
-pub(crate) async fn call<T: DeserializeOwned, E: VendorError>(
-    http: &reqwest::Client,
-    inner: &Inner,
-    build: Build<'_>,
+pub(crate) fn call<'a, T: DeserializeOwned, E: VendorError + 'static>(
+    http: &'a reqwest::Client,
+    inner: &'a Inner,
+    build: Build<'a>,
     op: &'static Op<E>,
-) -> crate::Result<ResponseValue<T>> {
-    let answer = exchange::<E>(http, inner, build, op.name, TracedPath::Spec(op.path)).await?;
+) -> Call<'a, T, E> {
+    Call {
+        exchange: exchange::<E>(http, inner, build, op.name, TracedPath::Spec(op.path)),
+        op,
+        finish: json,
+    }
+}
+
+/// Sends an operation whose success answer has no body. (Some specs have none: a build with
+/// only those APIs does not use it.)
+#[allow(dead_code)]
+pub(crate) fn call_empty<'a, E: VendorError + 'static>(
+    http: &'a reqwest::Client,
+    inner: &'a Inner,
+    build: Build<'a>,
+    op: &'static Op<E>,
+) -> Call<'a, (), E> {
+    Call {
+        exchange: exchange::<E>(http, inner, build, op.name, TracedPath::Spec(op.path)),
+        op,
+        finish: empty,
+    }
+}
+
+/// The future of a call: the exchange (its type erased, shared by every operation of an API)
+/// and what turns its answer into the success value. A plain future rather than an `async fn`:
+/// an `async fn` generic over `T` was a state machine compiled once per success type around the
+/// boxed exchange; this is one small `poll` and one decode each.
+pub(crate) struct Call<'a, T, E: 'static> {
+    exchange: BoxFuture<'a, crate::Result<Answer>>,
+    op: &'static Op<E>,
+    finish: fn(&Op<E>, Answer) -> crate::Result<ResponseValue<T>>,
+}
+
+// Nothing in it is pinned in place: the exchange is pinned in its own box.
+impl<T, E: 'static> Unpin for Call<'_, T, E> {}
+
+impl<T, E: 'static> Future for Call<'_, T, E> {
+    type Output = crate::Result<ResponseValue<T>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        match this.exchange.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(answer)) => Poll::Ready((this.finish)(this.op, answer)),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+        }
+    }
+}
+
+/// The success value of a JSON answer.
+fn json<T: DeserializeOwned, E: VendorError>(op: &Op<E>, answer: Answer) -> crate::Result<ResponseValue<T>> {
     let Answer { status, headers, body } = declared(op, answer)?;
     match serde_json::from_slice(&body) {
         Ok(value) => Ok(ResponseValue::new(value, status, headers)),
@@ -64,16 +118,8 @@ pub(crate) async fn call<T: DeserializeOwned, E: VendorError>(
     }
 }
 
-/// Sends an operation whose success answer has no body. (Some specs have none: a build with
-/// only those APIs does not use it.)
-#[allow(dead_code)]
-pub(crate) async fn call_empty<E: VendorError>(
-    http: &reqwest::Client,
-    inner: &Inner,
-    build: Build<'_>,
-    op: &'static Op<E>,
-) -> crate::Result<ResponseValue<()>> {
-    let answer = exchange::<E>(http, inner, build, op.name, TracedPath::Spec(op.path)).await?;
+/// The success value of an answer without a body.
+fn empty<E: VendorError>(op: &Op<E>, answer: Answer) -> crate::Result<ResponseValue<()>> {
     let Answer { status, headers, .. } = declared(op, answer)?;
     Ok(ResponseValue::new((), status, headers))
 }
