@@ -1,4 +1,4 @@
-//! Every list operation as a [`Stream`](futures_util::Stream) of items, whatever the API's paging
+//! Every list operation as a [`Stream`] of items, whatever the API's paging
 //! style.
 //!
 //! Call [`stream`](Paginate::stream) on a list operation's builder instead of `send`; set the
