@@ -116,6 +116,14 @@ pub fn reshape(
                 type Op = crate::transport::Op<types::ErrorBody>;
             },
         );
+        // Imported, so that each `send`'s call into the transport fits on one line.
+        items.insert(
+            1,
+            syn::parse_quote!(
+                #[allow(unused_imports)]
+                use crate::transport::{call, call_empty};
+            ),
+        );
     }
     hide_progenitor_error(file);
     drop_unused_imports(&mut file.items);
@@ -516,7 +524,7 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
     let mut kept: Vec<syn::Stmt> = Vec::new();
     let mut json = Vec::new();
     let mut empty = Vec::new();
-    let mut built = false;
+    let mut request: Option<syn::Expr> = None;
     let mut url: Option<syn::Local> = None;
     for stmt in std::mem::take(&mut send.block.stmts) {
         let text = quote!(#stmt).to_string();
@@ -542,26 +550,25 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
                         };
                         let url = url.take().ok_or_else(|| fail("no `let url` before the request"))?;
                         let expr = &t.expr;
-                        kept.push(syn::parse_quote! {
-                            let build = || {
+                        request = Some(syn::parse_quote! {
+                            move || {
                                 #url
                                 #expr
-                            };
+                            }
                         });
-                        built = true;
                         continue;
                     }
                     _ => {}
                 }
                 // `let x = x.map_err(Error::InvalidRequest)?;`, for each parameter and the body.
                 if let Some(init) = &mut local.init
-                    && let syn::Expr::Try(t) = &mut *init.expr
+                    && let syn::Expr::Try(t) = &*init.expr
                     && let syn::Expr::MethodCall(m) = &*t.expr
                     && m.method == "map_err"
                     && quote!(#m).to_string().ends_with("map_err (Error :: InvalidRequest)")
                 {
-                    let receiver = &m.receiver;
-                    *t.expr = syn::parse_quote!(crate::transport::checked(#receiver, &OP));
+                    let receiver = m.receiver.clone();
+                    *init.expr = syn::parse_quote!(crate::transport::checked!(#receiver, OP));
                 }
                 kept.push(syn::Stmt::Local(local));
             }
@@ -589,20 +596,22 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
             }
             // progenitor's hooks: the transport runs its own.
             _ if text.starts_with("client . pre") || text.starts_with("client . post") => {}
-            other => kept.push(other),
+            other if request.is_none() => kept.push(other),
+            _ => return Err(fail("a statement after the request is built")),
         }
     }
-    if !built || (json.is_empty() == empty.is_empty()) {
-        return Err(fail(
-            "no request built, or success answers both with and without a body",
-        ));
+    let Some(request) = request else {
+        return Err(fail("no request built"));
+    };
+    if json.is_empty() == empty.is_empty() {
+        return Err(fail("success answers both with and without a body, or neither"));
     }
     let (id, name, path) = (&op.id, &op.snake, &op.path);
     let codes = if json.is_empty() { &empty } else { &json };
-    let call: syn::Expr = if json.is_empty() {
-        syn::parse_quote!(crate::transport::call_empty(&client.client, &client.inner, &build, &OP).await)
+    let call = if json.is_empty() {
+        quote!(call_empty)
     } else {
-        syn::parse_quote!(crate::transport::call(&client.client, &client.inner, &build, &OP).await)
+        quote!(call)
     };
     // Every operation of a spec reports errors in the spec's `ErrorBody` (the typed mocks rely
     // on it too), so one `Op` alias per API (see `reshape`) names the descriptors' type.
@@ -612,12 +621,21 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
     let op_static: syn::Stmt = syn::parse_quote! {
         static OP: Op = Op::new(#id, #name, #path, &[#(#codes),*]);
     };
+    // A plain function returning the transport's future, not an `async fn`: each `async fn`
+    // was a state machine of its own to type-check, borrow-check and lay out. A parameter that
+    // fails its check returns a future holding the error (`checked!`); the request is built by
+    // a closure the future owns, for each attempt.
     kept.insert(0, op_static);
-    kept.push(syn::Stmt::Expr(call, None));
+    kept.push(syn::parse_quote!(let build = #request;));
+    kept.push(syn::Stmt::Expr(
+        syn::parse_quote!(#call(&OP, &client.client, &client.inner, build)),
+        None,
+    ));
     send.block.stmts = kept;
-    send.sig.output = syn::parse_quote!(-> crate::Result<ResponseValue<#value>>);
+    send.sig.asyncness = None;
+    send.sig.output = syn::parse_quote!(-> crate::ResponseFuture<'a, #value>);
     let doc = format!(
-        " Sends `{} {}` and returns the response, or the crate's [`Error`](crate::Error) ({api_name}'s message, status and request id for an error status).",
+        " Sends `{} {}` when awaited: the response, or the crate's [`Error`](crate::Error) ({api_name}'s message, status and request id for an error status).",
         op.method, op.path
     );
     send.attrs.retain(|a| !a.path().is_ident("doc"));

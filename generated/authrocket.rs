@@ -8148,6 +8148,8 @@ impl Client {
 pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
+    #[allow(unused_imports)]
+    use crate::transport::{call, call_empty};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -8204,8 +8206,8 @@ pub mod builder {
             self.sort = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /realms` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::RealmList>> {
+        /// Sends `GET /realms` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::RealmList> {
             static OP: Op = Op::new(
                 "listRealms",
                 "list_realms",
@@ -8213,11 +8215,11 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, after, direction, max_results, sort } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/realms"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -8238,7 +8240,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_realm`](super::Client::create_realm), `POST /realms`: set the parameters, then `.send().await`.
@@ -8274,8 +8276,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /realms` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
+        /// Sends `POST /realms` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Realm> {
             static OP: Op = Op::new(
                 "createRealm",
                 "create_realm",
@@ -8283,18 +8285,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::RealmBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::RealmBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/realms"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_realm`](super::Client::get_realm), `GET /realms/{realmId}`: set the parameters, then `.send().await`.
@@ -8317,8 +8316,8 @@ pub mod builder {
             self.realm_id = Ok(value.into());
             self
         }
-        /// Sends `GET /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
+        /// Sends `GET /realms/{realmId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Realm> {
             static OP: Op = Op::new(
                 "getRealm",
                 "get_realm",
@@ -8326,8 +8325,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, realm_id } = self;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let build = || {
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/realms/",
@@ -8336,7 +8335,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_realm`](super::Client::update_realm), `PUT /realms/{realmId}`: set the parameters, then `.send().await`.
@@ -8381,8 +8380,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
+        /// Sends `PUT /realms/{realmId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Realm> {
             static OP: Op = Op::new(
                 "updateRealm",
                 "update_realm",
@@ -8390,15 +8389,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, realm_id, body } = self;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::RealmBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::RealmBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/realms/",
@@ -8407,7 +8403,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_realm`](super::Client::delete_realm), `DELETE /realms/{realmId}`: set the parameters, then `.send().await`.
@@ -8430,8 +8426,8 @@ pub mod builder {
             self.realm_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /realms/{realmId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /realms/{realmId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteRealm",
                 "delete_realm",
@@ -8439,8 +8435,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, realm_id } = self;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let build = || {
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/realms/",
@@ -8449,8 +8445,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::reset_realm`](super::Client::reset_realm), `POST /realms/{realmId}/reset`: set the parameters, then `.send().await`.
@@ -8473,8 +8468,8 @@ pub mod builder {
             self.realm_id = Ok(value.into());
             self
         }
-        /// Sends `POST /realms/{realmId}/reset` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Realm>> {
+        /// Sends `POST /realms/{realmId}/reset` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Realm> {
             static OP: Op = Op::new(
                 "resetRealm",
                 "reset_realm",
@@ -8482,8 +8477,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, realm_id } = self;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let build = || {
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/realms/",
@@ -8493,7 +8488,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_users`](super::Client::list_users), `GET /users`: set the parameters, then `.send().await` (or `.stream()`).
@@ -8555,8 +8550,8 @@ pub mod builder {
             self.sort = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::UserList>> {
+        /// Sends `GET /users` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::UserList> {
             static OP: Op = Op::new(
                 "listUsers",
                 "list_users",
@@ -8564,12 +8559,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, after, direction, max_results, realm_id, sort } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/users"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -8594,7 +8589,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_user`](super::Client::create_user), `POST /users`: set the parameters, then `.send().await`.
@@ -8628,8 +8623,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /users` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `POST /users` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "createUser",
                 "create_user",
@@ -8637,18 +8632,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::UserBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::UserBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/users"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_user`](super::Client::get_user), `GET /users/{userId}`: set the parameters, then `.send().await`.
@@ -8671,8 +8663,8 @@ pub mod builder {
             self.user_id = Ok(value.into());
             self
         }
-        /// Sends `GET /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `GET /users/{userId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "getUser",
                 "get_user",
@@ -8680,8 +8672,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -8690,7 +8682,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_user`](super::Client::update_user), `PUT /users/{userId}`: set the parameters, then `.send().await`.
@@ -8733,8 +8725,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `PUT /users/{userId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "updateUser",
                 "update_user",
@@ -8742,15 +8734,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::UserBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::UserBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -8759,7 +8748,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_user`](super::Client::delete_user), `DELETE /users/{userId}`: set the parameters, then `.send().await`.
@@ -8782,8 +8771,8 @@ pub mod builder {
             self.user_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /users/{userId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /users/{userId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteUser",
                 "delete_user",
@@ -8791,8 +8780,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, user_id } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -8801,8 +8790,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::authenticate_user_key`](super::Client::authenticate_user_key), `POST /users/authenticate_key`: set the parameters, then `.send().await`.
@@ -8842,8 +8830,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /users/authenticate_key` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `POST /users/authenticate_key` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "authenticateUserKey",
                 "authenticate_user_key",
@@ -8851,19 +8839,15 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::AuthenticateKeyBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::AuthenticateKeyBody::try_from(v).map_err(| e |
+                e.to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/users/authenticate_key"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::authenticate_user`](super::Client::authenticate_user), `POST /users/{userId}/authenticate`: set the parameters, then `.send().await`.
@@ -8912,8 +8896,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /users/{userId}/authenticate` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `POST /users/{userId}/authenticate` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "authenticateUser",
                 "authenticate_user",
@@ -8921,15 +8905,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::AuthenticateBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::AuthenticateBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -8939,7 +8920,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::authenticate_user_code`](super::Client::authenticate_user_code), `POST /users/{userId}/authenticate_code`: set the parameters, then `.send().await`.
@@ -8988,8 +8969,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /users/{userId}/authenticate_code` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `POST /users/{userId}/authenticate_code` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "authenticateUserCode",
                 "authenticate_user_code",
@@ -8997,15 +8978,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::UserActionBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::UserActionBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -9015,7 +8993,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::generate_password_token`](super::Client::generate_password_token), `POST /users/{userId}/generate_password_token`: set the parameters, then `.send().await`.
@@ -9038,8 +9016,8 @@ pub mod builder {
             self.user_id = Ok(value.into());
             self
         }
-        /// Sends `POST /users/{userId}/generate_password_token` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `POST /users/{userId}/generate_password_token` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "generatePasswordToken",
                 "generate_password_token",
@@ -9047,8 +9025,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -9058,7 +9036,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::reset_password_with_token`](super::Client::reset_password_with_token), `POST /users/{userId}/reset_password_with_token`: set the parameters, then `.send().await`.
@@ -9107,8 +9085,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /users/{userId}/reset_password_with_token` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `POST /users/{userId}/reset_password_with_token` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "resetPasswordWithToken",
                 "reset_password_with_token",
@@ -9116,15 +9094,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::UserActionBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::UserActionBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -9134,7 +9109,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_user_password`](super::Client::update_user_password), `PUT /users/{userId}/update_password`: set the parameters, then `.send().await`.
@@ -9183,8 +9158,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /users/{userId}/update_password` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `PUT /users/{userId}/update_password` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "updateUserPassword",
                 "update_user_password",
@@ -9192,15 +9167,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::UserActionBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::UserActionBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -9210,7 +9182,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::request_email_verification`](super::Client::request_email_verification), `POST /users/{userId}/request_email_verification`: set the parameters, then `.send().await`.
@@ -9233,8 +9205,8 @@ pub mod builder {
             self.user_id = Ok(value.into());
             self
         }
-        /// Sends `POST /users/{userId}/request_email_verification` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `POST /users/{userId}/request_email_verification` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "requestEmailVerification",
                 "request_email_verification",
@@ -9242,8 +9214,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -9253,7 +9225,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::verify_email`](super::Client::verify_email), `POST /users/{userId}/verify_email`: set the parameters, then `.send().await`.
@@ -9302,8 +9274,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /users/{userId}/verify_email` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        /// Sends `POST /users/{userId}/verify_email` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::User> {
             static OP: Op = Op::new(
                 "verifyEmail",
                 "verify_email",
@@ -9311,15 +9283,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::UserActionBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::UserActionBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -9329,7 +9298,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_orgs`](super::Client::list_orgs), `GET /orgs`: set the parameters, then `.send().await` (or `.stream()`).
@@ -9417,8 +9386,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /orgs` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::OrgList>> {
+        /// Sends `GET /orgs` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::OrgList> {
             static OP: Op = Op::new("listOrgs", "list_orgs", "/orgs", &[200u16, 202u16]);
             let Self {
                 client,
@@ -9431,15 +9400,15 @@ pub mod builder {
                 sort,
                 state,
             } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let expand = crate::transport::checked(expand, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let reference = crate::transport::checked(reference, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let state = crate::transport::checked(state, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let expand = crate::transport::checked!(expand, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let reference = crate::transport::checked!(reference, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let state = crate::transport::checked!(state, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/orgs"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -9476,7 +9445,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_org`](super::Client::create_org), `POST /orgs`: set the parameters, then `.send().await`.
@@ -9510,8 +9479,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /orgs` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
+        /// Sends `POST /orgs` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Org> {
             static OP: Op = Op::new(
                 "createOrg",
                 "create_org",
@@ -9519,18 +9488,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::OrgBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::OrgBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/orgs"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_org`](super::Client::get_org), `GET /orgs/{orgId}`: set the parameters, then `.send().await`.
@@ -9553,8 +9519,8 @@ pub mod builder {
             self.org_id = Ok(value.into());
             self
         }
-        /// Sends `GET /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
+        /// Sends `GET /orgs/{orgId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Org> {
             static OP: Op = Op::new(
                 "getOrg",
                 "get_org",
@@ -9562,8 +9528,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, org_id } = self;
-            let org_id = crate::transport::checked(org_id, &OP)?;
-            let build = || {
+            let org_id = crate::transport::checked!(org_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/orgs/",
@@ -9572,7 +9538,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_org`](super::Client::update_org), `PUT /orgs/{orgId}`: set the parameters, then `.send().await`.
@@ -9615,8 +9581,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Org>> {
+        /// Sends `PUT /orgs/{orgId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Org> {
             static OP: Op = Op::new(
                 "updateOrg",
                 "update_org",
@@ -9624,15 +9590,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, org_id, body } = self;
-            let org_id = crate::transport::checked(org_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::OrgBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let org_id = crate::transport::checked!(org_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::OrgBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/orgs/",
@@ -9641,7 +9604,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_org`](super::Client::delete_org), `DELETE /orgs/{orgId}`: set the parameters, then `.send().await`.
@@ -9664,8 +9627,8 @@ pub mod builder {
             self.org_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /orgs/{orgId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /orgs/{orgId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteOrg",
                 "delete_org",
@@ -9673,8 +9636,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, org_id } = self;
-            let org_id = crate::transport::checked(org_id, &OP)?;
-            let build = || {
+            let org_id = crate::transport::checked!(org_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/orgs/",
@@ -9683,8 +9646,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_memberships`](super::Client::list_memberships), `GET /memberships`: set the parameters, then `.send().await` (or `.stream()`).
@@ -9758,8 +9720,8 @@ pub mod builder {
             self.user_id = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /memberships` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::MembershipList>> {
+        /// Sends `GET /memberships` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::MembershipList> {
             static OP: Op = Op::new(
                 "listMemberships",
                 "list_memberships",
@@ -9776,14 +9738,14 @@ pub mod builder {
                 sort,
                 user_id,
             } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let org_id = crate::transport::checked(org_id, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let org_id = crate::transport::checked!(org_id, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let user_id = crate::transport::checked!(user_id, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/memberships"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -9816,7 +9778,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_membership`](super::Client::create_membership), `POST /memberships`: set the parameters, then `.send().await`.
@@ -9856,8 +9818,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /memberships` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
+        /// Sends `POST /memberships` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Membership> {
             static OP: Op = Op::new(
                 "createMembership",
                 "create_membership",
@@ -9865,18 +9827,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::MembershipBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::MembershipBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/memberships"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_membership`](super::Client::get_membership), `GET /memberships/{membershipId}`: set the parameters, then `.send().await`.
@@ -9899,8 +9858,8 @@ pub mod builder {
             self.membership_id = Ok(value.into());
             self
         }
-        /// Sends `GET /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
+        /// Sends `GET /memberships/{membershipId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Membership> {
             static OP: Op = Op::new(
                 "getMembership",
                 "get_membership",
@@ -9908,8 +9867,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, membership_id } = self;
-            let membership_id = crate::transport::checked(membership_id, &OP)?;
-            let build = || {
+            let membership_id = crate::transport::checked!(membership_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/memberships/",
@@ -9918,7 +9877,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_membership`](super::Client::update_membership), `PUT /memberships/{membershipId}`: set the parameters, then `.send().await`.
@@ -9967,8 +9926,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Membership>> {
+        /// Sends `PUT /memberships/{membershipId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Membership> {
             static OP: Op = Op::new(
                 "updateMembership",
                 "update_membership",
@@ -9976,15 +9935,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, membership_id, body } = self;
-            let membership_id = crate::transport::checked(membership_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::MembershipBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let membership_id = crate::transport::checked!(membership_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::MembershipBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/memberships/",
@@ -9993,7 +9949,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_membership`](super::Client::delete_membership), `DELETE /memberships/{membershipId}`: set the parameters, then `.send().await`.
@@ -10016,8 +9972,8 @@ pub mod builder {
             self.membership_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /memberships/{membershipId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /memberships/{membershipId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteMembership",
                 "delete_membership",
@@ -10025,8 +9981,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, membership_id } = self;
-            let membership_id = crate::transport::checked(membership_id, &OP)?;
-            let build = || {
+            let membership_id = crate::transport::checked!(membership_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/memberships/",
@@ -10035,8 +9991,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_sessions`](super::Client::list_sessions), `GET /sessions`: set the parameters, then `.send().await` (or `.stream()`).
@@ -10104,8 +10059,8 @@ pub mod builder {
             self.user_id = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /sessions` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::SessionList>> {
+        /// Sends `GET /sessions` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SessionList> {
             static OP: Op = Op::new(
                 "listSessions",
                 "list_sessions",
@@ -10121,13 +10076,13 @@ pub mod builder {
                 sort,
                 user_id,
             } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let user_id = crate::transport::checked!(user_id, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/sessions"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -10156,7 +10111,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_session`](super::Client::create_session), `POST /sessions`: set the parameters, then `.send().await`.
@@ -10194,8 +10149,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /sessions` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Session>> {
+        /// Sends `POST /sessions` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Session> {
             static OP: Op = Op::new(
                 "createSession",
                 "create_session",
@@ -10203,18 +10158,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::SessionBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::SessionBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/sessions"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_session`](super::Client::get_session), `GET /sessions/{sessionId}`: set the parameters, then `.send().await`.
@@ -10237,8 +10189,8 @@ pub mod builder {
             self.session_id = Ok(value.into());
             self
         }
-        /// Sends `GET /sessions/{sessionId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Session>> {
+        /// Sends `GET /sessions/{sessionId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Session> {
             static OP: Op = Op::new(
                 "getSession",
                 "get_session",
@@ -10246,8 +10198,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, session_id } = self;
-            let session_id = crate::transport::checked(session_id, &OP)?;
-            let build = || {
+            let session_id = crate::transport::checked!(session_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/sessions/",
@@ -10256,7 +10208,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_session`](super::Client::delete_session), `DELETE /sessions/{sessionId}`: set the parameters, then `.send().await`.
@@ -10279,8 +10231,8 @@ pub mod builder {
             self.session_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /sessions/{sessionId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /sessions/{sessionId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteSession",
                 "delete_session",
@@ -10288,8 +10240,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, session_id } = self;
-            let session_id = crate::transport::checked(session_id, &OP)?;
-            let build = || {
+            let session_id = crate::transport::checked!(session_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/sessions/",
@@ -10298,8 +10250,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_credential`](super::Client::create_credential), `POST /credentials`: set the parameters, then `.send().await`.
@@ -10339,8 +10290,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /credentials` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+        /// Sends `POST /credentials` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Credential> {
             static OP: Op = Op::new(
                 "createCredential",
                 "create_credential",
@@ -10348,18 +10299,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::CredentialBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::CredentialBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/credentials"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_credential`](super::Client::get_credential), `GET /credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -10382,8 +10330,8 @@ pub mod builder {
             self.credential_id = Ok(value.into());
             self
         }
-        /// Sends `GET /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+        /// Sends `GET /credentials/{credentialId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Credential> {
             static OP: Op = Op::new(
                 "getCredential",
                 "get_credential",
@@ -10391,8 +10339,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, credential_id } = self;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let build = || {
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/credentials/",
@@ -10401,7 +10349,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_credential`](super::Client::update_credential), `PUT /credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -10450,8 +10398,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+        /// Sends `PUT /credentials/{credentialId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Credential> {
             static OP: Op = Op::new(
                 "updateCredential",
                 "update_credential",
@@ -10459,15 +10407,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, credential_id, body } = self;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::CredentialBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::CredentialBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/credentials/",
@@ -10476,7 +10421,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_credential`](super::Client::delete_credential), `DELETE /credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -10499,8 +10444,8 @@ pub mod builder {
             self.credential_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /credentials/{credentialId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteCredential",
                 "delete_credential",
@@ -10508,8 +10453,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, credential_id } = self;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let build = || {
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/credentials/",
@@ -10518,8 +10463,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::verify_credential`](super::Client::verify_credential), `POST /credentials/{credentialId}/verify`: set the parameters, then `.send().await`.
@@ -10570,8 +10514,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /credentials/{credentialId}/verify` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+        /// Sends `POST /credentials/{credentialId}/verify` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Credential> {
             static OP: Op = Op::new(
                 "verifyCredential",
                 "verify_credential",
@@ -10579,16 +10523,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, credential_id, body } = self;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::CredentialVerifyBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::CredentialVerifyBody::try_from(v).map_err(| e
+                | e.to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/credentials/",
@@ -10598,7 +10538,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_authorize_urls`](super::Client::list_authorize_urls), `GET /auth_providers/authorize`: set the parameters, then `.send().await` (or `.stream()`).
@@ -10633,10 +10573,8 @@ pub mod builder {
             self.redirect_uri = Ok(value.into());
             self
         }
-        /// Sends `GET /auth_providers/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(
-            self,
-        ) -> crate::Result<ResponseValue<types::AuthorizeUrlList>> {
+        /// Sends `GET /auth_providers/authorize` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AuthorizeUrlList> {
             static OP: Op = Op::new(
                 "listAuthorizeUrls",
                 "list_authorize_urls",
@@ -10644,10 +10582,10 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, nonce, realm_id, redirect_uri } = self;
-            let nonce = crate::transport::checked(nonce, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let redirect_uri = crate::transport::checked(redirect_uri, &OP)?;
-            let build = || {
+            let nonce = crate::transport::checked!(nonce, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let redirect_uri = crate::transport::checked!(redirect_uri, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/auth_providers/authorize"]
                     .concat();
                 crate::transport::query_some(
@@ -10667,7 +10605,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::authorize_callback`](super::Client::authorize_callback), `POST /auth_providers/authorize`: set the parameters, then `.send().await`.
@@ -10709,8 +10647,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /auth_providers/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeResult>> {
+        /// Sends `POST /auth_providers/authorize` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AuthorizeResult> {
             static OP: Op = Op::new(
                 "authorizeCallback",
                 "authorize_callback",
@@ -10718,20 +10656,16 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::AuthorizeCallbackBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::AuthorizeCallbackBody::try_from(v).map_err(| e
+                | e.to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/auth_providers/authorize"]
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_auth_providers`](super::Client::list_auth_providers), `GET /auth_providers`: set the parameters, then `.send().await` (or `.stream()`).
@@ -10793,10 +10727,8 @@ pub mod builder {
             self.sort = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /auth_providers` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(
-            self,
-        ) -> crate::Result<ResponseValue<types::AuthProviderList>> {
+        /// Sends `GET /auth_providers` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AuthProviderList> {
             static OP: Op = Op::new(
                 "listAuthProviders",
                 "list_auth_providers",
@@ -10804,12 +10736,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, after, direction, max_results, realm_id, sort } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/auth_providers"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -10834,7 +10766,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_auth_provider`](super::Client::create_auth_provider), `POST /auth_providers`: set the parameters, then `.send().await`.
@@ -10874,8 +10806,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /auth_providers` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
+        /// Sends `POST /auth_providers` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AuthProvider> {
             static OP: Op = Op::new(
                 "createAuthProvider",
                 "create_auth_provider",
@@ -10883,18 +10815,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::AuthProviderBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::AuthProviderBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/auth_providers"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_auth_provider`](super::Client::get_auth_provider), `GET /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
@@ -10917,8 +10846,8 @@ pub mod builder {
             self.auth_provider_id = Ok(value.into());
             self
         }
-        /// Sends `GET /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
+        /// Sends `GET /auth_providers/{authProviderId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AuthProvider> {
             static OP: Op = Op::new(
                 "getAuthProvider",
                 "get_auth_provider",
@@ -10926,8 +10855,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, auth_provider_id } = self;
-            let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
-            let build = || {
+            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/auth_providers/",
@@ -10936,7 +10865,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_auth_provider`](super::Client::update_auth_provider), `PUT /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
@@ -10985,8 +10914,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthProvider>> {
+        /// Sends `PUT /auth_providers/{authProviderId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AuthProvider> {
             static OP: Op = Op::new(
                 "updateAuthProvider",
                 "update_auth_provider",
@@ -10994,15 +10923,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, auth_provider_id, body } = self;
-            let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::AuthProviderBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::AuthProviderBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/auth_providers/",
@@ -11011,7 +10937,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_auth_provider`](super::Client::delete_auth_provider), `DELETE /auth_providers/{authProviderId}`: set the parameters, then `.send().await`.
@@ -11034,8 +10960,8 @@ pub mod builder {
             self.auth_provider_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /auth_providers/{authProviderId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /auth_providers/{authProviderId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteAuthProvider",
                 "delete_auth_provider",
@@ -11043,8 +10969,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, auth_provider_id } = self;
-            let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
-            let build = || {
+            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/auth_providers/",
@@ -11053,8 +10979,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_authorize_url`](super::Client::get_authorize_url), `GET /auth_providers/{authProviderId}/authorize`: set the parameters, then `.send().await`.
@@ -11092,8 +11017,8 @@ pub mod builder {
             self.redirect_uri = Ok(value.into());
             self
         }
-        /// Sends `GET /auth_providers/{authProviderId}/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeUrl>> {
+        /// Sends `GET /auth_providers/{authProviderId}/authorize` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AuthorizeUrl> {
             static OP: Op = Op::new(
                 "getAuthorizeUrl",
                 "get_authorize_url",
@@ -11101,10 +11026,10 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, auth_provider_id, nonce, redirect_uri } = self;
-            let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
-            let nonce = crate::transport::checked(nonce, &OP)?;
-            let redirect_uri = crate::transport::checked(redirect_uri, &OP)?;
-            let build = || {
+            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let nonce = crate::transport::checked!(nonce, OP);
+            let redirect_uri = crate::transport::checked!(redirect_uri, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/auth_providers/",
@@ -11121,7 +11046,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::authorize_with_token`](super::Client::authorize_with_token), `POST /auth_providers/{authProviderId}/authorize`: set the parameters, then `.send().await`.
@@ -11170,8 +11095,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /auth_providers/{authProviderId}/authorize` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AuthorizeResult>> {
+        /// Sends `POST /auth_providers/{authProviderId}/authorize` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AuthorizeResult> {
             static OP: Op = Op::new(
                 "authorizeWithToken",
                 "authorize_with_token",
@@ -11179,15 +11104,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, auth_provider_id, body } = self;
-            let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::AuthorizeTokenBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::AuthorizeTokenBody::try_from(v).map_err(| e |
+                e.to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/auth_providers/",
@@ -11197,7 +11119,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_app_hooks`](super::Client::list_app_hooks), `GET /app_hooks`: set the parameters, then `.send().await` (or `.stream()`).
@@ -11259,8 +11181,8 @@ pub mod builder {
             self.sort = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /app_hooks` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AppHookList>> {
+        /// Sends `GET /app_hooks` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AppHookList> {
             static OP: Op = Op::new(
                 "listAppHooks",
                 "list_app_hooks",
@@ -11268,12 +11190,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, after, direction, max_results, realm_id, sort } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/app_hooks"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -11298,7 +11220,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_app_hook`](super::Client::create_app_hook), `POST /app_hooks`: set the parameters, then `.send().await`.
@@ -11336,8 +11258,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /app_hooks` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
+        /// Sends `POST /app_hooks` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AppHook> {
             static OP: Op = Op::new(
                 "createAppHook",
                 "create_app_hook",
@@ -11345,18 +11267,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::AppHookBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::AppHookBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/app_hooks"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_app_hook`](super::Client::get_app_hook), `GET /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
@@ -11379,8 +11298,8 @@ pub mod builder {
             self.app_hook_id = Ok(value.into());
             self
         }
-        /// Sends `GET /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
+        /// Sends `GET /app_hooks/{appHookId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AppHook> {
             static OP: Op = Op::new(
                 "getAppHook",
                 "get_app_hook",
@@ -11388,8 +11307,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, app_hook_id } = self;
-            let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
-            let build = || {
+            let app_hook_id = crate::transport::checked!(app_hook_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/app_hooks/",
@@ -11398,7 +11317,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_app_hook`](super::Client::update_app_hook), `PUT /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
@@ -11445,8 +11364,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::AppHook>> {
+        /// Sends `PUT /app_hooks/{appHookId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::AppHook> {
             static OP: Op = Op::new(
                 "updateAppHook",
                 "update_app_hook",
@@ -11454,15 +11373,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, app_hook_id, body } = self;
-            let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::AppHookBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let app_hook_id = crate::transport::checked!(app_hook_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::AppHookBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/app_hooks/",
@@ -11471,7 +11387,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_app_hook`](super::Client::delete_app_hook), `DELETE /app_hooks/{appHookId}`: set the parameters, then `.send().await`.
@@ -11494,8 +11410,8 @@ pub mod builder {
             self.app_hook_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /app_hooks/{appHookId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /app_hooks/{appHookId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteAppHook",
                 "delete_app_hook",
@@ -11503,8 +11419,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, app_hook_id } = self;
-            let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
-            let build = || {
+            let app_hook_id = crate::transport::checked!(app_hook_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/app_hooks/",
@@ -11513,8 +11429,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_login_policies`](super::Client::list_login_policies), `GET /login_policies`: set the parameters, then `.send().await` (or `.stream()`).
@@ -11561,8 +11476,8 @@ pub mod builder {
             self.sort = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /login_policies` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicyList>> {
+        /// Sends `GET /login_policies` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::LoginPolicyList> {
             static OP: Op = Op::new(
                 "listLoginPolicies",
                 "list_login_policies",
@@ -11570,11 +11485,11 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, after, max_results, realm_id, sort } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/login_policies"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -11595,7 +11510,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_login_policy`](super::Client::create_login_policy), `POST /login_policies`: set the parameters, then `.send().await`.
@@ -11635,8 +11550,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /login_policies` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
+        /// Sends `POST /login_policies` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::LoginPolicy> {
             static OP: Op = Op::new(
                 "createLoginPolicy",
                 "create_login_policy",
@@ -11644,18 +11559,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::LoginPolicyBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::LoginPolicyBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/login_policies"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_login_policy`](super::Client::get_login_policy), `GET /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
@@ -11678,8 +11590,8 @@ pub mod builder {
             self.login_policy_id = Ok(value.into());
             self
         }
-        /// Sends `GET /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
+        /// Sends `GET /login_policies/{loginPolicyId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::LoginPolicy> {
             static OP: Op = Op::new(
                 "getLoginPolicy",
                 "get_login_policy",
@@ -11687,8 +11599,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, login_policy_id } = self;
-            let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
-            let build = || {
+            let login_policy_id = crate::transport::checked!(login_policy_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/login_policies/",
@@ -11697,7 +11609,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_login_policy`](super::Client::update_login_policy), `PUT /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
@@ -11746,8 +11658,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::LoginPolicy>> {
+        /// Sends `PUT /login_policies/{loginPolicyId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::LoginPolicy> {
             static OP: Op = Op::new(
                 "updateLoginPolicy",
                 "update_login_policy",
@@ -11755,15 +11667,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, login_policy_id, body } = self;
-            let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::LoginPolicyBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let login_policy_id = crate::transport::checked!(login_policy_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::LoginPolicyBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/login_policies/",
@@ -11772,7 +11681,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_login_policy`](super::Client::delete_login_policy), `DELETE /login_policies/{loginPolicyId}`: set the parameters, then `.send().await`.
@@ -11795,8 +11704,8 @@ pub mod builder {
             self.login_policy_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /login_policies/{loginPolicyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /login_policies/{loginPolicyId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteLoginPolicy",
                 "delete_login_policy",
@@ -11804,8 +11713,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, login_policy_id } = self;
-            let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
-            let build = || {
+            let login_policy_id = crate::transport::checked!(login_policy_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/login_policies/",
@@ -11814,8 +11723,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_events`](super::Client::list_events), `GET /events`: set the parameters, then `.send().await` (or `.stream()`).
@@ -11931,8 +11839,8 @@ pub mod builder {
             self.user_id = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
+        /// Sends `GET /events` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EventList> {
             static OP: Op = Op::new(
                 "listEvents",
                 "list_events",
@@ -11956,21 +11864,21 @@ pub mod builder {
                 sort,
                 user_id,
             } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let app_hook_id = crate::transport::checked(app_hook_id, &OP)?;
-            let auth_provider_id = crate::transport::checked(auth_provider_id, &OP)?;
-            let created_at_after = crate::transport::checked(created_at_after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let event_type = crate::transport::checked(event_type, &OP)?;
-            let expand = crate::transport::checked(expand, &OP)?;
-            let login_policy_id = crate::transport::checked(login_policy_id, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let membership_id = crate::transport::checked(membership_id, &OP)?;
-            let org_id = crate::transport::checked(org_id, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let app_hook_id = crate::transport::checked!(app_hook_id, OP);
+            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let created_at_after = crate::transport::checked!(created_at_after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let event_type = crate::transport::checked!(event_type, OP);
+            let expand = crate::transport::checked!(expand, OP);
+            let login_policy_id = crate::transport::checked!(login_policy_id, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let membership_id = crate::transport::checked!(membership_id, OP);
+            let org_id = crate::transport::checked!(org_id, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let user_id = crate::transport::checked!(user_id, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/events"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -12031,7 +11939,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_event`](super::Client::get_event), `GET /events/{eventId}`: set the parameters, then `.send().await`.
@@ -12060,8 +11968,8 @@ pub mod builder {
             self.expand = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
+        /// Sends `GET /events/{eventId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Event> {
             static OP: Op = Op::new(
                 "getEvent",
                 "get_event",
@@ -12069,9 +11977,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, event_id, expand } = self;
-            let event_id = crate::transport::checked(event_id, &OP)?;
-            let expand = crate::transport::checked(expand, &OP)?;
-            let build = || {
+            let event_id = crate::transport::checked!(event_id, OP);
+            let expand = crate::transport::checked!(expand, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/events/",
@@ -12081,7 +11989,7 @@ pub mod builder {
                 crate::transport::query_some(client.client.get(url), "expand", &expand)
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_jwt_keys`](super::Client::list_jwt_keys), `GET /jwt_keys`: set the parameters, then `.send().await` (or `.stream()`).
@@ -12143,8 +12051,8 @@ pub mod builder {
             self.sort = Ok(Some(value.into()));
             self
         }
-        /// Sends `GET /jwt_keys` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKeyList>> {
+        /// Sends `GET /jwt_keys` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::JwtKeyList> {
             static OP: Op = Op::new(
                 "listJwtKeys",
                 "list_jwt_keys",
@@ -12152,12 +12060,12 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, after, direction, max_results, realm_id, sort } = self;
-            let after = crate::transport::checked(after, &OP)?;
-            let direction = crate::transport::checked(direction, &OP)?;
-            let max_results = crate::transport::checked(max_results, &OP)?;
-            let realm_id = crate::transport::checked(realm_id, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let build = || {
+            let after = crate::transport::checked!(after, OP);
+            let direction = crate::transport::checked!(direction, OP);
+            let max_results = crate::transport::checked!(max_results, OP);
+            let realm_id = crate::transport::checked!(realm_id, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/jwt_keys"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -12182,7 +12090,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_jwt_key`](super::Client::create_jwt_key), `POST /jwt_keys`: set the parameters, then `.send().await`.
@@ -12220,8 +12128,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /jwt_keys` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKey>> {
+        /// Sends `POST /jwt_keys` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::JwtKey> {
             static OP: Op = Op::new(
                 "createJwtKey",
                 "create_jwt_key",
@@ -12229,18 +12137,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::JwtKeyBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::JwtKeyBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/jwt_keys"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_jwt_key`](super::Client::get_jwt_key), `GET /jwt_keys/{jwtKeyId}`: set the parameters, then `.send().await`.
@@ -12263,8 +12168,8 @@ pub mod builder {
             self.jwt_key_id = Ok(value.into());
             self
         }
-        /// Sends `GET /jwt_keys/{jwtKeyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::JwtKey>> {
+        /// Sends `GET /jwt_keys/{jwtKeyId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::JwtKey> {
             static OP: Op = Op::new(
                 "getJwtKey",
                 "get_jwt_key",
@@ -12272,8 +12177,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, jwt_key_id } = self;
-            let jwt_key_id = crate::transport::checked(jwt_key_id, &OP)?;
-            let build = || {
+            let jwt_key_id = crate::transport::checked!(jwt_key_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/jwt_keys/",
@@ -12282,7 +12187,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_jwt_key`](super::Client::delete_jwt_key), `DELETE /jwt_keys/{jwtKeyId}`: set the parameters, then `.send().await`.
@@ -12305,8 +12210,8 @@ pub mod builder {
             self.jwt_key_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /jwt_keys/{jwtKeyId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /jwt_keys/{jwtKeyId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteJwtKey",
                 "delete_jwt_key",
@@ -12314,8 +12219,8 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, jwt_key_id } = self;
-            let jwt_key_id = crate::transport::checked(jwt_key_id, &OP)?;
-            let build = || {
+            let jwt_key_id = crate::transport::checked!(jwt_key_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/jwt_keys/",
@@ -12324,8 +12229,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_user_token`](super::Client::create_user_token), `POST /user_tokens`: set the parameters, then `.send().await`.
@@ -12363,8 +12267,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /user_tokens` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::UserToken>> {
+        /// Sends `POST /user_tokens` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::UserToken> {
             static OP: Op = Op::new(
                 "createUserToken",
                 "create_user_token",
@@ -12372,18 +12276,15 @@ pub mod builder {
                 &[200u16, 201u16, 202u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::UserTokenBody::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::UserTokenBody::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/user_tokens"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_user_token`](super::Client::get_user_token), `GET /user_tokens/{userTokenId}`: set the parameters, then `.send().await`.
@@ -12406,8 +12307,8 @@ pub mod builder {
             self.user_token_id = Ok(value.into());
             self
         }
-        /// Sends `GET /user_tokens/{userTokenId}` and returns the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::UserToken>> {
+        /// Sends `GET /user_tokens/{userTokenId}` when awaited: the response, or the crate's [`Error`](crate::Error) (AuthRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::UserToken> {
             static OP: Op = Op::new(
                 "getUserToken",
                 "get_user_token",
@@ -12415,8 +12316,8 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_token_id } = self;
-            let user_token_id = crate::transport::checked(user_token_id, &OP)?;
-            let build = || {
+            let user_token_id = crate::transport::checked!(user_token_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/user_tokens/",
@@ -12425,7 +12326,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
 }

@@ -2913,6 +2913,8 @@ impl Client {
 pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
+    #[allow(unused_imports)]
+    use crate::transport::{call, call_empty};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -2957,8 +2959,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::ClientList>> {
+        /// Sends `GET /clients` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ClientList> {
             static OP: Op = Op::new(
                 "listClients",
                 "list_clients",
@@ -2966,9 +2968,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, limit, page } = self;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/clients"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -2981,7 +2983,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_client`](super::Client::create_client), `POST /clients`: set the parameters, then `.send().await`.
@@ -3019,8 +3021,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /clients` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
+        /// Sends `POST /clients` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Client> {
             static OP: Op = Op::new(
                 "createClient",
                 "create_client",
@@ -3028,18 +3030,15 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, body } = self;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::ClientInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::ClientInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/clients"].concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_client`](super::Client::get_client), `GET /clients/{clientId}`: set the parameters, then `.send().await`.
@@ -3062,8 +3061,8 @@ pub mod builder {
             self.client_id = Ok(value.into());
             self
         }
-        /// Sends `GET /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
+        /// Sends `GET /clients/{clientId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Client> {
             static OP: Op = Op::new(
                 "getClient",
                 "get_client",
@@ -3071,8 +3070,8 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3081,7 +3080,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_client`](super::Client::update_client), `PUT /clients/{clientId}`: set the parameters, then `.send().await`.
@@ -3128,8 +3127,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Client>> {
+        /// Sends `PUT /clients/{clientId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Client> {
             static OP: Op = Op::new(
                 "updateClient",
                 "update_client",
@@ -3137,15 +3136,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::ClientInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::ClientInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3154,7 +3150,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_client`](super::Client::delete_client), `DELETE /clients/{clientId}`: set the parameters, then `.send().await`.
@@ -3177,8 +3173,8 @@ pub mod builder {
             self.client_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /clients/{clientId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /clients/{clientId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteClient",
                 "delete_client",
@@ -3186,8 +3182,8 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3196,8 +3192,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_client_telemetry`](super::Client::get_client_telemetry), `GET /clients/{clientId}/telemetry`: set the parameters, then `.send().await`.
@@ -3220,8 +3215,8 @@ pub mod builder {
             self.client_id = Ok(value.into());
             self
         }
-        /// Sends `GET /clients/{clientId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
+        /// Sends `GET /clients/{clientId}/telemetry` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Telemetry> {
             static OP: Op = Op::new(
                 "getClientTelemetry",
                 "get_client_telemetry",
@@ -3229,8 +3224,8 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3240,7 +3235,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_credentials`](super::Client::list_credentials), `GET /clients/{clientId}/credentials`: set the parameters, then `.send().await` (or `.stream()`).
@@ -3308,8 +3303,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::CredentialList>> {
+        /// Sends `GET /clients/{clientId}/credentials` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CredentialList> {
             static OP: Op = Op::new(
                 "listCredentials",
                 "list_credentials",
@@ -3317,11 +3312,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, include_temporary, limit, page } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let include_temporary = crate::transport::checked(include_temporary, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let include_temporary = crate::transport::checked!(include_temporary, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3344,7 +3339,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_credential`](super::Client::create_credential), `POST /clients/{clientId}/credentials`: set the parameters, then `.send().await`.
@@ -3393,8 +3388,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /clients/{clientId}/credentials` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+        /// Sends `POST /clients/{clientId}/credentials` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Credential> {
             static OP: Op = Op::new(
                 "createCredential",
                 "create_credential",
@@ -3402,15 +3397,12 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::CredentialInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::CredentialInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3420,7 +3412,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_credential`](super::Client::get_credential), `GET /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -3452,8 +3444,8 @@ pub mod builder {
             self.credential_id = Ok(value.into());
             self
         }
-        /// Sends `GET /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+        /// Sends `GET /clients/{clientId}/credentials/{credentialId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Credential> {
             static OP: Op = Op::new(
                 "getCredential",
                 "get_credential",
@@ -3461,9 +3453,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, credential_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3474,7 +3466,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_credential`](super::Client::update_credential), `PUT /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -3532,8 +3524,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Credential>> {
+        /// Sends `PUT /clients/{clientId}/credentials/{credentialId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Credential> {
             static OP: Op = Op::new(
                 "updateCredential",
                 "update_credential",
@@ -3541,16 +3533,13 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, credential_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::CredentialInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::CredentialInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3561,7 +3550,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_credential`](super::Client::delete_credential), `DELETE /clients/{clientId}/credentials/{credentialId}`: set the parameters, then `.send().await`.
@@ -3593,8 +3582,8 @@ pub mod builder {
             self.credential_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteCredential",
                 "delete_credential",
@@ -3602,9 +3591,9 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, credential_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3615,8 +3604,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_credential_rules`](super::Client::list_credential_rules), `GET /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
@@ -3678,8 +3666,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
+        /// Sends `GET /clients/{clientId}/credentials/{credentialId}/rules` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::RuleList> {
             static OP: Op = Op::new(
                 "listCredentialRules",
                 "list_credential_rules",
@@ -3687,11 +3675,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, credential_id, limit, page } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3712,7 +3700,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_credential_rule`](super::Client::create_credential_rule), `POST /clients/{clientId}/credentials/{credentialId}/rules`: set the parameters, then `.send().await`.
@@ -3766,8 +3754,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /clients/{clientId}/credentials/{credentialId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
+        /// Sends `POST /clients/{clientId}/credentials/{credentialId}/rules` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Rule> {
             static OP: Op = Op::new(
                 "createCredentialRule",
                 "create_credential_rule",
@@ -3775,16 +3763,13 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, credential_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::RuleInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::RuleInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3796,7 +3781,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_credential_rule`](super::Client::delete_credential_rule), `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}`: set the parameters, then `.send().await`.
@@ -3837,8 +3822,8 @@ pub mod builder {
             self.rule_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /clients/{clientId}/credentials/{credentialId}/rules/{ruleId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteCredentialRule",
                 "delete_credential_rule",
@@ -3846,10 +3831,10 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, credential_id, rule_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let credential_id = crate::transport::checked(credential_id, &OP)?;
-            let rule_id = crate::transport::checked(rule_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let credential_id = crate::transport::checked!(credential_id, OP);
+            let rule_id = crate::transport::checked!(rule_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3862,8 +3847,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_targets`](super::Client::list_targets), `GET /clients/{clientId}/targets`: set the parameters, then `.send().await` (or `.stream()`).
@@ -3916,8 +3900,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::TargetList>> {
+        /// Sends `GET /clients/{clientId}/targets` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::TargetList> {
             static OP: Op = Op::new(
                 "listTargets",
                 "list_targets",
@@ -3925,10 +3909,10 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, limit, page } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -3947,7 +3931,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_target`](super::Client::create_target), `POST /clients/{clientId}/targets`: set the parameters, then `.send().await`.
@@ -3994,8 +3978,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /clients/{clientId}/targets` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
+        /// Sends `POST /clients/{clientId}/targets` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Target> {
             static OP: Op = Op::new(
                 "createTarget",
                 "create_target",
@@ -4003,15 +3987,12 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::TargetInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::TargetInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4021,7 +4002,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_target`](super::Client::get_target), `GET /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
@@ -4053,8 +4034,8 @@ pub mod builder {
             self.target_id = Ok(value.into());
             self
         }
-        /// Sends `GET /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
+        /// Sends `GET /clients/{clientId}/targets/{targetId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Target> {
             static OP: Op = Op::new(
                 "getTarget",
                 "get_target",
@@ -4062,9 +4043,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, target_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let target_id = crate::transport::checked(target_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let target_id = crate::transport::checked!(target_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4075,7 +4056,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_target`](super::Client::update_target), `PUT /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
@@ -4131,8 +4112,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Target>> {
+        /// Sends `PUT /clients/{clientId}/targets/{targetId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Target> {
             static OP: Op = Op::new(
                 "updateTarget",
                 "update_target",
@@ -4140,16 +4121,13 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, target_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let target_id = crate::transport::checked(target_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::TargetInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let target_id = crate::transport::checked!(target_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::TargetInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4160,7 +4138,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_target`](super::Client::delete_target), `DELETE /clients/{clientId}/targets/{targetId}`: set the parameters, then `.send().await`.
@@ -4192,8 +4170,8 @@ pub mod builder {
             self.target_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /clients/{clientId}/targets/{targetId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /clients/{clientId}/targets/{targetId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteTarget",
                 "delete_target",
@@ -4201,9 +4179,9 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, target_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let target_id = crate::transport::checked(target_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let target_id = crate::transport::checked!(target_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4214,8 +4192,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_target_rules`](super::Client::list_target_rules), `GET /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
@@ -4277,8 +4254,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
+        /// Sends `GET /clients/{clientId}/targets/{targetId}/rules` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::RuleList> {
             static OP: Op = Op::new(
                 "listTargetRules",
                 "list_target_rules",
@@ -4286,11 +4263,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, target_id, limit, page } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let target_id = crate::transport::checked(target_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let target_id = crate::transport::checked!(target_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4311,7 +4288,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_target_rule`](super::Client::create_target_rule), `POST /clients/{clientId}/targets/{targetId}/rules`: set the parameters, then `.send().await`.
@@ -4365,8 +4342,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /clients/{clientId}/targets/{targetId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
+        /// Sends `POST /clients/{clientId}/targets/{targetId}/rules` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Rule> {
             static OP: Op = Op::new(
                 "createTargetRule",
                 "create_target_rule",
@@ -4374,16 +4351,13 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, target_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let target_id = crate::transport::checked(target_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::RuleInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let target_id = crate::transport::checked!(target_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::RuleInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4395,7 +4369,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_target_rule`](super::Client::delete_target_rule), `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}`: set the parameters, then `.send().await`.
@@ -4436,8 +4410,8 @@ pub mod builder {
             self.rule_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /clients/{clientId}/targets/{targetId}/rules/{ruleId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteTargetRule",
                 "delete_target_rule",
@@ -4445,10 +4419,10 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, target_id, rule_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let target_id = crate::transport::checked(target_id, &OP)?;
-            let rule_id = crate::transport::checked(rule_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let target_id = crate::transport::checked!(target_id, OP);
+            let rule_id = crate::transport::checked!(rule_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4461,8 +4435,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_proxies`](super::Client::list_proxies), `GET /clients/{clientId}/proxies`: set the parameters, then `.send().await` (or `.stream()`).
@@ -4515,8 +4488,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::ProxyList>> {
+        /// Sends `GET /clients/{clientId}/proxies` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ProxyList> {
             static OP: Op = Op::new(
                 "listProxies",
                 "list_proxies",
@@ -4524,10 +4497,10 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, limit, page } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4546,7 +4519,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_proxy`](super::Client::create_proxy), `POST /clients/{clientId}/proxies`: set the parameters, then `.send().await`.
@@ -4593,8 +4566,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /clients/{clientId}/proxies` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
+        /// Sends `POST /clients/{clientId}/proxies` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Proxy> {
             static OP: Op = Op::new(
                 "createProxy",
                 "create_proxy",
@@ -4602,15 +4575,12 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::ProxyInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::ProxyInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4620,7 +4590,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_proxy`](super::Client::get_proxy), `GET /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
@@ -4652,8 +4622,8 @@ pub mod builder {
             self.proxy_id = Ok(value.into());
             self
         }
-        /// Sends `GET /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Proxy> {
             static OP: Op = Op::new(
                 "getProxy",
                 "get_proxy",
@@ -4661,9 +4631,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4674,7 +4644,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::update_proxy`](super::Client::update_proxy), `PUT /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
@@ -4730,8 +4700,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `PUT /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Proxy>> {
+        /// Sends `PUT /clients/{clientId}/proxies/{proxyId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Proxy> {
             static OP: Op = Op::new(
                 "updateProxy",
                 "update_proxy",
@@ -4739,16 +4709,13 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::ProxyInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::ProxyInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4759,7 +4726,7 @@ pub mod builder {
                     .concat();
                 client.client.put(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_proxy`](super::Client::delete_proxy), `DELETE /clients/{clientId}/proxies/{proxyId}`: set the parameters, then `.send().await`.
@@ -4791,8 +4758,8 @@ pub mod builder {
             self.proxy_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteProxy",
                 "delete_proxy",
@@ -4800,9 +4767,9 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, proxy_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4813,8 +4780,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_proxy_telemetry`](super::Client::get_proxy_telemetry), `GET /clients/{clientId}/proxies/{proxyId}/telemetry`: set the parameters, then `.send().await`.
@@ -4846,8 +4812,8 @@ pub mod builder {
             self.proxy_id = Ok(value.into());
             self
         }
-        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/telemetry` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Telemetry>> {
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/telemetry` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Telemetry> {
             static OP: Op = Op::new(
                 "getProxyTelemetry",
                 "get_proxy_telemetry",
@@ -4855,9 +4821,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4869,7 +4835,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_proxy_rules`](super::Client::list_proxy_rules), `GET /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await` (or `.stream()`).
@@ -4931,8 +4897,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::RuleList>> {
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/rules` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::RuleList> {
             static OP: Op = Op::new(
                 "listProxyRules",
                 "list_proxy_rules",
@@ -4940,11 +4906,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id, limit, page } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -4965,7 +4931,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::create_proxy_rule`](super::Client::create_proxy_rule), `POST /clients/{clientId}/proxies/{proxyId}/rules`: set the parameters, then `.send().await`.
@@ -5019,8 +4985,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        /// Sends `POST /clients/{clientId}/proxies/{proxyId}/rules` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Rule>> {
+        /// Sends `POST /clients/{clientId}/proxies/{proxyId}/rules` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Rule> {
             static OP: Op = Op::new(
                 "createProxyRule",
                 "create_proxy_rule",
@@ -5028,16 +4994,13 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, proxy_id, body } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let body = crate::transport::checked(
-                body
-                    .and_then(|v| {
-                        types::RuleInput::try_from(v).map_err(|e| e.to_string())
-                    }),
-                &OP,
-            )?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::RuleInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -5049,7 +5012,7 @@ pub mod builder {
                     .concat();
                 client.client.post(url).json(&body).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::delete_proxy_rule`](super::Client::delete_proxy_rule), `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}`: set the parameters, then `.send().await`.
@@ -5090,8 +5053,8 @@ pub mod builder {
             self.rule_id = Ok(value.into());
             self
         }
-        /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<()>> {
+        /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}/rules/{ruleId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             static OP: Op = Op::new(
                 "deleteProxyRule",
                 "delete_proxy_rule",
@@ -5099,10 +5062,10 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, proxy_id, rule_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let rule_id = crate::transport::checked(rule_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let rule_id = crate::transport::checked!(rule_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -5115,8 +5078,7 @@ pub mod builder {
                     .concat();
                 client.client.delete(url).build()
             };
-            crate::transport::call_empty(&client.client, &client.inner, &build, &OP)
-                .await
+            call_empty(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_proxy_requests`](super::Client::list_proxy_requests), `GET /clients/{clientId}/proxies/{proxyId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5214,10 +5176,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(
-            self,
-        ) -> crate::Result<ResponseValue<types::ProxyRequestList>> {
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ProxyRequestList> {
             static OP: Op = Op::new(
                 "listProxyRequests",
                 "list_proxy_requests",
@@ -5233,13 +5193,13 @@ pub mod builder {
                 processed_after,
                 processed_before,
             } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let processed_after = crate::transport::checked(processed_after, &OP)?;
-            let processed_before = crate::transport::checked(processed_before, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let processed_after = crate::transport::checked!(processed_after, OP);
+            let processed_before = crate::transport::checked!(processed_before, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -5268,7 +5228,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_proxy_request`](super::Client::get_proxy_request), `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}`: set the parameters, then `.send().await`.
@@ -5309,8 +5269,8 @@ pub mod builder {
             self.request_id = Ok(value.into());
             self
         }
-        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::RequestLog>> {
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/requests/{requestId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::RequestLog> {
             static OP: Op = Op::new(
                 "getProxyRequest",
                 "get_proxy_request",
@@ -5318,10 +5278,10 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id, request_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let proxy_id = crate::transport::checked(proxy_id, &OP)?;
-            let request_id = crate::transport::checked(request_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let request_id = crate::transport::checked!(request_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -5334,7 +5294,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_client_requests`](super::Client::list_client_requests), `GET /clients/{clientId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5387,10 +5347,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/requests` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(
-            self,
-        ) -> crate::Result<ResponseValue<types::RequestHistoryPage>> {
+        /// Sends `GET /clients/{clientId}/requests` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::RequestHistoryPage> {
             static OP: Op = Op::new(
                 "listClientRequests",
                 "list_client_requests",
@@ -5398,10 +5356,10 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, limit, page } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -5420,7 +5378,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_client_notifications`](super::Client::list_client_notifications), `GET /clients/{clientId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5473,10 +5431,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /clients/{clientId}/notifications` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(
-            self,
-        ) -> crate::Result<ResponseValue<types::NotificationList>> {
+        /// Sends `GET /clients/{clientId}/notifications` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::NotificationList> {
             static OP: Op = Op::new(
                 "listClientNotifications",
                 "list_client_notifications",
@@ -5484,10 +5440,10 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, limit, page } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -5506,7 +5462,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_client_notification`](super::Client::get_client_notification), `GET /clients/{clientId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
@@ -5538,8 +5494,8 @@ pub mod builder {
             self.notification_id = Ok(value.into());
             self
         }
-        /// Sends `GET /clients/{clientId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
+        /// Sends `GET /clients/{clientId}/notifications/{notificationId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Notification> {
             static OP: Op = Op::new(
                 "getClientNotification",
                 "get_client_notification",
@@ -5547,9 +5503,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, notification_id } = self;
-            let client_id = crate::transport::checked(client_id, &OP)?;
-            let notification_id = crate::transport::checked(notification_id, &OP)?;
-            let build = || {
+            let client_id = crate::transport::checked!(client_id, OP);
+            let notification_id = crate::transport::checked!(notification_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/clients/",
@@ -5560,7 +5516,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_system_notifications`](super::Client::list_system_notifications), `GET /notifications/system`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5604,10 +5560,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /notifications/system` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(
-            self,
-        ) -> crate::Result<ResponseValue<types::NotificationList>> {
+        /// Sends `GET /notifications/system` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::NotificationList> {
             static OP: Op = Op::new(
                 "listSystemNotifications",
                 "list_system_notifications",
@@ -5615,9 +5569,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, limit, page } = self;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/notifications/system"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -5630,7 +5584,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_system_notification`](super::Client::get_system_notification), `GET /notifications/system/{notificationId}`: set the parameters, then `.send().await`.
@@ -5653,8 +5607,8 @@ pub mod builder {
             self.notification_id = Ok(value.into());
             self
         }
-        /// Sends `GET /notifications/system/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
+        /// Sends `GET /notifications/system/{notificationId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Notification> {
             static OP: Op = Op::new(
                 "getSystemNotification",
                 "get_system_notification",
@@ -5662,8 +5616,8 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, notification_id } = self;
-            let notification_id = crate::transport::checked(notification_id, &OP)?;
-            let build = || {
+            let notification_id = crate::transport::checked!(notification_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/notifications/system/",
@@ -5672,7 +5626,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_user_notifications`](super::Client::list_user_notifications), `GET /users/{userId}/notifications`: set the parameters, then `.send().await` (or `.stream()`).
@@ -5725,10 +5679,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /users/{userId}/notifications` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(
-            self,
-        ) -> crate::Result<ResponseValue<types::NotificationList>> {
+        /// Sends `GET /users/{userId}/notifications` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::NotificationList> {
             static OP: Op = Op::new(
                 "listUserNotifications",
                 "list_user_notifications",
@@ -5736,10 +5688,10 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, user_id, limit, page } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let limit = crate::transport::checked(limit, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -5758,7 +5710,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_user_notification`](super::Client::get_user_notification), `GET /users/{userId}/notifications/{notificationId}`: set the parameters, then `.send().await`.
@@ -5790,8 +5742,8 @@ pub mod builder {
             self.notification_id = Ok(value.into());
             self
         }
-        /// Sends `GET /users/{userId}/notifications/{notificationId}` and returns the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Notification>> {
+        /// Sends `GET /users/{userId}/notifications/{notificationId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Notification> {
             static OP: Op = Op::new(
                 "getUserNotification",
                 "get_user_notification",
@@ -5799,9 +5751,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, user_id, notification_id } = self;
-            let user_id = crate::transport::checked(user_id, &OP)?;
-            let notification_id = crate::transport::checked(notification_id, &OP)?;
-            let build = || {
+            let user_id = crate::transport::checked!(user_id, OP);
+            let notification_id = crate::transport::checked!(notification_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/users/",
@@ -5812,7 +5764,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
 }

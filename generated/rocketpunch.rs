@@ -965,6 +965,8 @@ impl Client {
 pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
+    #[allow(unused_imports)]
+    use crate::transport::{call, call_empty};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -1102,8 +1104,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /jobs` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::JobList>> {
+        /// Sends `GET /jobs` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::JobList> {
             static OP: Op = Op::new("listJobs", "list_jobs", "/jobs", &[200u16]);
             let Self {
                 client,
@@ -1118,17 +1120,17 @@ pub mod builder {
                 sort,
                 work_types,
             } = self;
-            let company_id = crate::transport::checked(company_id, &OP)?;
-            let company_sizes = crate::transport::checked(company_sizes, &OP)?;
-            let employment_types = crate::transport::checked(employment_types, &OP)?;
-            let job_categories = crate::transport::checked(job_categories, &OP)?;
-            let keyword = crate::transport::checked(keyword, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let per_page = crate::transport::checked(per_page, &OP)?;
-            let seniorities = crate::transport::checked(seniorities, &OP)?;
-            let sort = crate::transport::checked(sort, &OP)?;
-            let work_types = crate::transport::checked(work_types, &OP)?;
-            let build = || {
+            let company_id = crate::transport::checked!(company_id, OP);
+            let company_sizes = crate::transport::checked!(company_sizes, OP);
+            let employment_types = crate::transport::checked!(employment_types, OP);
+            let job_categories = crate::transport::checked!(job_categories, OP);
+            let keyword = crate::transport::checked!(keyword, OP);
+            let page = crate::transport::checked!(page, OP);
+            let per_page = crate::transport::checked!(per_page, OP);
+            let seniorities = crate::transport::checked!(seniorities, OP);
+            let sort = crate::transport::checked!(sort, OP);
+            let work_types = crate::transport::checked!(work_types, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/jobs"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -1173,7 +1175,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_job`](super::Client::get_job), `GET /jobs/{jobId}`: set the parameters, then `.send().await`.
@@ -1196,12 +1198,12 @@ pub mod builder {
             self.job_id = Ok(value.into());
             self
         }
-        /// Sends `GET /jobs/{jobId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::JobDetail>> {
+        /// Sends `GET /jobs/{jobId}` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::JobDetail> {
             static OP: Op = Op::new("getJob", "get_job", "/jobs/{jobId}", &[200u16]);
             let Self { client, job_id } = self;
-            let job_id = crate::transport::checked(job_id, &OP)?;
-            let build = || {
+            let job_id = crate::transport::checked!(job_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/jobs/",
@@ -1210,7 +1212,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_profiles`](super::Client::list_profiles), `GET /profiles`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1274,8 +1276,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /profiles` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::ProfileList>> {
+        /// Sends `GET /profiles` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ProfileList> {
             static OP: Op = Op::new(
                 "listProfiles",
                 "list_profiles",
@@ -1283,11 +1285,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, keyword, lang, page, per_page } = self;
-            let keyword = crate::transport::checked(keyword, &OP)?;
-            let lang = crate::transport::checked(lang, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let per_page = crate::transport::checked(per_page, &OP)?;
-            let build = || {
+            let keyword = crate::transport::checked!(keyword, OP);
+            let lang = crate::transport::checked!(lang, OP);
+            let page = crate::transport::checked!(page, OP);
+            let per_page = crate::transport::checked!(per_page, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/profiles"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -1308,7 +1310,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_events`](super::Client::list_events), `GET /events`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1408,8 +1410,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /events` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::EventList>> {
+        /// Sends `GET /events` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EventList> {
             static OP: Op = Op::new("listEvents", "list_events", "/events", &[200u16]);
             let Self {
                 client,
@@ -1421,14 +1423,14 @@ pub mod builder {
                 page,
                 per_page,
             } = self;
-            let event_categories = crate::transport::checked(event_categories, &OP)?;
-            let event_open_type = crate::transport::checked(event_open_type, &OP)?;
-            let event_subjects = crate::transport::checked(event_subjects, &OP)?;
-            let keyword = crate::transport::checked(keyword, &OP)?;
-            let lang = crate::transport::checked(lang, &OP)?;
-            let page = crate::transport::checked(page, &OP)?;
-            let per_page = crate::transport::checked(per_page, &OP)?;
-            let build = || {
+            let event_categories = crate::transport::checked!(event_categories, OP);
+            let event_open_type = crate::transport::checked!(event_open_type, OP);
+            let event_subjects = crate::transport::checked!(event_subjects, OP);
+            let keyword = crate::transport::checked!(keyword, OP);
+            let lang = crate::transport::checked!(lang, OP);
+            let page = crate::transport::checked!(page, OP);
+            let per_page = crate::transport::checked!(per_page, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/events"].concat();
                 crate::transport::query_some(
                         crate::transport::query_some(
@@ -1461,7 +1463,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::get_event`](super::Client::get_event), `GET /events/{eventId}`: set the parameters, then `.send().await`.
@@ -1484,8 +1486,8 @@ pub mod builder {
             self.event_id = Ok(value.into());
             self
         }
-        /// Sends `GET /events/{eventId}` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::Event>> {
+        /// Sends `GET /events/{eventId}` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Event> {
             static OP: Op = Op::new(
                 "getEvent",
                 "get_event",
@@ -1493,8 +1495,8 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, event_id } = self;
-            let event_id = crate::transport::checked(event_id, &OP)?;
-            let build = || {
+            let event_id = crate::transport::checked!(event_id, OP);
+            let build = move || {
                 let url = [
                     client.baseurl.as_str(),
                     "/events/",
@@ -1503,7 +1505,7 @@ pub mod builder {
                     .concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_job_category_codes`](super::Client::list_job_category_codes), `GET /codes/job-categories`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1515,8 +1517,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        /// Sends `GET /codes/job-categories` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
+        /// Sends `GET /codes/job-categories` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CodeTable> {
             static OP: Op = Op::new(
                 "listJobCategoryCodes",
                 "list_job_category_codes",
@@ -1524,11 +1526,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client } = self;
-            let build = || {
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/codes/job-categories"].concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_seniority_codes`](super::Client::list_seniority_codes), `GET /codes/seniorities`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1540,8 +1542,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        /// Sends `GET /codes/seniorities` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
+        /// Sends `GET /codes/seniorities` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CodeTable> {
             static OP: Op = Op::new(
                 "listSeniorityCodes",
                 "list_seniority_codes",
@@ -1549,11 +1551,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client } = self;
-            let build = || {
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/codes/seniorities"].concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_employment_type_codes`](super::Client::list_employment_type_codes), `GET /codes/employment-types`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1565,8 +1567,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        /// Sends `GET /codes/employment-types` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
+        /// Sends `GET /codes/employment-types` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CodeTable> {
             static OP: Op = Op::new(
                 "listEmploymentTypeCodes",
                 "list_employment_type_codes",
@@ -1574,11 +1576,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client } = self;
-            let build = || {
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/codes/employment-types"].concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_job_industry_codes`](super::Client::list_job_industry_codes), `GET /codes/job-industries`: set the parameters, then `.send().await` (or `.stream()`).
@@ -1590,8 +1592,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        /// Sends `GET /codes/job-industries` and returns the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::CodeTable>> {
+        /// Sends `GET /codes/job-industries` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CodeTable> {
             static OP: Op = Op::new(
                 "listJobIndustryCodes",
                 "list_job_industry_codes",
@@ -1599,11 +1601,11 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client } = self;
-            let build = || {
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/codes/job-industries"].concat();
                 client.client.get(url).build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
 }

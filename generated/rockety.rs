@@ -742,6 +742,8 @@ impl Client {
 pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
+    #[allow(unused_imports)]
+    use crate::transport::{call, call_empty};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -771,8 +773,8 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /projects` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectPage>> {
+        /// Sends `GET /projects` when awaited: the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ProjectPage> {
             static OP: Op = Op::new(
                 "listProjects",
                 "list_projects",
@@ -780,13 +782,13 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, page } = self;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/projects"].concat();
                 crate::transport::query_some(client.client.get(url), "page", &page)
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
     /// Builder for [`Client::list_users`](super::Client::list_users), `GET /users`: set the parameters, then `.send().await` (or `.stream()`).
@@ -815,17 +817,17 @@ pub mod builder {
                 });
             self
         }
-        /// Sends `GET /users` and returns the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
-        pub async fn send(self) -> crate::Result<ResponseValue<types::UserPage>> {
+        /// Sends `GET /users` when awaited: the response, or the crate's [`Error`](crate::Error) (Rockety's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::UserPage> {
             static OP: Op = Op::new("listUsers", "list_users", "/users", &[200u16]);
             let Self { client, page } = self;
-            let page = crate::transport::checked(page, &OP)?;
-            let build = || {
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
                 let url = [client.baseurl.as_str(), "/users"].concat();
                 crate::transport::query_some(client.client.get(url), "page", &page)
                     .build()
             };
-            crate::transport::call(&client.client, &client.inner, &build, &OP).await
+            call(&OP, &client.client, &client.inner, build)
         }
     }
 }

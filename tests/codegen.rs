@@ -227,7 +227,8 @@ fn every_send_carries_its_operation_id_and_spec_path_template() {
 }
 
 /// The call-surface rewrite of `build/surface.rs` reached every operation of every spec: each
-/// builder's public `send` returns the crate's `Result` and no public signature or message
+/// builder's public `send` returns the crate's `ResponseFuture` (whose output is the crate's
+/// `Result`) and no public signature or message
 /// still carries progenitor's error or names.
 #[test]
 fn every_operation_of_every_spec_has_the_reshaped_surface() {
@@ -253,9 +254,7 @@ fn every_operation_of_every_spec_has_the_reshaped_surface() {
             .collect();
         // Whitespace-free, so prettyplease's line breaks do not matter.
         let flat: String = code.split_whitespace().collect::<String>().replace(",)", ")");
-        let reshaped = flat
-            .matches("pubasyncfnsend(self)->crate::Result<ResponseValue<")
-            .count();
+        let reshaped = flat.matches("pubfnsend(self)->crate::ResponseFuture<'a,").count();
         assert_eq!(
             reshaped,
             operations.len(),
@@ -265,17 +264,16 @@ fn every_operation_of_every_spec_has_the_reshaped_surface() {
         // Sent through the crate's transport: progenitor's hooks and status match are gone. The
         // request is built by a closure the transport calls for each attempt.
         assert_eq!(
-            flat.matches("crate::transport::call(&client.client,&client.inner,&build,&OP)")
-                .count()
+            flat.matches("call(&OP,&client.client,&client.inner,build)").count()
                 + flat
-                    .matches("crate::transport::call_empty(&client.client,&client.inner,&build,&OP)")
+                    .matches("call_empty(&OP,&client.client,&client.inner,build)")
                     .count(),
             operations.len(),
             "{}",
             api.name
         );
         assert_eq!(
-            flat.matches("letbuild=||{leturl=").count(),
+            flat.matches("letbuild=move||{leturl=").count(),
             operations.len(),
             "{}: every request built in its `build` closure",
             api.name

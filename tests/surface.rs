@@ -305,6 +305,34 @@ fn the_open_credential_body_has_a_named_map_sent_at_the_top_level() {
     assert!(shown.contains("credential_region: Some(\"eu\")"), "{shown}");
 }
 
+/// A user's helper can name the future a `send()` returns.
+fn first_page(rr: &requestrocket::Client) -> rocket_apis::ResponseFuture<'_, types::ClientList> {
+    rr.list_clients().send()
+}
+
+#[tokio::test]
+async fn a_send_is_a_named_future_that_sends_only_when_awaited() {
+    let (server, rr) = server_and_client().await;
+    Mock::given(method("GET"))
+        .and(path("/api/clients"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"clients": []})))
+        .mount(&server)
+        .await;
+    let pending = first_page(&rr);
+    fn spawnable<T: Send>(_: &T) {}
+    spawnable(&pending);
+    let shown = format!("{pending:?}");
+    assert!(shown.contains("listClients") && !shown.contains(TOKEN), "{shown}");
+    drop(pending);
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "a dropped future sends nothing"
+    );
+    let page = first_page(&rr).await.unwrap();
+    assert!(page.items().is_empty());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn a_missing_path_parameter_fails_before_sending_and_names_it() {
     let (server, rr) = server_and_client().await;

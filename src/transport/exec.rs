@@ -76,10 +76,14 @@ pub(crate) struct Answer {
     pub(crate) body: bytes::Bytes,
 }
 
-/// The request of a call, built for each attempt by its `build` (a generated operation's
-/// parameters, or a raw call's parts, are still at hand): a call answered at once is built once
-/// and copies nothing, a retry builds it again.
-pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Sync);
+/// What builds the request of a call, for each attempt (a generated operation's parameters, or
+/// a raw call's parts, are still at hand): a call answered at once is built once and copies
+/// nothing, a retry builds it again.
+pub(crate) type BuildFn<'a> = dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a;
+
+/// A call's [`BuildFn`], owned by the call's future (one small allocation a call: the future of a
+/// generated `send` is then a plain value, not a state machine of its own per operation).
+pub(crate) type Build<'a> = Box<BuildFn<'a>>;
 
 /// Builds and prepares a call's request, sends it under the client's rate limit, retries it as
 /// the client's [`RetryPolicy`](crate::RetryPolicy) allows and reads the body (bounded). An error status
@@ -124,10 +128,12 @@ async fn exchange_inner<E: VendorError>(
     );
     // Entered around each poll only when a subscriber records it.
     let (outcome, attempts, over_cap) = if span.is_disabled() {
-        send_with_retries(http, inner, build, &span).await
+        send_with_retries(http, inner, &*build, &span).await
     } else {
         let recorded = span.clone();
-        send_with_retries(http, inner, build, &recorded).instrument(span).await
+        send_with_retries(http, inner, &*build, &recorded)
+            .instrument(span)
+            .await
     };
     finish::<E>(inner, outcome, attempts, over_cap)
 }
@@ -187,7 +193,7 @@ enum Attempt {
 async fn send_with_retries(
     http: &reqwest::Client,
     inner: &Inner,
-    build: Build<'_>,
+    build: &BuildFn<'_>,
     span: &tracing::Span,
 ) -> (Attempt, u32, Option<Duration>) {
     // Only a span that records its duration needs the clock.

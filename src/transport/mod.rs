@@ -31,6 +31,7 @@ pub use builder::{
 pub(crate) use builder::{env_var, sealed};
 // `call_empty` only serves the specs that have body-less answers.
 #[allow(unused_imports)]
+pub use call::ResponseFuture;
 pub(crate) use call::{Op, call, call_empty, checked};
 #[doc(hidden)]
 pub use credentials::Renewal;

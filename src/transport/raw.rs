@@ -97,8 +97,14 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
                 None => builder.build(),
             }
         };
-        let Answer { status, headers, body } =
-            exchange::<E>(self.http, self.inner, &build, "raw", TracedPath::Raw(&self.path)).await?;
+        let Answer { status, headers, body } = exchange::<E>(
+            self.http,
+            self.inner,
+            Box::new(build),
+            "raw",
+            TracedPath::Raw(&self.path),
+        )
+        .await?;
         let value = if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {
