@@ -400,10 +400,10 @@ fn operation_doc(op: &Operation, api_name: &str) -> String {
     }
     match &op.success {
         Some((status, schema)) => d.push_str(&format!(
-            "**Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with {} on {status} (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).\n\n",
+            "**Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with {} on {status} (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).\n\n",
             type_link(schema)
         )),
-        None => d.push_str("**Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>`.\n\n"),
+        None => d.push_str("**Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>`.\n\n"),
     }
     d.push_str(&format!(
         "**Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with {api_name}'s message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).\n\n"

@@ -6503,7 +6503,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RealmList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RealmList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6529,7 +6529,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6552,7 +6552,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.realm_id(..)` | `realmId` | path | yes | The realm's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6578,7 +6578,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6602,7 +6602,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.realm_id(..)` | `realmId` | path | yes | The realm's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6625,7 +6625,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.realm_id(..)` | `realmId` | path | yes | The realm's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Realm`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6652,7 +6652,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6678,7 +6678,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6701,7 +6701,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username (vendor PHP client). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6727,7 +6727,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6751,7 +6751,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username (vendor PHP client). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6776,7 +6776,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6802,7 +6802,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6829,7 +6829,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6853,7 +6853,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6879,7 +6879,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6906,7 +6906,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6930,7 +6930,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_id(..)` | `userId` | path | yes | The user's id, or (in nearly all cases) the username. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6956,7 +6956,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::User`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -6987,7 +6987,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::OrgList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::OrgList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7013,7 +7013,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7036,7 +7036,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.org_id(..)` | `orgId` | path | yes | The org's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7062,7 +7062,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Org`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7086,7 +7086,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.org_id(..)` | `orgId` | path | yes | The org's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7115,7 +7115,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::MembershipList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::MembershipList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7141,7 +7141,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7164,7 +7164,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.membership_id(..)` | `membershipId` | path | yes | The membership's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7190,7 +7190,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Membership`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7214,7 +7214,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.membership_id(..)` | `membershipId` | path | yes | The membership's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7242,7 +7242,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::SessionList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::SessionList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7268,7 +7268,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7291,7 +7291,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.session_id(..)` | `sessionId` | path | yes | The session's id (`kss_…`) or the full login token (the JWT a login returned); a token in the path is a secret, so never log the URL. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Session`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7314,7 +7314,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.session_id(..)` | `sessionId` | path | yes | The session's id (`kss_…`) or the full login token (the JWT a login returned); a token in the path is a secret, so never log the URL. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7339,7 +7339,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7362,7 +7362,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7388,7 +7388,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7412,7 +7412,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7438,7 +7438,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7464,7 +7464,7 @@ impl Client {
     /// | `.nonce(..)` | `nonce` | query | no | Your nonce, checked on the callback. |
     /// | `.realm_id(..)` | `realm_id` | query | no | Only this realm's objects (or set a default realm header). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeUrlList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeUrlList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7491,7 +7491,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeResult`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeResult`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7518,7 +7518,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProviderList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProviderList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7544,7 +7544,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7567,7 +7567,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7593,7 +7593,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthProvider`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7617,7 +7617,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.auth_provider_id(..)` | `authProviderId` | path | yes | The auth provider's id, or its `provider_type`. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7642,7 +7642,7 @@ impl Client {
     /// | `.redirect_uri(..)` | `redirect_uri` | query | yes | Where the provider sends the user back. |
     /// | `.nonce(..)` | `nonce` | query | no | Your nonce. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeUrl`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeUrl`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7669,7 +7669,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeResult`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AuthorizeResult`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7697,7 +7697,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHookList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHookList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7723,7 +7723,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7746,7 +7746,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.app_hook_id(..)` | `appHookId` | path | yes | The app hook's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7772,7 +7772,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::AppHook`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7796,7 +7796,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.app_hook_id(..)` | `appHookId` | path | yes | The app hook's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7822,7 +7822,7 @@ impl Client {
     /// | `.max_results(..)` | `max_results` | query | no | Page size, 1–100. |
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7848,7 +7848,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7871,7 +7871,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.login_policy_id(..)` | `loginPolicyId` | path | yes | The login policy's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7897,7 +7897,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::LoginPolicy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7921,7 +7921,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.login_policy_id(..)` | `loginPolicyId` | path | yes | The login policy's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7957,7 +7957,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::EventList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::EventList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -7982,7 +7982,7 @@ impl Client {
     /// | `.event_id(..)` | `eventId` | path | yes | The event's id. |
     /// | `.expand(..)` | `expand` | query | no | `notifications` to embed the notifications. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Event`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Event`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -8009,7 +8009,7 @@ impl Client {
     /// | `.sort(..)` | `sort` | query | no | Sort field, e.g. `id` or `name` (orgs and login policies take `id` or `name`, default `name`; events take `id`). |
     /// | `.direction(..)` | `direction` | query | no | Sort direction (events default to `desc`). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKeyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKeyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -8035,7 +8035,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKey`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKey`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -8058,7 +8058,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.jwt_key_id(..)` | `jwtKeyId` | path | yes | The jwt key's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKey`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JwtKey`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -8081,7 +8081,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.jwt_key_id(..)` | `jwtKeyId` | path | yes | The jwt key's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -8106,7 +8106,7 @@ impl Client {
     ///
     /// The body is sent as JSON; the spec also offers `application/x-www-form-urlencoded` (for other tools).
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserToken`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserToken`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -8129,7 +8129,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.user_token_id(..)` | `userTokenId` | path | yes | The user token's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserToken`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserToken`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with AuthRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///

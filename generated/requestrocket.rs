@@ -1871,7 +1871,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ClientList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ClientList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -1896,7 +1896,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ClientInput`], built with [`types::ClientInput::builder`] |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -1919,7 +1919,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -1944,7 +1944,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ClientInput`], built with [`types::ClientInput::builder`] |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Client`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -1968,7 +1968,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -1991,7 +1991,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2017,7 +2017,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CredentialList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CredentialList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2046,7 +2046,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialInput`], built with [`types::CredentialInput::builder`] |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2071,7 +2071,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2097,7 +2097,7 @@ impl Client {
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::CredentialInput`], built with [`types::CredentialInput::builder`] |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Credential`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2123,7 +2123,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2150,7 +2150,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2177,7 +2177,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2203,7 +2203,7 @@ impl Client {
     /// | `.credential_id(..)` | `credentialId` | path | yes | The credential's id (a UUID v4). |
     /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2230,7 +2230,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::TargetList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::TargetList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2256,7 +2256,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::TargetInput`], built with [`types::TargetInput::builder`] |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2281,7 +2281,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2307,7 +2307,7 @@ impl Client {
     /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::TargetInput`], built with [`types::TargetInput::builder`] |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Target`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2333,7 +2333,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2360,7 +2360,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2387,7 +2387,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2413,7 +2413,7 @@ impl Client {
     /// | `.target_id(..)` | `targetId` | path | yes | The target's id (a UUID v4). |
     /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2440,7 +2440,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProxyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProxyList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2467,7 +2467,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ProxyInput`], built with [`types::ProxyInput::builder`] |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2492,7 +2492,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2518,7 +2518,7 @@ impl Client {
     /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::ProxyInput`], built with [`types::ProxyInput::builder`] |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Proxy`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2544,7 +2544,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2569,7 +2569,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Telemetry`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2596,7 +2596,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RuleList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2623,7 +2623,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Rule`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2649,7 +2649,7 @@ impl Client {
     /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.rule_id(..)` | `ruleId` | path | yes | The rule's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2683,7 +2683,7 @@ impl Client {
     /// | `.processed_after(..)` | `processedAfter` | query | no | Only requests processed after this instant (ISO 8601). |
     /// | `.processed_before(..)` | `processedBefore` | query | no | Only requests processed before this instant (ISO 8601). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProxyRequestList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProxyRequestList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2711,7 +2711,7 @@ impl Client {
     /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
     /// | `.request_id(..)` | `requestId` | path | yes | The request log entry's id. |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RequestLog`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RequestLog`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2740,7 +2740,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RequestHistoryPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::RequestHistoryPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2767,7 +2767,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2793,7 +2793,7 @@ impl Client {
     /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
     /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2818,7 +2818,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2842,7 +2842,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2867,7 +2867,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
     /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::NotificationList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -2893,7 +2893,7 @@ impl Client {
     /// | `.user_id(..)` | `userId` | path | yes | The user's id (a UUID v4). |
     /// | `.notification_id(..)` | `notificationId` | path | yes | The notification's id (a UUID v4). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Notification`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///

@@ -744,7 +744,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). A page past the end gives 422. |
     /// | `.per_page(..)` | `per_page` | query | no | Items per page. The vendor states no default or maximum (third parties report at most 50). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JobList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JobList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -769,7 +769,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.job_id(..)` | `jobId` | path | yes | The job posting's id (its type is not reported; sent as text). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JobDetail`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::JobDetail`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -802,7 +802,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). A page past the end gives 422. |
     /// | `.per_page(..)` | `per_page` | query | no | Items per page. The vendor states no default or maximum (third parties report at most 50). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProfileList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProfileList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -836,7 +836,7 @@ impl Client {
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). A page past the end gives 422. |
     /// | `.per_page(..)` | `per_page` | query | no | Items per page. The vendor states no default or maximum (third parties report at most 50). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::EventList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::EventList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -861,7 +861,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.event_id(..)` | `eventId` | path | yes | The event's id (its type is not reported; sent as text). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Event`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Event`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -881,7 +881,7 @@ impl Client {
     ///
     /// `GET /codes/job-categories` (operation `listJobCategoryCodes`)
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -902,7 +902,7 @@ impl Client {
     ///
     /// `GET /codes/seniorities` (operation `listSeniorityCodes`)
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -923,7 +923,7 @@ impl Client {
     ///
     /// `GET /codes/employment-types` (operation `listEmploymentTypeCodes`)
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -945,7 +945,7 @@ impl Client {
     ///
     /// `GET /codes/job-industries` (operation `listJobIndustryCodes`)
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::CodeTable`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rocketpunch's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///

@@ -697,7 +697,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default: the first page). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProjectPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::ProjectPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rockety's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///
@@ -722,7 +722,7 @@ impl Client {
     /// |---|---|---|---|---|
     /// | `.page(..)` | `page` | query | no | Page number, from 1 (default: the first page). |
     ///
-    /// **Returns** [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::UserPage`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
     ///
     /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with Rockety's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
     ///

@@ -29,9 +29,9 @@ pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Inner, Service, USER_AGENT,
 };
 pub(crate) use builder::{env_var, sealed};
+pub use call::ResponseFuture;
 // `call_empty` only serves the specs that have body-less answers.
 #[allow(unused_imports)]
-pub use call::ResponseFuture;
 pub(crate) use call::{Op, call, call_empty, checked};
 #[doc(hidden)]
 pub use credentials::Renewal;
