@@ -44,11 +44,16 @@ async fn connection(mut stream: TcpStream, handler: Handler) {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        let header = format!(
+        // Head and body in one write, as HTTP servers send a small response: written apart, the
+        // client could wake on the head alone and wait again for the body, a race whose outcome
+        // depended on how soon each side got to its read, not on what it does.
+        let mut response = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-request-id: bench\r\n\r\n",
             body.len()
-        );
-        if stream.write_all(header.as_bytes()).await.is_err() || stream.write_all(&body).await.is_err() {
+        )
+        .into_bytes();
+        response.extend_from_slice(&body);
+        if stream.write_all(&response).await.is_err() {
             return;
         }
     }

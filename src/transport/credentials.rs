@@ -422,9 +422,33 @@ impl Live {
         self.slot.load().headers.contains_key(name)
     }
 
+    /// Puts the current set on a request about to be sent and says which generation it carries,
+    /// when that needs no renewal first (one atomic load, no lock, nothing awaited): the common
+    /// case. `None` when the set is due for renewal: then [`Live::renew_and_apply`].
+    pub(crate) fn apply_current(&self, request: &mut reqwest::Request) -> Option<Result<u64, CredentialsError>> {
+        let current = self.slot.load();
+        match current.due() {
+            Due::No => Some(Ok(put(&current, request))),
+            Due::Dead => Some(Err(current.dead.clone().unwrap_or_else(|| unreachable_dead(self.api)))),
+            // Someone renews already; this set still works meanwhile.
+            Due::Soon if self.renewing.try_lock().is_none() => Some(Ok(put(&current, request))),
+            Due::Soon | Due::Now => None,
+        }
+    }
+
+    /// Renews the set when it is due, then puts it on the request (the path of
+    /// [`Live::apply_current`] answering `None`). Boxed: a call whose set is fresh never holds
+    /// the renewal's state in its future.
+    pub(crate) fn renew_and_apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, Result<u64, CredentialsError>> {
+        Box::pin(self.apply(request))
+    }
+
     /// Puts the current set on a request about to be sent, renewing it first when it is due,
-    /// and says which generation the request carries. When fresh: one atomic load, no lock.
-    pub(crate) async fn apply(&self, request: &mut reqwest::Request) -> Result<u64, CredentialsError> {
+    /// and says which generation the request carries.
+    async fn apply(&self, request: &mut reqwest::Request) -> Result<u64, CredentialsError> {
         let used = {
             let current = self.slot.load();
             match current.due() {
@@ -457,8 +481,12 @@ impl Live {
 
     /// After a `401` to a request that carried generation `used`: renews it (once, however many
     /// calls ask) when something can. `Ok(true)` when the call should be sent again: the set
-    /// is now another one.
-    pub(crate) async fn after_unauthorized(&self, used: u64) -> Result<bool, CredentialsError> {
+    /// is now another one. Boxed, like [`Live::renew_and_apply`]: only a `401` needs it.
+    pub(crate) fn after_unauthorized(&self, used: u64) -> BoxFuture<'_, Result<bool, CredentialsError>> {
+        Box::pin(self.renew_after_unauthorized(used))
+    }
+
+    async fn renew_after_unauthorized(&self, used: u64) -> Result<bool, CredentialsError> {
         {
             let current = self.slot.load();
             if current.id != used {

@@ -226,10 +226,19 @@ async fn send_with_retries(
             if attempts == 1 && started.is_some() {
                 span.record("method", tracing::field::display(&method));
             }
-            if let Some(limiter) = &inner.limiter {
-                limiter.until_ready().await;
+            // The rate limit's and the renewal's waits are boxed, out of this future: a call
+            // with a cell free and a fresh set awaits neither, and the future every call
+            // allocates stays small.
+            if let Some(limiter) = &inner.limiter
+                && limiter.check().is_err()
+            {
+                Box::pin(limiter.until_ready()).await;
             }
-            let used = match inner.credentials.apply(&mut this).await {
+            let applied = match inner.credentials.apply_current(&mut this) {
+                Some(applied) => applied,
+                None => inner.credentials.renew_and_apply(&mut this).await,
+            };
+            let used = match applied {
                 Ok(generation) => generation,
                 Err(e) => break Attempt::NoCredentials(e),
             };
@@ -262,7 +271,7 @@ async fn send_with_retries(
             break outcome;
         };
         drop(outcome);
-        tokio::time::sleep(wait).await;
+        Box::pin(tokio::time::sleep(wait)).await;
     };
     if let Some(started) = started {
         record(span, started, attempts, &outcome);
