@@ -95,7 +95,9 @@ pub(crate) type Build<'a> = Box<BuildFn<'a>>;
 /// The future is boxed, its type erased: every generated `send` awaits it, and with its full
 /// type (the retry loop, the attempt, reqwest's pending response, the credential renewal) each
 /// of them was laid out and compiled around it again (about a tenth of the crate's build, most
-/// of it code generation). One allocation a call, against a round trip.
+/// of it code generation). One allocation a call, against a round trip: 992 bytes, under the
+/// 1,032 that glibc's `malloc` serves from its per-thread cache (it was 1,864 with the rate
+/// limit's and the renewal's waits inline and values held over two awaits; `-Zprint-type-sizes`).
 pub(crate) fn exchange<'a, E: VendorError + 'a>(
     http: &'a reqwest::Client,
     inner: &'a Inner,
@@ -103,39 +105,34 @@ pub(crate) fn exchange<'a, E: VendorError + 'a>(
     operation: &'static str,
     path: TracedPath<'a>,
 ) -> BoxFuture<'a, crate::Result<Answer>> {
-    Box::pin(exchange_inner::<E>(http, inner, build, operation, path))
-}
-
-async fn exchange_inner<E: VendorError>(
-    http: &reqwest::Client,
-    inner: &Inner,
-    build: Build<'_>,
-    operation: &'static str,
-    path: TracedPath<'_>,
-) -> crate::Result<Answer> {
-    // Field values are only worked out when a subscriber wants the span; the method is recorded
-    // once the first request is built.
-    let span = tracing::info_span!(
-        "rocket_apis.call",
-        api = inner.api,
-        operation,
-        method = tracing::field::Empty,
-        path = %path,
-        status = tracing::field::Empty,
-        attempts = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-        request_id = tracing::field::Empty,
-    );
-    // Entered around each poll only when a subscriber records it.
-    let (outcome, attempts, over_cap) = if span.is_disabled() {
-        send_with_retries(http, inner, &*build, &span).await
-    } else {
-        let recorded = span.clone();
-        send_with_retries(http, inner, &*build, &recorded)
-            .instrument(span)
-            .await
-    };
-    finish::<E>(inner, outcome, attempts, over_cap)
+    // A block, not an `async fn`: an `async fn`'s future keeps its arguments twice (as passed
+    // and as moved into its body), and each branch returns at once, so no result is held over
+    // an await (each such value has a place of its own in every state of the future).
+    Box::pin(async move {
+        // Field values are only worked out when a subscriber wants the span; the method is
+        // recorded once the first request is built.
+        let span = tracing::info_span!(
+            "rocket_apis.call",
+            api = inner.api,
+            operation,
+            method = tracing::field::Empty,
+            path = %path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        // Entered around each poll only when a subscriber records it.
+        if span.is_disabled() {
+            let (outcome, attempts, over_cap) = send_with_retries(http, inner, &*build, &span).await;
+            finish::<E>(inner, outcome, attempts, over_cap)
+        } else {
+            let (outcome, attempts, over_cap) = send_with_retries(http, inner, &*build, &span)
+                .instrument(span.clone())
+                .await;
+            finish::<E>(inner, outcome, attempts, over_cap)
+        }
+    })
 }
 
 /// The outcome of the last attempt as the caller gets it.
@@ -190,6 +187,11 @@ enum Attempt {
 
 /// The last attempt's outcome, the number of attempts, and the `Retry-After` cap when a wait
 /// over it stopped the retries.
+///
+/// Laid out so that nothing large is held across more than one await (such a value gets its own
+/// place in every state of the future, which every call allocates): the request is built inside
+/// the attempt and awaited over only once (the rate limit and the renewal share one boxed wait),
+/// and the outcome leaves by `return`, not as the loop's value.
 async fn send_with_retries(
     http: &reqwest::Client,
     inner: &Inner,
@@ -198,6 +200,12 @@ async fn send_with_retries(
 ) -> (Attempt, u32, Option<Duration>) {
     // Only a span that records its duration needs the clock.
     let started = (!span.is_disabled()).then(Instant::now);
+    let done = |outcome: Attempt, attempts: u32, over_cap: Option<Duration>| {
+        if let Some(started) = started {
+            record(span, started, attempts, &outcome);
+        }
+        (outcome, attempts, over_cap)
+    };
     let policy = &inner.retry;
     // Built at the first retry: a call that succeeds at once never needs it.
     let mut backoff = None;
@@ -205,7 +213,7 @@ async fn send_with_retries(
     let mut over_cap = None;
     // Live credentials (issue 12): a 401 may renew them and send the call again, once.
     let mut resent = false;
-    let outcome = loop {
+    loop {
         attempts += 1;
         // Each attempt builds its request: none is copied or kept in case of a retry. (In a
         // block of its own, so the call's future holds no request while the answer comes.)
@@ -216,67 +224,89 @@ async fn send_with_retries(
                     request
                 }
                 Err(error) => {
-                    break Attempt::Failed {
-                        error,
-                        during: BUILDING,
-                    };
+                    return done(
+                        Attempt::Failed {
+                            error,
+                            during: BUILDING,
+                        },
+                        attempts,
+                        over_cap,
+                    );
                 }
             };
             let method = this.method().clone();
             if attempts == 1 && started.is_some() {
                 span.record("method", tracing::field::display(&method));
             }
-            // The rate limit's and the renewal's waits are boxed, out of this future: a call
-            // with a cell free and a fresh set awaits neither, and the future every call
-            // allocates stays small.
-            if let Some(limiter) = &inner.limiter
-                && limiter.check().is_err()
-            {
-                Box::pin(limiter.until_ready()).await;
-            }
-            let applied = match inner.credentials.apply_current(&mut this) {
+            // A call with a cell free under the rate limit and a fresh credential set awaits
+            // nothing here.
+            let limited = inner.limiter.as_ref().is_some_and(|limiter| limiter.check().is_err());
+            let current = if limited {
+                None
+            } else {
+                inner.credentials.apply_current(&mut this)
+            };
+            let applied = match current {
                 Some(applied) => applied,
-                None => inner.credentials.renew_and_apply(&mut this).await,
+                None => wait_and_apply(inner, &mut this, limited).await,
             };
             let used = match applied {
                 Ok(generation) => generation,
-                Err(e) => break Attempt::NoCredentials(e),
+                Err(e) => return done(Attempt::NoCredentials(e), attempts, over_cap),
             };
             (http.execute(this), method, used)
         };
-        let outcome = attempt(sent, inner.max_response_size).await;
-        if let Attempt::Answered(a) = &outcome
-            && a.status == StatusCode::UNAUTHORIZED
-            && !resent
-        {
-            match inner.credentials.after_unauthorized(used).await {
-                Ok(true) => {
-                    resent = true;
-                    tracing::debug!(attempt = attempts, "sending again with the renewed credentials");
-                    continue;
+        // The outcome in a block of its own as well: it is gone before the wait for a retry.
+        let wait = {
+            let outcome = attempt(sent, inner.max_response_size).await;
+            if let Attempt::Answered(a) = &outcome
+                && a.status == StatusCode::UNAUTHORIZED
+                && !resent
+            {
+                match inner.credentials.after_unauthorized(used).await {
+                    Ok(true) => {
+                        resent = true;
+                        tracing::debug!(attempt = attempts, "sending again with the renewed credentials");
+                        continue;
+                    }
+                    Ok(false) => {}
+                    Err(e) => return done(Attempt::NoCredentials(e), attempts, over_cap),
                 }
-                Ok(false) => {}
-                Err(e) => break Attempt::NoCredentials(e),
             }
-        }
-        let retryable = match &outcome {
-            Attempt::Answered(a) => retry::retryable_status(&method, a.status),
-            Attempt::Failed { error, .. } => retry::retryable_failure(&method, error),
-            Attempt::TooLarge | Attempt::NoCredentials(_) => false,
+            let retryable = match &outcome {
+                Attempt::Answered(a) => retry::retryable_status(&method, a.status),
+                Attempt::Failed { error, .. } => retry::retryable_failure(&method, error),
+                Attempt::TooLarge | Attempt::NoCredentials(_) => false,
+            };
+            if !retryable || attempts > policy.retries() + u32::from(resent) {
+                return done(outcome, attempts, over_cap);
+            }
+            match retry_wait(policy, &outcome, &mut backoff, attempts, &mut over_cap) {
+                Some(wait) => wait,
+                None => return done(outcome, attempts, over_cap),
+            }
         };
-        if !retryable || attempts > policy.retries() + u32::from(resent) {
-            break outcome;
-        }
-        let Some(wait) = retry_wait(policy, &outcome, &mut backoff, attempts, &mut over_cap) else {
-            break outcome;
-        };
-        drop(outcome);
         Box::pin(tokio::time::sleep(wait)).await;
-    };
-    if let Some(started) = started {
-        record(span, started, attempts, &outcome);
     }
-    (outcome, attempts, over_cap)
+}
+
+/// The slow way to an attempt's credentials: waits for the rate limit's next cell when
+/// `limited`, then puts the credential set on the request, renewing it first when it is due.
+/// Boxed, so a call that needs neither wait never holds their state in its future.
+fn wait_and_apply<'a>(
+    inner: &'a Inner,
+    request: &'a mut reqwest::Request,
+    limited: bool,
+) -> BoxFuture<'a, Result<u64, crate::transport::CredentialsError>> {
+    Box::pin(async move {
+        if let Some(limiter) = inner.limiter.as_ref().filter(|_| limited) {
+            limiter.until_ready().await;
+        }
+        match inner.credentials.apply_current(request) {
+            Some(applied) => applied,
+            None => inner.credentials.renew_and_apply(request).await,
+        }
+    })
 }
 
 /// The waits between retries, made at the first retry.
