@@ -424,47 +424,35 @@ impl Live {
 
     /// Puts the current set on a request about to be sent and says which generation it carries,
     /// when that needs no renewal first (one atomic load, no lock, nothing awaited): the common
-    /// case. `None` when the set is due for renewal: then [`Live::renew_and_apply`].
+    /// case. `None` when the set is due for renewal: then [`Live::apply`].
     pub(crate) fn apply_current(&self, request: &mut reqwest::Request) -> Option<Result<u64, CredentialsError>> {
+        self.try_apply(request).ok()
+    }
+
+    /// The set put on the request when it needs no renewal (or cannot have one), else the
+    /// generation to renew and why.
+    fn try_apply(&self, request: &mut reqwest::Request) -> Result<Result<u64, CredentialsError>, (u64, Why)> {
         let current = self.slot.load();
         match current.due() {
-            Due::No => Some(Ok(put(&current, request))),
-            Due::Dead => Some(Err(current.dead.clone().unwrap_or_else(|| unreachable_dead(self.api)))),
-            // Someone renews already; this set still works meanwhile.
-            Due::Soon if self.renewing.try_lock().is_none() => Some(Ok(put(&current, request))),
-            Due::Soon | Due::Now => None,
+            Due::No => Ok(Ok(put(&current, request))),
+            Due::Dead => Ok(Err(current.dead.clone().unwrap_or_else(|| unreachable_dead(self.api)))),
+            Due::Soon => match self.renewing.try_lock() {
+                // Someone renews already; this set still works meanwhile.
+                None => Ok(Ok(put(&current, request))),
+                Some(_free) => Err((current.id, Why::ExpiresSoon)),
+            },
+            Due::Now if current.headers.is_empty() => Err((current.id, Why::FirstUse)),
+            Due::Now => Err((current.id, Why::Expired)),
         }
     }
 
-    /// Renews the set when it is due, then puts it on the request (the path of
-    /// [`Live::apply_current`] answering `None`). Boxed: a call whose set is fresh never holds
-    /// the renewal's state in its future.
-    pub(crate) fn renew_and_apply<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-    ) -> BoxFuture<'a, Result<u64, CredentialsError>> {
-        Box::pin(self.apply(request))
-    }
-
     /// Puts the current set on a request about to be sent, renewing it first when it is due,
-    /// and says which generation the request carries.
-    async fn apply(&self, request: &mut reqwest::Request) -> Result<u64, CredentialsError> {
-        let used = {
-            let current = self.slot.load();
-            match current.due() {
-                Due::No => return Ok(put(&current, request)),
-                Due::Dead => return Err(current.dead.clone().unwrap_or_else(|| unreachable_dead(self.api))),
-                Due::Soon => match self.renewing.try_lock() {
-                    // Someone renews already; this set still works meanwhile.
-                    None => return Ok(put(&current, request)),
-                    Some(guard) => {
-                        drop(guard);
-                        (current.id, Why::ExpiresSoon)
-                    }
-                },
-                Due::Now if current.headers.is_empty() => (current.id, Why::FirstUse),
-                Due::Now => (current.id, Why::Expired),
-            }
+    /// and says which generation the request carries. The transport takes
+    /// [`Live::apply_current`] first and comes here (boxed) only when that answers `None`.
+    pub(crate) async fn apply(&self, request: &mut reqwest::Request) -> Result<u64, CredentialsError> {
+        let used = match self.try_apply(request) {
+            Ok(applied) => return applied,
+            Err(due) => due,
         };
         match self.renew_from(used.0, used.1).await {
             Ok(_) => {}
@@ -481,7 +469,7 @@ impl Live {
 
     /// After a `401` to a request that carried generation `used`: renews it (once, however many
     /// calls ask) when something can. `Ok(true)` when the call should be sent again: the set
-    /// is now another one. Boxed, like [`Live::renew_and_apply`]: only a `401` needs it.
+    /// is now another one. Boxed: only a `401` needs it, and a call's future stays small.
     pub(crate) fn after_unauthorized(&self, used: u64) -> BoxFuture<'_, Result<bool, CredentialsError>> {
         Box::pin(self.renew_after_unauthorized(used))
     }

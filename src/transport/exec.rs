@@ -302,10 +302,7 @@ fn wait_and_apply<'a>(
         if let Some(limiter) = inner.limiter.as_ref().filter(|_| limited) {
             limiter.until_ready().await;
         }
-        match inner.credentials.apply_current(request) {
-            Some(applied) => applied,
-            None => inner.credentials.renew_and_apply(request).await,
-        }
+        inner.credentials.apply(request).await
     })
 }
 
