@@ -37,6 +37,20 @@ async fn only_request(server: &MockServer) -> Request {
     requests.remove(0)
 }
 
+/// Renames client `c1` to "Org 2" (a `PUT` with a JSON body).
+async fn rename_c1(client: &Client) -> types::Client {
+    client
+        .update_client()
+        .client_id("c1")
+        .body(types::ClientInput {
+            client_name: "Org 2".into(),
+        })
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+}
+
 /// The headers every request carries: the raw token, nothing undocumented.
 fn assert_wire_headers(req: &Request) {
     let auth = req.headers.get("authorization").expect("Authorization header sent");
@@ -310,16 +324,7 @@ async fn every_resource_group_round_trips() {
         client.get_client().client_id("c1").send().await.unwrap().client_name,
         "Org"
     );
-    let renamed = client
-        .update_client()
-        .client_id("c1")
-        .body(types::ClientInput {
-            client_name: "Org 2".into(),
-        })
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(renamed.client_name, "Org 2");
+    assert_eq!(rename_c1(&client).await.client_name, "Org 2");
     assert_eq!(
         client.get_client_telemetry().client_id("c1").send().await.unwrap()["totalRequests"],
         5
@@ -793,4 +798,58 @@ async fn default_headers_are_sent_but_cannot_replace_the_token() {
         .default_header("bad header", "x")
         .build();
     assert!(matches!(bad, Err(ConfigError::Invalid { .. })));
+}
+
+/// Every value of a header, in order.
+fn values<'r>(req: &'r Request, name: &str) -> Vec<&'r str> {
+    req.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn each_request_carries_every_header_once_and_the_later_source_wins() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(200, serde_json::json!({"clients": []})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(json(200, serde_json::json!({"clientId": "c1", "clientName": "Org 2"})))
+        .mount(&server)
+        .await;
+    let client = Client::builder(UserToken::new(TOKEN).unwrap())
+        .base_url(server.uri())
+        .user_agent("billing-sync/2.1")
+        .default_header("x-tag", "a")
+        .default_header("x-tag", "b")
+        .build()
+        .unwrap();
+
+    // A request without headers of its own: the client's, every value of each, and the token.
+    client.list_clients().send().await.unwrap();
+    // A per-call header replaces the client's of the same name, not the others.
+    client
+        .with_options(|o| {
+            o.header(
+                http::HeaderName::from_static("x-tag"),
+                http::HeaderValue::from_static("c"),
+            )
+        })
+        .list_clients()
+        .send()
+        .await
+        .unwrap();
+    // A request with headers of its own (a JSON body's `Content-Type`) keeps them.
+    rename_c1(&client).await;
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    for (req, tags) in requests.iter().zip([["a", "b"].as_slice(), &["c"], &["a", "b"]]) {
+        assert_eq!(values(req, "x-tag"), tags, "{} {}", req.method, req.url);
+        assert_eq!(values(req, "authorization"), [TOKEN]);
+        assert_eq!(values(req, "accept"), ["application/json"]);
+        let ua = values(req, "user-agent");
+        assert_eq!(ua.len(), 1, "{ua:?}");
+        assert!(ua[0].starts_with("billing-sync/2.1 rocket-apis/"), "{ua:?}");
+    }
+    assert_eq!(values(&requests[2], "content-type"), ["application/json"]);
 }

@@ -35,8 +35,10 @@ type Limiter = governor::DefaultDirectRateLimiter;
 #[derive(Clone)]
 pub struct Inner {
     pub(crate) api: &'static str,
-    /// The API's fixed headers, the builder's default headers and any per-call ones.
-    pub(crate) headers: HeaderMap,
+    /// A per-call view's headers when it has headers of its own (the client's with the view's
+    /// over them); `None` for the client's own headers, which the credential slot keeps
+    /// ([`Live::base`]).
+    pub(crate) view_headers: Option<HeaderMap>,
     /// The credential slot, shared by every clone and view (see [`super::credentials`]); its
     /// headers (values marked sensitive) go on last, so nothing replaces them.
     pub(crate) credentials: Arc<Live>,
@@ -58,7 +60,8 @@ impl Inner {
 impl fmt::Debug for Inner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Header names only: values can hold secrets.
-        let names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        let headers = self.view_headers.as_ref().unwrap_or(self.credentials.base());
+        let names: Vec<&str> = headers.keys().map(HeaderName::as_str).collect();
         f.debug_struct("Inner")
             .field("api", &self.api)
             .field("headers", &names)
@@ -270,7 +273,7 @@ impl<S: Service> ClientBuilder<S> {
         let http = http_client_builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .user_agent(user_agent)
+            .user_agent(user_agent.clone())
             .build()
             .map_err(|source| ConfigError::HttpClient { api: S::NAME, source })?;
         let limiter = match self.rate_limit {
@@ -278,15 +281,19 @@ impl<S: Service> ClientBuilder<S> {
             Some((requests, period)) => Some(Arc::new(limiter::<S>(requests, period)?)),
         };
         // Every operation of the four specs answers JSON; an API's fixed headers and the
-        // builder's default headers may replace it.
-        let mut headers = HeaderMap::from_iter([(header::ACCEPT, HeaderValue::from_static("application/json"))]);
+        // builder's default headers may replace it. The `User-Agent` is on each request already,
+        // so reqwest has none of its default headers left to add to a call's headers.
+        let mut headers = HeaderMap::from_iter([
+            (header::ACCEPT, HeaderValue::from_static("application/json")),
+            (header::USER_AGENT, user_agent),
+        ]);
         headers.extend(S::fixed_headers());
         headers.extend(self.extra_headers);
         let inner = Inner {
             api: S::NAME,
-            headers,
-            // Sent last, so a default or per-call header cannot replace them.
-            credentials: Live::new(S::NAME, self.credentials),
+            view_headers: None,
+            // The credentials are sent last, so a default or per-call header cannot replace them.
+            credentials: Live::new(S::NAME, headers, self.credentials),
             retry: self.retry,
             limiter,
             max_response_size: self.max_response_size,

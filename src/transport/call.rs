@@ -13,7 +13,8 @@ use serde::de::DeserializeOwned;
 
 use super::builder::Inner;
 use super::credentials::BoxFuture;
-use super::exec::{Answer, Build, TracedPath, exchange};
+use super::exec::{Build, TracedPath, exchange};
+use super::wire::Answer;
 use crate::error::{Error, VendorError, decode_error};
 
 /// One operation of a spec, as its generated `send` names it; `E` is the API's error body.

@@ -334,7 +334,12 @@ impl Renew for OtherSlot {
 /// One whole credential set.
 struct Generation {
     id: u64,
+    /// The credential headers.
     headers: HeaderMap,
+    /// What a request without headers of its own carries on a client without per-call headers:
+    /// the client's headers with the credential headers over them, put together once per
+    /// generation, so that such a call copies one map instead of inserting each header.
+    sent: HeaderMap,
     renew: Option<Arc<dyn Renew>>,
     /// From here on, the first call renews it (others go on with it).
     refresh_at: Option<Instant>,
@@ -374,6 +379,9 @@ impl Generation {
 /// The credential slot of a client, shared by all its clones and per-call views.
 pub(crate) struct Live {
     api: &'static str,
+    /// The client's headers as its builder made them (`Accept`, the API's fixed headers, the
+    /// builder's default headers), which every generation's `sent` starts from.
+    base: HeaderMap,
     slot: ArcSwap<Generation>,
     next_id: AtomicU64,
     /// Held only while one renewal runs (single flight), never by a call whose set is fresh.
@@ -397,10 +405,12 @@ impl fmt::Debug for Live {
 }
 
 impl Live {
-    pub(crate) fn new(api: &'static str, start: Renewal) -> Arc<Live> {
+    /// The slot of a new client: its headers (`base`) and its first credential set.
+    pub(crate) fn new(api: &'static str, base: HeaderMap, start: Renewal) -> Arc<Live> {
         let live = Live {
             api,
-            slot: ArcSwap::from_pointee(generation(0, start, None)),
+            slot: ArcSwap::from_pointee(generation(&base, 0, start, None)),
+            base,
             next_id: AtomicU64::new(1),
             renewing: futures_util::lock::Mutex::new(()),
             failed: Mutex::new(None),
@@ -412,9 +422,15 @@ impl Live {
     /// calls in flight keep theirs.
     pub(crate) fn set(&self, start: Renewal) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let next = generation(id, start, None);
+        let next = generation(&self.base, id, start, None);
         self.trace(Why::Set, &next);
         self.slot.store(Arc::new(next));
+    }
+
+    /// The client's headers as its builder made them (a per-call view with headers of its own
+    /// starts from these).
+    pub(crate) fn base(&self) -> &HeaderMap {
+        &self.base
     }
 
     /// Whether `name` is one of the current credential headers.
@@ -422,23 +438,32 @@ impl Live {
         self.slot.load().headers.contains_key(name)
     }
 
-    /// Puts the current set on a request about to be sent and says which generation it carries,
-    /// when that needs no renewal first (one atomic load, no lock, nothing awaited): the common
-    /// case. `None` when the set is due for renewal: then [`Live::apply`].
-    pub(crate) fn apply_current(&self, request: &mut reqwest::Request) -> Option<Result<u64, CredentialsError>> {
-        self.try_apply(request).ok()
+    /// Puts the headers on a request about to be sent (see [`put`]; `view` is a per-call view's
+    /// headers, `None` for the client's own) and says which credential generation it carries,
+    /// when the set needs no renewal first (one atomic load, no lock, nothing awaited): the
+    /// common case. `None` when the set is due for renewal: then [`Live::apply`].
+    pub(crate) fn apply_current(
+        &self,
+        request: &mut reqwest::Request,
+        view: Option<&HeaderMap>,
+    ) -> Option<Result<u64, CredentialsError>> {
+        self.try_apply(request, view).ok()
     }
 
     /// The set put on the request when it needs no renewal (or cannot have one), else the
     /// generation to renew and why.
-    fn try_apply(&self, request: &mut reqwest::Request) -> Result<Result<u64, CredentialsError>, (u64, Why)> {
+    fn try_apply(
+        &self,
+        request: &mut reqwest::Request,
+        view: Option<&HeaderMap>,
+    ) -> Result<Result<u64, CredentialsError>, (u64, Why)> {
         let current = self.slot.load();
         match current.due() {
-            Due::No => Ok(Ok(put(&current, request))),
+            Due::No => Ok(Ok(put(&current, request, view))),
             Due::Dead => Ok(Err(current.dead.clone().unwrap_or_else(|| unreachable_dead(self.api)))),
             Due::Soon => match self.renewing.try_lock() {
                 // Someone renews already; this set still works meanwhile.
-                None => Ok(Ok(put(&current, request))),
+                None => Ok(Ok(put(&current, request, view))),
                 Some(_free) => Err((current.id, Why::ExpiresSoon)),
             },
             Due::Now if current.headers.is_empty() => Err((current.id, Why::FirstUse)),
@@ -449,8 +474,12 @@ impl Live {
     /// Puts the current set on a request about to be sent, renewing it first when it is due,
     /// and says which generation the request carries. The transport takes
     /// [`Live::apply_current`] first and comes here (boxed) only when that answers `None`.
-    pub(crate) async fn apply(&self, request: &mut reqwest::Request) -> Result<u64, CredentialsError> {
-        let used = match self.try_apply(request) {
+    pub(crate) async fn apply(
+        &self,
+        request: &mut reqwest::Request,
+        view: Option<&HeaderMap>,
+    ) -> Result<u64, CredentialsError> {
+        let used = match self.try_apply(request, view) {
             Ok(applied) => return applied,
             Err(due) => due,
         };
@@ -463,7 +492,7 @@ impl Live {
         let current = self.slot.load();
         match &current.dead {
             Some(dead) => Err(dead.clone()),
-            None => Ok(put(&current, request)),
+            None => Ok(put(&current, request, view)),
         }
     }
 
@@ -512,10 +541,10 @@ impl Live {
         };
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let next = match renew.renew(why).await {
-            Ok(renewal) => generation(id, renewal, None),
+            Ok(renewal) => generation(&self.base, id, renewal, None),
             Err(error) if error.reauthorize_required() => {
                 let start = Renewal::fixed(current.headers.clone());
-                generation(id, start, Some(error))
+                generation(&self.base, id, start, Some(error))
             }
             Err(error) => {
                 tracing::warn!(
@@ -566,13 +595,19 @@ impl Live {
     }
 }
 
-fn generation(id: u64, start: Renewal, dead: Option<CredentialsError>) -> Generation {
+fn generation(base: &HeaderMap, id: u64, start: Renewal, dead: Option<CredentialsError>) -> Generation {
     let refresh_at = start.expires_at.map(|expires| {
         let lifetime = expires.saturating_duration_since(Instant::now());
         expires.checked_sub(start.margin.min(lifetime / 2)).unwrap_or(expires)
     });
+    // Room for what reqwest adds when it sends (its client's default headers, `User-Agent`
+    // among them): a copy keeps this map's table, so such an insert then does not regrow it.
+    let mut sent = HeaderMap::with_capacity(base.len() + start.headers.len() + 8);
+    overlay(&mut sent, base);
+    overlay(&mut sent, &start.headers);
     Generation {
         id,
+        sent,
         headers: start.headers,
         renew: start.renew,
         refresh_at,
@@ -581,14 +616,35 @@ fn generation(id: u64, start: Renewal, dead: Option<CredentialsError>) -> Genera
     }
 }
 
-/// Copies one generation's headers onto the request (replacing any of the same name) and
-/// returns its id.
-fn put(current: &Generation, request: &mut reqwest::Request) -> u64 {
+/// Puts a request's headers on and returns the generation's id: the request's own headers
+/// first, then the client's (or the per-call view's, `view`), then the credential headers, each
+/// replacing any of the same name before it. A request without headers of its own on the
+/// client's headers (most calls) gets the generation's prepared `sent` whole.
+fn put(current: &Generation, request: &mut reqwest::Request, view: Option<&HeaderMap>) -> u64 {
     let headers = request.headers_mut();
-    for (name, value) in &current.headers {
-        headers.insert(name.clone(), value.clone());
+    match view {
+        None if headers.is_empty() => *headers = current.sent.clone(),
+        None => overlay(headers, &current.sent),
+        Some(view) => {
+            overlay(headers, view);
+            overlay(headers, &current.headers);
+        }
     }
     current.id
+}
+
+/// Puts every header of `over` on `target`, replacing all values of the same name (a name
+/// with several values in `over` keeps them all).
+fn overlay(target: &mut HeaderMap, over: &HeaderMap) {
+    let mut last = None;
+    for (name, value) in over {
+        if last == Some(name) {
+            target.append(name.clone(), value.clone());
+        } else {
+            target.insert(name.clone(), value.clone());
+            last = Some(name);
+        }
+    }
 }
 
 fn unreachable_dead(api: &'static str) -> CredentialsError {

@@ -1,38 +1,22 @@
-//! What runs around every call ([`exchange`]): the request built and its fixed headers put on
-//! ([`prepare`]), the credentials at each attempt, then rate limit, retries (each building the
-//! request again), a bounded body read, error statuses turned into [`crate::Error`] and one
-//! tracing span per call.
+//! What runs around every call ([`exchange`]): at each attempt the request built and its
+//! headers put on (the client's and the credentials, [`super::credentials`]), then rate limit,
+//! the attempt on the wire ([`super::wire`]), retries (each building the request again), error
+//! statuses turned into [`crate::Error`] and one tracing span per call.
 
 use std::{
     fmt,
     time::{Duration, Instant},
 };
 
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 use tracing::Instrument;
 
 use super::builder::Inner;
 use super::credentials::BoxFuture;
-use crate::error::{BUILDING, READING, SENDING, VendorError};
+use super::wire::{Answer, Attempt, OnWire};
+use crate::error::{BUILDING, VendorError};
 use crate::headers::{request_id_str, retry_after};
 use crate::retry;
-
-/// Error bodies above this size are cut before decoding, so a runaway body cannot exhaust
-/// memory.
-const ERROR_BODY_LIMIT: usize = 1 << 20;
-
-/// Puts the API's fixed headers and any per-call ones on the request, and a per-call timeout;
-/// the credentials go on at each attempt, in [`exchange`]. (progenitor's undocumented
-/// `api-version` header is taken out of the generated code by `build/surface.rs`.)
-fn prepare(inner: &Inner, request: &mut reqwest::Request) {
-    let headers = request.headers_mut();
-    for (name, value) in &inner.headers {
-        headers.insert(name.clone(), value.clone());
-    }
-    if let Some(timeout) = inner.timeout {
-        *request.timeout_mut() = Some(timeout);
-    }
-}
 
 /// Adds an optional query parameter to a request being built, only when it is set. The
 /// generated code calls this instead of progenitor's `.query(..)` for every optional query
@@ -69,13 +53,6 @@ impl fmt::Display for TracedPath<'_> {
     }
 }
 
-/// A response whose status is not an error, with its body read.
-pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: bytes::Bytes,
-}
-
 /// What builds the request of a call, for each attempt (a generated operation's parameters, or
 /// a raw call's parts, are still at hand): a call answered at once is built once and copies
 /// nothing, a retry builds it again.
@@ -95,9 +72,11 @@ pub(crate) type Build<'a> = Box<BuildFn<'a>>;
 /// The future is boxed, its type erased: every generated `send` awaits it, and with its full
 /// type (the retry loop, the attempt, reqwest's pending response, the credential renewal) each
 /// of them was laid out and compiled around it again (about a tenth of the crate's build, most
-/// of it code generation). One allocation a call, against a round trip: 992 bytes, under the
-/// 1,032 that glibc's `malloc` serves from its per-thread cache (it was 1,864 with the rate
-/// limit's and the renewal's waits inline and values held over two awaits; `-Zprint-type-sizes`).
+/// of it code generation). One allocation a call, against a round trip: 712 bytes
+/// (`-Zprint-type-sizes`), under the 1,032 that glibc's `malloc` serves from its per-thread
+/// cache. It was 1,864 with the rate limit's and the renewal's waits inline and values held
+/// over two awaits, and 992 while the request was borrowed in it (a borrowed local keeps its
+/// place in every later state).
 pub(crate) fn exchange<'a, E: VendorError + 'a>(
     http: &'a reqwest::Client,
     inner: &'a Inner,
@@ -173,18 +152,6 @@ fn finish<E: VendorError>(
     }
 }
 
-/// What one attempt came to.
-enum Attempt {
-    Answered(Answer),
-    Failed {
-        error: reqwest::Error,
-        during: &'static str,
-    },
-    TooLarge,
-    /// No credentials could be had for the call (it was not sent).
-    NoCredentials(crate::transport::CredentialsError),
-}
-
 /// The last attempt's outcome, the number of attempts, and the `Retry-After` cap when a wait
 /// over it stopped the retries.
 ///
@@ -218,11 +185,8 @@ async fn send_with_retries(
         // Each attempt builds its request: none is copied or kept in case of a retry. (In a
         // block of its own, so the call's future holds no request while the answer comes.)
         let (sent, method, used) = {
-            let mut this = match build() {
-                Ok(mut request) => {
-                    prepare(inner, &mut request);
-                    request
-                }
+            let (this, method, readiness) = match build() {
+                Ok(request) => ready(inner, request),
                 Err(error) => {
                     return done(
                         Attempt::Failed {
@@ -234,21 +198,14 @@ async fn send_with_retries(
                     );
                 }
             };
-            let method = this.method().clone();
             if attempts == 1 && started.is_some() {
                 span.record("method", tracing::field::display(&method));
             }
-            // A call with a cell free under the rate limit and a fresh credential set awaits
-            // nothing here.
-            let limited = inner.limiter.as_ref().is_some_and(|limiter| limiter.check().is_err());
-            let current = if limited {
-                None
-            } else {
-                inner.credentials.apply_current(&mut this)
-            };
-            let applied = match current {
-                Some(applied) => applied,
-                None => wait_and_apply(inner, &mut this, limited).await,
+            // The slow path takes the request and gives it back: the call's future then keeps
+            // no request beside the wait.
+            let (this, applied) = match readiness {
+                Readiness::Applied(applied) => (this, applied),
+                Readiness::Wait { limited } => wait_and_apply(inner, this, limited).await,
             };
             let used = match applied {
                 Ok(generation) => generation,
@@ -258,7 +215,7 @@ async fn send_with_retries(
         };
         // The outcome in a block of its own as well: it is gone before the wait for a retry.
         let wait = {
-            let outcome = attempt(sent, inner.max_response_size).await;
+            let outcome = OnWire::new(sent, inner.max_response_size, reqwest::Response::bytes_stream).await;
             if let Attempt::Answered(a) = &outcome
                 && a.status == StatusCode::UNAUTHORIZED
                 && !resent
@@ -290,19 +247,51 @@ async fn send_with_retries(
     }
 }
 
+/// How far [`ready`] got with an attempt's request.
+enum Readiness {
+    /// Its headers are on (with the credential generation it carries), or no credentials
+    /// could be had.
+    Applied(Result<u64, crate::transport::CredentialsError>),
+    /// It waits for the rate limit's next cell (`limited`) or for a due renewal of the
+    /// credentials: [`wait_and_apply`].
+    Wait { limited: bool },
+}
+
+/// An attempt's request made ready without awaiting anything, the common case: its timeout set
+/// and, when the rate limit has a cell free and the credential set needs no renewal, its headers
+/// put on. Not `async`: the request is only moved through the call's future, never borrowed
+/// there, so no state of the future keeps a place for it.
+fn ready(inner: &Inner, mut request: reqwest::Request) -> (reqwest::Request, http::Method, Readiness) {
+    if let Some(timeout) = inner.timeout {
+        *request.timeout_mut() = Some(timeout);
+    }
+    let method = request.method().clone();
+    let limited = inner.limiter.as_ref().is_some_and(|limiter| limiter.check().is_err());
+    let applied = if limited {
+        None
+    } else {
+        inner
+            .credentials
+            .apply_current(&mut request, inner.view_headers.as_ref())
+    };
+    let readiness = applied.map_or(Readiness::Wait { limited }, Readiness::Applied);
+    (request, method, readiness)
+}
+
 /// The slow way to an attempt's credentials: waits for the rate limit's next cell when
 /// `limited`, then puts the credential set on the request, renewing it first when it is due.
 /// Boxed, so a call that needs neither wait never holds their state in its future.
-fn wait_and_apply<'a>(
-    inner: &'a Inner,
-    request: &'a mut reqwest::Request,
+fn wait_and_apply(
+    inner: &Inner,
+    mut request: reqwest::Request,
     limited: bool,
-) -> BoxFuture<'a, Result<u64, crate::transport::CredentialsError>> {
+) -> BoxFuture<'_, (reqwest::Request, Result<u64, crate::transport::CredentialsError>)> {
     Box::pin(async move {
         if let Some(limiter) = inner.limiter.as_ref().filter(|_| limited) {
             limiter.until_ready().await;
         }
-        inner.credentials.apply(request).await
+        let applied = inner.credentials.apply(&mut request, inner.view_headers.as_ref()).await;
+        (request, applied)
     })
 }
 
@@ -376,59 +365,4 @@ fn failure_kind(error: &reqwest::Error) -> &'static str {
     } else {
         "transport failure"
     }
-}
-
-/// Waits for one sent request's answer and reads its body: error bodies cut at
-/// [`ERROR_BODY_LIMIT`], success bodies refused over `limit`.
-async fn attempt(sent: impl Future<Output = reqwest::Result<reqwest::Response>>, limit: usize) -> Attempt {
-    let mut response = match sent.await {
-        Ok(r) => r,
-        Err(error) => return Attempt::Failed { error, during: SENDING },
-    };
-    let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
-    let is_error = status.is_client_error() || status.is_server_error();
-    if !is_error && response.content_length().is_some_and(|len| len > limit as u64) {
-        return Attempt::TooLarge;
-    }
-    let cut_at = if is_error { ERROR_BODY_LIMIT.min(limit) } else { limit };
-    match read_limited(&mut response, cut_at).await {
-        Ok((body, complete)) if complete || is_error => Attempt::Answered(Answer { status, headers, body }),
-        Ok(_) => Attempt::TooLarge,
-        Err(error) => Attempt::Failed { error, during: READING },
-    }
-}
-
-/// Reads the body up to `limit` bytes; `complete` is false when there was more.
-async fn read_limited(response: &mut reqwest::Response, limit: usize) -> reqwest::Result<(bytes::Bytes, bool)> {
-    // Sized once from the announced length when a second chunk comes, so a large body is not
-    // copied at every doubling (a body in one chunk needs no buffer).
-    let announced = response
-        .content_length()
-        .map_or(0, |len| len.min(limit as u64) as usize);
-    let mut buf = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
-        if buf.is_empty() && chunk.len() <= limit {
-            // The common case, a body in one chunk: no copy.
-            match response.chunk().await? {
-                None => return Ok((chunk, true)),
-                Some(next) => {
-                    buf.reserve(announced.max(chunk.len() + next.len()));
-                    buf.extend_from_slice(&chunk);
-                    let room = limit.saturating_sub(buf.len());
-                    buf.extend_from_slice(&next[..next.len().min(room)]);
-                    if next.len() > room {
-                        return Ok((buf.freeze(), false));
-                    }
-                    continue;
-                }
-            }
-        }
-        let room = limit.saturating_sub(buf.len());
-        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if chunk.len() > room {
-            return Ok((buf.freeze(), false));
-        }
-    }
-    Ok((buf.freeze(), true))
 }

@@ -10,6 +10,7 @@
 //!   statuses into errors, tracing);
 //! - [`options`]: per-call settings ([`CallOptions`]) on a view of a client;
 //! - [`raw`]: calls to endpoints not in the spec ([`RawRequest`]);
+//! - [`wire`]: one attempt on the wire (the answer's head, its body read within a limit);
 //! - [`macros`]: what each API module invokes once.
 
 pub(crate) mod base_url;
@@ -20,6 +21,7 @@ pub(crate) mod exec;
 pub(crate) mod macros;
 pub(crate) mod options;
 pub(crate) mod raw;
+pub(crate) mod wire;
 
 #[cfg(any(feature = "authrocket", feature = "rocketpunch"))]
 pub(crate) use base_url::is_loopback;

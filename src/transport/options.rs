@@ -84,7 +84,12 @@ impl CallOptions {
              give the client other credentials with `set_credentials` instead",
             self.inner.api
         );
-        self.inner.headers.insert(name, value);
+        let credentials = &self.inner.credentials;
+        let headers = self
+            .inner
+            .view_headers
+            .get_or_insert_with(|| credentials.base().clone());
+        headers.insert(name, value);
         self
     }
 }

@@ -6,7 +6,8 @@ use std::{fmt, marker::PhantomData};
 use http::header;
 
 use super::builder::Inner;
-use super::exec::{Answer, TracedPath, exchange};
+use super::exec::{TracedPath, exchange};
+use super::wire::Answer;
 use crate::error::{VendorError, decode_error};
 
 /// A call to an endpoint that is not in the spec yet, with the client's credentials, base URL,
