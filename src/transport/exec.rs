@@ -5,15 +5,16 @@
 
 use std::{
     fmt,
+    pin::Pin,
+    task::{Context, Poll, ready},
     time::{Duration, Instant},
 };
 
 use http::StatusCode;
-use tracing::Instrument;
 
 use super::builder::Inner;
 use super::credentials::BoxFuture;
-use super::wire::{Answer, Attempt, OnWire};
+use super::wire::{Answer, Attempt, OnWire, send};
 use crate::error::{BUILDING, VendorError};
 use crate::headers::{request_id_str, retry_after};
 use crate::retry;
@@ -68,50 +69,268 @@ pub(crate) type Build<'a> = Box<BuildFn<'a>>;
 /// or an oversized body the matching [`crate::Error`]; anything else is the [`Answer`]. One
 /// `tracing` span per call records the operation, method, path template, status, attempts,
 /// duration and request id; never a header value.
-///
-/// The future is boxed, its type erased: every generated `send` awaits it, and with its full
-/// type (the retry loop, the attempt, reqwest's pending response, the credential renewal) each
-/// of them was laid out and compiled around it again (about a tenth of the crate's build, most
-/// of it code generation). One allocation a call, against a round trip: 712 bytes
-/// (`-Zprint-type-sizes`), under the 1,032 that glibc's `malloc` serves from its per-thread
-/// cache. It was 1,864 with the rate limit's and the renewal's waits inline and values held
-/// over two awaits, and 992 while the request was borrowed in it (a borrowed local keeps its
-/// place in every later state).
 pub(crate) fn exchange<'a, E: VendorError + 'a>(
     http: &'a reqwest::Client,
     inner: &'a Inner,
     build: Build<'a>,
     operation: &'static str,
     path: TracedPath<'a>,
-) -> BoxFuture<'a, crate::Result<Answer>> {
-    // A block, not an `async fn`: an `async fn`'s future keeps its arguments twice (as passed
-    // and as moved into its body), and each branch returns at once, so no result is held over
-    // an await (each such value has a place of its own in every state of the future).
-    Box::pin(async move {
+) -> Exchange<'a> {
+    Exchange {
+        http,
+        inner,
+        build,
+        finish: finish::<E>,
+        operation,
+        path,
+        span: None,
+        started: None,
+        attempts: 0,
+        resent: false,
+        over_cap: None,
+        backoff: None,
+        method: http::Method::GET,
+        used: 0,
+        step: Step::Start,
+    }
+}
+
+/// The future of a call's exchange ([`exchange`]): the retry loop as a state machine written
+/// out, not an `async` body, so that its type can be named and a call's future holds it in
+/// place. (Boxed, as an `async` body's future had to be, it cost about a microsecond a call on
+/// the 2-core machine: a fresh heap block written and read at each call, where a future in
+/// place lives in memory the caller's task touches anyway.) It is not generic: every operation
+/// of every API runs this one `poll`. The rare waits (the rate limit, a credential renewal, a
+/// `401`'s renewal, the sleep before a retry) are boxed, so they take no room in it.
+pub(crate) struct Exchange<'a> {
+    http: &'a reqwest::Client,
+    inner: &'a Inner,
+    build: Build<'a>,
+    /// What the last attempt's outcome becomes (`finish::<E>` for the API's error body `E`).
+    finish: Finish,
+    operation: &'static str,
+    path: TracedPath<'a>,
+    /// The call's span, made at the first poll.
+    span: Option<tracing::Span>,
+    /// When the call started, kept only when the span records its duration.
+    started: Option<Instant>,
+    attempts: u32,
+    /// Live credentials (issue 12): a 401 may renew them and send the call again, once.
+    resent: bool,
+    /// The `Retry-After` cap, when a wait over it stopped the retries.
+    over_cap: Option<Duration>,
+    /// The waits between retries, made at the first retry.
+    backoff: Option<Backoff>,
+    /// The current attempt's method (whether a failure may be retried depends on it).
+    method: http::Method,
+    /// The credential generation the current attempt carries.
+    used: u64,
+    step: Step<'a>,
+}
+
+type Finish = fn(&Inner, Attempt, u32, Option<Duration>) -> crate::Result<Answer>;
+
+/// Where a call's exchange stands.
+enum Step<'a> {
+    /// The next attempt is to be built (the first at the first poll).
+    Start,
+    /// An attempt's request waits for the rate limit or a due credential renewal.
+    Waiting(BoxFuture<'a, (reqwest::Request, Result<u64, crate::transport::CredentialsError>)>),
+    /// An attempt is on the wire.
+    OnWire(OnWire),
+    /// A `401`'s credential renewal, with the answer that asked for it.
+    Renewing(
+        BoxFuture<'a, Result<bool, crate::transport::CredentialsError>>,
+        Box<Attempt>,
+    ),
+    /// The wait before the next attempt.
+    Sleeping(Pin<Box<tokio::time::Sleep>>),
+    /// The call has answered.
+    Done,
+}
+
+/// What comes after a step of the exchange: the next one, or the outcome that ends the call.
+enum Next<'a> {
+    Step(Step<'a>),
+    Ends(Attempt),
+}
+
+impl Future for Exchange<'_> {
+    type Output = crate::Result<Answer>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if this.span.is_none() {
+            this.begin();
+        }
+        // Entered around each poll only when a subscriber records it.
+        match this.span.as_ref().filter(|span| !span.is_disabled()).cloned() {
+            None => this.drive(cx),
+            Some(span) => {
+                let _entered = span.enter();
+                this.drive(cx)
+            }
+        }
+    }
+}
+
+impl<'a> Exchange<'a> {
+    /// At the first poll: the call's span, and its start when the span records its duration
+    /// (only then is the clock read).
+    fn begin(&mut self) {
         // Field values are only worked out when a subscriber wants the span; the method is
         // recorded once the first request is built.
         let span = tracing::info_span!(
             "rocket_apis.call",
-            api = inner.api,
-            operation,
+            api = self.inner.api,
+            operation = self.operation,
             method = tracing::field::Empty,
-            path = %path,
+            path = %self.path,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        // Entered around each poll only when a subscriber records it.
-        if span.is_disabled() {
-            let (outcome, attempts, over_cap) = send_with_retries(http, inner, &*build, &span).await;
-            finish::<E>(inner, outcome, attempts, over_cap)
-        } else {
-            let (outcome, attempts, over_cap) = send_with_retries(http, inner, &*build, &span)
-                .instrument(span.clone())
-                .await;
-            finish::<E>(inner, outcome, attempts, over_cap)
+        if !span.is_disabled() {
+            self.started = Some(Instant::now());
         }
-    })
+        self.span = Some(span);
+    }
+
+    /// Runs the call as far as it can go without waiting.
+    fn drive(&mut self, cx: &mut Context<'_>) -> Poll<crate::Result<Answer>> {
+        loop {
+            let outcome = match &mut self.step {
+                Step::Start => match self.attempt() {
+                    Next::Step(step) => {
+                        self.step = step;
+                        continue;
+                    }
+                    Next::Ends(outcome) => outcome,
+                },
+                Step::Waiting(wait) => {
+                    let (request, applied) = ready!(wait.as_mut().poll(cx));
+                    match applied {
+                        Ok(generation) => {
+                            self.used = generation;
+                            self.step = self.on_wire(request);
+                            continue;
+                        }
+                        Err(e) => Attempt::NoCredentials(e),
+                    }
+                }
+                Step::OnWire(on_wire) => {
+                    let outcome = ready!(on_wire.poll_attempt(cx));
+                    match outcome {
+                        Attempt::Answered(a) if a.status == StatusCode::UNAUTHORIZED && !self.resent => {
+                            let renewal = self.inner.credentials.after_unauthorized(self.used);
+                            self.step = Step::Renewing(renewal, Box::new(Attempt::Answered(a)));
+                            continue;
+                        }
+                        outcome => match self.retry(outcome) {
+                            Next::Step(step) => {
+                                self.step = step;
+                                continue;
+                            }
+                            Next::Ends(outcome) => outcome,
+                        },
+                    }
+                }
+                Step::Renewing(renewal, _) => match ready!(renewal.as_mut().poll(cx)) {
+                    Ok(true) => {
+                        self.resent = true;
+                        tracing::debug!(attempt = self.attempts, "sending again with the renewed credentials");
+                        self.step = Step::Start;
+                        continue;
+                    }
+                    Ok(false) => {
+                        let Step::Renewing(_, outcome) = std::mem::replace(&mut self.step, Step::Done) else {
+                            unreachable!("the renewal's step holds its answer")
+                        };
+                        match self.retry(*outcome) {
+                            Next::Step(step) => {
+                                self.step = step;
+                                continue;
+                            }
+                            Next::Ends(outcome) => outcome,
+                        }
+                    }
+                    Err(e) => Attempt::NoCredentials(e),
+                },
+                Step::Sleeping(sleep) => {
+                    ready!(sleep.as_mut().poll(cx));
+                    self.step = Step::Start;
+                    continue;
+                }
+                Step::Done => unreachable!("a call polled after it answered"),
+            };
+            return Poll::Ready(self.done(outcome));
+        }
+    }
+
+    /// Builds the next attempt's request and makes it ready: what to wait for next, or the
+    /// outcome when it cannot be sent. Each attempt builds its request: none is copied or kept
+    /// in case of a retry.
+    fn attempt(&mut self) -> Next<'a> {
+        self.attempts += 1;
+        let (request, method, readiness) = match (self.build)() {
+            Ok(request) => ready(self.inner, request),
+            Err(error) => {
+                return Next::Ends(Attempt::Failed {
+                    error,
+                    during: BUILDING,
+                });
+            }
+        };
+        if self.attempts == 1
+            && self.started.is_some()
+            && let Some(span) = &self.span
+        {
+            span.record("method", tracing::field::display(&method));
+        }
+        self.method = method;
+        match readiness {
+            Readiness::Applied(Ok(generation)) => {
+                self.used = generation;
+                Next::Step(self.on_wire(request))
+            }
+            Readiness::Applied(Err(e)) => Next::Ends(Attempt::NoCredentials(e)),
+            // The slow path takes the request and gives it back.
+            Readiness::Wait { limited } => Next::Step(Step::Waiting(wait_and_apply(self.inner, request, limited))),
+        }
+    }
+
+    /// The step of a request that is ready: on the wire.
+    fn on_wire(&self, request: reqwest::Request) -> Step<'a> {
+        Step::OnWire(OnWire::new(send(self.http, request), self.inner.max_response_size))
+    }
+
+    /// After an attempt: the wait before the next one when the policy retries this outcome,
+    /// else the outcome, which ends the call.
+    fn retry(&mut self, outcome: Attempt) -> Next<'a> {
+        let retryable = match &outcome {
+            Attempt::Answered(a) => retry::retryable_status(&self.method, a.status),
+            Attempt::Failed { error, .. } => retry::retryable_failure(&self.method, error),
+            Attempt::TooLarge | Attempt::NoCredentials(_) => false,
+        };
+        let policy = &self.inner.retry;
+        if !retryable || self.attempts > policy.retries() + u32::from(self.resent) {
+            return Next::Ends(outcome);
+        }
+        match retry_wait(policy, &outcome, &mut self.backoff, self.attempts, &mut self.over_cap) {
+            Some(wait) => Next::Step(Step::Sleeping(Box::pin(tokio::time::sleep(wait)))),
+            None => Next::Ends(outcome),
+        }
+    }
+
+    /// The call's answer from its last attempt's outcome, recorded on its span.
+    fn done(&mut self, outcome: Attempt) -> crate::Result<Answer> {
+        self.step = Step::Done;
+        if let (Some(started), Some(span)) = (self.started, &self.span) {
+            record(span, started, self.attempts, &outcome);
+        }
+        (self.finish)(self.inner, outcome, self.attempts, self.over_cap)
+    }
 }
 
 /// The outcome of the last attempt as the caller gets it.
@@ -149,101 +368,6 @@ fn finish<E: VendorError>(
                 limit: inner.max_response_size,
             })
         }
-    }
-}
-
-/// The last attempt's outcome, the number of attempts, and the `Retry-After` cap when a wait
-/// over it stopped the retries.
-///
-/// Laid out so that nothing large is held across more than one await (such a value gets its own
-/// place in every state of the future, which every call allocates): the request is built inside
-/// the attempt and awaited over only once (the rate limit and the renewal share one boxed wait),
-/// and the outcome leaves by `return`, not as the loop's value.
-async fn send_with_retries(
-    http: &reqwest::Client,
-    inner: &Inner,
-    build: &BuildFn<'_>,
-    span: &tracing::Span,
-) -> (Attempt, u32, Option<Duration>) {
-    // Only a span that records its duration needs the clock.
-    let started = (!span.is_disabled()).then(Instant::now);
-    let done = |outcome: Attempt, attempts: u32, over_cap: Option<Duration>| {
-        if let Some(started) = started {
-            record(span, started, attempts, &outcome);
-        }
-        (outcome, attempts, over_cap)
-    };
-    let policy = &inner.retry;
-    // Built at the first retry: a call that succeeds at once never needs it.
-    let mut backoff = None;
-    let mut attempts = 0u32;
-    let mut over_cap = None;
-    // Live credentials (issue 12): a 401 may renew them and send the call again, once.
-    let mut resent = false;
-    loop {
-        attempts += 1;
-        // Each attempt builds its request: none is copied or kept in case of a retry. (In a
-        // block of its own, so the call's future holds no request while the answer comes.)
-        let (sent, method, used) = {
-            let (this, method, readiness) = match build() {
-                Ok(request) => ready(inner, request),
-                Err(error) => {
-                    return done(
-                        Attempt::Failed {
-                            error,
-                            during: BUILDING,
-                        },
-                        attempts,
-                        over_cap,
-                    );
-                }
-            };
-            if attempts == 1 && started.is_some() {
-                span.record("method", tracing::field::display(&method));
-            }
-            // The slow path takes the request and gives it back: the call's future then keeps
-            // no request beside the wait.
-            let (this, applied) = match readiness {
-                Readiness::Applied(applied) => (this, applied),
-                Readiness::Wait { limited } => wait_and_apply(inner, this, limited).await,
-            };
-            let used = match applied {
-                Ok(generation) => generation,
-                Err(e) => return done(Attempt::NoCredentials(e), attempts, over_cap),
-            };
-            (http.execute(this), method, used)
-        };
-        // The outcome in a block of its own as well: it is gone before the wait for a retry.
-        let wait = {
-            let outcome = OnWire::new(sent, inner.max_response_size, reqwest::Response::bytes_stream).await;
-            if let Attempt::Answered(a) = &outcome
-                && a.status == StatusCode::UNAUTHORIZED
-                && !resent
-            {
-                match inner.credentials.after_unauthorized(used).await {
-                    Ok(true) => {
-                        resent = true;
-                        tracing::debug!(attempt = attempts, "sending again with the renewed credentials");
-                        continue;
-                    }
-                    Ok(false) => {}
-                    Err(e) => return done(Attempt::NoCredentials(e), attempts, over_cap),
-                }
-            }
-            let retryable = match &outcome {
-                Attempt::Answered(a) => retry::retryable_status(&method, a.status),
-                Attempt::Failed { error, .. } => retry::retryable_failure(&method, error),
-                Attempt::TooLarge | Attempt::NoCredentials(_) => false,
-            };
-            if !retryable || attempts > policy.retries() + u32::from(resent) {
-                return done(outcome, attempts, over_cap);
-            }
-            match retry_wait(policy, &outcome, &mut backoff, attempts, &mut over_cap) {
-                Some(wait) => wait,
-                None => return done(outcome, attempts, over_cap),
-            }
-        };
-        Box::pin(tokio::time::sleep(wait)).await;
     }
 }
 

@@ -9,8 +9,8 @@ use std::{
 };
 
 use bytes::{Bytes, BytesMut};
-use futures_util::Stream;
 use http::{HeaderMap, StatusCode};
+use http_body::Body as _;
 
 use crate::error::{READING, SENDING};
 
@@ -40,6 +40,16 @@ pub(crate) enum Attempt {
     NoCredentials(crate::transport::CredentialsError),
 }
 
+/// reqwest's future of a sent request: what `Client::execute` returns, named through the
+/// client's `tower` service so that a call's future can hold it without a box.
+pub(crate) type Sending = <&'static reqwest::Client as tower_service::Service<reqwest::Request>>::Future;
+
+/// Sends a request on `http` (as `Client::execute` does).
+pub(crate) fn send(http: &reqwest::Client, request: reqwest::Request) -> Sending {
+    let mut http = http;
+    tower_service::Service::call(&mut http, request)
+}
+
 /// The future of one attempt: waits for the sent request's answer and reads its body, error
 /// bodies cut at [`ERROR_BODY_LIMIT`], success bodies refused over `limit`.
 ///
@@ -47,28 +57,26 @@ pub(crate) enum Attempt {
 /// attempt, and nested `async` steps (reqwest's `chunk()` inside a read loop inside the
 /// attempt) were most of the call's own machine code touched on each call, which is what a
 /// call costs beyond its instructions once other work has pushed it out of the CPU's caches.
-pub(crate) struct OnWire<F, S> {
-    state: State<F, S>,
+/// Its types are all named, so the call's future holds it in place.
+pub(crate) struct OnWire {
+    state: State,
     limit: usize,
-    /// reqwest's `Response::bytes_stream`, passed in so that its stream's type is a parameter
-    /// here.
-    into_stream: fn(reqwest::Response) -> S,
 }
 
-enum State<F, S> {
-    /// The request is on its way; `F` answers with the response's head.
-    Sending(F),
+enum State {
+    /// The request is on its way.
+    Sending(Sending),
     /// The head is in; the body is being read.
-    Reading(Reading<S>),
+    Reading(Reading),
     /// The attempt has answered.
     Done,
 }
 
 /// A body being read, and the head it belongs to.
-struct Reading<S> {
+struct Reading {
     status: StatusCode,
     headers: HeaderMap,
-    body: S,
+    body: reqwest::Body,
     /// The first chunk, kept as it came: a body in one chunk is never copied.
     first: Option<Bytes>,
     /// The body so far once a second chunk came, sized from the announced length.
@@ -80,52 +88,44 @@ struct Reading<S> {
     is_error: bool,
 }
 
-impl<F, S> OnWire<F, S> {
+impl OnWire {
     /// The attempt of a request being sent (`sent`), with the client's body limit.
-    pub(crate) fn new(sent: F, limit: usize, into_stream: fn(reqwest::Response) -> S) -> Self {
+    pub(crate) fn new(sent: Sending, limit: usize) -> Self {
         OnWire {
             state: State::Sending(sent),
             limit,
-            into_stream,
         }
     }
-}
 
-impl<F, S> Future for OnWire<F, S>
-where
-    F: Future<Output = reqwest::Result<reqwest::Response>> + Unpin,
-    S: Stream<Item = reqwest::Result<Bytes>> + Unpin,
-{
-    type Output = Attempt;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Attempt> {
-        let this = self.get_mut();
-        if let State::Sending(sent) = &mut this.state {
+    /// Polls the attempt (the call's future polls it in place).
+    pub(crate) fn poll_attempt(&mut self, cx: &mut Context<'_>) -> Poll<Attempt> {
+        if let State::Sending(sent) = &mut self.state {
             let outcome = ready!(Pin::new(sent).poll(cx));
-            match outcome.map(|response| this.head(response)) {
+            match outcome.map(|response| self.head(response)) {
                 Ok(None) => {}
-                Ok(Some(answered)) => return this.done(answered),
-                Err(error) => return this.done(Attempt::Failed { error, during: SENDING }),
+                Ok(Some(answered)) => return self.done(answered),
+                Err(error) => return self.done(Attempt::Failed { error, during: SENDING }),
             }
         }
-        let State::Reading(reading) = &mut this.state else {
+        let State::Reading(reading) = &mut self.state else {
             unreachable!("an attempt polled after it answered")
         };
         loop {
-            match ready!(Pin::new(&mut reading.body).poll_next(cx)) {
-                Some(Ok(chunk)) => {
-                    if !reading.take(chunk) {
-                        return this.read(false);
+            match ready!(Pin::new(&mut reading.body).poll_frame(cx)) {
+                Some(Ok(frame)) => {
+                    // Anything but data (trailers) is not part of the body.
+                    if let Ok(chunk) = frame.into_data()
+                        && !reading.take(chunk)
+                    {
+                        return self.read(false);
                     }
                 }
-                Some(Err(error)) => return this.done(Attempt::Failed { error, during: READING }),
-                None => return this.read(true),
+                Some(Err(error)) => return self.done(Attempt::Failed { error, during: READING }),
+                None => return self.read(true),
             }
         }
     }
-}
 
-impl<F, S> OnWire<F, S> {
     /// Takes the answer's head and starts reading its body; or what the attempt came to when
     /// an announced success body is over the limit.
     fn head(&mut self, mut response: reqwest::Response) -> Option<Attempt> {
@@ -143,7 +143,7 @@ impl<F, S> OnWire<F, S> {
         self.state = State::Reading(Reading {
             status,
             headers: std::mem::take(response.headers_mut()),
-            body: (self.into_stream)(response),
+            body: reqwest::Body::from(response),
             first: None,
             buf: BytesMut::new(),
             cut_at,
@@ -179,7 +179,7 @@ impl<F, S> OnWire<F, S> {
     }
 }
 
-impl<S> Reading<S> {
+impl Reading {
     /// Takes a chunk of the body; false when the body goes past `cut_at` (what fits is kept).
     fn take(&mut self, chunk: Bytes) -> bool {
         if self.buf.is_empty() {
