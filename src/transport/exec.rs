@@ -149,12 +149,6 @@ enum Step<'a> {
     Done,
 }
 
-/// What comes after a step of the exchange: the next one, or the outcome that ends the call.
-enum Next<'a> {
-    Step(Step<'a>),
-    Ends(Attempt),
-}
-
 impl Future for Exchange<'_> {
     type Output = crate::Result<Answer>;
 
@@ -202,11 +196,8 @@ impl<'a> Exchange<'a> {
         loop {
             let outcome = match &mut self.step {
                 Step::Start => match self.attempt() {
-                    Next::Step(step) => {
-                        self.step = step;
-                        continue;
-                    }
-                    Next::Ends(outcome) => outcome,
+                    None => continue,
+                    Some(outcome) => outcome,
                 },
                 Step::Waiting(wait) => {
                     let (request, applied) = ready!(wait.as_mut().poll(cx));
@@ -228,11 +219,8 @@ impl<'a> Exchange<'a> {
                             continue;
                         }
                         outcome => match self.retry(outcome) {
-                            Next::Step(step) => {
-                                self.step = step;
-                                continue;
-                            }
-                            Next::Ends(outcome) => outcome,
+                            None => continue,
+                            Some(outcome) => outcome,
                         },
                     }
                 }
@@ -248,11 +236,8 @@ impl<'a> Exchange<'a> {
                             unreachable!("the renewal's step holds its answer")
                         };
                         match self.retry(*outcome) {
-                            Next::Step(step) => {
-                                self.step = step;
-                                continue;
-                            }
-                            Next::Ends(outcome) => outcome,
+                            None => continue,
+                            Some(outcome) => outcome,
                         }
                     }
                     Err(e) => Attempt::NoCredentials(e),
@@ -268,15 +253,15 @@ impl<'a> Exchange<'a> {
         }
     }
 
-    /// Builds the next attempt's request and makes it ready: what to wait for next, or the
-    /// outcome when it cannot be sent. Each attempt builds its request: none is copied or kept
-    /// in case of a retry.
-    fn attempt(&mut self) -> Next<'a> {
+    /// Builds the next attempt's request, makes it ready and sets the step it waits in next; or
+    /// the outcome when it cannot be sent. Each attempt builds its request: none is copied or
+    /// kept in case of a retry.
+    fn attempt(&mut self) -> Option<Attempt> {
         self.attempts += 1;
         let (request, method, readiness) = match (self.build)() {
             Ok(request) => ready(self.inner, request),
             Err(error) => {
-                return Next::Ends(Attempt::Failed {
+                return Some(Attempt::Failed {
                     error,
                     during: BUILDING,
                 });
@@ -289,15 +274,16 @@ impl<'a> Exchange<'a> {
             span.record("method", tracing::field::display(&method));
         }
         self.method = method;
-        match readiness {
+        self.step = match readiness {
             Readiness::Applied(Ok(generation)) => {
                 self.used = generation;
-                Next::Step(self.on_wire(request))
+                self.on_wire(request)
             }
-            Readiness::Applied(Err(e)) => Next::Ends(Attempt::NoCredentials(e)),
+            Readiness::Applied(Err(e)) => return Some(Attempt::NoCredentials(e)),
             // The slow path takes the request and gives it back.
-            Readiness::Wait { limited } => Next::Step(Step::Waiting(wait_and_apply(self.inner, request, limited))),
-        }
+            Readiness::Wait { limited } => Step::Waiting(wait_and_apply(self.inner, request, limited)),
+        };
+        None
     }
 
     /// The step of a request that is ready: on the wire.
@@ -305,9 +291,9 @@ impl<'a> Exchange<'a> {
         Step::OnWire(OnWire::new(send(self.http, request), self.inner.max_response_size))
     }
 
-    /// After an attempt: the wait before the next one when the policy retries this outcome,
-    /// else the outcome, which ends the call.
-    fn retry(&mut self, outcome: Attempt) -> Next<'a> {
+    /// After an attempt: the wait before the next one when the policy retries this outcome (set
+    /// as the next step), else the outcome, which ends the call.
+    fn retry(&mut self, outcome: Attempt) -> Option<Attempt> {
         let retryable = match &outcome {
             Attempt::Answered(a) => retry::retryable_status(&self.method, a.status),
             Attempt::Failed { error, .. } => retry::retryable_failure(&self.method, error),
@@ -315,11 +301,14 @@ impl<'a> Exchange<'a> {
         };
         let policy = &self.inner.retry;
         if !retryable || self.attempts > policy.retries() + u32::from(self.resent) {
-            return Next::Ends(outcome);
+            return Some(outcome);
         }
         match retry_wait(policy, &outcome, &mut self.backoff, self.attempts, &mut self.over_cap) {
-            Some(wait) => Next::Step(Step::Sleeping(Box::pin(tokio::time::sleep(wait)))),
-            None => Next::Ends(outcome),
+            Some(wait) => {
+                self.step = Step::Sleeping(Box::pin(tokio::time::sleep(wait)));
+                None
+            }
+            None => Some(outcome),
         }
     }
 
