@@ -10,12 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=${1:-25}
-bin=$(cargo bench --locked --bench call_instructions --no-run --message-format=json 2>/dev/null |
-  python3 -c 'import json,sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "call_instructions" and m.get("executable"):
-        print(m["executable"])')
+source scripts/call-bench-binary.sh
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for side in baseline_calls client_calls; do
