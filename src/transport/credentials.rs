@@ -600,8 +600,9 @@ fn generation(base: &HeaderMap, id: u64, start: Renewal, dead: Option<Credential
         let lifetime = expires.saturating_duration_since(Instant::now());
         expires.checked_sub(start.margin.min(lifetime / 2)).unwrap_or(expires)
     });
-    // Room for what reqwest adds when it sends (its client's default headers, `User-Agent`
-    // among them): a copy keeps this map's table, so such an insert then does not regrow it.
+    // A little room over what it holds: a copy keeps this map's index table, so a header added
+    // to a request after it (a proxy's headers, all that reqwest still adds once `Accept` and
+    // `User-Agent` are in `base`) does not rehash it.
     let mut sent = HeaderMap::with_capacity(base.len() + start.headers.len() + 8);
     overlay(&mut sent, base);
     overlay(&mut sent, &start.headers);
