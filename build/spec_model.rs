@@ -44,6 +44,8 @@ pub struct Param {
     pub location: &'static str,
     pub required: bool,
     pub description: Option<String>,
+    /// Marked `format: password` in the spec: its builder's `Debug` hides the value.
+    pub secret: bool,
 }
 
 impl Operation {
@@ -84,6 +86,7 @@ pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
                         location,
                         required: data.required,
                         description: data.description.clone(),
+                        secret: crate::secrets::is_secret_parameter(spec, data),
                     }
                 })
                 .collect();

@@ -100,15 +100,71 @@ pub fn reshape(
     if let Some(types) = module(&mut file.items, "types") {
         crate::decode::drop_unread(types, &read);
         prune_type_builders(types, &sent);
-        crate::secrets::hide(types, secrets, open)?;
+        let (hidden_types, hidden_builders) = crate::secrets::hide(types, secrets, open)?;
         let mut complete = module(types, "builder")
             .map(|b| reshape_type_builders(b, &shapes))
             .unwrap_or_default();
         complete.extend(defaultable_read_types(types, &sent));
         derive_default(types, &complete);
+        let has_builders = module(types, "builder").is_some();
+        if let Some(builders) = module(types, "builder") {
+            let all = builders.clone();
+            crate::secrets::samples(
+                builders,
+                &hidden_builders,
+                |s| crate::secrets::has_default(&all, s).then(|| syn::parse_quote!(Default::default())),
+                vec![syn::parse_quote!(secret: &str)],
+                vec![],
+            );
+        }
+        let all = types.clone();
+        // A type with no `Default` is sampled through its builder, which has the same fields.
+        let hidden_types: crate::secrets::Hidden = hidden_types
+            .into_iter()
+            .filter(|(name, _)| {
+                !hidden_builders.contains_key(name)
+                    || all
+                        .iter()
+                        .any(|i| matches!(i, syn::Item::Struct(s) if s.ident == name && crate::secrets::has_default(&all, s)))
+            })
+            .collect();
+        let more = if has_builders {
+            vec![syn::parse_quote!(all.extend(builder::debug_samples(secret));)]
+        } else {
+            vec![]
+        };
+        crate::secrets::samples(
+            types,
+            &hidden_types,
+            |s| crate::secrets::has_default(&all, s).then(|| syn::parse_quote!(Default::default())),
+            vec![syn::parse_quote!(secret: &str)],
+            more,
+        );
     }
     if let Some(items) = module(&mut file.items, "builder") {
         reshape_operation_builders(items, &builders, api_name)?;
+        let secret_params: BTreeMap<String, BTreeSet<String>> = builders
+            .iter()
+            .map(|(builder, op)| {
+                let secret = op.params.iter().filter(|p| p.secret).map(|p| p.rust.clone()).collect();
+                (builder.clone(), secret)
+            })
+            .filter(|(_, secret): &(String, BTreeSet<String>)| !secret.is_empty())
+            .collect();
+        let hidden_params = crate::secrets::hide_params(items, &secret_params);
+        crate::secrets::samples(
+            items,
+            &hidden_params,
+            |s| {
+                let name = &s.ident;
+                Some(syn::parse_quote!(#name::new(client)))
+            },
+            vec![
+                syn::parse_quote!(client: &super::Client),
+                syn::parse_quote!(secret: &str),
+            ],
+            vec![],
+        );
         items.insert(
             0,
             syn::parse_quote! {
@@ -121,16 +177,29 @@ pub fn reshape(
             1,
             syn::parse_quote!(
                 #[allow(unused_imports)]
-                use crate::transport::{call, call_empty};
+                use crate::transport::{call, call_empty, path_segment};
             ),
         );
     }
     hide_progenitor_error(file);
     drop_unused_imports(&mut file.items);
+    own_encode_path(file);
     ShortPaths::new(file).visit_file_mut(file);
     // progenitor asserts the client implements its hooks; the transport runs its own instead.
     file.items
         .retain(|item| !quote!(#item).to_string().contains("fn assert_client_hooks"));
+    file.items.push(syn::parse_quote! {
+        /// Every generated type and operation builder whose `Debug` hides a secret or a
+        /// catch-all map, printed with `secret` in each hidden field (the crate's leak tests
+        /// read it; cargo feature `mock`).
+        #[cfg(feature = "mock")]
+        #[doc(hidden)]
+        pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String)> {
+            let mut all = types::debug_samples(secret);
+            all.extend(builder::debug_samples(client, secret));
+            all
+        }
+    });
     // Lists promise `.stream()` in their docs; this makes the promise a compile-time fact.
     let lists: Vec<syn::Ident> = builders
         .iter()
@@ -172,6 +241,25 @@ fn hide_progenitor_error(file: &mut syn::File) {
             continue;
         }
         return;
+    }
+}
+
+/// Path parameters are encoded by the crate's `encode_path`, which also encodes a backslash (URL
+/// parsers read it as `/`, so a value holding one would add path segments).
+fn own_encode_path(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Use(u) = item else { continue };
+        let syn::UseTree::Path(p) = &u.tree else { continue };
+        let only_encode_path = match &*p.tree {
+            syn::UseTree::Name(n) => n.ident == "encode_path",
+            syn::UseTree::Group(g) => {
+                g.items.len() == 1 && matches!(&g.items[0], syn::UseTree::Name(n) if n.ident == "encode_path")
+            }
+            _ => false,
+        };
+        if p.ident == "progenitor_client" && only_encode_path {
+            u.tree = syn::parse_quote!(crate::transport::encode_path);
+        }
     }
 }
 
@@ -568,7 +656,14 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
                     && quote!(#m).to_string().ends_with("map_err (Error :: InvalidRequest)")
                 {
                     let receiver = m.receiver.clone();
-                    *init.expr = syn::parse_quote!(crate::transport::checked!(#receiver, OP));
+                    // A path parameter of `.` or `..` would climb out of the base path.
+                    *init.expr = match op.params.iter().find(|p| p.rust == name && p.location == "path") {
+                        Some(p) => {
+                            let spec_name = &p.name;
+                            syn::parse_quote!(crate::transport::checked!(path_segment(#receiver, #spec_name), OP))
+                        }
+                        None => syn::parse_quote!(crate::transport::checked!(#receiver, OP)),
+                    };
                 }
                 kept.push(syn::Stmt::Local(local));
             }

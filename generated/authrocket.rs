@@ -4,12 +4,12 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::encode_path;
+use crate::transport::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///A webhook or email hook. A webhook is sent the "Get an Event" response as payload; deliveries answered with a non-2xx status are retried for about 2 days.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct AppHook {
         /// Seconds.
         ///
@@ -236,7 +236,7 @@ pub mod types {
         }
     }
     ///A page of AppHook objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct AppHookList {
         /// JSON field `collection`.
         pub collection: Vec<AppHook>,
@@ -511,7 +511,7 @@ pub mod types {
         }
     }
     ///A page of AuthProvider objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct AuthProviderList {
         /// JSON field `collection`.
         pub collection: Vec<AuthProvider>,
@@ -583,7 +583,7 @@ pub mod types {
         }
     }
     ///The social-login callback's values.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, PartialEq)]
     pub struct AuthorizeCallbackBody {
         /// JSON field `code`.
         pub code: String,
@@ -671,7 +671,7 @@ pub mod types {
         }
     }
     ///A social-login URL, valid for 30 minutes.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct AuthorizeUrl {
         /// Auth provider id.
         ///
@@ -700,7 +700,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(AuthorizeUrl);
     ///Social-login URLs for every provider.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct AuthorizeUrlList {
         /// JSON field `collection`.
         pub collection: Vec<AuthorizeUrl>,
@@ -770,6 +770,11 @@ pub mod types {
         /// JSON field `provider_user_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider_user_id: Option<String>,
+        /// A QR code (SVG) of `provisioning_uri`, for a new TOTP credential; it encodes the OTP seed.
+        ///
+        /// JSON field `provisioning_svg`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provisioning_svg: Option<String>,
         /// JSON field `provisioning_uri`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provisioning_uri: Option<String>,
@@ -807,6 +812,7 @@ pub mod types {
                 password: o.optional("password"),
                 password_confirmation: o.optional("password_confirmation"),
                 provider_user_id: o.optional("provider_user_id"),
+                provisioning_svg: o.optional("provisioning_svg"),
                 provisioning_uri: o.optional("provisioning_uri"),
                 state: o.optional("state"),
                 token_expires_at: o.optional("token_expires_at"),
@@ -959,7 +965,7 @@ pub mod types {
         }
     }
     ///A credential embedded in a user.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct CredentialRef {
         /// JSON field `credential_type`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1014,7 +1020,7 @@ pub mod types {
         }
     }
     ///The code.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, PartialEq)]
     pub struct CredentialVerifyBodyCredential {
         /// JSON field `code`.
         pub code: String,
@@ -1032,7 +1038,7 @@ pub mod types {
         }
     }
     ///The error body. Validation errors (409, 422) are `{"errors": {field: [messages]}}`; other keys may sit beside it. Every field is optional.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ErrorBody {
         /// A short error, when sent.
         ///
@@ -1066,7 +1072,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(ErrorBody);
     ///An audit or webhook event (read-only).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Event {
         /// JSON field `app_hook_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1141,7 +1147,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(Event);
     ///A page of Event objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct EventList {
         /// JSON field `collection`.
         pub collection: Vec<Event>,
@@ -1269,7 +1275,7 @@ pub mod types {
         }
     }
     ///A page of JwtKey objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct JwtKeyList {
         /// JSON field `collection`.
         pub collection: Vec<JwtKey>,
@@ -1293,7 +1299,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(JwtKeyList);
     ///A Connected App (hosted login).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct LoginPolicy {
         /// Read-only.
         ///
@@ -1504,7 +1510,7 @@ pub mod types {
         }
     }
     ///A page of LoginPolicy objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct LoginPolicyList {
         /// JSON field `collection`.
         pub collection: Vec<LoginPolicy>,
@@ -1528,7 +1534,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(LoginPolicyList);
     ///A user's membership of an org (the org is optional in AuthRocket 1). An embedded `user` and `org` may appear.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Membership {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -1696,7 +1702,7 @@ pub mod types {
         }
     }
     ///A page of Membership objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct MembershipList {
         /// JSON field `collection`.
         pub collection: Vec<Membership>,
@@ -1720,7 +1726,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(MembershipList);
     ///A delivery of an event to an app hook.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Notification {
         /// JSON field `app_hook_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1776,7 +1782,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(Notification);
     ///An org: a group or account of users.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Org {
         /// Creation time (Unix seconds, may be fractional)
         ///
@@ -1932,7 +1938,7 @@ pub mod types {
         }
     }
     ///A page of Org objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct OrgList {
         /// JSON field `collection`.
         pub collection: Vec<Org>,
@@ -2228,7 +2234,7 @@ pub mod types {
         }
     }
     ///A page of Realm objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct RealmList {
         /// JSON field `collection`.
         pub collection: Vec<Realm>,
@@ -2252,7 +2258,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(RealmList);
     ///Where a call came from, recorded on the resulting event.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Request {
         /// Client user agent.
         ///
@@ -2428,7 +2434,7 @@ pub mod types {
         }
     }
     ///A page of Session objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct SessionList {
         /// JSON field `collection`.
         pub collection: Vec<Session>,
@@ -2875,7 +2881,7 @@ pub mod types {
         }
     }
     ///A page of User objects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct UserList {
         /// JSON field `collection`.
         pub collection: Vec<User>,
@@ -3749,7 +3755,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct AuthorizeCallbackBody {
             code: Result<String, String>,
             nonce: Result<Option<String>, String>,
@@ -4110,7 +4116,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct CredentialRef {
             credential_type: Result<Option<String>, String>,
             id: Result<Option<String>, String>,
@@ -4231,7 +4237,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct CredentialVerifyBodyCredential {
             code: Result<String, String>,
         }
@@ -5333,7 +5339,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct Request {
             client: Result<Option<String>, String>,
             ip: Result<Option<String>, String>,
@@ -6231,14 +6237,21 @@ pub mod types {
         );
         crate::redact::debug!(AuthenticateBody; password hidden, request shown);
         crate::redact::debug!(AuthenticateKeyBody; api_key hidden, request shown);
+        crate::redact::debug!(
+            AuthorizeCallbackBody; code hidden, nonce shown, state hidden
+        );
         crate::redact::debug!(AuthorizeTokenBody; access_token hidden);
         crate::redact::debug!(
             CredentialInput; access_token hidden, api_key hidden, auth_provider_id shown,
-            code shown, credential_type shown, id shown, name shown, object shown,
+            code hidden, credential_type shown, id shown, name shown, object shown,
             otp_secret hidden, password hidden, password_confirmation hidden,
-            provider_user_id shown, provisioning_uri shown, state shown, token_expires_at
-            shown, user_id shown
+            provider_user_id shown, provisioning_uri hidden, state shown,
+            token_expires_at shown, user_id shown
         );
+        crate::redact::debug!(
+            CredentialRef; credential_type shown, id shown, object shown, extra hidden
+        );
+        crate::redact::debug!(CredentialVerifyBodyCredential; code hidden);
         crate::redact::debug!(
             JwtKeyInput; algo shown, expired shown, id shown, key hidden, object shown,
             use_ shown
@@ -6250,12 +6263,13 @@ pub mod types {
             require_unique_emails shown, resource_links shown, session_minutes shown,
             session_type shown, state shown, username_validation_human shown
         );
+        crate::redact::debug!(Request; client shown, ip shown, extra hidden);
         crate::redact::debug!(
             SessionInput; created_at shown, expires_at shown, id shown, object shown,
             request shown, token hidden, user_id shown
         );
         crate::redact::debug!(
-            UserActionBodyUser; code shown, current_password hidden, password hidden,
+            UserActionBodyUser; code hidden, current_password hidden, password hidden,
             password_confirmation hidden, token hidden
         );
         crate::redact::debug!(
@@ -6271,6 +6285,55 @@ pub mod types {
             shown, last_name shown, object shown, password hidden, password_confirmation
             hidden, realm_id shown, username shown
         );
+        /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+        /// `Debug` prints it (the crate's leak tests read it).
+        #[cfg(feature = "mock")]
+        #[doc(hidden)]
+        #[allow(unused_variables)]
+        pub fn debug_samples(secret: &str) -> Vec<(&'static str, String)> {
+            #[allow(unused_imports)]
+            use crate::redact::Sample;
+            #[allow(unused_mut)]
+            let mut all: Vec<(&'static str, String)> = vec![
+                ("AuthProviderInput", format!("{:?}", AuthProviderInput { client_secret :
+                Sample::sample(secret), ..Default::default() })), ("AuthenticateBody",
+                format!("{:?}", AuthenticateBody { password : Sample::sample(secret),
+                ..Default::default() })), ("AuthenticateKeyBody", format!("{:?}",
+                AuthenticateKeyBody { api_key : Sample::sample(secret),
+                ..Default::default() })), ("AuthorizeCallbackBody", format!("{:?}",
+                AuthorizeCallbackBody { code : Sample::sample(secret), state :
+                Sample::sample(secret), ..Default::default() })), ("AuthorizeTokenBody",
+                format!("{:?}", AuthorizeTokenBody { access_token :
+                Sample::sample(secret), ..Default::default() })), ("CredentialInput",
+                format!("{:?}", CredentialInput { access_token : Sample::sample(secret),
+                api_key : Sample::sample(secret), code : Sample::sample(secret),
+                otp_secret : Sample::sample(secret), password : Sample::sample(secret),
+                password_confirmation : Sample::sample(secret), provisioning_uri :
+                Sample::sample(secret), ..Default::default() })), ("CredentialRef",
+                format!("{:?}", CredentialRef { extra : Sample::sample(secret),
+                ..Default::default() })), ("CredentialVerifyBodyCredential",
+                format!("{:?}", CredentialVerifyBodyCredential { code :
+                Sample::sample(secret), ..Default::default() })), ("JwtKeyInput",
+                format!("{:?}", JwtKeyInput { key : Sample::sample(secret),
+                ..Default::default() })), ("RealmInput", format!("{:?}", RealmInput {
+                jwt_key : Sample::sample(secret), ..Default::default() })), ("Request",
+                format!("{:?}", Request { extra : Sample::sample(secret),
+                ..Default::default() })), ("SessionInput", format!("{:?}", SessionInput {
+                token : Sample::sample(secret), ..Default::default() })),
+                ("UserActionBodyUser", format!("{:?}", UserActionBodyUser { code :
+                Sample::sample(secret), current_password : Sample::sample(secret),
+                password : Sample::sample(secret), password_confirmation :
+                Sample::sample(secret), token : Sample::sample(secret),
+                ..Default::default() })), ("UserInput", format!("{:?}", UserInput {
+                password : Sample::sample(secret), password_confirmation :
+                Sample::sample(secret), password_reset_token : Sample::sample(secret),
+                token : Sample::sample(secret), ..Default::default() })),
+                ("UserTokenInput", format!("{:?}", UserTokenInput { password :
+                Sample::sample(secret), password_confirmation : Sample::sample(secret),
+                ..Default::default() }))
+            ];
+            all
+        }
     }
     /// Error types.
     pub mod error {
@@ -6305,11 +6368,20 @@ pub mod types {
         }
     }
     crate::redact::debug!(
+        AppHook; delay shown, destination shown, email_from shown, email_from_name shown,
+        email_renderer shown, email_subject shown, email_template shown, email_to shown,
+        event_type shown, hook_type shown, id shown, object shown, realm_id shown, state
+        shown, user_type shown, extra hidden
+    );
+    crate::redact::debug!(
+        AppHookList; collection shown, more_results shown, extra hidden
+    );
+    crate::redact::debug!(
         AuthProvider; client_id shown, client_secret hidden, email_verification shown, id
         shown, login shown, min_complexity shown, min_length shown, name shown,
         name_field shown, object shown, password_field shown, provider_type shown,
         realm_id shown, required_chars shown, scopes shown, signup shown, signup_mode
-        shown, state shown, verify shown, extra shown
+        shown, state shown, verify shown, extra hidden
     );
     crate::redact::debug!(
         AuthProviderInput; client_id shown, client_secret hidden, email_verification
@@ -6318,40 +6390,95 @@ pub mod types {
         realm_id shown, required_chars shown, scopes shown, signup shown, signup_mode
         shown, state shown, verify shown
     );
+    crate::redact::debug!(
+        AuthProviderList; collection shown, more_results shown, extra hidden
+    );
     crate::redact::debug!(AuthenticateBody; password hidden, request shown);
     crate::redact::debug!(AuthenticateKeyBody; api_key hidden, request shown);
+    crate::redact::debug!(AuthorizeCallbackBody; code hidden, nonce shown, state hidden);
     crate::redact::debug!(
         AuthorizeResult; email shown, id shown, object shown, realm_id shown, token
-        hidden, username shown, extra shown
+        hidden, username shown, extra hidden
     );
     crate::redact::debug!(AuthorizeTokenBody; access_token hidden);
     crate::redact::debug!(
+        AuthorizeUrl; id shown, provider_type shown, url shown, extra hidden
+    );
+    crate::redact::debug!(
+        AuthorizeUrlList; collection shown, more_results shown, extra hidden
+    );
+    crate::redact::debug!(
         Credential; access_token hidden, api_key hidden, auth_provider_id shown, code
-        shown, credential_type shown, id shown, name shown, object shown, otp_secret
+        hidden, credential_type shown, id shown, name shown, object shown, otp_secret
         hidden, password hidden, password_confirmation hidden, provider_user_id shown,
-        provisioning_uri shown, state shown, token_expires_at shown, user_id shown, extra
-        shown
+        provisioning_svg hidden, provisioning_uri hidden, state shown, token_expires_at
+        shown, user_id shown, extra hidden
     );
     crate::redact::debug!(
         CredentialInput; access_token hidden, api_key hidden, auth_provider_id shown,
-        code shown, credential_type shown, id shown, name shown, object shown, otp_secret
-        hidden, password hidden, password_confirmation hidden, provider_user_id shown,
-        provisioning_uri shown, state shown, token_expires_at shown, user_id shown
+        code hidden, credential_type shown, id shown, name shown, object shown,
+        otp_secret hidden, password hidden, password_confirmation hidden,
+        provider_user_id shown, provisioning_uri hidden, state shown, token_expires_at
+        shown, user_id shown
     );
     crate::redact::debug!(
+        CredentialRef; credential_type shown, id shown, object shown, extra hidden
+    );
+    crate::redact::debug!(CredentialVerifyBodyCredential; code hidden);
+    crate::redact::debug!(
+        ErrorBody; error shown, errors shown, message shown, extra hidden
+    );
+    crate::redact::debug!(
+        Event; app_hook_id shown, auth_provider_id shown, event_at shown, event_type
+        shown, id shown, login_policy_id shown, membership_id shown, notifications shown,
+        object shown, org_id shown, realm_id shown, request shown, user_id shown, extra
+        hidden
+    );
+    crate::redact::debug!(EventList; collection shown, more_results shown, extra hidden);
+    crate::redact::debug!(
         JwtKey; algo shown, expired shown, id shown, key hidden, object shown, use_
-        shown, extra shown
+        shown, extra hidden
     );
     crate::redact::debug!(
         JwtKeyInput; algo shown, expired shown, id shown, key hidden, object shown, use_
         shown
     );
     crate::redact::debug!(
+        JwtKeyList; collection shown, more_results shown, extra hidden
+    );
+    crate::redact::debug!(
+        LoginPolicy; base_domain shown, custom_domains shown, domains shown, external_css
+        shown, footer shown, header shown, id shown, login_handler shown, name shown,
+        object shown, primary_domain shown, realm_id shown, redirect_uris shown,
+        signup_handler shown, subdomain shown, extra hidden
+    );
+    crate::redact::debug!(
+        LoginPolicyList; collection shown, more_results shown, extra hidden
+    );
+    crate::redact::debug!(
+        Membership; created_at shown, custom shown, expires_at shown, id shown, object
+        shown, org shown, org_id shown, permissions shown, user shown, user_id shown,
+        extra hidden
+    );
+    crate::redact::debug!(
+        MembershipList; collection shown, more_results shown, extra hidden
+    );
+    crate::redact::debug!(
+        Notification; app_hook_id shown, attempts shown, hook_type shown, id shown,
+        last_attempt_at shown, last_destination shown, last_result shown, state shown,
+        extra hidden
+    );
+    crate::redact::debug!(
+        Org; created_at shown, custom shown, id shown, name shown, object shown, realm_id
+        shown, reference shown, state shown, extra hidden
+    );
+    crate::redact::debug!(OrgList; collection shown, more_results shown, extra hidden);
+    crate::redact::debug!(
         Realm; api_key_minutes shown, api_key_policy shown, api_key_prefix shown,
         created_at shown, custom shown, id shown, jwt_algo shown, jwt_fields shown,
         jwt_key hidden, name shown, object shown, reference shown, require_unique_emails
         shown, resource_links shown, session_minutes shown, session_type shown, state
-        shown, username_validation_human shown, extra shown
+        shown, username_validation_human shown, extra hidden
     );
     crate::redact::debug!(
         RealmInput; api_key_minutes shown, api_key_policy shown, api_key_prefix shown,
@@ -6360,23 +6487,28 @@ pub mod types {
         shown, resource_links shown, session_minutes shown, session_type shown, state
         shown, username_validation_human shown
     );
+    crate::redact::debug!(RealmList; collection shown, more_results shown, extra hidden);
+    crate::redact::debug!(Request; client shown, ip shown, extra hidden);
     crate::redact::debug!(
         Session; created_at shown, expires_at shown, id shown, object shown, request
-        shown, token hidden, user_id shown, extra shown
+        shown, token hidden, user_id shown, extra hidden
     );
     crate::redact::debug!(
         SessionInput; created_at shown, expires_at shown, id shown, object shown, request
         shown, token hidden, user_id shown
     );
     crate::redact::debug!(
+        SessionList; collection shown, more_results shown, extra hidden
+    );
+    crate::redact::debug!(
         User; created_at shown, credentials shown, custom shown, email shown,
         email_verification shown, first_name shown, id shown, last_login_at shown,
         last_name shown, name shown, object shown, password hidden, password_confirmation
         hidden, password_reset_token hidden, realm_id shown, reference shown, request
-        shown, state shown, token hidden, user_type shown, username shown, extra shown
+        shown, state shown, token hidden, user_type shown, username shown, extra hidden
     );
     crate::redact::debug!(
-        UserActionBodyUser; code shown, current_password hidden, password hidden,
+        UserActionBodyUser; code hidden, current_password hidden, password hidden,
         password_confirmation hidden, token hidden
     );
     crate::redact::debug!(
@@ -6386,16 +6518,105 @@ pub mod types {
         hidden, password_reset_token hidden, realm_id shown, reference shown, request
         shown, state shown, token hidden, user_type shown, username shown
     );
+    crate::redact::debug!(UserList; collection shown, more_results shown, extra hidden);
     crate::redact::debug!(
         UserToken; credential_type shown, email shown, first_name shown, id shown,
         last_name shown, object shown, password hidden, password_confirmation hidden,
-        realm_id shown, username shown, extra shown
+        realm_id shown, username shown, extra hidden
     );
     crate::redact::debug!(
         UserTokenInput; credential_type shown, email shown, first_name shown, id shown,
         last_name shown, object shown, password hidden, password_confirmation hidden,
         realm_id shown, username shown
     );
+    /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+    /// `Debug` prints it (the crate's leak tests read it).
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn debug_samples(secret: &str) -> Vec<(&'static str, String)> {
+        #[allow(unused_imports)]
+        use crate::redact::Sample;
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, String)> = vec![
+            ("AppHook", format!("{:?}", AppHook { extra : Sample::sample(secret),
+            ..Default::default() })), ("AppHookList", format!("{:?}", AppHookList { extra
+            : Sample::sample(secret), ..Default::default() })), ("AuthProvider",
+            format!("{:?}", AuthProvider { client_secret : Sample::sample(secret), extra
+            : Sample::sample(secret), ..Default::default() })), ("AuthProviderInput",
+            format!("{:?}", AuthProviderInput { client_secret : Sample::sample(secret),
+            ..Default::default() })), ("AuthProviderList", format!("{:?}",
+            AuthProviderList { extra : Sample::sample(secret), ..Default::default() })),
+            ("AuthorizeResult", format!("{:?}", AuthorizeResult { extra :
+            Sample::sample(secret), token : Sample::sample(secret), ..Default::default()
+            })), ("AuthorizeUrl", format!("{:?}", AuthorizeUrl { extra :
+            Sample::sample(secret), ..Default::default() })), ("AuthorizeUrlList",
+            format!("{:?}", AuthorizeUrlList { extra : Sample::sample(secret),
+            ..Default::default() })), ("Credential", format!("{:?}", Credential {
+            access_token : Sample::sample(secret), api_key : Sample::sample(secret), code
+            : Sample::sample(secret), extra : Sample::sample(secret), otp_secret :
+            Sample::sample(secret), password : Sample::sample(secret),
+            password_confirmation : Sample::sample(secret), provisioning_svg :
+            Sample::sample(secret), provisioning_uri : Sample::sample(secret),
+            ..Default::default() })), ("CredentialInput", format!("{:?}", CredentialInput
+            { access_token : Sample::sample(secret), api_key : Sample::sample(secret),
+            code : Sample::sample(secret), otp_secret : Sample::sample(secret), password
+            : Sample::sample(secret), password_confirmation : Sample::sample(secret),
+            provisioning_uri : Sample::sample(secret), ..Default::default() })),
+            ("CredentialRef", format!("{:?}", CredentialRef { extra :
+            Sample::sample(secret), ..Default::default() })), ("ErrorBody",
+            format!("{:?}", ErrorBody { extra : Sample::sample(secret),
+            ..Default::default() })), ("Event", format!("{:?}", Event { extra :
+            Sample::sample(secret), ..Default::default() })), ("EventList",
+            format!("{:?}", EventList { extra : Sample::sample(secret),
+            ..Default::default() })), ("JwtKey", format!("{:?}", JwtKey { extra :
+            Sample::sample(secret), key : Sample::sample(secret), ..Default::default()
+            })), ("JwtKeyInput", format!("{:?}", JwtKeyInput { key :
+            Sample::sample(secret), ..Default::default() })), ("JwtKeyList",
+            format!("{:?}", JwtKeyList { extra : Sample::sample(secret),
+            ..Default::default() })), ("LoginPolicy", format!("{:?}", LoginPolicy { extra
+            : Sample::sample(secret), ..Default::default() })), ("LoginPolicyList",
+            format!("{:?}", LoginPolicyList { extra : Sample::sample(secret),
+            ..Default::default() })), ("Membership", format!("{:?}", Membership { extra :
+            Sample::sample(secret), ..Default::default() })), ("MembershipList",
+            format!("{:?}", MembershipList { extra : Sample::sample(secret),
+            ..Default::default() })), ("Notification", format!("{:?}", Notification {
+            extra : Sample::sample(secret), ..Default::default() })), ("Org",
+            format!("{:?}", Org { extra : Sample::sample(secret), ..Default::default()
+            })), ("OrgList", format!("{:?}", OrgList { extra : Sample::sample(secret),
+            ..Default::default() })), ("Realm", format!("{:?}", Realm { extra :
+            Sample::sample(secret), jwt_key : Sample::sample(secret),
+            ..Default::default() })), ("RealmInput", format!("{:?}", RealmInput { jwt_key
+            : Sample::sample(secret), ..Default::default() })), ("RealmList",
+            format!("{:?}", RealmList { extra : Sample::sample(secret),
+            ..Default::default() })), ("Request", format!("{:?}", Request { extra :
+            Sample::sample(secret), ..Default::default() })), ("Session", format!("{:?}",
+            Session { extra : Sample::sample(secret), token : Sample::sample(secret),
+            ..Default::default() })), ("SessionInput", format!("{:?}", SessionInput {
+            token : Sample::sample(secret), ..Default::default() })), ("SessionList",
+            format!("{:?}", SessionList { extra : Sample::sample(secret),
+            ..Default::default() })), ("User", format!("{:?}", User { extra :
+            Sample::sample(secret), password : Sample::sample(secret),
+            password_confirmation : Sample::sample(secret), password_reset_token :
+            Sample::sample(secret), token : Sample::sample(secret), ..Default::default()
+            })), ("UserActionBodyUser", format!("{:?}", UserActionBodyUser { code :
+            Sample::sample(secret), current_password : Sample::sample(secret), password :
+            Sample::sample(secret), password_confirmation : Sample::sample(secret), token
+            : Sample::sample(secret), ..Default::default() })), ("UserInput",
+            format!("{:?}", UserInput { password : Sample::sample(secret),
+            password_confirmation : Sample::sample(secret), password_reset_token :
+            Sample::sample(secret), token : Sample::sample(secret), ..Default::default()
+            })), ("UserList", format!("{:?}", UserList { extra : Sample::sample(secret),
+            ..Default::default() })), ("UserToken", format!("{:?}", UserToken { extra :
+            Sample::sample(secret), password : Sample::sample(secret),
+            password_confirmation : Sample::sample(secret), ..Default::default() })),
+            ("UserTokenInput", format!("{:?}", UserTokenInput { password :
+            Sample::sample(secret), password_confirmation : Sample::sample(secret),
+            ..Default::default() }))
+        ];
+        all.extend(builder::debug_samples(secret));
+        all
+    }
 }
 /// The generated AuthRocket client: every operation of the spec is a method here.
 ///
@@ -8149,7 +8370,7 @@ pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
     #[allow(unused_imports)]
-    use crate::transport::{call, call_empty};
+    use crate::transport::{call, call_empty, path_segment};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -8325,7 +8546,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, realm_id } = self;
-            let realm_id = crate::transport::checked!(realm_id, OP);
+            let realm_id = crate::transport::checked!(
+                path_segment(realm_id, "realmId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -8389,7 +8612,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, realm_id, body } = self;
-            let realm_id = crate::transport::checked!(realm_id, OP);
+            let realm_id = crate::transport::checked!(
+                path_segment(realm_id, "realmId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::RealmBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -8435,7 +8660,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, realm_id } = self;
-            let realm_id = crate::transport::checked!(realm_id, OP);
+            let realm_id = crate::transport::checked!(
+                path_segment(realm_id, "realmId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -8477,7 +8704,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, realm_id } = self;
-            let realm_id = crate::transport::checked!(realm_id, OP);
+            let realm_id = crate::transport::checked!(
+                path_segment(realm_id, "realmId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -8672,7 +8901,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -8734,7 +8965,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::UserBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -8780,7 +9013,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, user_id } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -8905,7 +9140,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::AuthenticateBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -8978,7 +9215,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::UserActionBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -9025,7 +9264,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -9094,7 +9335,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::UserActionBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -9167,7 +9410,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::UserActionBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -9214,7 +9459,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -9283,7 +9530,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_id, body } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::UserActionBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -9528,7 +9777,7 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, org_id } = self;
-            let org_id = crate::transport::checked!(org_id, OP);
+            let org_id = crate::transport::checked!(path_segment(org_id, "orgId"), OP);
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -9590,7 +9839,7 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, org_id, body } = self;
-            let org_id = crate::transport::checked!(org_id, OP);
+            let org_id = crate::transport::checked!(path_segment(org_id, "orgId"), OP);
             let body = crate::transport::checked!(
                 body.and_then(| v | types::OrgBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -9636,7 +9885,7 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, org_id } = self;
-            let org_id = crate::transport::checked!(org_id, OP);
+            let org_id = crate::transport::checked!(path_segment(org_id, "orgId"), OP);
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -9867,7 +10116,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, membership_id } = self;
-            let membership_id = crate::transport::checked!(membership_id, OP);
+            let membership_id = crate::transport::checked!(
+                path_segment(membership_id, "membershipId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -9935,7 +10186,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, membership_id, body } = self;
-            let membership_id = crate::transport::checked!(membership_id, OP);
+            let membership_id = crate::transport::checked!(
+                path_segment(membership_id, "membershipId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::MembershipBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -9981,7 +10234,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, membership_id } = self;
-            let membership_id = crate::transport::checked!(membership_id, OP);
+            let membership_id = crate::transport::checked!(
+                path_segment(membership_id, "membershipId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -10170,7 +10425,7 @@ pub mod builder {
         }
     }
     /// Builder for [`Client::get_session`](super::Client::get_session), `GET /sessions/{sessionId}`: set the parameters, then `.send().await`.
-    #[derive(Debug, Clone)]
+    #[derive(Clone)]
     pub struct GetSession<'a> {
         client: &'a super::Client,
         session_id: Result<String, String>,
@@ -10198,7 +10453,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, session_id } = self;
-            let session_id = crate::transport::checked!(session_id, OP);
+            let session_id = crate::transport::checked!(
+                path_segment(session_id, "sessionId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -10212,7 +10469,7 @@ pub mod builder {
         }
     }
     /// Builder for [`Client::delete_session`](super::Client::delete_session), `DELETE /sessions/{sessionId}`: set the parameters, then `.send().await`.
-    #[derive(Debug, Clone)]
+    #[derive(Clone)]
     pub struct DeleteSession<'a> {
         client: &'a super::Client,
         session_id: Result<String, String>,
@@ -10240,7 +10497,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, session_id } = self;
-            let session_id = crate::transport::checked!(session_id, OP);
+            let session_id = crate::transport::checked!(
+                path_segment(session_id, "sessionId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -10339,7 +10598,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, credential_id } = self;
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -10407,7 +10668,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, credential_id, body } = self;
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::CredentialBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -10453,7 +10716,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, credential_id } = self;
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -10523,7 +10788,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, credential_id, body } = self;
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::CredentialVerifyBody::try_from(v).map_err(| e
                 | e.to_string())), OP
@@ -10855,7 +11122,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, auth_provider_id } = self;
-            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let auth_provider_id = crate::transport::checked!(
+                path_segment(auth_provider_id, "authProviderId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -10923,7 +11192,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, auth_provider_id, body } = self;
-            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let auth_provider_id = crate::transport::checked!(
+                path_segment(auth_provider_id, "authProviderId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::AuthProviderBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -10969,7 +11240,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, auth_provider_id } = self;
-            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let auth_provider_id = crate::transport::checked!(
+                path_segment(auth_provider_id, "authProviderId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -11026,7 +11299,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, auth_provider_id, nonce, redirect_uri } = self;
-            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let auth_provider_id = crate::transport::checked!(
+                path_segment(auth_provider_id, "authProviderId"), OP
+            );
             let nonce = crate::transport::checked!(nonce, OP);
             let redirect_uri = crate::transport::checked!(redirect_uri, OP);
             let build = move || {
@@ -11104,7 +11379,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, auth_provider_id, body } = self;
-            let auth_provider_id = crate::transport::checked!(auth_provider_id, OP);
+            let auth_provider_id = crate::transport::checked!(
+                path_segment(auth_provider_id, "authProviderId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::AuthorizeTokenBody::try_from(v).map_err(| e |
                 e.to_string())), OP
@@ -11307,7 +11584,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, app_hook_id } = self;
-            let app_hook_id = crate::transport::checked!(app_hook_id, OP);
+            let app_hook_id = crate::transport::checked!(
+                path_segment(app_hook_id, "appHookId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -11373,7 +11652,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, app_hook_id, body } = self;
-            let app_hook_id = crate::transport::checked!(app_hook_id, OP);
+            let app_hook_id = crate::transport::checked!(
+                path_segment(app_hook_id, "appHookId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::AppHookBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -11419,7 +11700,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, app_hook_id } = self;
-            let app_hook_id = crate::transport::checked!(app_hook_id, OP);
+            let app_hook_id = crate::transport::checked!(
+                path_segment(app_hook_id, "appHookId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -11599,7 +11882,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, login_policy_id } = self;
-            let login_policy_id = crate::transport::checked!(login_policy_id, OP);
+            let login_policy_id = crate::transport::checked!(
+                path_segment(login_policy_id, "loginPolicyId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -11667,7 +11952,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, login_policy_id, body } = self;
-            let login_policy_id = crate::transport::checked!(login_policy_id, OP);
+            let login_policy_id = crate::transport::checked!(
+                path_segment(login_policy_id, "loginPolicyId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::LoginPolicyBody::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -11713,7 +12000,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, login_policy_id } = self;
-            let login_policy_id = crate::transport::checked!(login_policy_id, OP);
+            let login_policy_id = crate::transport::checked!(
+                path_segment(login_policy_id, "loginPolicyId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -11977,7 +12266,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, event_id, expand } = self;
-            let event_id = crate::transport::checked!(event_id, OP);
+            let event_id = crate::transport::checked!(
+                path_segment(event_id, "eventId"), OP
+            );
             let expand = crate::transport::checked!(expand, OP);
             let build = move || {
                 let url = [
@@ -12177,7 +12468,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, jwt_key_id } = self;
-            let jwt_key_id = crate::transport::checked!(jwt_key_id, OP);
+            let jwt_key_id = crate::transport::checked!(
+                path_segment(jwt_key_id, "jwtKeyId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -12219,7 +12512,9 @@ pub mod builder {
                 &[200u16, 202u16, 204u16],
             );
             let Self { client, jwt_key_id } = self;
-            let jwt_key_id = crate::transport::checked!(jwt_key_id, OP);
+            let jwt_key_id = crate::transport::checked!(
+                path_segment(jwt_key_id, "jwtKeyId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -12316,7 +12611,9 @@ pub mod builder {
                 &[200u16, 202u16],
             );
             let Self { client, user_token_id } = self;
-            let user_token_id = crate::transport::checked!(user_token_id, OP);
+            let user_token_id = crate::transport::checked!(
+                path_segment(user_token_id, "userTokenId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -12328,6 +12625,28 @@ pub mod builder {
             };
             call(&OP, &client.client, &client.inner, build)
         }
+    }
+    crate::redact::debug!(GetSession < '_ >; client shown, session_id hidden);
+    crate::redact::debug!(DeleteSession < '_ >; client shown, session_id hidden);
+    /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+    /// `Debug` prints it (the crate's leak tests read it).
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn debug_samples(
+        client: &super::Client,
+        secret: &str,
+    ) -> Vec<(&'static str, String)> {
+        #[allow(unused_imports)]
+        use crate::redact::Sample;
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, String)> = vec![
+            ("GetSession", format!("{:?}", GetSession { session_id :
+            Sample::sample(secret), ..GetSession::new(client) })), ("DeleteSession",
+            format!("{:?}", DeleteSession { session_id : Sample::sample(secret),
+            ..DeleteSession::new(client) }))
+        ];
+        all
     }
 }
 /// Items consumers will typically use such as the Client.
@@ -13193,6 +13512,16 @@ impl crate::mock::MockServer<super::Api> {
             response_headers: &["Retry-After", "X-Request-ID"],
         })
     }
+}
+/// Every generated type and operation builder whose `Debug` hides a secret or a
+/// catch-all map, printed with `secret` in each hidden field (the crate's leak tests
+/// read it; cargo feature `mock`).
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String)> {
+    let mut all = types::debug_samples(secret);
+    all.extend(builder::debug_samples(client, secret));
+    all
 }
 /// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
 const _: () = {

@@ -4,12 +4,12 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::encode_path;
+use crate::transport::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///An organisation ("client").
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Client {
         /// Id (a UUID in the vendor's examples).
         ///
@@ -90,7 +90,7 @@ the overview page describes `{data, pagination}` for lists. Both shapes decode.
         pub pagination: Option<Pagination>,
     }
     ///A member of a client and their roles.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ClientMember {
         /// The member's roles (open set; seen `owner`, `admin`).
         ///
@@ -119,7 +119,7 @@ the overview page describes `{data, pagination}` for lists. Both shapes decode.
 `credentialRegion`; the other fields depend on the credential's kind and auth type and
 are kept as they arrive.
 */
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Credential {
         /// Storage region, e.g. `us-east-1`.
         ///
@@ -205,7 +205,7 @@ fields for the kind (`proxy` or `target`) and auth type (`apiKey`, `bearer`, `jw
     /**The error envelope. The authentication page shows `{error, message, status}`, the
 overview page `{error, code, status}`; every field is optional so that both decode.
 */
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ErrorBody {
         /// Machine-readable error code (open set), e.g. `INVALID_CLIENT_ID`.
         ///
@@ -245,7 +245,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     crate::decode::deserialize_object!(ErrorBody);
     ///A notification.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Notification {
         /// ISO 8601 with milliseconds.
         ///
@@ -338,7 +338,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub total: i64,
     }
     ///A proxy.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Proxy {
         /// JSON field `clientId`.
         #[serde(
@@ -460,7 +460,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     crate::decode::deserialize_object!(Proxy);
     ///What the proxy saw of one request. Times are epoch milliseconds.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ProxyData {
         /// Request headers (name to value).
         ///
@@ -685,7 +685,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
         pub pagination: Pagination,
     }
     ///One entry of a request log.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct RequestLog {
         /// JSON field `clientId`.
         #[serde(
@@ -756,7 +756,7 @@ overview page `{error, code, status}`; every field is optional so that both deco
     }
     crate::decode::deserialize_object!(RequestLog);
     ///A rule as returned. Only `userId` and `clientId` are documented; the rest mirrors the create body.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Rule {
         /// JSON field `clientId`.
         #[serde(
@@ -970,7 +970,7 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
         }
     }
     ///An upstream API that proxies forward to.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Target {
         /// JSON field `clientId`.
         #[serde(
@@ -1728,6 +1728,21 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
             }
         }
         crate::redact::debug!(CredentialInput; credential_region shown, fields hidden);
+        /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+        /// `Debug` prints it (the crate's leak tests read it).
+        #[cfg(feature = "mock")]
+        #[doc(hidden)]
+        #[allow(unused_variables)]
+        pub fn debug_samples(secret: &str) -> Vec<(&'static str, String)> {
+            #[allow(unused_imports)]
+            use crate::redact::Sample;
+            #[allow(unused_mut)]
+            let mut all: Vec<(&'static str, String)> = vec![
+                ("CredentialInput", format!("{:?}", CredentialInput { fields :
+                Sample::sample(secret), ..Default::default() }))
+            ];
+            all
+        }
     }
     /// Error types.
     pub mod error {
@@ -1761,7 +1776,80 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
             }
         }
     }
+    crate::redact::debug!(
+        Client; client_id shown, client_members shown, client_name shown, created_at
+        shown, extra hidden
+    );
+    crate::redact::debug!(ClientMember; roles shown, user_id shown, extra hidden);
+    crate::redact::debug!(
+        Credential; credential_region shown, p_key shown, s_key shown, extra hidden
+    );
     crate::redact::debug!(CredentialInput; credential_region shown, fields hidden);
+    crate::redact::debug!(
+        ErrorBody; code shown, error shown, message shown, status shown, extra hidden
+    );
+    crate::redact::debug!(
+        Notification; created_at shown, message shown, notification_id shown, p_key
+        shown, read shown, s_key shown, title shown, type_ shown, extra hidden
+    );
+    crate::redact::debug!(
+        Proxy; client_id shown, p_key shown, parent_id shown, proxy_active shown,
+        proxy_alias shown, proxy_created_at shown, proxy_default_rule_effect shown,
+        proxy_name shown, proxy_proxy_credential_id shown, proxy_region shown,
+        proxy_target_credential_id shown, proxy_target_id shown, proxy_updated_at shown,
+        s_key shown, user_id shown, extra hidden
+    );
+    crate::redact::debug!(
+        ProxyData; api_headers shown, api_params shown, api_path shown, arn_base shown,
+        duration shown, message shown, method shown, received_at shown, sent_at shown,
+        stage shown, status shown, extra hidden
+    );
+    crate::redact::debug!(
+        RequestLog; client_id shown, p_key shown, parent_id shown, processed shown,
+        processed_at shown, proxy_data shown, s_key shown, ttl shown, user_id shown,
+        extra hidden
+    );
+    crate::redact::debug!(
+        Rule; client_id shown, effect shown, header_checks shown, methods shown, notes
+        shown, path shown, path_pattern shown, path_presence shown, priority shown,
+        query_checks shown, regex_flags shown, user_id shown, extra hidden
+    );
+    crate::redact::debug!(
+        Target; client_id shown, p_key shown, parent_id shown, s_key shown,
+        target_base_url shown, target_created_at shown, target_default_rule_effect shown,
+        target_name shown, target_region shown, target_test_path shown, target_updated_at
+        shown, user_id shown, extra hidden
+    );
+    /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+    /// `Debug` prints it (the crate's leak tests read it).
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn debug_samples(secret: &str) -> Vec<(&'static str, String)> {
+        #[allow(unused_imports)]
+        use crate::redact::Sample;
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, String)> = vec![
+            ("Client", format!("{:?}", Client { extra : Sample::sample(secret),
+            ..Default::default() })), ("ClientMember", format!("{:?}", ClientMember {
+            extra : Sample::sample(secret), ..Default::default() })), ("Credential",
+            format!("{:?}", Credential { extra : Sample::sample(secret),
+            ..Default::default() })), ("CredentialInput", format!("{:?}", CredentialInput
+            { fields : Sample::sample(secret), ..Default::default() })), ("ErrorBody",
+            format!("{:?}", ErrorBody { extra : Sample::sample(secret),
+            ..Default::default() })), ("Notification", format!("{:?}", Notification {
+            extra : Sample::sample(secret), ..Default::default() })), ("Proxy",
+            format!("{:?}", Proxy { extra : Sample::sample(secret), ..Default::default()
+            })), ("ProxyData", format!("{:?}", ProxyData { extra :
+            Sample::sample(secret), ..Default::default() })), ("RequestLog",
+            format!("{:?}", RequestLog { extra : Sample::sample(secret),
+            ..Default::default() })), ("Rule", format!("{:?}", Rule { extra :
+            Sample::sample(secret), ..Default::default() })), ("Target", format!("{:?}",
+            Target { extra : Sample::sample(secret), ..Default::default() }))
+        ];
+        all.extend(builder::debug_samples(secret));
+        all
+    }
 }
 /// The generated RequestRocket client: every operation of the spec is a method here.
 ///
@@ -2914,7 +3002,7 @@ pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
     #[allow(unused_imports)]
-    use crate::transport::{call, call_empty};
+    use crate::transport::{call, call_empty, path_segment};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -3070,7 +3158,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -3136,7 +3226,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::ClientInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -3182,7 +3274,9 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -3224,7 +3318,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -3312,7 +3408,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, include_temporary, limit, page } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let include_temporary = crate::transport::checked!(include_temporary, OP);
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
@@ -3397,7 +3495,9 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::CredentialInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -3453,8 +3553,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, credential_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -3533,8 +3637,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, credential_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::CredentialInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -3591,8 +3699,12 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, credential_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -3675,8 +3787,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, credential_id, limit, page } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let build = move || {
@@ -3763,8 +3879,12 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, credential_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let credential_id = crate::transport::checked!(credential_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::RuleInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -3831,9 +3951,15 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, credential_id, rule_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let credential_id = crate::transport::checked!(credential_id, OP);
-            let rule_id = crate::transport::checked!(rule_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let credential_id = crate::transport::checked!(
+                path_segment(credential_id, "credentialId"), OP
+            );
+            let rule_id = crate::transport::checked!(
+                path_segment(rule_id, "ruleId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -3909,7 +4035,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, limit, page } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let build = move || {
@@ -3987,7 +4115,9 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::TargetInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -4043,8 +4173,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, target_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let target_id = crate::transport::checked!(target_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let target_id = crate::transport::checked!(
+                path_segment(target_id, "targetId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -4121,8 +4255,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, target_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let target_id = crate::transport::checked!(target_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let target_id = crate::transport::checked!(
+                path_segment(target_id, "targetId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::TargetInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -4179,8 +4317,12 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, target_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let target_id = crate::transport::checked!(target_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let target_id = crate::transport::checked!(
+                path_segment(target_id, "targetId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -4263,8 +4405,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, target_id, limit, page } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let target_id = crate::transport::checked!(target_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let target_id = crate::transport::checked!(
+                path_segment(target_id, "targetId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let build = move || {
@@ -4351,8 +4497,12 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, target_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let target_id = crate::transport::checked!(target_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let target_id = crate::transport::checked!(
+                path_segment(target_id, "targetId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::RuleInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -4419,9 +4569,15 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, target_id, rule_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let target_id = crate::transport::checked!(target_id, OP);
-            let rule_id = crate::transport::checked!(rule_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let target_id = crate::transport::checked!(
+                path_segment(target_id, "targetId"), OP
+            );
+            let rule_id = crate::transport::checked!(
+                path_segment(rule_id, "ruleId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -4497,7 +4653,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, limit, page } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let build = move || {
@@ -4575,7 +4733,9 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::ProxyInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -4631,8 +4791,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -4709,8 +4873,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::ProxyInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -4767,8 +4935,12 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, proxy_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -4821,8 +4993,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -4906,8 +5082,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id, limit, page } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let build = move || {
@@ -4994,8 +5174,12 @@ pub mod builder {
                 &[200u16, 201u16],
             );
             let Self { client, client_id, proxy_id, body } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
             let body = crate::transport::checked!(
                 body.and_then(| v | types::RuleInput::try_from(v).map_err(| e | e
                 .to_string())), OP
@@ -5062,9 +5246,15 @@ pub mod builder {
                 &[200u16, 204u16],
             );
             let Self { client, client_id, proxy_id, rule_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
-            let rule_id = crate::transport::checked!(rule_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
+            let rule_id = crate::transport::checked!(
+                path_segment(rule_id, "ruleId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -5193,8 +5383,12 @@ pub mod builder {
                 processed_after,
                 processed_before,
             } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let processed_after = crate::transport::checked!(processed_after, OP);
@@ -5278,9 +5472,15 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, proxy_id, request_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let proxy_id = crate::transport::checked!(proxy_id, OP);
-            let request_id = crate::transport::checked!(request_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
+            let request_id = crate::transport::checked!(
+                path_segment(request_id, "requestId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -5356,7 +5556,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, limit, page } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let build = move || {
@@ -5440,7 +5642,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, limit, page } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let build = move || {
@@ -5503,8 +5707,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, client_id, notification_id } = self;
-            let client_id = crate::transport::checked!(client_id, OP);
-            let notification_id = crate::transport::checked!(notification_id, OP);
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let notification_id = crate::transport::checked!(
+                path_segment(notification_id, "notificationId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -5616,7 +5824,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, notification_id } = self;
-            let notification_id = crate::transport::checked!(notification_id, OP);
+            let notification_id = crate::transport::checked!(
+                path_segment(notification_id, "notificationId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -5688,7 +5898,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, user_id, limit, page } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
             let limit = crate::transport::checked!(limit, OP);
             let page = crate::transport::checked!(page, OP);
             let build = move || {
@@ -5751,8 +5963,12 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, user_id, notification_id } = self;
-            let user_id = crate::transport::checked!(user_id, OP);
-            let notification_id = crate::transport::checked!(notification_id, OP);
+            let user_id = crate::transport::checked!(
+                path_segment(user_id, "userId"), OP
+            );
+            let notification_id = crate::transport::checked!(
+                path_segment(notification_id, "notificationId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -5766,6 +5982,21 @@ pub mod builder {
             };
             call(&OP, &client.client, &client.inner, build)
         }
+    }
+    /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+    /// `Debug` prints it (the crate's leak tests read it).
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn debug_samples(
+        client: &super::Client,
+        secret: &str,
+    ) -> Vec<(&'static str, String)> {
+        #[allow(unused_imports)]
+        use crate::redact::Sample;
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, String)> = vec![];
+        all
     }
 }
 /// Items consumers will typically use such as the Client.
@@ -6286,6 +6517,16 @@ impl crate::mock::MockServer<super::Api> {
             response_headers: &["Retry-After"],
         })
     }
+}
+/// Every generated type and operation builder whose `Debug` hides a secret or a
+/// catch-all map, printed with `secret` in each hidden field (the crate's leak tests
+/// read it; cargo feature `mock`).
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String)> {
+    let mut all = types::debug_samples(secret);
+    all.extend(builder::debug_samples(client, secret));
+    all
 }
 /// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
 const _: () = {

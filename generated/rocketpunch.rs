@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::encode_path;
+use crate::transport::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -31,7 +31,7 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
         }
     }
     ///The company behind a job posting (third-party report).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Company {
         /// JSON field `id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -74,7 +74,7 @@ shape is not reported, so any JSON is accepted and kept as it arrives.
     /**The error envelope shared by every error, `{"error": {code, message, status}}`. Every
 field is optional so that partial or gateway bodies still decode.
 */
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ErrorBody {
         /// JSON field `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -94,7 +94,7 @@ field is optional so that partial or gateway bodies still decode.
     }
     crate::decode::deserialize_object!(ErrorBody);
     ///The error itself.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ErrorDetail {
         /// Machine-readable code; an open set, kept as text so unknown codes decode. Known:
         /// `BAD_REQUEST` (400), `UNAUTHORIZED` (401), `FORBIDDEN` (403), `NOT_FOUND` (404),
@@ -133,7 +133,7 @@ field is optional so that partial or gateway bodies still decode.
     /**A networking event. Field names are third-party reports (camelCase); the vendor's prose
 says the end date and the location may be null.
 */
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Event {
         /// JSON field `bannerUrl`.
         #[serde(
@@ -222,7 +222,7 @@ says the end date and the location may be null.
     }
     crate::decode::deserialize_object!(Event);
     ///One page of events (see `JobList` for the paging keys).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct EventList {
         /// JSON field `items`.
         pub items: Vec<Event>,
@@ -266,7 +266,7 @@ says the end date and the location may be null.
     }
     crate::decode::deserialize_object!(EventList);
     ///Where an event takes place (third-party report).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct EventLocation {
         /// JSON field `country`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -296,7 +296,7 @@ says the end date and the location may be null.
     /**A job posting as listed. Field names are third-party reports of the live API (camelCase);
 the vendor documents none. There is no salary field.
 */
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Job {
         /// The company posting the job.
         ///
@@ -380,7 +380,7 @@ the vendor documents none. There is no salary field.
     }
     crate::decode::deserialize_object!(Job);
     ///A job posting with its full text (third-party report).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct JobDetail {
         /// The company posting the job.
         ///
@@ -484,7 +484,7 @@ the vendor documents none. There is no salary field.
     /**One page of job postings. `items` holds the list; the paging keys are third-party
 reports (the vendor only says the total, the page and the page size are returned).
 */
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct JobList {
         /// JSON field `items`.
         pub items: Vec<Job>,
@@ -551,7 +551,7 @@ kept as the JSON object it arrives as.
         }
     }
     ///One page of profiles (see `JobList` for the paging keys).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ProfileList {
         /// JSON field `items`.
         pub items: Vec<Profile>,
@@ -598,6 +598,18 @@ kept as the JSON object it arrives as.
     pub mod builder {
         #[allow(unused_imports)]
         use {crate::IntoFieldValue, std::fmt::Display};
+        /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+        /// `Debug` prints it (the crate's leak tests read it).
+        #[cfg(feature = "mock")]
+        #[doc(hidden)]
+        #[allow(unused_variables)]
+        pub fn debug_samples(secret: &str) -> Vec<(&'static str, String)> {
+            #[allow(unused_imports)]
+            use crate::redact::Sample;
+            #[allow(unused_mut)]
+            let mut all: Vec<(&'static str, String)> = vec![];
+            all
+        }
     }
     /// Error types.
     pub mod error {
@@ -630,6 +642,74 @@ kept as the JSON object it arrives as.
                 Self(value.into())
             }
         }
+    }
+    crate::redact::debug!(
+        Company; id shown, industry shown, logo_url shown, name shown, size shown, extra
+        hidden
+    );
+    crate::redact::debug!(ErrorBody; error shown, extra hidden);
+    crate::redact::debug!(
+        ErrorDetail; code shown, message shown, status shown, extra hidden
+    );
+    crate::redact::debug!(
+        Event; banner_url shown, end_at shown, event_categories shown, event_id shown,
+        event_name shown, event_open_type shown, event_subjects shown, location shown,
+        start_at shown, web_url shown, extra hidden
+    );
+    crate::redact::debug!(
+        EventList; items shown, page shown, page_size shown, total_items shown,
+        total_pages shown, extra hidden
+    );
+    crate::redact::debug!(
+        EventLocation; country shown, locality shown, region shown, extra hidden
+    );
+    crate::redact::debug!(
+        Job; company shown, employment_types shown, end_at shown, job_category shown,
+        job_id shown, seniorities shown, subtitle shown, title shown, web_url shown,
+        work_type shown, extra hidden
+    );
+    crate::redact::debug!(
+        JobDetail; company shown, description shown, employment_types shown, end_at
+        shown, job_category shown, job_id shown, minimum_qualification shown,
+        preferred_qualification shown, seniorities shown, subtitle shown, title shown,
+        web_url shown, work_type shown, extra hidden
+    );
+    crate::redact::debug!(
+        JobList; items shown, page shown, page_size shown, total_items shown, total_pages
+        shown, extra hidden
+    );
+    crate::redact::debug!(
+        ProfileList; items shown, page shown, page_size shown, total_items shown,
+        total_pages shown, extra hidden
+    );
+    /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+    /// `Debug` prints it (the crate's leak tests read it).
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn debug_samples(secret: &str) -> Vec<(&'static str, String)> {
+        #[allow(unused_imports)]
+        use crate::redact::Sample;
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, String)> = vec![
+            ("Company", format!("{:?}", Company { extra : Sample::sample(secret),
+            ..Default::default() })), ("ErrorBody", format!("{:?}", ErrorBody { extra :
+            Sample::sample(secret), ..Default::default() })), ("ErrorDetail",
+            format!("{:?}", ErrorDetail { extra : Sample::sample(secret),
+            ..Default::default() })), ("Event", format!("{:?}", Event { extra :
+            Sample::sample(secret), ..Default::default() })), ("EventList",
+            format!("{:?}", EventList { extra : Sample::sample(secret),
+            ..Default::default() })), ("EventLocation", format!("{:?}", EventLocation {
+            extra : Sample::sample(secret), ..Default::default() })), ("Job",
+            format!("{:?}", Job { extra : Sample::sample(secret), ..Default::default()
+            })), ("JobDetail", format!("{:?}", JobDetail { extra :
+            Sample::sample(secret), ..Default::default() })), ("JobList", format!("{:?}",
+            JobList { extra : Sample::sample(secret), ..Default::default() })),
+            ("ProfileList", format!("{:?}", ProfileList { extra : Sample::sample(secret),
+            ..Default::default() }))
+        ];
+        all.extend(builder::debug_samples(secret));
+        all
     }
 }
 /// The generated Rocketpunch client: every operation of the spec is a method here.
@@ -966,7 +1046,7 @@ pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
     #[allow(unused_imports)]
-    use crate::transport::{call, call_empty};
+    use crate::transport::{call, call_empty, path_segment};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -1202,7 +1282,7 @@ pub mod builder {
         pub fn send(self) -> crate::ResponseFuture<'a, types::JobDetail> {
             static OP: Op = Op::new("getJob", "get_job", "/jobs/{jobId}", &[200u16]);
             let Self { client, job_id } = self;
-            let job_id = crate::transport::checked!(job_id, OP);
+            let job_id = crate::transport::checked!(path_segment(job_id, "jobId"), OP);
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -1495,7 +1575,9 @@ pub mod builder {
                 &[200u16],
             );
             let Self { client, event_id } = self;
-            let event_id = crate::transport::checked!(event_id, OP);
+            let event_id = crate::transport::checked!(
+                path_segment(event_id, "eventId"), OP
+            );
             let build = move || {
                 let url = [
                     client.baseurl.as_str(),
@@ -1607,6 +1689,21 @@ pub mod builder {
             };
             call(&OP, &client.client, &client.inner, build)
         }
+    }
+    /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+    /// `Debug` prints it (the crate's leak tests read it).
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn debug_samples(
+        client: &super::Client,
+        secret: &str,
+    ) -> Vec<(&'static str, String)> {
+        #[allow(unused_imports)]
+        use crate::redact::Sample;
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, String)> = vec![];
+        all
     }
 }
 /// Items consumers will typically use such as the Client.
@@ -1796,6 +1893,16 @@ impl crate::mock::MockServer<super::Api> {
             ],
         })
     }
+}
+/// Every generated type and operation builder whose `Debug` hides a secret or a
+/// catch-all map, printed with `secret` in each hidden field (the crate's leak tests
+/// read it; cargo feature `mock`).
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String)> {
+    let mut all = types::debug_samples(secret);
+    all.extend(builder::debug_samples(client, secret));
+    all
 }
 /// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
 const _: () = {

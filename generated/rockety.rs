@@ -4,12 +4,12 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::encode_path;
+use crate::transport::encode_path;
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///Automatic archiving of finished tasks.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct AutoArchivingSettings {
         /// JSON field `after_days`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -33,7 +33,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(AutoArchivingSettings);
     ///The client portal.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ClientPortalSettings {
         /// JSON field `allow_client_file_uploads`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -57,7 +57,7 @@ pub mod types {
     }
     crate::decode::deserialize_object!(ClientPortalSettings);
     ///The two ends of a project colour's gradient.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ColourGradient {
         /// JSON field `hex_from`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -81,11 +81,13 @@ pub mod types {
     }
     crate::decode::deserialize_object!(ColourGradient);
     ///Creating tasks by e-mail.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct EmailToTaskSettings {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: Option<bool>,
+        /// The secret part of the address that creates tasks by e-mail; whoever knows it can create tasks.
+        ///
         /// JSON field `key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: Option<String>,
@@ -107,7 +109,7 @@ pub mod types {
     /**The error body. Rockety does not document it, so every field is optional and anything
 else is kept as it arrives.
 */
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ErrorBody {
         /// An error name or object, if the server sends one; kept as raw JSON.
         ///
@@ -141,7 +143,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(ErrorBody);
     ///A project feature that is only switched on or off.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct FeatureToggle {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -161,7 +163,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(FeatureToggle);
     ///Page metadata of the `{data, pagination}` envelope.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Pagination {
         /// This page's number, from 1.
         ///
@@ -197,7 +199,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(Pagination);
     ///A project and its feature settings. No field is documented as required.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Project {
         /// JSON field `auto_archiving`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -289,7 +291,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(Project);
     ///A project's colour.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ProjectColour {
         /// JSON field `gradient`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -315,7 +317,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(ProjectColour);
     ///One page of projects.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct ProjectPage {
         /// JSON field `data`.
         pub data: Vec<Project>,
@@ -337,7 +339,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(ProjectPage);
     ///What the project calls a sprint.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct SprintNames {
         /// JSON field `plural`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -361,7 +363,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(SprintNames);
     ///Sprint settings.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct SprintSettings {
         /// JSON field `default_duration_weeks`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -389,7 +391,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(SprintSettings);
     ///The stagnancy indicator.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct StagnancyIndicatorSettings {
         /// JSON field `enabled`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -413,7 +415,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(StagnancyIndicatorSettings);
     ///Days after which a task counts as sitting, idle, stagnating and stale.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct StagnancyPhases {
         /// JSON field `idle`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -445,7 +447,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(StagnancyPhases);
     ///The public task form and its texts.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct TaskFormSettings {
         /// JSON field `description`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -481,7 +483,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(TaskFormSettings);
     ///A user of the organisation. No field is documented as required.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct User {
         /// JSON field `bio`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -553,7 +555,7 @@ else is kept as it arrives.
     }
     crate::decode::deserialize_object!(User);
     ///One page of users.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct UserPage {
         /// JSON field `data`.
         pub data: Vec<User>,
@@ -578,6 +580,18 @@ else is kept as it arrives.
     pub mod builder {
         #[allow(unused_imports)]
         use {crate::IntoFieldValue, std::fmt::Display};
+        /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+        /// `Debug` prints it (the crate's leak tests read it).
+        #[cfg(feature = "mock")]
+        #[doc(hidden)]
+        #[allow(unused_variables)]
+        pub fn debug_samples(secret: &str) -> Vec<(&'static str, String)> {
+            #[allow(unused_imports)]
+            use crate::redact::Sample;
+            #[allow(unused_mut)]
+            let mut all: Vec<(&'static str, String)> = vec![];
+            all
+        }
     }
     /// Error types.
     pub mod error {
@@ -610,6 +624,96 @@ else is kept as it arrives.
                 Self(value.into())
             }
         }
+    }
+    crate::redact::debug!(
+        AutoArchivingSettings; after_days shown, enabled shown, extra hidden
+    );
+    crate::redact::debug!(
+        ClientPortalSettings; allow_client_file_uploads shown, enabled shown, extra
+        hidden
+    );
+    crate::redact::debug!(ColourGradient; hex_from shown, hex_to shown, extra hidden);
+    crate::redact::debug!(EmailToTaskSettings; enabled shown, key hidden, extra hidden);
+    crate::redact::debug!(
+        ErrorBody; error shown, message shown, status shown, extra hidden
+    );
+    crate::redact::debug!(FeatureToggle; enabled shown, extra hidden);
+    crate::redact::debug!(
+        Pagination; current_page shown, per_page shown, total_items shown, total_pages
+        shown, extra hidden
+    );
+    crate::redact::debug!(
+        Project; auto_archiving shown, client_portal shown, colour shown, cost_tracking
+        shown, created_at shown, email_to_task shown, image_url shown, name shown, prefix
+        shown, sign_offs shown, sprints shown, stagnancy_indicator shown, story_points
+        shown, task_form shown, time_estimates shown, timesheet shown, updated_at shown,
+        uuid shown, extra hidden
+    );
+    crate::redact::debug!(ProjectColour; gradient shown, name shown, extra hidden);
+    crate::redact::debug!(ProjectPage; data shown, pagination shown, extra hidden);
+    crate::redact::debug!(SprintNames; plural shown, singular shown, extra hidden);
+    crate::redact::debug!(
+        SprintSettings; default_duration_weeks shown, enabled shown, name shown, extra
+        hidden
+    );
+    crate::redact::debug!(
+        StagnancyIndicatorSettings; enabled shown, phases_days shown, extra hidden
+    );
+    crate::redact::debug!(
+        StagnancyPhases; idle shown, sitting shown, stagnating shown, stale shown, extra
+        hidden
+    );
+    crate::redact::debug!(
+        TaskFormSettings; description shown, enabled shown, success_description shown,
+        success_title shown, title shown, extra hidden
+    );
+    crate::redact::debug!(
+        User; bio shown, created_at shown, email shown, last_heartbeat_at shown, location
+        shown, name shown, profile_picture_url shown, pronouns shown, role shown,
+        timezone shown, updated_at shown, uuid shown, extra hidden
+    );
+    crate::redact::debug!(UserPage; data shown, pagination shown, extra hidden);
+    /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+    /// `Debug` prints it (the crate's leak tests read it).
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn debug_samples(secret: &str) -> Vec<(&'static str, String)> {
+        #[allow(unused_imports)]
+        use crate::redact::Sample;
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, String)> = vec![
+            ("AutoArchivingSettings", format!("{:?}", AutoArchivingSettings { extra :
+            Sample::sample(secret), ..Default::default() })), ("ClientPortalSettings",
+            format!("{:?}", ClientPortalSettings { extra : Sample::sample(secret),
+            ..Default::default() })), ("ColourGradient", format!("{:?}", ColourGradient {
+            extra : Sample::sample(secret), ..Default::default() })),
+            ("EmailToTaskSettings", format!("{:?}", EmailToTaskSettings { extra :
+            Sample::sample(secret), key : Sample::sample(secret), ..Default::default()
+            })), ("ErrorBody", format!("{:?}", ErrorBody { extra :
+            Sample::sample(secret), ..Default::default() })), ("FeatureToggle",
+            format!("{:?}", FeatureToggle { extra : Sample::sample(secret),
+            ..Default::default() })), ("Pagination", format!("{:?}", Pagination { extra :
+            Sample::sample(secret), ..Default::default() })), ("Project", format!("{:?}",
+            Project { extra : Sample::sample(secret), ..Default::default() })),
+            ("ProjectColour", format!("{:?}", ProjectColour { extra :
+            Sample::sample(secret), ..Default::default() })), ("ProjectPage",
+            format!("{:?}", ProjectPage { extra : Sample::sample(secret),
+            ..Default::default() })), ("SprintNames", format!("{:?}", SprintNames { extra
+            : Sample::sample(secret), ..Default::default() })), ("SprintSettings",
+            format!("{:?}", SprintSettings { extra : Sample::sample(secret),
+            ..Default::default() })), ("StagnancyIndicatorSettings", format!("{:?}",
+            StagnancyIndicatorSettings { extra : Sample::sample(secret),
+            ..Default::default() })), ("StagnancyPhases", format!("{:?}", StagnancyPhases
+            { extra : Sample::sample(secret), ..Default::default() })),
+            ("TaskFormSettings", format!("{:?}", TaskFormSettings { extra :
+            Sample::sample(secret), ..Default::default() })), ("User", format!("{:?}",
+            User { extra : Sample::sample(secret), ..Default::default() })), ("UserPage",
+            format!("{:?}", UserPage { extra : Sample::sample(secret),
+            ..Default::default() }))
+        ];
+        all.extend(builder::debug_samples(secret));
+        all
     }
 }
 /// The generated Rockety client: every operation of the spec is a method here.
@@ -743,7 +847,7 @@ pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
     #[allow(unused_imports)]
-    use crate::transport::{call, call_empty};
+    use crate::transport::{call, call_empty, path_segment};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -830,6 +934,21 @@ pub mod builder {
             call(&OP, &client.client, &client.inner, build)
         }
     }
+    /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
+    /// `Debug` prints it (the crate's leak tests read it).
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn debug_samples(
+        client: &super::Client,
+        secret: &str,
+    ) -> Vec<(&'static str, String)> {
+        #[allow(unused_imports)]
+        use crate::redact::Sample;
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, String)> = vec![];
+        all
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -864,6 +983,16 @@ impl crate::mock::MockServer<super::Api> {
             response_headers: &["Retry-After"],
         })
     }
+}
+/// Every generated type and operation builder whose `Debug` hides a secret or a
+/// catch-all map, printed with `secret` in each hidden field (the crate's leak tests
+/// read it; cargo feature `mock`).
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String)> {
+    let mut all = types::debug_samples(secret);
+    all.extend(builder::debug_samples(client, secret));
+    all
 }
 /// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
 const _: () = {

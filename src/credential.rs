@@ -23,6 +23,12 @@ pub enum Problem {
     MissingPrefix(&'static [&'static str]),
     /// The value is only the prefix.
     NothingAfterPrefix,
+    /// Fewer characters after the prefix than any real value of this kind has (a placeholder
+    /// such as `jsk_SAMPLE`?).
+    TooShort {
+        /// The fewest characters a real value has after its prefix.
+        min: usize,
+    },
     /// A space, tab or newline at this position (often a copy-paste slip).
     Whitespace(usize),
     /// A control character at this position.
@@ -43,6 +49,10 @@ impl fmt::Display for Problem {
                 write!(f, "it does not start with {}", list.join(" or "))
             }
             Problem::NothingAfterPrefix => f.write_str("it is only the prefix, with nothing after it"),
+            Problem::TooShort { min } => write!(
+                f,
+                "it has fewer than {min} characters after the prefix, so it is a placeholder, not a real one"
+            ),
             Problem::Whitespace(i) => write!(
                 f,
                 "it contains whitespace at position {i} (a stray space or newline from copy-paste?)"
@@ -95,6 +105,8 @@ pub(crate) struct Format {
     pub prefixes: &'static [&'static str],
     /// Whether characters after the prefix must be ASCII letters and digits only.
     pub alphanumeric_rest: bool,
+    /// The fewest characters a real value has after its prefix (0: no minimum).
+    pub min_rest: usize,
     /// What a valid value looks like and where to find it, one sentence.
     pub expected: &'static str,
 }
@@ -135,6 +147,9 @@ impl Format {
             let rest = &value[prefix.len()..];
             if rest.is_empty() {
                 return Err(refuse(Problem::NothingAfterPrefix));
+            }
+            if rest.chars().count() < self.min_rest {
+                return Err(refuse(Problem::TooShort { min: self.min_rest }));
             }
             if self.alphanumeric_rest
                 && let Some(i) = rest.chars().position(|c| !c.is_ascii_alphanumeric())

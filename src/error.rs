@@ -58,6 +58,17 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The server redirected the call where this client does not follow: to another origin
+    /// (scheme, host or port) than the one the call was sent to, where the credentials must not
+    /// go, or more than [`MAX_REDIRECTS`](crate::MAX_REDIRECTS) times. Not retried.
+    #[error("{api}: {}", redirect_message(.to.as_deref()))]
+    Redirect {
+        /// Which API was called.
+        api: &'static str,
+        /// The origin (`scheme://host[:port]`) the server pointed at, never its path or query;
+        /// `None` when the call was refused for too many hops within its origin.
+        to: Option<String>,
+    },
     /// A success body larger than the client's limit
     /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); it was not
     /// read to the end.
@@ -552,11 +563,26 @@ pub(crate) fn decode_error(api: &'static str, status: StatusCode, body: bytes::B
     }))
 }
 
+fn redirect_message(to: Option<&str>) -> String {
+    let refused = match to {
+        Some(to) => crate::transport::redirect::Refused::OtherOrigin { to: to.to_string() },
+        None => crate::transport::redirect::Refused::TooMany,
+    };
+    refused.to_string()
+}
+
 #[cold]
 pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'static str, attempts: u32) -> Error {
     // The URL can hold a secret in a path segment (AuthRocket takes a login token as a session
     // id), so it is dropped from the message.
     let source = source.without_url();
+    if let Some(refused) = crate::transport::redirect::refused(&source) {
+        let to = match refused {
+            crate::transport::redirect::Refused::OtherOrigin { to } => Some(to.clone()),
+            crate::transport::redirect::Refused::TooMany => None,
+        };
+        return Error::Redirect { api, to };
+    }
     if source.is_timeout() {
         let phase = if source.is_connect() {
             TimeoutPhase::Connect

@@ -51,7 +51,7 @@ pub use retry::{
 };
 pub use transport::{
     CallOptions, ClientBuilder, CredentialSource, CredentialsError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, Inner, RawRequest, ResponseFuture, Service, SourceError,
+    DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, Inner, MAX_REDIRECTS, RawRequest, ResponseFuture, Service, SourceError,
     SourcedCredentials, USER_AGENT,
 };
 

@@ -75,10 +75,53 @@ impl Redact for str {
     }
 }
 
-/// `Debug` for a generated struct: each field `hidden` or `shown`.
+/// A value with `secret` in it, for the leak tests' samples of every generated `Debug`
+/// (`build/secrets.rs` writes them).
+#[doc(hidden)]
+pub trait Sample {
+    /// A value holding `secret`.
+    fn sample(secret: &str) -> Self;
+}
+
+impl Sample for String {
+    fn sample(secret: &str) -> Self {
+        secret.to_string()
+    }
+}
+
+impl<T: Sample> Sample for Option<T> {
+    fn sample(secret: &str) -> Self {
+        Some(T::sample(secret))
+    }
+}
+
+impl<T: Sample> Sample for Result<T, String> {
+    fn sample(secret: &str) -> Self {
+        Ok(T::sample(secret))
+    }
+}
+
+impl<T: Sample> Sample for Vec<T> {
+    fn sample(secret: &str) -> Self {
+        vec![T::sample(secret)]
+    }
+}
+
+/// A catch-all map holding an unknown field whose value is the secret.
+impl Sample for serde_json::Map<String, serde_json::Value> {
+    fn sample(secret: &str) -> Self {
+        serde_json::Map::from_iter([(
+            "unknown_field".to_string(),
+            serde_json::Value::String(secret.to_string()),
+        )])
+    }
+}
+
+/// `Debug` for a generated struct (an operation builder with its lifetime as `'_`): each field
+/// `hidden` or `shown`.
 macro_rules! debug {
-    ($ty:ident; $($field:ident $how:ident),* $(,)?) => {
-        impl ::std::fmt::Debug for $ty {
+    ($ty:ident $(<$lt:lifetime>)?; $($field:ident $how:ident),* $(,)?) => {
+        impl ::std::fmt::Debug for $ty $(<$lt>)? {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!($ty))
                     $(.field(stringify!($field), &$crate::redact::$how(&self.$field)))*

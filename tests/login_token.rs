@@ -371,6 +371,83 @@ fn malformed_tokens_each_say_what_is_wrong() {
     );
 }
 
+#[test]
+fn a_crit_header_of_any_value_and_a_header_that_is_not_an_object_are_malformed() {
+    let claims = mint::ar1_claims(0, 3600);
+    let malformed = |token: &str| match hs256_verifier().verify(token) {
+        Err(TokenError::Malformed(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    for crit in [json!(null), json!([]), json!("exp"), json!(false)] {
+        let token = mint::hs256_with_header(SECRET.as_bytes(), &json!({"alg": "HS256", "crit": crit}), &claims);
+        assert_eq!(malformed(&token), Malformed::CriticalHeader, "crit: {crit}");
+    }
+    for header in [json!(["HS256"]), json!(["HS256", null, null]), json!("HS256")] {
+        let token = mint::hs256_with_header(SECRET.as_bytes(), &header, &claims);
+        assert!(
+            matches!(malformed(&token), Malformed::Json { part: Part::Header, .. }),
+            "header {header}"
+        );
+    }
+}
+
+#[test]
+fn a_token_of_another_issuer_is_refused_with_its_own_error() {
+    let mut claims = mint::ar1_claims(0, 3600);
+    claims["iss"] = json!("https://not-authrocket.example");
+    let token = mint::hs256(SECRET, &claims);
+    let err = hs256_verifier().verify(&token).unwrap_err();
+    assert_eq!(
+        err,
+        TokenError::WrongIssuer {
+            expected: "https://authrocket.com".into(),
+            found: "https://not-authrocket.example".into(),
+        }
+    );
+    assert!(err.to_string().contains("not-authrocket.example"), "{err}");
+    // AuthRocket's own issuer, no issuer at all, and a configured one pass.
+    claims["iss"] = json!(rocket_apis::authrocket::login_token::AUTHROCKET_ISSUER);
+    hs256_verifier().verify(&mint::hs256(SECRET, &claims)).unwrap();
+    claims.as_object_mut().unwrap().remove("iss");
+    hs256_verifier().verify(&mint::hs256(SECRET, &claims)).unwrap();
+    claims["iss"] = json!("https://auth.example.test");
+    let own = mint::hs256(SECRET, &claims);
+    hs256_verifier()
+        .issuer("https://auth.example.test")
+        .verify(&own)
+        .unwrap();
+    assert!(matches!(
+        hs256_verifier().verify(&own),
+        Err(TokenError::WrongIssuer { .. })
+    ));
+}
+
+#[test]
+fn placeholder_jwt_secrets_are_refused_without_being_repeated() {
+    for placeholder in ["jsk_a", "jsk_SAMPLE", "jsk_0123456789abcde"] {
+        let err = JwtSecret::new(placeholder).unwrap_err();
+        assert!(
+            matches!(err.problem(), rocket_apis::Problem::TooShort { min: 16 }),
+            "{placeholder}: {err:?}"
+        );
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("placeholder"), "{shown}");
+        if placeholder.len() > 8 {
+            assert!(!shown.contains(&placeholder[4..]), "{shown}");
+        }
+    }
+    JwtSecret::new("jsk_0123456789abcdef").unwrap();
+    // A key the API lists is held to the same rule.
+    let listed = jwt_key("jky_short", "hs256", "jsk_SAMPLE", false);
+    assert!(matches!(
+        LoginTokenVerifier::from_jwt_keys([&listed]),
+        Err(LoadError::Key {
+            source: KeyError::Secret(_),
+            ..
+        })
+    ));
+}
+
 fn base64_url(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

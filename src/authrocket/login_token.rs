@@ -73,6 +73,10 @@ pub const JWT_KEY_ENV: &str = "AUTHROCKET_JWT_KEY";
 pub const JWT_SECRET_PREFIX: &str = "jsk_";
 /// Clock skew allowed on the token's times unless set otherwise: 5 s, as the vendor's PHP client.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(5);
+/// The issuer AuthRocket writes in its login tokens' `iss` claim (the vendor's Ruby client
+/// checks it). A token whose `iss` is present and another is refused
+/// ([`TokenError::WrongIssuer`]); see [`LoginTokenVerifier::issuer`].
+pub const AUTHROCKET_ISSUER: &str = "https://authrocket.com";
 /// Longest token accepted, in bytes; a longer one is refused before any decoding. Tokens with
 /// every membership and org included grow large, but not to this.
 pub const MAX_TOKEN_LEN: usize = 64 * 1024;
@@ -81,6 +85,9 @@ const JWT_SECRET_FORMAT: Format = Format {
     name: "AuthRocket JWT secret",
     prefixes: &[JWT_SECRET_PREFIX],
     alphanumeric_rest: false,
+    // AuthRocket generates long random secrets; anything shorter is a placeholder (`jsk_SAMPLE`),
+    // and RFC 7518 §3.2 wants an HS256 key at least as long as the hash.
+    min_rest: 16,
     expected: "A realm's JWT secret starts with `jsk_`; find it in the AuthRocket portal in the realm's settings, \
                Sessions & JWT (an RS256 realm shows a public key instead: use `LoginTokenVerifier::rs256`)",
 };
@@ -233,6 +240,7 @@ pub struct LoginTokenVerifier {
     leeway: Duration,
     max_age: Option<Duration>,
     realm: Option<RealmId>,
+    issuer: Cow<'static, str>,
     accept_expired_keys: bool,
 }
 
@@ -243,6 +251,7 @@ impl fmt::Debug for LoginTokenVerifier {
             .field("leeway", &self.leeway)
             .field("max_age", &self.max_age)
             .field("realm", &self.realm)
+            .field("issuer", &self.issuer)
             .field("accept_expired_keys", &self.accept_expired_keys)
             .finish()
     }
@@ -255,6 +264,7 @@ impl LoginTokenVerifier {
             leeway: DEFAULT_LEEWAY,
             max_age: None,
             realm: None,
+            issuer: Cow::Borrowed(AUTHROCKET_ISSUER),
             accept_expired_keys: false,
         }
     }
@@ -381,8 +391,20 @@ impl LoginTokenVerifier {
 
     /// Refuses tokens of any other realm (the realm is the `rid` claim, or `aud` in the
     /// AuthRocket 1 layout), and tokens that name none.
+    ///
+    /// This is how a verifier is bound to one realm: an account's realms may share nothing, but
+    /// a verifier built from a secret alone accepts a token of any realm signed with it. Set it
+    /// whenever you know the realm ([`from_realm`](Self::from_realm) sets it for you).
     pub fn expected_realm(mut self, realm: RealmId) -> Self {
         self.realm = Some(realm);
+        self
+    }
+
+    /// The issuer a token's `iss` claim must name when it has one (default
+    /// [`AUTHROCKET_ISSUER`]); a token without `iss` is accepted, as AuthRocket 1 tokens carry
+    /// none. Change it only for tokens of a self-hosted or test issuer.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Cow::Owned(issuer.into());
         self
     }
 
@@ -452,6 +474,13 @@ impl LoginTokenVerifier {
             },
             None => {
                 header_json = decode_part(parts.header, Part::Header)?;
+                // A JSON array would fill the struct's fields in order: only an object is a header.
+                if header_json.trim_ascii_start().first() != Some(&b'{') {
+                    return Err(TokenError::Malformed(Malformed::Json {
+                        part: Part::Header,
+                        column: 1,
+                    }));
+                }
                 parse_json(&header_json, Part::Header)?
             }
         };
@@ -568,6 +597,14 @@ impl LoginTokenVerifier {
             && now - iat > max_age.as_secs_f64()
         {
             return Err(TokenError::TooOld { issued_at, max_age });
+        }
+        if let Some(iss) = claims.iss
+            && claims.get(&json, iss) != self.issuer
+        {
+            return Err(TokenError::WrongIssuer {
+                expected: self.issuer.to_string(),
+                found: shown(claims.get(&json, iss), 64),
+            });
         }
         let realm_id = claims.rid.or_else(|| {
             claims
@@ -688,7 +725,9 @@ fn timestamp(secs: f64) -> Option<DateTime<Utc>> {
 fn shown(value: &str, max: usize) -> String {
     if !value.is_empty()
         && value.len() <= max
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.:".contains(&b))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.:/".contains(&b))
     {
         value.to_string()
     } else {
@@ -799,8 +838,13 @@ struct Header<'a> {
     alg: Cow<'a, str>,
     #[serde(default, borrow)]
     kid: Option<Cow<'a, str>>,
-    #[serde(default)]
+    /// Present, whatever its value (`"crit": null` too).
+    #[serde(default, deserialize_with = "present")]
     crit: Option<serde::de::IgnoredAny>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<serde::de::IgnoredAny>, D::Error> {
+    serde::de::IgnoredAny::deserialize(value).map(Some)
 }
 
 /// The realm among the audiences (AuthRocket 1 puts the realm id in `aud`), `text` reading each.
@@ -956,6 +1000,15 @@ pub enum TokenError {
         expected: String,
         /// The token's realm.
         found: Option<String>,
+    },
+    /// Issued by someone else: the `iss` claim names another issuer than AuthRocket's (or the
+    /// one set with [`LoginTokenVerifier::issuer`]).
+    #[error("the login token was issued by {found}, not {expected}")]
+    WrongIssuer {
+        /// The issuer expected.
+        expected: String,
+        /// The token's `iss`, when short and plain.
+        found: String,
     },
     /// A required claim is missing.
     #[error("the login token has no `{0}` claim")]

@@ -67,8 +67,8 @@ transport::generated_api!("authrocket");
 pub mod login_token;
 #[cfg(feature = "authrocket-jwt")]
 pub use login_token::{
-    ConfirmError, JWT_KEY_ENV, JWT_SECRET_ENV, JwtAlgorithm, JwtSecret, KeyError, LoadError, LoginMembership,
-    LoginSession, LoginTokenVerifier, Memberships, Permissions, TokenError,
+    AUTHROCKET_ISSUER, ConfirmError, JWT_KEY_ENV, JWT_SECRET_ENV, JwtAlgorithm, JwtSecret, KeyError, LoadError,
+    LoginMembership, LoginSession, LoginTokenVerifier, Memberships, Permissions, TokenError,
 };
 
 /// The header of the API key (both modes), as the spec's security schemes name it.
@@ -103,6 +103,7 @@ const API_KEY_FORMAT: Format = Format {
     name: "AuthRocket API key",
     prefixes: &[API_KEY_PREFIX],
     alphanumeric_rest: false,
+    min_rest: 0,
     expected: "An API key starts with `ko_` (a legacy key starts with `key_` and goes with an `org_` account \
                id: use `Credentials::legacy`); find it in the AuthRocket portal under Realm → Integration",
 };
@@ -111,6 +112,7 @@ const LEGACY_API_KEY_FORMAT: Format = Format {
     name: "AuthRocket legacy API key",
     prefixes: &[LEGACY_API_KEY_PREFIX],
     alphanumeric_rest: false,
+    min_rest: 0,
     expected: "A legacy API key starts with `key_` and is sent with the `org_` account id (a modern key starts \
                with `ko_`: use `Credentials::new`)",
 };
@@ -143,7 +145,7 @@ macro_rules! prefixed_id {
         pub struct $ty(String);
 
         impl $ty {
-            const FORMAT: Format = Format { name: $name, prefixes: &[$prefix], alphanumeric_rest: false, expected: $expected };
+            const FORMAT: Format = Format { name: $name, prefixes: &[$prefix], alphanumeric_rest: false, min_rest: 0, expected: $expected };
 
             /// Checks an id.
             pub fn new(value: impl AsRef<str>) -> Result<Self, CredentialError> {

@@ -99,6 +99,7 @@ const TOKEN_FORMAT: Format = Format {
     name: "RequestRocket user token",
     prefixes: &[TOKEN_PREFIX],
     alphanumeric_rest: false,
+    min_rest: 0,
     expected: "A user token starts with `u-` and is sent raw, without `Bearer`; copy it from \
                Settings → Keys in the RequestRocket dashboard",
 };

@@ -87,6 +87,7 @@ const APP_KEY_FORMAT: Format = Format {
     name: "Rocketpunch App Key",
     prefixes: &[APP_KEY_PREFIX],
     alphanumeric_rest: true,
+    min_rest: 0,
     expected: "An App Key is `rp_app_` followed by letters and digits only. A stray space or a \
                misspelled header is the usual cause of a 401 on the first request, so this is checked \
                before sending; a key without the prefix was not issued correctly: register an app at \
@@ -97,6 +98,7 @@ const ACCESS_TOKEN_FORMAT: Format = Format {
     name: "Rocketpunch access token",
     prefixes: &[],
     alphanumeric_rest: false,
+    min_rest: 0,
     expected: "Give the OAuth 2.0 access token alone, without `Bearer ` (the client adds it); get \
                one with `rocketpunch::oauth`",
 };

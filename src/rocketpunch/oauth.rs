@@ -115,8 +115,8 @@ impl fmt::Debug for PkceVerifier {
     }
 }
 
-/// Where to send the user, and what to keep until they come back.
-#[derive(Debug)]
+/// Where to send the user, and what to keep until they come back. `Debug` shows the URL without
+/// its query (which carries `state`), and neither `state` nor the verifier.
 pub struct AuthorizationRequest {
     /// The authorize URL with `client_id`, `redirect_uri`, `scope`, `state` and the PKCE
     /// challenge.
@@ -126,6 +126,21 @@ pub struct AuthorizationRequest {
     /// The PKCE verifier for the code exchange.
     pub pkce_verifier: PkceVerifier,
 }
+
+impl fmt::Debug for AuthorizationRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut url = self.url.clone();
+        url.set_query(None);
+        f.debug_struct("AuthorizationRequest")
+            .field("url", &url.as_str())
+            .field("state", &"<redacted>")
+            .field("pkce_verifier", &self.pkce_verifier)
+            .finish()
+    }
+}
+
+/// Largest token endpoint answer read; a token response is a few hundred bytes.
+pub const MAX_TOKEN_RESPONSE_SIZE: usize = 1 << 20;
 
 /// Tokens from the token endpoint. `Debug` never shows them.
 #[derive(Clone, Debug)]
@@ -155,6 +170,10 @@ pub enum OAuthError {
     /// The token endpoint could not be reached or failed mid-way.
     #[error("Rocketpunch OAuth: could not reach the token endpoint ({0})")]
     Transport(#[source] reqwest::Error),
+    /// The token endpoint's answer was larger than [`MAX_TOKEN_RESPONSE_SIZE`]; it was not read
+    /// to the end.
+    #[error("Rocketpunch OAuth: the token endpoint's answer is over the {MAX_TOKEN_RESPONSE_SIZE}-byte limit")]
+    ResponseTooLarge,
     /// The token endpoint's answer was not a token response (status {status:?}); the body is
     /// not shown because it may hold tokens.
     #[error("Rocketpunch OAuth: the token endpoint's answer is not a token response (HTTP {status})")]
@@ -209,7 +228,8 @@ impl fmt::Debug for OAuthClientBuilder {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "****"))
             .field("redirect_uri", &self.redirect_uri)
-            .field("token_url", &self.token_url)
+            .field("authorize_url", &transport::redact_url(&self.authorize_url))
+            .field("token_url", &transport::redact_url(&self.token_url))
             .finish_non_exhaustive()
     }
 }
@@ -244,9 +264,15 @@ impl OAuthClientBuilder {
         let check = |what: &str, raw: &str| -> Result<reqwest::Url, ConfigError> {
             let refuse = |reason: String| ConfigError::Invalid {
                 api: "Rocketpunch",
-                message: format!("{what} `{raw}`: {reason}"),
+                message: format!("{what} `{}`: {reason}", transport::redact_url(raw)),
             };
             let url = reqwest::Url::parse(raw).map_err(|e| refuse(format!("not an absolute URL ({e})")))?;
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err(refuse(
+                    "it contains a user name or password; the client id and secret go in the builder, never in the URL"
+                        .into(),
+                ));
+            }
             match url.scheme() {
                 "https" => Ok(url),
                 "http" if transport::is_loopback(&url) => Ok(url),
@@ -331,19 +357,20 @@ impl OAuthClient {
         tokens(response)
     }
 
-    /// The `oauth2` crate's HTTP client, on this crate's reqwest.
+    /// The `oauth2` crate's HTTP client, on this crate's reqwest, reading at most
+    /// [`MAX_TOKEN_RESPONSE_SIZE`] bytes of an answer.
     fn http_client(
         &self,
     ) -> impl Fn(
         oauth2::HttpRequest,
-    ) -> std::pin::Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, reqwest::Error>> + Send>>
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send>>
     + use<> {
         let http = self.http.clone();
         move |request: oauth2::HttpRequest| {
             let http = http.clone();
             Box::pin(async move {
                 let (parts, body) = request.into_parts();
-                let response = http
+                let mut response = http
                     .request(parts.method, parts.uri.to_string())
                     .headers(parts.headers)
                     .body(body)
@@ -352,15 +379,29 @@ impl OAuthClient {
                 let mut out = http::Response::new(Vec::new());
                 *out.status_mut() = response.status();
                 *out.headers_mut() = response.headers().clone();
-                *out.body_mut() = response.bytes().await?.to_vec();
+                while let Some(chunk) = response.chunk().await? {
+                    if out.body().len() + chunk.len() > MAX_TOKEN_RESPONSE_SIZE {
+                        return Err(HttpError::TooLarge);
+                    }
+                    out.body_mut().extend_from_slice(&chunk);
+                }
                 Ok(out)
             })
         }
     }
 }
 
+/// A failure of the token endpoint's HTTP exchange.
+#[derive(Debug, thiserror::Error)]
+enum HttpError {
+    #[error(transparent)]
+    Transport(#[from] reqwest::Error),
+    #[error("the answer is over the size limit")]
+    TooLarge,
+}
+
 type TokenResult =
-    Result<oauth2::basic::BasicTokenResponse, RequestTokenError<reqwest::Error, oauth2::basic::BasicErrorResponse>>;
+    Result<oauth2::basic::BasicTokenResponse, RequestTokenError<HttpError, oauth2::basic::BasicErrorResponse>>;
 
 fn tokens(response: TokenResult) -> Result<TokenSet, OAuthError> {
     match response {
@@ -377,7 +418,8 @@ fn tokens(response: TokenResult) -> Result<TokenSet, OAuthError> {
             code: e.error().as_ref().to_string(),
             description: e.error_description().cloned(),
         }),
-        Err(RequestTokenError::Request(e)) => Err(OAuthError::Transport(e)),
+        Err(RequestTokenError::Request(HttpError::Transport(e))) => Err(OAuthError::Transport(e.without_url())),
+        Err(RequestTokenError::Request(HttpError::TooLarge)) => Err(OAuthError::ResponseTooLarge),
         // The body may hold tokens: report only that it was not a token response.
         Err(RequestTokenError::Parse(_, _)) => Err(OAuthError::Unexpected { status: 200 }),
         Err(RequestTokenError::Other(_)) => Err(OAuthError::Unexpected { status: 0 }),

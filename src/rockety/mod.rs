@@ -75,6 +75,7 @@ const TOKEN_FORMAT: Format = Format {
     name: "Rockety API token",
     prefixes: &[],
     alphanumeric_rest: false,
+    min_rest: 0,
     expected: "Give the token alone, without `Bearer ` (the client adds it); an organisation admin \
                creates it under Organisation Settings → Integrations → Rockety API",
 };

@@ -314,14 +314,15 @@ fn limiter<S: Service>(requests: u32, period: Duration) -> Result<Limiter, Confi
 }
 
 /// A `reqwest` client builder with the crate's TLS backend ready (feature `tls-ring` installs
-/// ring as rustls's process default when no provider is installed yet).
+/// ring as rustls's process default when no provider is installed yet) and the rules that keep
+/// credentials on their origin ([`super::redirect`]).
 pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
     #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
     {
         // Fails only when a provider is installed already, which then serves.
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
-    reqwest::Client::builder()
+    super::redirect::protect(reqwest::Client::builder())
 }
 
 /// Reads an environment variable that may be absent; present but empty counts as absent.

@@ -467,7 +467,9 @@ fn record(span: &tracing::Span, started: Instant, attempts: u32, outcome: &Attem
 
 /// A word for a transport failure that is safe to log (reqwest's own message names the URL).
 fn failure_kind(error: &reqwest::Error) -> &'static str {
-    if error.is_timeout() && error.is_connect() {
+    if error.is_redirect() {
+        "redirect refused"
+    } else if error.is_timeout() && error.is_connect() {
         "connect timeout"
     } else if error.is_timeout() {
         "timeout"

@@ -9,7 +9,9 @@
 //! - [`exec`]: what runs around every call (credentials in, retries, bounded bodies, error
 //!   statuses into errors, tracing);
 //! - [`options`]: per-call settings ([`CallOptions`]) on a view of a client;
+//! - [`path`]: what keeps a call's path under the base path;
 //! - [`raw`]: calls to endpoints not in the spec ([`RawRequest`]);
+//! - [`redirect`]: which redirects are followed (within the origin only);
 //! - [`wire`]: one attempt on the wire (the answer's head, its body read within a limit);
 //! - [`macros`]: what each API module invokes once.
 
@@ -20,11 +22,15 @@ pub(crate) mod credentials;
 pub(crate) mod exec;
 pub(crate) mod macros;
 pub(crate) mod options;
+pub(crate) mod path;
 pub(crate) mod raw;
+pub(crate) mod redirect;
 pub(crate) mod wire;
 
 #[cfg(any(feature = "authrocket", feature = "rocketpunch"))]
 pub(crate) use base_url::is_loopback;
+#[cfg(feature = "rocketpunch")]
+pub(crate) use base_url::redact_url;
 #[cfg(feature = "rocketpunch")]
 pub(crate) use builder::http_client_builder;
 pub use builder::{
@@ -41,4 +47,6 @@ pub use credentials::{CredentialSource, CredentialsError, DEFAULT_REFRESH_MARGIN
 pub(crate) use exec::query_some;
 pub(crate) use macros::{api_client, generated_api};
 pub use options::CallOptions;
+pub(crate) use path::{encode_path, path_segment};
 pub use raw::RawRequest;
+pub use redirect::MAX_REDIRECTS;

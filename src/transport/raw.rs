@@ -13,8 +13,10 @@ use crate::error::{VendorError, decode_error};
 /// A call to an endpoint that is not in the spec yet, with the client's credentials, base URL,
 /// headers and error handling. Get one from an API client's `raw` method.
 ///
-/// The path is relative to the base URL and must start with `/`; the request cannot leave the
-/// configured host, so the credentials cannot either.
+/// The path is relative to the base URL and must start with `/`. It cannot leave the base URL's
+/// origin or path, in any encoding (`..`, `%2e%2e` and backslashes are refused before sending),
+/// and a redirect to another origin is not followed, so the credentials stay where they were
+/// configured.
 #[must_use]
 pub struct RawRequest<'a, E> {
     http: &'a reqwest::Client,
@@ -74,17 +76,14 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
     pub async fn send(self) -> crate::Result<progenitor_client::ResponseValue<serde_json::Value>> {
         let api = self.inner.api;
         let invalid = |message: String| crate::Error::InvalidRequest { api, message };
-        if !self.path.starts_with('/') || self.path.starts_with("//") || self.path.contains("://") {
-            return Err(invalid(format!(
-                "raw path `{}` must be relative to the base URL and start with a single `/`",
-                self.path
-            )));
-        }
-        if self.path.split(['/', '?', '#']).any(|seg| seg == "..") {
-            return Err(invalid(format!("raw path `{}` must not contain `..`", self.path)));
-        }
+        super::path::check_raw(&self.path).map_err(invalid)?;
         let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, self.path))
-            .map_err(|e| invalid(format!("raw path `{}` does not make a URL: {e}", self.path)))?;
+            .map_err(|e| invalid(format!("the raw path does not make a URL: {e}")))?;
+        // The parser has had its say: whatever encoding the path used, it must not have left.
+        let base = reqwest::Url::parse(self.base_url).map_err(|e| invalid(format!("base URL: {e}")))?;
+        if !super::path::under_base(&url, &base) {
+            return Err(invalid("the raw path leads outside the base URL's path".into()));
+        }
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(self.query.iter());
         }

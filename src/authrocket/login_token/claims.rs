@@ -85,6 +85,7 @@ pub(super) struct Claims {
     pub(super) iat: Option<f64>,
     pub(super) exp: Option<f64>,
     pub(super) nbf: Option<f64>,
+    pub(super) iss: Option<Str>,
     /// The permissions of every membership read (of `m` and of `orgs`), one after the other.
     pub(super) permissions: Vec<Str>,
     /// The strings written with escapes, unescaped, one after the other.
@@ -613,6 +614,7 @@ impl<'a> Parser<'a> {
             "iat" => p.once(&mut seen, 20, &mut c.iat, |p| p.opt(Self::f64)),
             "exp" => p.once(&mut seen, 21, &mut c.exp, |p| p.opt(Self::f64)),
             "nbf" => p.once(&mut seen, 22, &mut c.nbf, |p| p.opt(Self::f64)),
+            "iss" => p.once(&mut seen, 23, &mut c.iss, Self::opt_str),
             _ => p.skip(1),
         })?;
         Ok(c)

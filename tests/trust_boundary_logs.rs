@@ -1,0 +1,115 @@
+//! No secret in any log line, at any level, on the paths where credentials meet a misbehaving
+//! server: redirects (another origin, within the origin, a loop), `from_realm` and `confirm`
+//! redirected away, refused raw paths. Records sent through the `log` crate (reqwest, rustls)
+//! are captured too. Alone in its test binary, as the `log` bridge is process-wide.
+#![cfg(all(feature = "authrocket", feature = "authrocket-jwt", feature = "rocketpunch"))]
+
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
+#[path = "support/login_token_mint.rs"]
+mod mint;
+
+use captured_logs::Captured;
+use rocket_apis::{Method, RetryPolicy, authrocket, rocketpunch};
+use serde_json::json;
+use wiremock::{
+    Mock, MockServer, ResponseTemplate,
+    matchers::{any, path},
+};
+
+const AR_KEY: &str = "ko_logCaptureKey4d2e9b";
+const RP_KEY: &str = "rp_app_logCaptureKey4d2e9b";
+
+#[tokio::test]
+async fn trace_logs_of_redirects_and_refusals_hold_no_secret() {
+    tracing_log::LogTracer::init().unwrap();
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let origin = MockServer::start().await;
+    let stranger = MockServer::start().await;
+    Mock::given(path("/v1/inside"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/v1/landed"))
+        .mount(&origin)
+        .await;
+    Mock::given(path("/v1/landed"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&origin)
+        .await;
+    Mock::given(path("/v1/loop"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/v1/loop"))
+        .mount(&origin)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/v1/stolen?k=1", stranger.uri())))
+        .mount(&origin)
+        .await;
+    let client = authrocket::Client::builder(authrocket::ApiKey::new(AR_KEY).unwrap())
+        .base_url(format!("{}/v1", origin.uri()))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut shown = Vec::new();
+    client.raw(Method::GET, "/inside").send().await.unwrap();
+    for raw in ["/loop", "/elsewhere", "/%2e%2e/admin"] {
+        let err = client
+            .raw(Method::POST, raw)
+            .json(json!({"password": "pw-in-body-77"}))
+            .send()
+            .await
+            .unwrap_err();
+        shown.extend([err.to_string(), format!("{err:?}")]);
+    }
+    let realm = authrocket::RealmId::new(mint::REALM).unwrap();
+    let err = authrocket::LoginTokenVerifier::from_realm(&client, &realm)
+        .await
+        .unwrap_err();
+    shown.extend([err.to_string(), format!("{err:?}")]);
+    let mut claims = mint::ar1_claims(0, 3600);
+    claims.as_object_mut().unwrap().remove("tk");
+    let token = mint::hs256(mint::SECRET, &claims);
+    let verifier = authrocket::LoginTokenVerifier::new(authrocket::JwtSecret::new(mint::SECRET).unwrap());
+    let err = verifier.confirm(&client, &token).await.unwrap_err();
+    shown.extend([err.to_string(), format!("{err:?}")]);
+
+    let rp = rocketpunch::Client::builder(rocketpunch::AppKey::new(RP_KEY).unwrap())
+        .base_url(format!("{}/v1", origin.uri()))
+        .build()
+        .unwrap();
+    let err = rp.list_jobs().send().await.unwrap_err();
+    shown.extend([err.to_string(), format!("{err:?}")]);
+    assert!(stranger.received_requests().await.unwrap().is_empty());
+
+    let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // Positive controls: the capture sees the crate's own events and reqwest's `log` records.
+    assert!(logged.contains("rocket_apis.call"), "{logged}");
+    assert!(logged.contains("redirect refused"), "{logged}");
+    assert!(
+        logged.contains("reqwest::connect"),
+        "no `log` record captured:\n{logged}"
+    );
+    let everything = format!("{}\n{logged}", shown.join("\n"));
+    for secret in [
+        &AR_KEY[3..],
+        &RP_KEY[7..],
+        "pw-in-body-77",
+        token.split('.').nth(1).unwrap(),
+        token.split('.').nth(2).unwrap(),
+        &mint::SECRET[4..],
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "`{secret}` reached a message or log line:\n{everything}"
+        );
+    }
+    assert!(
+        !everything.contains("stolen"),
+        "a redirect's path reached a line:\n{everything}"
+    );
+}
