@@ -5,7 +5,8 @@
 //! - per call: `list_clients().send()` through the whole wrapper (credentials, span, retries
 //!   enabled but not triggered, error mapping) against a hand-written `reqwest` call sending the
 //!   same request and decoding the same JSON into the same type, both on the client's own
-//!   `reqwest` client (so on the same kept-alive connection); target ≤ 1.02 at the median; then
+//!   `reqwest` client (so on the same kept-alive connection); budget: ≤ 5 µs added at the
+//!   median of the paired differences (a real call takes tens of milliseconds); then
 //!   the same call against itself (an A/A control: the measurement's own bias, which should read
 //!   1.000 and +0.0 µs);
 //! - pagination: 50 pages of 100 items, 20 ms per page, the look-ahead stream (default 4)
@@ -237,12 +238,16 @@ fn pagination_bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// What a call without a retry may add over the hand-written `reqwest` call, at the median.
+const PER_CALL_BUDGET_US: f64 = 5.0;
+
 fn report() {
     let samples = samples().lock().unwrap();
     println!("\nratios against the baseline of the same run: the median of the samples' ratios (each sample's");
     println!("client time over its baseline time, interleaved), then the ratio of the two sides' median times:");
+    // The per-call budget is on the time added (below); the ratios are printed for reference.
     for (group, target) in [
-        ("per_call", Some(1.02)),
+        ("per_call", None),
         ("per_call_control", None),
         ("pagination", Some(0.35)),
         ("decoding", Some(1.05)),
@@ -259,7 +264,8 @@ fn report() {
         let verdict = match target {
             Some(target) if ratio <= target => format!("target ≤ {target}: meets"),
             Some(target) => format!("target ≤ {target}: MISSES"),
-            None => "the client against itself: should be 1.000, +0.0 µs".to_string(),
+            None if group == "per_call_control" => "the client against itself: should be 1.000, +0.0 µs".to_string(),
+            None => "budget on the time added, below".to_string(),
         };
         println!(
             "  {group:<11} {ratio:>6.3}  (middle half {:.3} to {:.3}, {} samples; ratio of medians {:.3}: client {:>10.1} µs, baseline {:>10.1} µs; {verdict})",
@@ -271,11 +277,16 @@ fn report() {
             base * 1e6
         );
         if let Some(d) = differences().lock().unwrap().get(group) {
+            let added = median(d) * 1e6;
+            let budget = match group {
+                "per_call" if added <= PER_CALL_BUDGET_US => format!("; budget ≤ {PER_CALL_BUDGET_US} µs: meets"),
+                "per_call" => format!("; budget ≤ {PER_CALL_BUDGET_US} µs: MISSES"),
+                _ => String::new(),
+            };
             println!(
-                "  {:<11} added per {}: median {:+.1} µs (middle half {:+.1} to {:+.1} µs, {} pairs)",
+                "  {:<11} added per {}: median {added:+.1} µs (middle half {:+.1} to {:+.1} µs, {} pairs){budget}",
                 "",
                 if group == "pagination" { "walk" } else { "call" },
-                median(d) * 1e6,
                 quantile(d, 0.25) * 1e6,
                 quantile(d, 0.75) * 1e6,
                 d.len()

@@ -1,7 +1,6 @@
 //! Checks a spec against what progenitor 0.15 (and this crate's layer) can handle, before
 //! progenitor sees it. progenitor panics on several of these without naming the operation;
 //! here each problem names the operationId and the rule broken, and all are reported at once.
-//! The rules and the progenitor issues behind them: `../shared/notes/progenitor.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 

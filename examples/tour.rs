@@ -204,7 +204,7 @@ async fn rocketpunch_refresh(server: &rocketpunch::mock::MockServer) -> TourResu
         AccessToken,
         oauth::{RefreshToken, TokenSet},
     };
-    let tokens = |access: &str, refresh: &str, lifetime: u64| -> Result<TokenSet, rocket_apis::CredentialError> {
+    let tokens = |access: &str, refresh: &str, lifetime: u64| -> Result<TokenSet, rocket_apis::InvalidCredential> {
         Ok(TokenSet {
             access_token: AccessToken::new(access)?,
             refresh_token: Some(RefreshToken::new(refresh)),

@@ -5,9 +5,10 @@
 #
 #   bash scripts/build-times.sh            # prints a Markdown table
 #
-# Rows: clean build with one API and `codegen` off (with each TLS backend, against the floor
-# with the same backend built just before and after it); clean builds with all APIs, `codegen`
-# off and on (on: against the floor builds around it); the crate alone
+# Rows: a dependent's clean build of rocket-apis with its default features (what `cargo add
+# rocket-apis` costs; no generator); clean build with one API (with each TLS backend, against the
+# floor with the same backend built just before and after it); clean builds with all APIs,
+# `codegen` off and on (on: against the floor builds around it); the crate alone
 # (`cargo clean -p`, dependencies built; median of three), all APIs and each API; `cargo doc`
 # of the crate, from clean and after a touch (with BASE=<revision>, these last rows for that
 # revision as well, interleaved); a
@@ -67,25 +68,34 @@ floor_once() { # floor crate name
 }
 mean() { printf '%s\n' "$@" | awk '{ s += $1; n++ } END { printf "%.1f", s / n }'; }
 all_off_features="authrocket,requestrocket,rocketpunch,rockety,tls-aws-lc"
+# A dependent with the default features, outside this workspace (so nothing turns `codegen` on).
+mkdir -p "$work/dependent/src"
+printf '[package]\nname = "dependent"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\nrocket-apis = { path = "%s" }\n' "$root" > "$work/dependent/Cargo.toml"
+echo 'pub fn base() -> &'"'"'static str { rocket_apis::rockety::DEFAULT_BASE_URL }' > "$work/dependent/src/lib.rs"
+cp Cargo.lock "$work/dependent/Cargo.lock"
+(cd "$work/dependent" && cargo fetch >/dev/null)
+floor_0=$(floor_once floor)
+dependent=$(cd "$work/dependent" && CARGO_TARGET_DIR="$work/t-dependent" secs cargo build)
 floor_1=$(floor_once floor)
-one=$(CARGO_TARGET_DIR="$work/t-one" secs cargo build --locked --no-default-features --features rockety,tls-aws-lc)
+one=$(CARGO_TARGET_DIR="$work/t-one" secs cargo build --locked -p rocket-apis --no-default-features --features rockety,tls-aws-lc)
 floor_2=$(floor_once floor)
-all_codegen=$(CARGO_TARGET_DIR="$work/t-codegen" secs cargo build --locked --no-default-features --features "$all_off_features,codegen")
+all_codegen=$(CARGO_TARGET_DIR="$work/t-codegen" secs cargo build --locked -p rocket-apis --no-default-features --features "$all_off_features,codegen")
 floor_3=$(floor_once floor)
 floor_ring_1=$(floor_once floor-ring)
-one_ring=$(CARGO_TARGET_DIR="$work/t-one-ring" secs cargo build --locked --no-default-features --features rockety,tls-ring)
+one_ring=$(CARGO_TARGET_DIR="$work/t-one-ring" secs cargo build --locked -p rocket-apis --no-default-features --features rockety,tls-ring)
 floor_ring_2=$(floor_once floor-ring)
 floor_one=$(mean "$floor_1" "$floor_2")
 floor_codegen=$(mean "$floor_2" "$floor_3")
 floor=$(mean "$floor_1" "$floor_2" "$floor_3")
+floor_dependent=$(mean "$floor_0" "$floor_1")
 floor_ring=$(mean "$floor_ring_1" "$floor_ring_2")
-all_off=$(CARGO_TARGET_DIR="$work/t-off" secs cargo build --locked --no-default-features --features "$all_off_features")
+all_off=$(CARGO_TARGET_DIR="$work/t-off" secs cargo build --locked -p rocket-apis --no-default-features --features "$all_off_features")
 # With BASE=<git revision>, the crate-alone and docs rows are measured on that revision too (a
 # temporary worktree), interleaved with this one's: the machine's speed drifts by a tenth or more
 # over a run, so measured minutes apart the two would not compare.
 if [ -n "${BASE:-}" ]; then
   git worktree add --detach "$work/base" "$BASE" >/dev/null 2>&1
-  (cd "$work/base" && CARGO_TARGET_DIR="$work/t-base" cargo build --locked --no-default-features --features "$all_off_features" >/dev/null 2>&1)
+  (cd "$work/base" && CARGO_TARGET_DIR="$work/t-base" cargo build --locked -p rocket-apis --no-default-features --features "$all_off_features" >/dev/null 2>&1)
 fi
 # The crate alone (its dependencies built already), all four APIs and each on its own.
 # Three times each, the median: one build of the crate swings by a tenth here. With BASE, each
@@ -93,7 +103,7 @@ fi
 median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 alone_once() { # source dir, target dir, features
   (cd "$1" && CARGO_TARGET_DIR="$2" cargo clean --locked -p rocket-apis >/dev/null 2>&1 &&
-    CARGO_TARGET_DIR="$2" secs cargo build --locked --no-default-features --features "$3")
+    CARGO_TARGET_DIR="$2" secs cargo build --locked -p rocket-apis --no-default-features --features "$3")
 }
 runs=() base_runs=()
 for _ in 1 2 3; do
@@ -115,15 +125,15 @@ done
 # The crate's docs (default features and `mock`): from a clean target directory (what rustdoc
 # needs is built first: dependencies in check mode, the generator, its run), then again after a
 # touch of the crate's sources; with BASE, each right after the same for this revision.
-doc_cold=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
+doc_cold=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked -p rocket-apis --no-deps --features mock)
 if [ -n "${BASE:-}" ]; then
-  base_doc_cold=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked --no-deps --features mock)
+  base_doc_cold=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked -p rocket-apis --no-deps --features mock)
 fi
 touch src/lib.rs
-doc=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked --no-deps --features mock)
+doc=$(CARGO_TARGET_DIR="$work/t-doc" secs cargo doc --locked -p rocket-apis --no-deps --features mock)
 if [ -n "${BASE:-}" ]; then
   touch "$work/base/src/lib.rs"
-  base_doc=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked --no-deps --features mock)
+  base_doc=$(cd "$work/base" && CARGO_TARGET_DIR="$work/t-base-doc" secs cargo doc --locked -p rocket-apis --no-deps --features mock)
   base_lines=$(cat "$work/base"/generated/*.rs | wc -l)
   git worktree remove --force "$work/base"
 fi
@@ -138,11 +148,12 @@ echo "| build | seconds | × its floor |"
 echo "|---|---:|---:|"
 printf '| floor: empty crate + reqwest, rustls with aws-lc-rs (built three times: %s, %s, %s) | %s | 1.00 |\n' "$floor_1" "$floor_2" "$floor_3" "$floor"
 printf '| floor: empty crate + reqwest, rustls with ring (built twice: %s, %s) | %s | 1.00 |\n' "$floor_ring_1" "$floor_ring_2" "$floor_ring"
+printf '| a dependent, clean, rocket-apis with its default features (against the floor builds around it, %s) | %s | %s |\n' "$floor_dependent" "$dependent" "$(ratio "$dependent" "$floor_dependent")"
 printf '| clean, one API (`rockety`), `codegen` off, `tls-aws-lc` (against the floor builds around it, %s) | %s | %s |\n' "$floor_one" "$one" "$(ratio "$one" "$floor_one")"
 printf '| clean, one API (`rockety`), `codegen` off, `tls-ring` (against the floor builds around it, %s) | %s | %s |\n' "$floor_ring" "$one_ring" "$(ratio "$one_ring" "$floor_ring")"
 printf '| clean, all four APIs, `codegen` off, `tls-aws-lc` | %s | %s |\n' "$all_off" "$(ratio "$all_off" "$floor")"
 printf '| clean, all four APIs, `codegen` on (against the floor builds around it, %s) | %s | %s |\n' "$floor_codegen" "$all_codegen" "$(ratio "$all_codegen" "$floor_codegen")"
-printf '| clean, default features (all four APIs, `codegen`, `authrocket-jwt`) | %s | %s |\n' "$all" "$(ratio "$all" "$floor")"
+printf '| clean `cargo build` in this repository (default features and `codegen`, as a maintainer builds) | %s | %s |\n' "$all" "$(ratio "$all" "$floor")"
 printf '| the crate alone (`cargo clean -p rocket-apis`), all four APIs, `codegen` off | %s | %s |\n' "$alone" "$(ratio "$alone" "$floor")"
 for api in authrocket requestrocket rocketpunch rockety; do
   printf '| the crate alone, `%s` only, `codegen` off | %s | %s |\n' "$api" "${per_api[$api]}" "$(ratio "${per_api[$api]}" "$floor")"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the packaged crate as someone else's dependency, with `codegen` on, after a user edited
-# one of its generated files, and fails if the build changed anything in the unpacked sources:
-# built as a dependency, build.rs writes nothing outside OUT_DIR (see build/codegen.rs).
+# Builds the packaged crate as someone else's dependency: with its default features, where no
+# generator crate may be in the dependency tree; then with `codegen` on, after a user edited one
+# of its generated files, failing if the build changed anything in the unpacked sources (built as
+# a dependency, build.rs writes nothing outside OUT_DIR; see build/codegen.rs). Finds cargo's
+# output through `cargo metadata`, so CARGO_TARGET_DIR may point anywhere.
 #
 #   bash scripts/check-as-dependency.sh      # after `cargo package` (or it packages first)
 set -euo pipefail
@@ -10,8 +12,10 @@ root=$PWD
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 version=$(grep -m1 -E '^version = ' Cargo.toml | cut -d'"' -f2)
-crate=target/package/rocket-apis-$version.crate
-[ -f "$crate" ] || cargo package --locked --no-verify >/dev/null
+target_dir=$(cargo metadata --locked --format-version 1 --no-deps |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+crate=$target_dir/package/rocket-apis-$version.crate
+[ -f "$crate" ] || cargo package --locked --no-verify -p rocket-apis >/dev/null
 tar xzf "$crate" -C "$work"
 src=$work/rocket-apis-$version
 # The weakest case: a plain copy of the sources, with no `.git` and none of cargo's marks.
@@ -21,7 +25,8 @@ fingerprint() { (cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256
 fingerprint > "$work/before"
 
 mkdir -p "$work/dependent/src"
-cat > "$work/dependent/Cargo.toml" <<TOML
+dependent() { # the dependency line
+  cat > "$work/dependent/Cargo.toml" <<TOML
 [package]
 name = "dependent"
 version = "0.0.0"
@@ -29,13 +34,28 @@ edition = "2024"
 publish = false
 
 [dependencies]
-rocket-apis = { path = "$src", default-features = false, features = ["rockety", "codegen", "tls-ring"] }
+$1
 TOML
+}
 echo 'pub fn base() -> &'"'"'static str { rocket_apis::rockety::DEFAULT_BASE_URL }' > "$work/dependent/src/lib.rs"
 cp Cargo.lock "$work/dependent/Cargo.lock"
 # As a dependent builds it: none of this repository's CI settings. The shared target directory
 # only saves compiling the dependencies again.
-(cd "$work/dependent" && env -u CI -u ROCKET_APIS_GENERATED CARGO_TARGET_DIR="$root/target" cargo build --quiet)
+build() { (cd "$work/dependent" && env -u CI -u ROCKET_APIS_GENERATED CARGO_TARGET_DIR="$target_dir" cargo "$@"); }
+
+dependent "rocket-apis = { path = \"$src\" }"
+generators=$(build tree -e normal,build --prefix none |
+  grep -E '^(progenitor|progenitor-impl|typify|typify-impl|openapiv3|serde_yaml|prettyplease) ' || true)
+if [ -n "$generators" ]; then
+  echo "a dependent with the default features builds the generator:" >&2
+  echo "$generators" >&2
+  exit 1
+fi
+build build --quiet
+echo "built as a dependency with the default features: no generator crate in its tree"
+
+dependent "rocket-apis = { path = \"$src\", default-features = false, features = [\"rockety\", \"codegen\", \"tls-ring\"] }"
+build build --quiet
 fingerprint > "$work/after"
 if ! diff "$work/before" "$work/after"; then
   echo "building rocket-apis as a dependency changed its sources (above)" >&2

@@ -1,7 +1,7 @@
 //! Shared checks for credentials, so every API refuses the same mistakes the same way.
 //!
 //! A credential is checked before any request is sent: a bad one fails with a
-//! [`CredentialError`] that says what is wrong and what a good one looks like, and never
+//! [`InvalidCredential`] that says what is wrong and what a good one looks like, and never
 //! repeats the value.
 
 use std::fmt;
@@ -64,18 +64,19 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A credential was refused before sending. Its message names the credential, the problem
-/// and what a valid one looks like; it never contains the value.
+/// A credential value that does not pass its checks (empty, a stray `Bearer `, the wrong
+/// prefix, whitespace, a placeholder), refused before anything is sent. Its message names the
+/// credential, the problem and what a valid one looks like; it never contains the value.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {credential}{from}: {problem}. {expected}", from = .source_var.map(|v| format!(" (from {v})")).unwrap_or_default())]
-pub struct CredentialError {
+pub struct InvalidCredential {
     credential: &'static str,
     problem: Problem,
     expected: &'static str,
     source_var: Option<&'static str>,
 }
 
-impl CredentialError {
+impl InvalidCredential {
     /// Which credential was refused, e.g. "RequestRocket user token".
     pub fn credential(&self) -> &'static str {
         self.credential
@@ -113,8 +114,8 @@ pub(crate) struct Format {
 
 impl Format {
     /// Checks `value` and returns it as a secret, or says what is wrong.
-    pub(crate) fn check(&self, value: &str) -> Result<SecretString, CredentialError> {
-        let refuse = |problem| CredentialError {
+    pub(crate) fn check(&self, value: &str) -> Result<SecretString, InvalidCredential> {
+        let refuse = |problem| InvalidCredential {
             credential: self.name,
             problem,
             expected: self.expected,
@@ -192,7 +193,7 @@ macro_rules! secret_credential {
     ($ty:ident, $format:expr) => {
         impl $ty {
             /// Checks a value.
-            pub fn new(value: impl AsRef<str>) -> Result<Self, $crate::CredentialError> {
+            pub fn new(value: impl AsRef<str>) -> Result<Self, $crate::InvalidCredential> {
                 $crate::credential::Format::check(&$format, value.as_ref()).map($ty)
             }
 
@@ -203,7 +204,7 @@ macro_rules! secret_credential {
         }
 
         impl std::str::FromStr for $ty {
-            type Err = $crate::CredentialError;
+            type Err = $crate::InvalidCredential;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 $ty::new(s)
             }
@@ -228,7 +229,7 @@ pub(crate) use secret_credential;
 /// A credential built from a constant known to pass the checks (the mock servers' test
 /// credentials).
 #[cfg(feature = "mock")]
-pub(crate) fn known_valid<T>(checked: Result<T, CredentialError>) -> T {
+pub(crate) fn known_valid<T>(checked: Result<T, InvalidCredential>) -> T {
     match checked {
         Ok(credential) => credential,
         Err(e) => unreachable!("a constant test credential is well-formed: {e}"),

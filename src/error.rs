@@ -8,8 +8,9 @@ use std::{fmt, time::Duration};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-pub use crate::credential::{CredentialError, Problem};
-pub use crate::transport::CredentialsError;
+pub use crate::credential::{InvalidCredential, Problem};
+pub use crate::transport::CredentialRenewalError;
+pub use crate::transport::TransportCause;
 
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -35,10 +36,13 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// The connection could not be made or broke before a response arrived.
-    #[error("{api}: could not reach the server{} ({source})", Attempts(*attempts))]
+    #[error("{api}: could not reach the server: {}{}", Why(*cause, source), Attempts(*attempts))]
     Connect {
         /// Which API was called.
         api: &'static str,
+        /// Why, as far as the transport tells (a certificate problem, a name that did not
+        /// resolve, a refused connection, …).
+        cause: TransportCause,
         /// Attempts made (more than 1 when retried).
         attempts: u32,
         /// The underlying error.
@@ -46,17 +50,28 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// The connection broke while the response was being read, or another transport failure.
-    #[error("{api}: the connection failed while {during}{} ({source})", Attempts(*attempts))]
+    #[error("{api}: the connection failed while {during}: {}{}", Why(*cause, source), Attempts(*attempts))]
     Transport {
         /// Which API was called.
         api: &'static str,
         /// What was happening: "sending the request" or "reading the response body".
         during: &'static str,
+        /// Why, as far as the transport tells.
+        cause: TransportCause,
         /// Attempts made (more than 1 when retried).
         attempts: u32,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
+    },
+    /// A middleware added with `ClientBuilder::middleware` failed the call (cargo feature
+    /// `middleware`). Not retried.
+    #[error("{api}: a middleware failed the call: {source}")]
+    Middleware {
+        /// Which API was called.
+        api: &'static str,
+        /// The middleware's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The server redirected the call where this client does not follow: to another origin
     /// (scheme, host or port) than the one the call was sent to, where the credentials must not
@@ -104,9 +119,9 @@ pub enum Error {
     },
     /// No credentials for the call: a credential source failed, or an OAuth refresh token was
     /// refused and the user must authorize again
-    /// ([`CredentialsError::reauthorize_required`]). The call was not sent.
+    /// ([`CredentialRenewalError::reauthorize_required`]). The call was not sent.
     #[error(transparent)]
-    Credentials(CredentialsError),
+    Credentials(CredentialRenewalError),
 }
 
 impl Error {
@@ -146,6 +161,18 @@ impl Error {
                 *attempts
             }
             _ => 1,
+        }
+    }
+}
+
+/// A transport failure's cause in words, and reqwest's own words when the cause is not known.
+struct Why<'a>(TransportCause, &'a reqwest::Error);
+
+impl fmt::Display for Why<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            TransportCause::Other => write!(f, "{} ({})", self.0, self.1),
+            cause => write!(f, "{cause}"),
         }
     }
 }
@@ -442,7 +469,7 @@ pub enum ConfigError {
     },
     /// A credential was refused.
     #[error(transparent)]
-    Credential(#[from] CredentialError),
+    Credential(#[from] InvalidCredential),
     /// The base URL was refused.
     #[error("{api}: base URL `{url}` refused: {reason}")]
     BaseUrl {
@@ -596,11 +623,17 @@ pub(crate) fn from_reqwest(api: &'static str, source: reqwest::Error, during: &'
             source,
         }
     } else if source.is_connect() {
-        Error::Connect { api, attempts, source }
+        Error::Connect {
+            api,
+            cause: crate::transport::failure::cause(&source),
+            attempts,
+            source,
+        }
     } else {
         Error::Transport {
             api,
             during,
+            cause: crate::transport::failure::cause(&source),
             attempts,
             source,
         }

@@ -36,7 +36,10 @@ mod transport;
 
 #[doc(hidden)]
 pub use error::VendorError;
-pub use error::{ApiError, ConfigError, CredentialError, DecodeError, Error, ErrorKind, Problem, Result, TimeoutPhase};
+pub use error::{
+    ApiError, ConfigError, DecodeError, Error, ErrorKind, InvalidCredential, Problem, Result, TimeoutPhase,
+    TransportCause,
+};
 pub use field::IntoFieldValue;
 pub use headers::ResponseExt;
 /// The HTTP method of a [`RawRequest`] (re-exported from `http`).
@@ -49,10 +52,13 @@ pub use progenitor_client::ResponseValue;
 pub use retry::{
     DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy,
 };
+/// The sealed trait of the four APIs' marker types, which [`ClientBuilder`] is generic over.
+#[doc(hidden)]
+pub use transport::Service;
 pub use transport::{
-    CallOptions, ClientBuilder, CredentialSource, CredentialsError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, Inner, MAX_REDIRECTS, RawRequest, ResponseFuture, Service, SourceError,
-    SourcedCredentials, USER_AGENT,
+    CallOptions, ClientBuilder, CredentialRenewalError, CredentialSource, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, MAX_REDIRECTS, RawRequest, ResponseFuture,
+    SourceError, SourcedCredentials, USER_AGENT,
 };
 
 #[cfg(feature = "authrocket")]

@@ -1,4 +1,4 @@
-//! Live credentials (issue 12) against real local servers: `set_credentials` on a running
+//! Live credentials against real local servers: `set_credentials` on a running
 //! client while calls are in flight (each request carries one whole set), credential sources
 //! (cached, renewed once ahead of expiry, typed failures), Rocketpunch OAuth that refreshes
 //! itself (one token-endpoint request for 100 concurrent calls), RequestRocket's two token
@@ -20,8 +20,8 @@ mod live_fixtures;
 
 use live_fixtures::*;
 use rocket_apis::{
-    CredentialSource, CredentialsError, Error, SourceError, SourcedCredentials, authrocket, requestrocket, rocketpunch,
-    rockety,
+    CredentialRenewalError, CredentialSource, Error, SourceError, SourcedCredentials, authrocket, requestrocket,
+    rocketpunch, rockety,
 };
 use rotating_server::{CredentialSet, Rotating};
 use wiremock::{
@@ -338,7 +338,7 @@ async fn a_refused_refresh_token_says_authorize_again_until_new_tokens_are_set()
         panic!("not a credentials error: {err:?}")
     };
     assert!(inner.reauthorize_required(), "{inner:?}");
-    assert!(matches!(inner, CredentialsError::ReauthorizeRequired { code: Some(c), .. } if c == "invalid_grant"));
+    assert!(matches!(inner, CredentialRenewalError::ReauthorizeRequired { code: Some(c), .. } if c == "invalid_grant"));
     let message = err.to_string();
     assert!(message.contains("authorize again"), "{message}");
     for secret in [OLD_ACCESS, OLD_REFRESH] {
@@ -348,7 +348,7 @@ async fn a_refused_refresh_token_says_authorize_again_until_new_tokens_are_set()
     let again = client.list_jobs().send().await.unwrap_err();
     assert!(matches!(
         again,
-        Error::Credentials(CredentialsError::ReauthorizeRequired { .. })
+        Error::Credentials(CredentialRenewalError::ReauthorizeRequired { .. })
     ));
     assert_eq!(token_requests(&server).await, 1);
     assert!(stored.lock().unwrap().is_empty());
@@ -536,7 +536,7 @@ async fn a_source_is_asked_once_per_expiry_however_many_calls_wait() {
     tokio::time::sleep(Duration::from_millis(650)).await;
     fail.store(true, Ordering::SeqCst);
     let err = client.list_projects().send().await.unwrap_err();
-    let Error::Credentials(CredentialsError::Source { source_name, .. }) = &err else {
+    let Error::Credentials(CredentialRenewalError::Source { source_name, .. }) = &err else {
         panic!("not a source error: {err:?}")
     };
     assert_eq!(source_name, "test vault");

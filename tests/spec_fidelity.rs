@@ -1,5 +1,5 @@
-//! Every header, status and media type a vendor's own document (the seeds in the shared notes:
-//! `000` Rocketpunch, `001`/`002` RequestRocket, `003` AuthRocket 1, `004` Rockety) states is in
+//! Every header, status and media type a vendor's own document (Rocketpunch's, RequestRocket's two,
+//! AuthRocket 1's, Rockety's) states is in
 //! that API's spec, in a form tools read (a security scheme, a header parameter, a response
 //! header, a response status, a media type), on every operation the sentence applies to.
 //!

@@ -89,7 +89,7 @@ async fn trace_logs_of_redirects_and_refusals_hold_no_secret() {
     let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     // Positive controls: the capture sees the crate's own events and reqwest's `log` records.
     assert!(logged.contains("rocket_apis.call"), "{logged}");
-    assert!(logged.contains("redirect refused"), "{logged}");
+    assert!(logged.contains("redirect_refused"), "{logged}");
     assert!(
         logged.contains("reqwest::connect"),
         "no `log` record captured:\n{logged}"

@@ -54,7 +54,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use secrecy::SecretString;
 
 use crate::{
-    credential::{self, CredentialError, Format},
+    credential::{self, Format, InvalidCredential},
     error::{ConfigError, VendorError},
     open_enum::open_enum,
     transport::{self, ClientBuilder, Service},
@@ -148,7 +148,7 @@ macro_rules! prefixed_id {
             const FORMAT: Format = Format { name: $name, prefixes: &[$prefix], alphanumeric_rest: false, min_rest: 0, expected: $expected };
 
             /// Checks an id.
-            pub fn new(value: impl AsRef<str>) -> Result<Self, CredentialError> {
+            pub fn new(value: impl AsRef<str>) -> Result<Self, InvalidCredential> {
                 use secrecy::ExposeSecret;
                 Self::FORMAT.check(value.as_ref()).map(|v| $ty(v.expose_secret().to_string()))
             }
@@ -160,7 +160,7 @@ macro_rules! prefixed_id {
         }
 
         impl FromStr for $ty {
-            type Err = CredentialError;
+            type Err = InvalidCredential;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 $ty::new(s)
             }

@@ -130,7 +130,7 @@ pub struct AppKey(SecretString);
 /// let restored = AccessToken::new(&stored)?;
 /// assert_eq!(restored.expose(), "at_4f9c2a7e1b");
 /// assert!(!format!("{restored:?} {restored}").contains("4f9c2a7e1b"));
-/// # Ok::<_, rocket_apis::CredentialError>(())
+/// # Ok::<_, rocket_apis::InvalidCredential>(())
 /// ```
 #[derive(Clone)]
 pub struct AccessToken(SecretString);

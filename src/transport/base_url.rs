@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::builder::Service;
+use super::service::Service;
 use crate::error::ConfigError;
 
 pub(crate) fn check_base_url<S: Service>(raw: &str) -> Result<reqwest::Url, ConfigError> {

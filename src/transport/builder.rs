@@ -1,5 +1,5 @@
-//! The shared client builder: credentials, base URL, timeouts, retries, rate limit and
-//! `User-Agent`, and the per-client state ([`Inner`]) the generated code carries.
+//! The shared client builder: credentials, base URL, timeouts, retries, rate limit,
+//! `User-Agent`, the user's HTTP settings and middleware.
 
 use std::{fmt, marker::PhantomData, num::NonZeroU32, sync::Arc, time::Duration};
 
@@ -7,6 +7,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, header};
 
 use super::base_url::{check_base_url, redact_url};
 use super::credentials::{Live, Renewal};
+use super::inner::{Inner, Limiter};
+use super::service::{Service, sealed};
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
 
@@ -29,95 +31,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) instead of exhausting memory.
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 << 20;
 
-type Limiter = governor::DefaultDirectRateLimiter;
-
-/// Per-client state the generated code carries (progenitor's "inner type") and the hooks read.
-#[derive(Clone)]
-pub struct Inner {
-    pub(crate) api: &'static str,
-    /// A per-call view's headers when it has headers of its own (the client's with the view's
-    /// over them); `None` for the client's own headers, which the credential slot keeps
-    /// ([`Live::base`]).
-    pub(crate) view_headers: Option<HeaderMap>,
-    /// The credential slot, shared by every clone and view (see [`super::credentials`]); its
-    /// headers (values marked sensitive) go on last, so nothing replaces them.
-    pub(crate) credentials: Arc<Live>,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) limiter: Option<Arc<Limiter>>,
-    pub(crate) max_response_size: usize,
-    /// A per-call timeout ([`CallOptions::timeout`](crate::CallOptions::timeout)) replacing
-    /// the client's.
-    pub(crate) timeout: Option<Duration>,
-}
-
-impl Inner {
-    /// The API's name, e.g. "RequestRocket".
-    pub fn api(&self) -> &'static str {
-        self.api
-    }
-}
-
-impl fmt::Debug for Inner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Header names only: values can hold secrets.
-        let headers = self.view_headers.as_ref().unwrap_or(self.credentials.base());
-        let names: Vec<&str> = headers.keys().map(HeaderName::as_str).collect();
-        f.debug_struct("Inner")
-            .field("api", &self.api)
-            .field("headers", &names)
-            .field("credentials", &self.credentials)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("rate_limited", &self.limiter.is_some())
-            .field("max_response_size", &self.max_response_size)
-            .finish()
-    }
-}
-
-/// One API, as the shared builder needs to know it. Implemented by each API's marker type
-/// (e.g. [`crate::requestrocket::RequestRocket`]).
-pub trait Service: sealed::Wrap {
-    /// Name used in messages.
-    const NAME: &'static str;
-    /// Production base URL, from the spec's `servers`.
-    const DEFAULT_BASE_URL: &'static str;
-    /// The credentials this API takes.
-    type Credentials: Clone;
-    /// The headers that carry the credentials (values marked sensitive) and any other headers
-    /// the API wants on every request.
-    #[doc(hidden)]
-    fn headers(credentials: &Self::Credentials) -> HeaderMap;
-    /// The credential headers with what renews them, if anything does (default: nothing).
-    #[doc(hidden)]
-    fn live(credentials: &Self::Credentials) -> Renewal {
-        Renewal::fixed(Self::headers(credentials))
-    }
-    /// Extra rules for the base URL beyond "https, or http on loopback".
-    #[doc(hidden)]
-    fn check_base_url(_url: &reqwest::Url) -> Result<(), String> {
-        Ok(())
-    }
-    /// Extra headers for every request besides the credentials (e.g. `Accept`).
-    #[doc(hidden)]
-    fn fixed_headers() -> HeaderMap {
-        HeaderMap::new()
-    }
-    /// Well-formed credentials for a client of a mock server.
-    #[cfg(feature = "mock")]
-    #[doc(hidden)]
-    fn mock_credentials() -> Self::Credentials;
-}
-
-pub(crate) mod sealed {
-    /// How the shared builder wraps an API's generated client (implemented by `api_client!`).
-    pub trait Wrap {
-        /// The client the builder builds.
-        type Client;
-        /// Wraps the generated client.
-        fn assemble(base_url: &str, http: reqwest::Client, inner: super::Inner) -> Self::Client;
-    }
-}
-
 /// Builds a client for one API: credentials, base URL, timeouts, `User-Agent`.
 ///
 /// Get one from the API's `Client::builder`, e.g.
@@ -134,6 +47,9 @@ pub struct ClientBuilder<S: Service> {
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
     max_response_size: usize,
+    configure_http: Option<Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>>,
+    #[cfg(feature = "middleware")]
+    middleware: Vec<Arc<dyn reqwest_middleware::Middleware>>,
     _api: PhantomData<S>,
 }
 
@@ -146,6 +62,7 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("configure_http", &self.configure_http.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -167,6 +84,9 @@ impl<S: Service> ClientBuilder<S> {
             retry: RetryPolicy::default(),
             rate_limit: None,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            configure_http: None,
+            #[cfg(feature = "middleware")]
+            middleware: Vec::new(),
             _api: PhantomData,
         }
     }
@@ -244,6 +164,118 @@ impl<S: Service> ClientBuilder<S> {
         self
     }
 
+    /// Your own settings of the HTTP client: `f` gets the `reqwest::ClientBuilder` the crate has
+    /// prepared (timeouts, `User-Agent`, TLS backend) and returns it with yours: a proxy, a
+    /// private CA, a client certificate, a local address, HTTP/2 or DNS settings. Called once, at
+    /// [`build`](Self::build); a second call replaces the first.
+    ///
+    /// Afterwards the crate puts back the rules that protect credentials, so no setting here can
+    /// weaken them: redirects are followed only within the base URL's origin, no `Referer` is
+    /// sent, raw connection bytes are never logged, and an https base URL is never left for
+    /// http. A client that cannot be built (say, an invalid certificate) makes `build` fail
+    /// with [`ConfigError::HttpClient`].
+    ///
+    /// An HTTP proxy (reqwest also honours `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` by default):
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # #[cfg(feature = "rockety")] {
+    /// use rocket_apis::rockety::{ApiToken, Client};
+    ///
+    /// let proxy = reqwest::Proxy::https("http://proxy.internal:3128")?.basic_auth("svc", "proxy-password");
+    /// let client = Client::builder(ApiToken::new("rk_live_4f9c2a7e1b")?)
+    ///     .configure_http(|http| http.proxy(proxy))
+    ///     .build()?;
+    /// # }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A private CA, e.g. behind a TLS-inspecting proxy:
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # #[cfg(feature = "rockety")] {
+    /// use rocket_apis::rockety::{ApiToken, Client};
+    ///
+    /// let ca = reqwest::Certificate::from_pem(&std::fs::read("/etc/ssl/corp-root.pem")?)?;
+    /// let client = Client::builder(ApiToken::new("rk_live_4f9c2a7e1b")?)
+    ///     .configure_http(|http| http.add_root_certificate(ca))
+    ///     .build()?;
+    /// # }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A client certificate (mutual TLS), its PEM holding the key and the certificate chain:
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # #[cfg(feature = "rockety")] {
+    /// use rocket_apis::rockety::{ApiToken, Client};
+    ///
+    /// let identity = reqwest::Identity::from_pem(&std::fs::read("/run/secrets/client.pem")?)?;
+    /// let client = Client::builder(ApiToken::new("rk_live_4f9c2a7e1b")?)
+    ///     .configure_http(|http| http.identity(identity))
+    ///     .build()?;
+    /// # }
+    /// # Ok(()) }
+    /// ```
+    pub fn configure_http(
+        mut self,
+        f: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(f));
+        self
+    }
+
+    /// Adds a [`reqwest_middleware`] middleware (cargo feature `middleware`). Middlewares run in
+    /// the order added, once per attempt, between the crate's retry loop and the wire, for
+    /// generated calls and `raw()` alike; one may answer in place of the server, and that
+    /// answer is decoded as the call's.
+    ///
+    /// A middleware sees each request as it goes out, credential headers included: redacting
+    /// them in its own logs is its job (their values are marked sensitive, so `Debug` of the
+    /// headers shows `Sensitive`). Do not add a retrying middleware: the crate retries already
+    /// (see [`retry`](Self::retry)), and the two would multiply. Its own failures come back as
+    /// [`Error::Middleware`](crate::Error::Middleware), never retried.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "rockety")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use rocket_apis::rockety::{ApiToken, Client};
+    /// use reqwest_middleware::{Middleware, Next};
+    ///
+    /// /// Logs each attempt's method, path and status.
+    /// struct LogRequests;
+    ///
+    /// #[async_trait::async_trait]
+    /// impl Middleware for LogRequests {
+    ///     async fn handle(
+    ///         &self,
+    ///         req: reqwest::Request,
+    ///         extensions: &mut http::Extensions,
+    ///         next: Next<'_>,
+    ///     ) -> reqwest_middleware::Result<reqwest::Response> {
+    ///         let (method, path) = (req.method().clone(), req.url().path().to_owned());
+    ///         let response = next.run(req, extensions).await;
+    ///         let status = response.as_ref().map(|r| r.status().as_u16()).ok();
+    ///         println!("{method} {path} -> {status:?}");
+    ///         response
+    ///     }
+    /// }
+    ///
+    /// let client = Client::builder(ApiToken::new("rk_live_4f9c2a7e1b")?).middleware(LogRequests).build()?;
+    /// # let _ = client;
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "rockety"))]
+    /// # fn main() {}
+    /// ```
+    #[cfg(feature = "middleware")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "middleware")))]
+    pub fn middleware(mut self, m: impl reqwest_middleware::Middleware) -> Self {
+        self.middleware.push(Arc::new(m));
+        self
+    }
+
     /// Takes the base URL from this environment variable when it is set and not empty.
     pub(crate) fn base_url_from_env(self, var: &'static str) -> Result<Self, ConfigError> {
         Ok(match env_var(var)? {
@@ -270,12 +302,30 @@ impl<S: Service> ClientBuilder<S> {
             api: S::NAME,
             message: "the User-Agent must be printable ASCII".into(),
         })?;
-        let http = http_client_builder()
+        let prepared = super::http::client_builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .user_agent(user_agent.clone())
+            .user_agent(user_agent.clone());
+        let configured = match self.configure_http {
+            Some(configure) => configure(prepared),
+            None => prepared,
+        };
+        let http = super::http::protect(configured, url.scheme() == "https")
             .build()
             .map_err(|source| ConfigError::HttpClient { api: S::NAME, source })?;
+        #[cfg(feature = "middleware")]
+        let middleware = (!self.middleware.is_empty()).then(|| {
+            self.middleware
+                .into_iter()
+                .fold(reqwest_middleware::ClientBuilder::new(http.clone()), |b, m| {
+                    b.with_arc(m)
+                })
+                .build()
+        });
+        let server = Arc::new((
+            url.host_str().unwrap_or_default().to_string(),
+            url.port_or_known_default().unwrap_or_default(),
+        ));
         let limiter = match self.rate_limit {
             None => None,
             Some((requests, period)) => Some(Arc::new(limiter::<S>(requests, period)?)),
@@ -291,6 +341,9 @@ impl<S: Service> ClientBuilder<S> {
         headers.extend(self.extra_headers);
         let inner = Inner {
             api: S::NAME,
+            server,
+            #[cfg(feature = "middleware")]
+            middleware,
             view_headers: None,
             // The credentials are sent last, so a default or per-call header cannot replace them.
             credentials: Live::new(S::NAME, headers, self.credentials),
@@ -311,18 +364,6 @@ fn limiter<S: Service>(requests: u32, period: Duration) -> Result<Limiter, Confi
         .ok_or_else(|| invalid(format!("rate limit: a period of {period:?} is too short")))?
         .allow_burst(burst);
     Ok(governor::RateLimiter::direct(quota))
-}
-
-/// A `reqwest` client builder with the crate's TLS backend ready (feature `tls-ring` installs
-/// ring as rustls's process default when no provider is installed yet) and the rules that keep
-/// credentials on their origin ([`super::redirect`]).
-pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
-    #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
-    {
-        // Fails only when a provider is installed already, which then serves.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-    super::redirect::protect(reqwest::Client::builder())
 }
 
 /// Reads an environment variable that may be absent; present but empty counts as absent.

@@ -11,8 +11,8 @@ use std::task::{Context, Poll};
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
-use super::builder::Inner;
-use super::exec::{Build, Exchange, TracedPath, exchange};
+use super::exec::{Template, exchange};
+use super::inner::Inner;
 use super::wire::Answer;
 use crate::error::{Error, VendorError, decode_error};
 
@@ -79,17 +79,21 @@ pub(crate) use checked;
 
 /// Sends an operation whose success answer has a JSON body of type `T`; `build` builds its
 /// request (again for a retry).
-pub(crate) fn call<'a, T: DeserializeOwned, E: VendorError + 'static>(
+pub(crate) fn call<'a, T: DeserializeOwned + Send + 'a, E: VendorError + 'static>(
     op: &'static Op<E>,
     http: &'a reqwest::Client,
     inner: &'a Inner,
     build: impl BuildRequest + 'a,
 ) -> ResponseFuture<'a, T> {
-    ResponseFuture {
-        stage: Stage::Exchange(start::<E>(http, inner, Box::new(build), op)),
-        about: &op.about,
-        finish: json,
-    }
+    let about = &op.about;
+    ResponseFuture::new(about, async move {
+        let answer = exchange::<E>(http, inner, &build, about.name, Template::Spec(about.path)).await?;
+        let Answer { status, headers, body } = declared(about, answer)?;
+        match serde_json::from_slice(&body) {
+            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+            Err(e) => Err(decode_error(about.api, status, body, &e)),
+        }
+    })
 }
 
 /// Sends an operation whose success answer has no body, as [`call`] does. (Some specs have
@@ -101,26 +105,17 @@ pub(crate) fn call_empty<'a, E: VendorError + 'static>(
     inner: &'a Inner,
     build: impl BuildRequest + 'a,
 ) -> ResponseFuture<'a, ()> {
-    ResponseFuture {
-        stage: Stage::Exchange(start::<E>(http, inner, Box::new(build), op)),
-        about: &op.about,
-        finish: empty,
-    }
+    let about = &op.about;
+    ResponseFuture::new(about, async move {
+        let answer = exchange::<E>(http, inner, &build, about.name, Template::Spec(about.path)).await?;
+        let Answer { status, headers, .. } = declared(about, answer)?;
+        Ok(ResponseValue::new((), status, headers))
+    })
 }
 
 /// What a generated `send` hands the transport to build its request, for each attempt.
 pub(crate) trait BuildRequest: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync {}
 impl<F: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync> BuildRequest for F {}
-
-/// The exchange of a call (not generic over the request's builder: one per API).
-fn start<'a, E: VendorError + 'static>(
-    http: &'a reqwest::Client,
-    inner: &'a Inner,
-    build: Build<'a>,
-    op: &'static Op<E>,
-) -> Exchange<'a> {
-    exchange::<E>(http, inner, build, op.about.name, TracedPath::Spec(op.about.path))
-}
 
 /// The future of an operation's `send()`: await it for the response
 /// ([`ResponseValue`]`<T>`, the body and its status and headers) or the crate's
@@ -131,23 +126,8 @@ fn start<'a, E: VendorError + 'static>(
 /// can return one: `fn projects(c: &Client) -> ResponseFuture<'_, types::ProjectPage>`.
 #[must_use = "a call is sent only when its future is awaited"]
 pub struct ResponseFuture<'a, T> {
-    stage: Stage<'a>,
+    call: Pin<Box<dyn Future<Output = crate::Result<ResponseValue<T>>> + Send + 'a>>,
     about: &'static About,
-    /// What turns the answer into the success value: one small function per success type,
-    /// where an `async fn` per operation was a state machine compiled around the exchange.
-    finish: fn(&About, Answer) -> crate::Result<ResponseValue<T>>,
-}
-
-/// What a call's future is doing.
-// The exchange is held in place on purpose: boxed, it cost the call a fresh heap block each
-// time (about a microsecond on the 2-core machine); a refused call is the rare one.
-#[allow(clippy::large_enum_variant)]
-enum Stage<'a> {
-    /// The exchange (the same type for every operation of every API), held in place.
-    Exchange(Exchange<'a>),
-    /// The call was refused before anything was sent (a missing or invalid parameter); the
-    /// error is taken when the future answers.
-    Refused(Option<Error>),
 }
 
 impl<T> std::fmt::Debug for ResponseFuture<'_, T> {
@@ -160,73 +140,42 @@ impl<T> std::fmt::Debug for ResponseFuture<'_, T> {
 }
 
 impl<'a, T> ResponseFuture<'a, T> {
+    fn new(about: &'static About, call: impl Future<Output = crate::Result<ResponseValue<T>>> + Send + 'a) -> Self {
+        ResponseFuture {
+            call: Box::pin(call),
+            about,
+        }
+    }
+
     /// The future of a call that cannot be sent (a missing or invalid parameter): it answers
     /// `error` at once.
     #[cold]
-    pub(crate) fn failed<E>(error: Error, op: &'static Op<E>) -> Self {
-        ResponseFuture {
-            stage: Stage::Refused(Some(error)),
-            about: &op.about,
-            finish: |_, _| unreachable!("a refused call has no answer to decode"),
-        }
+    pub(crate) fn failed<E>(error: Error, op: &'static Op<E>) -> Self
+    where
+        T: Send + 'a,
+    {
+        Self::new(&op.about, async move { Err(error) })
     }
 }
-
-// Nothing in it is pinned in place (the exchange's own waits are boxed).
-impl<T> Unpin for ResponseFuture<'_, T> {}
 
 impl<T> Future for ResponseFuture<'_, T> {
     type Output = crate::Result<ResponseValue<T>>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        match &mut this.stage {
-            Stage::Exchange(exchange) => match Pin::new(exchange).poll(cx) {
-                Poll::Pending => Poll::Pending,
-                Poll::Ready(Ok(answer)) => Poll::Ready((this.finish)(this.about, answer)),
-                Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            },
-            Stage::Refused(error) => match error.take() {
-                Some(error) => Poll::Ready(Err(error)),
-                None => panic!("a call's future polled after it answered"),
-            },
-        }
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.call.as_mut().poll(cx)
     }
-}
-
-/// The success value of a JSON answer.
-fn json<T: DeserializeOwned>(about: &About, answer: Answer) -> crate::Result<ResponseValue<T>> {
-    let Answer { status, headers, body } = declared(about, answer)?;
-    match serde_json::from_slice(&body) {
-        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-        Err(e) => Err(decode_error(about.api, status, body, &e)),
-    }
-}
-
-/// The success value of an answer without a body.
-fn empty(about: &About, answer: Answer) -> crate::Result<ResponseValue<()>> {
-    let Answer { status, headers, .. } = declared(about, answer)?;
-    Ok(ResponseValue::new((), status, headers))
 }
 
 /// The answer when its status is one the spec declares for the operation, else
-/// [`Error::UnexpectedStatus`]. (Not an `async` step of its own: each one is a future the call
-/// holds and copies.)
+/// [`Error::UnexpectedStatus`].
 fn declared(about: &About, answer: Answer) -> crate::Result<Answer> {
     if about.success.contains(&answer.status.as_u16()) {
         Ok(answer)
     } else {
-        Err(unexpected(about.api, answer))
-    }
-}
-
-/// [`Error::UnexpectedStatus`] for an answer; out of the call's hot code, like the other error
-/// constructors.
-#[cold]
-fn unexpected(api: &'static str, answer: Answer) -> Error {
-    Error::UnexpectedStatus {
-        api,
-        status: answer.status,
-        headers: Box::new(answer.headers),
+        Err(Error::UnexpectedStatus {
+            api: about.api,
+            status: answer.status,
+            headers: Box::new(answer.headers),
+        })
     }
 }

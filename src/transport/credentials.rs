@@ -32,7 +32,7 @@ use std::{
 use arc_swap::ArcSwap;
 use http::{HeaderMap, HeaderName};
 
-use super::builder::Service;
+use super::service::Service;
 
 /// How long before expiry credentials are renewed, at most (see
 /// [`SourcedCredentials::expires_in`]); for a short-lived set, half its lifetime.
@@ -51,7 +51,7 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// expiry it gives (see [`DEFAULT_REFRESH_MARGIN`]), then asks again, once, however many calls
 /// are waiting. A `401` also makes the client ask once more (the secret may have been rotated
 /// early) and resend the call when the credentials changed. A failure reaches the call as
-/// [`CredentialsError::Source`], which names the source (by [`name`](Self::name)) and never
+/// [`CredentialRenewalError::Source`], which names the source (by [`name`](Self::name)) and never
 /// shows a credential.
 ///
 /// ```
@@ -109,11 +109,11 @@ impl<C> SourcedCredentials<C> {
     }
 }
 
-/// New credentials could not be had: the call they were needed for was not sent. Never shows
-/// a credential.
+/// New credentials could not be had (a credential source failed, an OAuth refresh was refused or
+/// failed): the call they were needed for was not sent. Never shows a credential.
 #[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum CredentialsError {
+pub enum CredentialRenewalError {
     /// A [`CredentialSource`] failed; its error is the [`source`](std::error::Error::source).
     #[error("{api}: the credential source `{source_name}` failed to give credentials")]
     Source {
@@ -151,19 +151,19 @@ pub enum CredentialsError {
     },
 }
 
-impl CredentialsError {
+impl CredentialRenewalError {
     /// Which API the credentials are for.
     pub fn api(&self) -> &'static str {
         match self {
-            CredentialsError::Source { api, .. }
-            | CredentialsError::ReauthorizeRequired { api, .. }
-            | CredentialsError::Renewal { api, .. } => api,
+            CredentialRenewalError::Source { api, .. }
+            | CredentialRenewalError::ReauthorizeRequired { api, .. }
+            | CredentialRenewalError::Renewal { api, .. } => api,
         }
     }
 
-    /// Whether the user must authorize again (see [`CredentialsError::ReauthorizeRequired`]).
+    /// Whether the user must authorize again (see [`CredentialRenewalError::ReauthorizeRequired`]).
     pub fn reauthorize_required(&self) -> bool {
-        matches!(self, CredentialsError::ReauthorizeRequired { .. })
+        matches!(self, CredentialRenewalError::ReauthorizeRequired { .. })
     }
 }
 
@@ -201,7 +201,7 @@ pub trait Renew: Send + Sync {
     /// What this is, for tracing (e.g. "OAuth refresh").
     fn what(&self) -> &'static str;
     /// The next generation.
-    fn renew(&self, why: Why) -> BoxFuture<'_, Result<Renewal, CredentialsError>>;
+    fn renew(&self, why: Why) -> BoxFuture<'_, Result<Renewal, CredentialRenewalError>>;
 }
 
 /// A generation about to be published: the credential headers, what renews them, and when they
@@ -283,9 +283,9 @@ impl<S: Service + 'static, Src: CredentialSource<S::Credentials>> Renew for Sour
         "credential source"
     }
 
-    fn renew(&self, _why: Why) -> BoxFuture<'_, Result<Renewal, CredentialsError>> {
+    fn renew(&self, _why: Why) -> BoxFuture<'_, Result<Renewal, CredentialRenewalError>> {
         Box::pin(async move {
-            let got = self.source.fetch().await.map_err(|e| CredentialsError::Source {
+            let got = self.source.fetch().await.map_err(|e| CredentialRenewalError::Source {
                 api: S::NAME,
                 source_name: self.source.name().to_string(),
                 source: Arc::from(e),
@@ -320,7 +320,7 @@ impl Renew for OtherSlot {
         }
     }
 
-    fn renew(&self, _why: Why) -> BoxFuture<'_, Result<Renewal, CredentialsError>> {
+    fn renew(&self, _why: Why) -> BoxFuture<'_, Result<Renewal, CredentialRenewalError>> {
         let switched = Arc::new(OtherSlot {
             current: 3 - self.current,
             this: self.other.clone(),
@@ -347,7 +347,7 @@ struct Generation {
     expires_at: Option<Instant>,
     /// A failure no renewal can mend (a refused refresh token): every call fails with it until
     /// new credentials are set.
-    dead: Option<CredentialsError>,
+    dead: Option<CredentialRenewalError>,
 }
 
 enum Due {
@@ -388,7 +388,7 @@ pub(crate) struct Live {
     renewing: futures_util::lock::Mutex<()>,
     /// The last renewal that failed without killing the set: (generation, when, error), so the
     /// calls that waited for it fail with it instead of each trying again.
-    failed: Mutex<Option<(u64, Instant, CredentialsError)>>,
+    failed: Mutex<Option<(u64, Instant, CredentialRenewalError)>>,
 }
 
 impl fmt::Debug for Live {
@@ -438,25 +438,13 @@ impl Live {
         self.slot.load().headers.contains_key(name)
     }
 
-    /// Puts the headers on a request about to be sent (see [`put`]; `view` is a per-call view's
-    /// headers, `None` for the client's own) and says which credential generation it carries,
-    /// when the set needs no renewal first (one atomic load, no lock, nothing awaited): the
-    /// common case. `None` when the set is due for renewal: then [`Live::apply`].
-    pub(crate) fn apply_current(
-        &self,
-        request: &mut reqwest::Request,
-        view: Option<&HeaderMap>,
-    ) -> Option<Result<u64, CredentialsError>> {
-        self.try_apply(request, view).ok()
-    }
-
     /// The set put on the request when it needs no renewal (or cannot have one), else the
     /// generation to renew and why.
     fn try_apply(
         &self,
         request: &mut reqwest::Request,
         view: Option<&HeaderMap>,
-    ) -> Result<Result<u64, CredentialsError>, (u64, Why)> {
+    ) -> Result<Result<u64, CredentialRenewalError>, (u64, Why)> {
         let current = self.slot.load();
         match current.due() {
             Due::No => Ok(Ok(put(&current, request, view))),
@@ -471,14 +459,14 @@ impl Live {
         }
     }
 
-    /// Puts the current set on a request about to be sent, renewing it first when it is due,
-    /// and says which generation the request carries. The transport takes
-    /// [`Live::apply_current`] first and comes here (boxed) only when that answers `None`.
+    /// Puts the current set on a request about to be sent (`view`: a per-call view's headers,
+    /// `None` for the client's own), renewing it first when it is due, and says which
+    /// generation the request carries. A fresh set costs one atomic load, no lock.
     pub(crate) async fn apply(
         &self,
         request: &mut reqwest::Request,
         view: Option<&HeaderMap>,
-    ) -> Result<u64, CredentialsError> {
+    ) -> Result<u64, CredentialRenewalError> {
         let used = match self.try_apply(request, view) {
             Ok(applied) => return applied,
             Err(due) => due,
@@ -498,12 +486,8 @@ impl Live {
 
     /// After a `401` to a request that carried generation `used`: renews it (once, however many
     /// calls ask) when something can. `Ok(true)` when the call should be sent again: the set
-    /// is now another one. Boxed: only a `401` needs it, and a call's future stays small.
-    pub(crate) fn after_unauthorized(&self, used: u64) -> BoxFuture<'_, Result<bool, CredentialsError>> {
-        Box::pin(self.renew_after_unauthorized(used))
-    }
-
-    async fn renew_after_unauthorized(&self, used: u64) -> Result<bool, CredentialsError> {
+    /// is now another one.
+    pub(crate) async fn after_unauthorized(&self, used: u64) -> Result<bool, CredentialRenewalError> {
         {
             let current = self.slot.load();
             if current.id != used {
@@ -518,7 +502,7 @@ impl Live {
 
     /// Renews generation `used` unless that was done meanwhile; `Ok(true)` when the current
     /// set differs from `used`.
-    async fn renew_from(&self, used: u64, why: Why) -> Result<bool, CredentialsError> {
+    async fn renew_from(&self, used: u64, why: Why) -> Result<bool, CredentialRenewalError> {
         let asked = Instant::now();
         let _single_flight = self.renewing.lock().await;
         let current = self.slot.load_full();
@@ -595,7 +579,7 @@ impl Live {
     }
 }
 
-fn generation(base: &HeaderMap, id: u64, start: Renewal, dead: Option<CredentialsError>) -> Generation {
+fn generation(base: &HeaderMap, id: u64, start: Renewal, dead: Option<CredentialRenewalError>) -> Generation {
     let refresh_at = start.expires_at.map(|expires| {
         let lifetime = expires.saturating_duration_since(Instant::now());
         expires.checked_sub(start.margin.min(lifetime / 2)).unwrap_or(expires)
@@ -648,6 +632,6 @@ fn overlay(target: &mut HeaderMap, over: &HeaderMap) {
     }
 }
 
-fn unreachable_dead(api: &'static str) -> CredentialsError {
-    CredentialsError::ReauthorizeRequired { api, code: None }
+fn unreachable_dead(api: &'static str) -> CredentialRenewalError {
+    CredentialRenewalError::ReauthorizeRequired { api, code: None }
 }

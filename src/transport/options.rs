@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::{HeaderName, HeaderValue};
 
-use super::builder::Inner;
+use super::inner::Inner;
 use crate::RetryPolicy;
 
 /// Settings for the calls made through one view of a client; get one in the closure of an API

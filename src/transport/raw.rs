@@ -5,8 +5,8 @@ use std::{fmt, marker::PhantomData};
 
 use http::header;
 
-use super::builder::Inner;
-use super::exec::{TracedPath, exchange};
+use super::exec::{Template, exchange};
+use super::inner::Inner;
 use super::wire::Answer;
 use crate::error::{VendorError, decode_error};
 
@@ -97,14 +97,8 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
                 None => builder.build(),
             }
         };
-        let Answer { status, headers, body } = exchange::<E>(
-            self.http,
-            self.inner,
-            Box::new(build),
-            "raw",
-            TracedPath::Raw(&self.path),
-        )
-        .await?;
+        let Answer { status, headers, body } =
+            exchange::<E>(self.http, self.inner, &build, "raw", Template::Raw(&self.path)).await?;
         let value = if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {

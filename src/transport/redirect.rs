@@ -38,12 +38,6 @@ fn decide(next: &reqwest::Url, previous: &[reqwest::Url]) -> Result<(), Refused>
     Ok(())
 }
 
-/// The settings that keep credentials on their origin, put on a client builder last so that
-/// nothing set before can weaken them.
-pub(crate) fn protect(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
-    builder.redirect(policy()).referer(false)
-}
-
 /// Why a redirect was not followed. Its message holds the target's origin only, never its path
 /// or query (which may carry tokens).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,21 +1,18 @@
-//! The session a verified login token maps to. It keeps the token's decoded claims (the JSON
-//! text, never the token) and reads its strings from there: a verification allocates that text,
-//! the memberships and one list of all their permissions (when the token has memberships), the
-//! side buffer of strings written with escapes (when there are any) and custom attributes (when
-//! the realm includes them), rather than a `String` per field.
+//! The session a verified login token maps to: the claims of either AuthRocket layout under one
+//! set of names (never the token itself).
 
 use std::{fmt, iter::FusedIterator, slice};
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::claims::{Claims, Membership, Str};
+use super::claims::{Claims, Membership};
 
 /// A verified login: the session, its user and the user's memberships, from the token's
 /// claims, for both of AuthRocket's claim layouts.
 ///
-/// Its strings are read from the token's decoded claims, which it keeps (not the token: the
-/// signature is gone, so they cannot be passed off as one). `Debug` shows ids and names.
+/// It keeps the claims, not the token (the signature is gone, so they cannot be passed off as
+/// one). `Debug` shows ids and names.
 ///
 /// ```
 /// # use rocket_apis::authrocket::{JwtSecret, LoginTokenVerifier};
@@ -35,42 +32,35 @@ use super::claims::{Claims, Membership, Str};
 /// ```
 #[derive(Clone)]
 pub struct LoginSession {
-    /// The token's decoded payload, which the spans below point into.
-    json: Box<str>,
-    /// The strings written with escapes, unescaped (empty, unallocated, for most tokens).
-    unescaped: String,
-    session_id: Option<Str>,
-    user_id: Str,
-    realm_id: Option<Str>,
-    username: Option<Str>,
-    first_name: Option<Str>,
-    last_name: Option<Str>,
-    name: Option<Str>,
-    email: Option<Str>,
+    session_id: Option<String>,
+    user_id: String,
+    realm_id: Option<String>,
+    username: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
     email_verified: Option<bool>,
-    reference: Option<Str>,
+    reference: Option<String>,
     custom: Map<String, Value>,
     memberships: Vec<Membership>,
-    /// Every membership's permissions; each membership has a range of it.
-    permissions: Vec<Str>,
     issued_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
 
 /// What [`LoginSession::new`] takes besides the claims: what the verifier derived from them.
 pub(super) struct Checked {
-    pub(super) user_id: Str,
-    pub(super) realm_id: Option<Str>,
+    pub(super) user_id: String,
+    pub(super) realm_id: Option<String>,
     pub(super) issued_at: DateTime<Utc>,
     pub(super) expires_at: DateTime<Utc>,
 }
 
 impl LoginSession {
-    /// The session of claims read from `json` and checked.
-    pub(super) fn new(json: String, claims: Claims, checked: Checked) -> Self {
+    /// The session of checked claims.
+    pub(super) fn new(mut claims: Claims, checked: Checked) -> Self {
         LoginSession {
-            json: json.into_boxed_str(),
-            unescaped: claims.unescaped,
+            memberships: claims.memberships(),
             session_id: claims.tk.or(claims.sid),
             user_id: checked.user_id,
             realm_id: checked.realm_id,
@@ -82,60 +72,49 @@ impl LoginSession {
             email_verified: claims.email_verified,
             reference: claims.reference,
             custom: claims.cs.unwrap_or_default(),
-            // The layouts' memberships, already built in place by the parser.
-            memberships: claims.orgs.or(claims.m).unwrap_or_default(),
-            permissions: claims.permissions,
             issued_at: checked.issued_at,
             expires_at: checked.expires_at,
         }
     }
 
-    fn get(&self, s: Str) -> &str {
-        s.get(&self.json, &self.unescaped)
-    }
-
-    fn opt(&self, s: Option<Str>) -> Option<&str> {
-        s.map(|s| self.get(s))
-    }
-
     /// The session id (`kss_…`; claim `tk`, or `sid`). Absent on unmanaged tokens.
     pub fn session_id(&self) -> Option<&str> {
-        self.opt(self.session_id)
+        self.session_id.as_deref()
     }
 
     /// The user id (`usr_…`; claim `uid`, or `sub`); never empty.
     pub fn user_id(&self) -> &str {
-        self.get(self.user_id)
+        &self.user_id
     }
 
     /// The realm id (`rl_…`; claim `rid`, or the realm among the `aud` audiences).
     pub fn realm_id(&self) -> Option<&str> {
-        self.opt(self.realm_id)
+        self.realm_id.as_deref()
     }
 
     /// The username (`un`, or `preferred_username`).
     pub fn username(&self) -> Option<&str> {
-        self.opt(self.username)
+        self.username.as_deref()
     }
 
     /// First name (`fn`, or `given_name`).
     pub fn first_name(&self) -> Option<&str> {
-        self.opt(self.first_name)
+        self.first_name.as_deref()
     }
 
     /// Last name (`ln`, or `family_name`).
     pub fn last_name(&self) -> Option<&str> {
-        self.opt(self.last_name)
+        self.last_name.as_deref()
     }
 
     /// Full name (`n`, or `name`).
     pub fn name(&self) -> Option<&str> {
-        self.opt(self.name)
+        self.name.as_deref()
     }
 
     /// E-mail address (`email`, newer layout only).
     pub fn email(&self) -> Option<&str> {
-        self.opt(self.email)
+        self.email.as_deref()
     }
 
     /// Whether the e-mail address is verified (`email_verified`, newer layout only).
@@ -145,7 +124,7 @@ impl LoginSession {
 
     /// Your reference for the user (`ref`).
     pub fn reference(&self) -> Option<&str> {
-        self.opt(self.reference)
+        self.reference.as_deref()
     }
 
     /// The user's custom attributes (`cs`), when the realm includes them; empty otherwise. Read
@@ -159,7 +138,6 @@ impl LoginSession {
     /// order.
     pub fn memberships(&self) -> Memberships<'_> {
         Memberships {
-            session: self,
             records: self.memberships.iter(),
         }
     }
@@ -201,7 +179,7 @@ impl fmt::Debug for LoginSession {
     }
 }
 
-/// Equal when every field reads the same (however the claims were written).
+/// Equal when every field reads the same.
 impl PartialEq for LoginSession {
     fn eq(&self, other: &Self) -> bool {
         self.session_id() == other.session_id()
@@ -224,37 +202,29 @@ impl PartialEq for LoginSession {
 /// A membership of the logged-in user, from the token: a view into its [`LoginSession`].
 #[derive(Clone, Copy)]
 pub struct LoginMembership<'s> {
-    session: &'s LoginSession,
     record: &'s Membership,
 }
 
 impl<'s> LoginMembership<'s> {
     /// The membership id (`mb_…`), when the token carries it.
     pub fn membership_id(&self) -> Option<&'s str> {
-        self.session.opt(self.record.membership_id)
+        self.record.membership_id.as_deref()
     }
 
     /// The org id (`org_…`); absent for the one org-less membership AuthRocket 1 allows.
     pub fn org_id(&self) -> Option<&'s str> {
-        self.session.opt(self.record.org_id)
+        self.record.org_id.as_deref()
     }
 
     /// The org's name.
     pub fn org_name(&self) -> Option<&'s str> {
-        self.session.opt(self.record.org_name)
+        self.record.org_name.as_deref()
     }
 
     /// The permissions of this membership, in the token's order.
     pub fn permissions(&self) -> Permissions<'s> {
-        let (from, to) = self.record.permissions;
         Permissions {
-            session: self.session,
-            spans: self
-                .session
-                .permissions
-                .get(from as usize..to as usize)
-                .unwrap_or_default()
-                .iter(),
+            items: self.record.permissions.iter(),
         }
     }
 
@@ -265,7 +235,7 @@ impl<'s> LoginMembership<'s> {
 
     /// Your reference for the org (newer layout).
     pub fn org_reference(&self) -> Option<&'s str> {
-        self.session.opt(self.record.org_reference)
+        self.record.org_reference.as_deref()
     }
 
     /// The org's custom attributes (newer layout), when the realm includes them; empty
@@ -311,7 +281,6 @@ impl PartialEq for LoginMembership<'_> {
 /// ([`LoginSession::memberships`]).
 #[derive(Clone)]
 pub struct Memberships<'s> {
-    session: &'s LoginSession,
     records: slice::Iter<'s, Membership>,
 }
 
@@ -319,8 +288,7 @@ impl<'s> Iterator for Memberships<'s> {
     type Item = LoginMembership<'s>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let session = self.session;
-        self.records.next().map(|record| LoginMembership { session, record })
+        self.records.next().map(|record| LoginMembership { record })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -328,17 +296,13 @@ impl<'s> Iterator for Memberships<'s> {
     }
 
     fn nth(&mut self, n: usize) -> Option<Self::Item> {
-        let session = self.session;
-        self.records.nth(n).map(|record| LoginMembership { session, record })
+        self.records.nth(n).map(|record| LoginMembership { record })
     }
 }
 
 impl DoubleEndedIterator for Memberships<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let session = self.session;
-        self.records
-            .next_back()
-            .map(|record| LoginMembership { session, record })
+        self.records.next_back().map(|record| LoginMembership { record })
     }
 }
 
@@ -355,32 +319,28 @@ impl fmt::Debug for Memberships<'_> {
 /// ([`LoginMembership::permissions`]).
 #[derive(Clone)]
 pub struct Permissions<'s> {
-    session: &'s LoginSession,
-    spans: slice::Iter<'s, Str>,
+    items: slice::Iter<'s, String>,
 }
 
 impl<'s> Iterator for Permissions<'s> {
     type Item = &'s str;
 
     fn next(&mut self) -> Option<&'s str> {
-        let session = self.session;
-        self.spans.next().map(|&s| session.get(s))
+        self.items.next().map(String::as_str)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.spans.size_hint()
+        self.items.size_hint()
     }
 
     fn nth(&mut self, n: usize) -> Option<&'s str> {
-        let session = self.session;
-        self.spans.nth(n).map(|&s| session.get(s))
+        self.items.nth(n).map(String::as_str)
     }
 }
 
 impl DoubleEndedIterator for Permissions<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let session = self.session;
-        self.spans.next_back().map(|&s| session.get(s))
+        self.items.next_back().map(String::as_str)
     }
 }
 

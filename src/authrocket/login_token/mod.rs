@@ -43,18 +43,18 @@ use serde::Deserialize;
 
 use super::{Client, RealmId, types};
 use crate::{
-    credential::{self, CredentialError, Format},
+    credential::{self, Format, InvalidCredential},
     error::ConfigError,
     transport,
 };
 
-mod base64url;
 mod claims;
 #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
 mod ring_backend;
 mod session;
 
-use claims::{Audience, Claims, Str};
+use base64::Engine as _;
+use claims::{Audience, Claims};
 pub use session::{LoginMembership, LoginSession, Memberships, Permissions};
 
 // The TLS backend's crypto, for HMAC with a key prepared once (the two crates share this API).
@@ -169,7 +169,7 @@ pub enum KeyError {
     NotRsaPublicKey,
     /// An HS256 secret that does not pass the checks.
     #[error(transparent)]
-    Secret(#[from] CredentialError),
+    Secret(#[from] InvalidCredential),
 }
 
 /// Why the realm's keys could not be loaded through the API.
@@ -465,25 +465,15 @@ impl LoginTokenVerifier {
 
     fn verify_at(&self, token: &str, now: f64) -> Result<LoginSession, TokenError> {
         let parts = split(token)?;
-        let header_json;
-        let header: Header<'_> = match PLAIN_HEADERS.iter().find(|(plain, _)| *plain == parts.header) {
-            Some((_, alg)) => Header {
-                alg: Cow::Borrowed(alg),
-                kid: None,
-                crit: None,
-            },
-            None => {
-                header_json = decode_part(parts.header, Part::Header)?;
-                // A JSON array would fill the struct's fields in order: only an object is a header.
-                if header_json.trim_ascii_start().first() != Some(&b'{') {
-                    return Err(TokenError::Malformed(Malformed::Json {
-                        part: Part::Header,
-                        column: 1,
-                    }));
-                }
-                parse_json(&header_json, Part::Header)?
-            }
-        };
+        let header_json = decode_part(parts.header, Part::Header)?;
+        // A JSON array would fill the struct's fields in order: only an object is a header.
+        if header_json.trim_ascii_start().first() != Some(&b'{') {
+            return Err(TokenError::Malformed(Malformed::Json {
+                part: Part::Header,
+                column: 1,
+            }));
+        }
+        let header: Header<'_> = parse_json(&header_json, Part::Header)?;
         if header.crit.is_some() {
             return Err(TokenError::Malformed(Malformed::CriticalHeader));
         }
@@ -496,21 +486,18 @@ impl LoginTokenVerifier {
         } else {
             None
         };
-        // The signature over the raw `header.payload` first (decoded into a buffer on the
-        // stack), then the claims.
-        with_signature(parts.signature, |signature| {
-            self.check_signature(algorithm, &header, parts.signed.as_bytes(), signature)
-        })?;
-        // Only a token signed with our key gets this far: its claims are AuthRocket's. Decoded
-        // once, into the buffer the session keeps and reads its strings from.
-        let json = decode_text(parts.payload, Part::Payload)?;
-        let claims = claims::parse(&json).map_err(|e| {
+        // The signature over the raw `header.payload` first, then the claims: only a token
+        // signed with our key has its claims read.
+        let signature = decode_part(parts.signature, Part::Signature)?;
+        self.check_signature(algorithm, &header, parts.signed.as_bytes(), &signature)?;
+        let json = decode_part(parts.payload, Part::Payload)?;
+        let claims = claims::parse(&json).map_err(|column| {
             TokenError::Malformed(Malformed::Json {
                 part: Part::Payload,
-                column: e.column,
+                column,
             })
         })?;
-        self.check_claims(json, claims, now)
+        self.check_claims(claims, now)
     }
 
     /// Finds the key for this token (by `kid` when both sides have one) and checks the
@@ -566,11 +553,12 @@ impl LoginTokenVerifier {
         })
     }
 
-    fn check_claims(&self, json: String, mut claims: Claims, now: f64) -> Result<LoginSession, TokenError> {
+    fn check_claims(&self, mut claims: Claims, now: f64) -> Result<LoginSession, TokenError> {
         let leeway = self.leeway.as_secs_f64();
         let user_id = claims
             .uid
-            .or(claims.sub)
+            .take()
+            .or(claims.sub.take())
             .filter(|id| !id.is_empty())
             .ok_or(TokenError::MissingClaim("uid"))?;
         let exp = claims.exp.ok_or(TokenError::MissingClaim("exp"))?;
@@ -598,26 +586,21 @@ impl LoginTokenVerifier {
         {
             return Err(TokenError::TooOld { issued_at, max_age });
         }
-        if let Some(iss) = claims.iss
-            && claims.get(&json, iss) != self.issuer
+        if let Some(iss) = &claims.iss
+            && iss.as_str() != self.issuer
         {
             return Err(TokenError::WrongIssuer {
                 expected: self.issuer.to_string(),
-                found: shown(claims.get(&json, iss), 64),
+                found: shown(iss, 64),
             });
         }
-        let realm_id = claims.rid.or_else(|| {
-            claims
-                .aud
-                .take()
-                .and_then(|aud| realm_of(aud, |s| claims.get(&json, s)))
-        });
+        let realm_id = claims.rid.take().or_else(|| claims.aud.take().and_then(realm_of));
         if let Some(expected) = &self.realm
-            && realm_id.map(|r| claims.get(&json, r)) != Some(expected.as_str())
+            && realm_id.as_deref() != Some(expected.as_str())
         {
             return Err(TokenError::WrongRealm {
                 expected: expected.to_string(),
-                found: realm_id.map(|r| shown(claims.get(&json, r), 64)),
+                found: realm_id.map(|r| shown(&r, 64)),
             });
         }
         let checked = session::Checked {
@@ -626,7 +609,7 @@ impl LoginTokenVerifier {
             issued_at,
             expires_at,
         };
-        Ok(LoginSession::new(json, claims, checked))
+        Ok(LoginSession::new(claims, checked))
     }
 }
 
@@ -750,87 +733,40 @@ fn split(token: &str) -> Result<Parts<'_>, TokenError> {
     if token.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
         return Err(TokenError::Malformed(Malformed::SchemePrefix));
     }
-    let parts = || {
-        TokenError::Malformed(Malformed::Parts {
-            parts: token.bytes().filter(|&b| b == b'.').count() + 1,
-        })
-    };
-    // Exactly two dots: the first, the last, and none between them (memchr's vectorised scans).
-    let bytes = token.as_bytes();
-    let first = memchr::memchr(b'.', bytes).ok_or_else(parts)?;
-    let last = memchr::memrchr(b'.', bytes).ok_or_else(parts)?;
-    if last == first || memchr::memchr(b'.', &bytes[first + 1..last]).is_some() {
-        return Err(parts());
-    }
-    Ok(Parts {
-        header: &token[..first],
-        payload: &token[first + 1..last],
-        signature: &token[last + 1..],
-        signed: &token[..last],
-    })
-}
-
-/// Decoded on the stack up to this size: an HS256 signature (32 bytes), with no 512-byte buffer
-/// to clear on every call; an RS256 signature (256–512 bytes) goes to the heap, which is nothing
-/// next to the RSA check.
-const SIGNATURE_BUF: usize = 64;
-
-/// Decodes the signature into a buffer on the stack (into a new one, by [`decode_part`], when
-/// longer than [`SIGNATURE_BUF`] bytes) and hands it to `then`.
-fn with_signature<R>(part: &str, then: impl FnOnce(&[u8]) -> Result<R, TokenError>) -> Result<R, TokenError> {
-    let mut stack = [0u8; SIGNATURE_BUF];
-    match base64url::decoded_len(part.len()) {
-        Some(1..=SIGNATURE_BUF) => then(
-            base64url::decode_into(part.as_bytes(), &mut stack)
-                .ok_or(TokenError::Malformed(Malformed::Base64 { part: Part::Signature }))?,
-        ),
-        // Empty, too long for the stack, or a length no base64url has: `decode_part` says which.
-        _ => then(&decode_part(part, Part::Signature)?),
+    let mut parts = token.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(header), Some(payload), Some(signature), None) => Ok(Parts {
+            header,
+            payload,
+            signature,
+            signed: &token[..header.len() + 1 + payload.len()],
+        }),
+        _ => Err(TokenError::Malformed(Malformed::Parts {
+            parts: token.split('.').count(),
+        })),
     }
 }
 
-/// Decodes a part into a new buffer of exactly its length.
+/// Decodes a part: unpadded base64url, canonical (no stray bits).
 fn decode_part(part: &str, which: Part) -> Result<Vec<u8>, TokenError> {
     if part.is_empty() {
         return Err(TokenError::Malformed(Malformed::Empty { part: which }));
     }
-    base64url::decode_to_vec(part.as_bytes()).ok_or(TokenError::Malformed(Malformed::Base64 { part: which }))
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| TokenError::Malformed(Malformed::Base64 { part: which }))
 }
 
-/// Decodes a part that must be UTF-8 text (the payload) into a `String` of exactly its length.
-fn decode_text(part: &str, which: Part) -> Result<String, TokenError> {
-    String::from_utf8(decode_part(part, which)?).map_err(|e| {
-        TokenError::Malformed(Malformed::Json {
-            part: which,
-            column: e.utf8_error().valid_up_to() + 1,
-        })
-    })
-}
-
-/// One UTF-8 check of the whole part, then serde_json's `&str` reader (which skips checking each
-/// string again).
+/// Parses a part's JSON; the message keeps only where it broke (serde_json's may quote the
+/// token's content).
 fn parse_json<'a, T: Deserialize<'a>>(bytes: &'a [u8], part: Part) -> Result<T, TokenError> {
-    // serde_json's message may quote the token's content; keep only where it broke.
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        TokenError::Malformed(Malformed::Json {
-            part,
-            column: e.valid_up_to() + 1,
-        })
-    })?;
-    serde_json::from_str(text).map_err(|e| {
+    serde_json::from_slice(bytes).map_err(|e| {
         TokenError::Malformed(Malformed::Json {
             part,
             column: e.column(),
         })
     })
 }
-
-/// `{"alg":"HS256","typ":"JWT"}` and its RS256 twin as AuthRocket encodes them, known without
-/// decoding them (the same result as parsing, minus the work, on every request).
-const PLAIN_HEADERS: [(&str, &str); 2] = [
-    ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "HS256"),
-    ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9", "RS256"),
-];
 
 #[derive(Deserialize)]
 struct Header<'a> {
@@ -847,11 +783,11 @@ fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<serde::d
     serde::de::IgnoredAny::deserialize(value).map(Some)
 }
 
-/// The realm among the audiences (AuthRocket 1 puts the realm id in `aud`), `text` reading each.
-fn realm_of<'c>(aud: Audience, text: impl Fn(Str) -> &'c str) -> Option<Str> {
+/// The realm among the audiences (AuthRocket 1 puts the realm id in `aud`).
+fn realm_of(aud: Audience) -> Option<String> {
     match aud {
         Audience::One(aud) => Some(aud),
-        Audience::Many(auds) => auds.into_iter().find(|&a| text(a).starts_with(super::REALM_PREFIX)),
+        Audience::Many(auds) => auds.into_iter().find(|a| a.starts_with(super::REALM_PREFIX)),
     }
 }
 

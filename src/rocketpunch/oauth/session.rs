@@ -12,7 +12,7 @@ use http::HeaderMap;
 
 use super::{OAuthClient, OAuthError, RefreshToken, TokenSet};
 use crate::transport::{
-    CredentialsError, DEFAULT_REFRESH_MARGIN, Renewal,
+    CredentialRenewalError, DEFAULT_REFRESH_MARGIN, Renewal,
     credentials::{BoxFuture, Renew, Why},
 };
 
@@ -34,7 +34,7 @@ type OnRefresh = Arc<dyn Fn(&TokenSet) + Send + Sync>;
 /// refresh token may be a new one: keep it, the old one may stop working; when the server sent
 /// none, the set holds the one still in use) goes to [`on_refresh`](Self::on_refresh), once. A
 /// refused refresh token (`invalid_grant`), or none at all, fails calls with
-/// [`CredentialsError::ReauthorizeRequired`] until the user has authorized again and you call
+/// [`CredentialRenewalError::ReauthorizeRequired`] until the user has authorized again and you call
 /// `set_credentials` with the new tokens.
 ///
 /// `Debug` shows no token.
@@ -117,21 +117,21 @@ impl Renew for Refresher {
         "OAuth refresh"
     }
 
-    fn renew(&self, _why: Why) -> BoxFuture<'_, Result<Renewal, CredentialsError>> {
+    fn renew(&self, _why: Why) -> BoxFuture<'_, Result<Renewal, CredentialRenewalError>> {
         Box::pin(async move {
             let Some(refresh_token) = &self.refresh_token else {
-                return Err(CredentialsError::ReauthorizeRequired { api: API, code: None });
+                return Err(CredentialRenewalError::ReauthorizeRequired { api: API, code: None });
             };
             let mut tokens = match self.oauth.refresh(refresh_token).await {
                 Ok(tokens) => tokens,
                 Err(OAuthError::Refused { code, .. }) if code == "invalid_grant" => {
-                    return Err(CredentialsError::ReauthorizeRequired {
+                    return Err(CredentialRenewalError::ReauthorizeRequired {
                         api: API,
                         code: Some(code),
                     });
                 }
                 Err(e) => {
-                    return Err(CredentialsError::Renewal {
+                    return Err(CredentialRenewalError::Renewal {
                         api: API,
                         source: Arc::new(e),
                     });

@@ -38,10 +38,8 @@ use crate::{ConfigError, transport};
 /// A typed mock of the token endpoint (cargo feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-#[path = "oauth_mock.rs"]
 pub mod mock;
 
-#[path = "oauth_session.rs"]
 mod session;
 pub use session::OAuthSession;
 
@@ -183,7 +181,7 @@ pub enum OAuthError {
     },
     /// The server issued an access token this crate refuses (see the message).
     #[error("Rocketpunch OAuth: {0}")]
-    BadToken(#[from] crate::CredentialError),
+    BadToken(#[from] crate::InvalidCredential),
 }
 
 type Oauth2Client = BasicClient<
@@ -295,6 +293,7 @@ impl OAuthClientBuilder {
         // No redirects: a token endpoint that redirects would carry the code elsewhere.
         let http = crate::transport::http_client_builder()
             .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .timeout(self.timeout)
             .user_agent(transport::USER_AGENT)
             .build()

@@ -1,0 +1,2 @@
+//! Empty: this crate exists for its dependency on rocket-apis with `codegen` on (see its
+//! `Cargo.toml`).
