@@ -31,10 +31,11 @@ pub const APIS: &[Api] = &[
         name: "requestrocket",
         feature: "REQUESTROCKET",
         display: "RequestRocket",
-        open_bodies: &[("CredentialInput", "fields")],
+        open_bodies: &[("CredentialInput", "fields"), ("MeterInput", "fields")],
         replacements: &[
             ("ClientRole", "crate::requestrocket::ClientRole"),
             ("HttpMethod", "crate::requestrocket::HttpMethod"),
+            ("MeterType", "crate::requestrocket::MeterType"),
             ("NotificationType", "crate::requestrocket::NotificationType"),
             ("PathPresence", "crate::requestrocket::PathPresence"),
             ("RuleEffect", "crate::requestrocket::RuleEffect"),

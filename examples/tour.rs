@@ -133,7 +133,46 @@ async fn requestrocket_tour() -> TourResult {
         .await?;
     println!("stream of every client across pages: {names:?}");
 
-    all_decoded(&requestrocket_ops::call_every_operation(&client).await, mocked.len())
+    all_decoded(&requestrocket_ops::call_every_operation(&client).await, mocked.len())?;
+    requestrocket_data_plane().await
+}
+
+/// Traffic through a proxy (the data plane), on a mock proxy that answers as RequestRocket's:
+/// which side said no, and the async queue.
+async fn requestrocket_data_plane() -> TourResult {
+    use requestrocket::proxy::{ProxyCredential, ProxyError, mock::MockServer as MockProxy};
+    println!("\n-- through a proxy (mock data plane)");
+    let proxy = MockProxy::start().await;
+    proxy
+        .on("GET", "/users/7")
+        .warning("Approaching rate limit threshold")
+        .target(200, serde_json::json!({"id": 7}))
+        .await;
+    proxy
+        .on("GET", "/users/8")
+        .target(404, serde_json::json!({"message": "no such user"}))
+        .await;
+    proxy.on_async("POST", "/webhooks").accepted("req_tour_1").await;
+    let through = proxy.client();
+    let ok = through.get("/users/7").send().await?;
+    println!("GET /users/7 → {} (warning: {:?})", ok.status(), ok.warning());
+    match through.get("/users/8").send().await {
+        Err(ProxyError::Target(target)) => println!("GET /users/8 → {target}"),
+        other => return Err(format!("expected the target's 404, got {other:?}").into()),
+    }
+    let stranger =
+        requestrocket::proxy::Client::new(proxy.base_url(), ProxyCredential::bearer("not-the-proxy-credential")?)?;
+    match stranger.get("/users/7").send().await {
+        Err(ProxyError::Refused(refused)) => println!("with another credential → {refused}"),
+        other => return Err(format!("expected the proxy's refusal, got {other:?}").into()),
+    }
+    let queued = through
+        .submit(rocket_apis::Method::POST, "/webhooks")
+        .json(&serde_json::json!({"event": "user.created"}))
+        .send()
+        .await?;
+    println!("POST /async/…/webhooks → queued as {}", queued.request_id);
+    Ok(())
 }
 
 /// The read-only walk: clients; for the first client its targets and proxies; system
@@ -155,6 +194,18 @@ async fn requestrocket_read_only(client: &Client) -> TourResult {
         println!("GET /clients/{id}/proxies → {} proxy(ies)", proxies.items().len());
         for p in proxies.items() {
             println!("  - {}", p.proxy_name);
+        }
+        if let Some(proxy) = proxies.items().first() {
+            let proxy_id = proxy.s_key.as_str();
+            let meters = client.list_meters().client_id(id).proxy_id(proxy_id).send().await?;
+            println!(
+                "GET /clients/{id}/proxies/{proxy_id}/meters → {} meter(s)",
+                meters.items().len()
+            );
+            for m in meters.items() {
+                let kind = m.meter_type.as_ref().map_or("(no type)", |t| t.as_str());
+                println!("  - {kind}, active: {:?}", m.meter_active);
+            }
         }
     }
     let notes = client.list_system_notifications().send().await?;

@@ -244,6 +244,144 @@ overview page `{error, code, status}`; every field is optional so that both deco
         }
     }
     crate::decode::deserialize_object!(ErrorBody);
+    /**A usage meter of a proxy. The documented fields; predicates, windows and limits are
+kept as they arrive (their names are not in the readable documentation).
+*/
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
+    pub struct Meter {
+        /// JSON field `extraction`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extraction: Option<MeterExtraction>,
+        /// JSON field `meterActive`.
+        #[serde(
+            rename = "meterActive",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meter_active: Option<bool>,
+        /// The proxy's region, set at creation.
+        ///
+        /// JSON field `meterRegion`.
+        #[serde(
+            rename = "meterRegion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meter_region: Option<String>,
+        /// JSON field `meterType`.
+        #[serde(
+            rename = "meterType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meter_type: Option<crate::requestrocket::MeterType>,
+        /// Partition key, as on the other resources (not shown on the meters page).
+        ///
+        /// JSON field `pKey`.
+        #[serde(rename = "pKey", skip_serializing_if = "::std::option::Option::is_none")]
+        pub p_key: Option<String>,
+        /// Sort key, as on the other resources (not shown on the meters page).
+        ///
+        /// JSON field `sKey`.
+        #[serde(rename = "sKey", skip_serializing_if = "::std::option::Option::is_none")]
+        pub s_key: Option<String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::decode::Object for Meter {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                extraction: o.optional_object("extraction"),
+                meter_active: o.optional("meterActive"),
+                meter_region: o.optional("meterRegion"),
+                meter_type: o.optional("meterType"),
+                p_key: o.optional("pKey"),
+                s_key: o.optional("sKey"),
+                extra: o.rest(),
+            };
+            o.finish(value)
+        }
+    }
+    crate::decode::deserialize_object!(Meter);
+    /**Where a `response_value` meter takes its number from. Only `location` is documented
+(e.g. `body`, or a header); the other fields are kept as they arrive.
+*/
+    #[derive(::serde::Serialize, Clone, PartialEq, Default)]
+    pub struct MeterExtraction {
+        /// Where the value is, e.g. `body` or `header`.
+        ///
+        /// JSON field `location`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: Option<String>,
+        /// Fields the spec does not name, kept as they arrived (forward compatibility). Empty when built.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::decode::Object for MeterExtraction {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                location: o.optional("location"),
+                extra: o.rest(),
+            };
+            o.finish(value)
+        }
+    }
+    crate::decode::deserialize_object!(MeterExtraction);
+    impl MeterExtraction {
+        pub fn builder() -> builder::MeterExtraction {
+            Default::default()
+        }
+    }
+    ///The writable fields of a meter; the undocumented ones (predicates, limits) go in `fields`.
+    #[derive(::serde::Serialize, Clone, PartialEq)]
+    pub struct MeterInput {
+        /// JSON field `extraction`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extraction: Option<MeterExtraction>,
+        /// JSON field `meterActive`.
+        #[serde(
+            rename = "meterActive",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meter_active: Option<bool>,
+        /// JSON field `meterType`.
+        #[serde(rename = "meterType")]
+        pub meter_type: crate::requestrocket::MeterType,
+        /// Further fields of the object, sent at its top level as they are: the vendor documents this body as open (e.g. the fields of a credential's kind and auth type).
+        #[serde(flatten)]
+        pub fields: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::decode::Object for MeterInput {
+        fn take(mut o: crate::decode::Fields) -> crate::decode::Taken<Self> {
+            let value = Self {
+                extraction: o.optional_object("extraction"),
+                meter_active: o.optional("meterActive"),
+                meter_type: o.required("meterType")?,
+                fields: o.rest(),
+            };
+            o.finish(value)
+        }
+    }
+    crate::decode::deserialize_object!(MeterInput);
+    impl MeterInput {
+        pub fn builder() -> builder::MeterInput {
+            Default::default()
+        }
+    }
+    ///Meters; both list shapes decode (see `ClientList`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MeterList {
+        /// JSON field `data`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: Vec<Meter>,
+        /// JSON field `message`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: Option<String>,
+        /// JSON field `meters`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub meters: Vec<Meter>,
+        /// JSON field `pagination`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pagination: Option<Pagination>,
+    }
     ///A notification.
     #[derive(::serde::Serialize, Clone, PartialEq, Default)]
     pub struct Notification {
@@ -1266,6 +1404,149 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
                 }
             }
         }
+        #[derive(Clone)]
+        pub struct MeterExtraction {
+            location: Result<Option<String>, String>,
+            extra: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
+        }
+        impl Default for MeterExtraction {
+            fn default() -> Self {
+                Self {
+                    location: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl MeterExtraction {
+            /// Sets `location` (see [`super::MeterExtraction::location`]).
+            pub fn location(
+                mut self,
+                value: impl IntoFieldValue<Option<String>>,
+            ) -> Self {
+                self.location = Ok(value.into_field_value());
+                self
+            }
+            /// Sets the fields of [`super::MeterExtraction`] the spec does not name.
+            pub fn extra(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("`extra` of `MeterExtraction`: {e}"));
+                self
+            }
+        }
+        impl TryFrom<MeterExtraction> for super::MeterExtraction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeterExtraction,
+            ) -> Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    location: value.location?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl From<super::MeterExtraction> for MeterExtraction {
+            fn from(value: super::MeterExtraction) -> Self {
+                Self {
+                    location: Ok(value.location),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct MeterInput {
+            extraction: Result<Option<super::MeterExtraction>, String>,
+            meter_active: Result<Option<bool>, String>,
+            meter_type: Result<crate::requestrocket::MeterType, String>,
+            fields: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
+        }
+        impl Default for MeterInput {
+            fn default() -> Self {
+                Self {
+                    extraction: Ok(Default::default()),
+                    meter_active: Ok(Default::default()),
+                    meter_type: Err(
+                        "field `meterType` of `MeterInput` is required but not set: call `.meter_type(..)` on its builder"
+                            .to_string(),
+                    ),
+                    fields: Ok(Default::default()),
+                }
+            }
+        }
+        impl MeterInput {
+            /// Sets `extraction` (see [`super::MeterInput::extraction`]).
+            pub fn extraction(
+                mut self,
+                value: impl TryInto<Option<super::MeterExtraction>, Error: Display>,
+            ) -> Self {
+                self.extraction = value
+                    .try_into()
+                    .map_err(|e| format!("field `extraction` of `MeterInput`: {e}"));
+                self
+            }
+            /// Sets `meterActive` (see [`super::MeterInput::meter_active`]).
+            pub fn meter_active(
+                mut self,
+                value: impl TryInto<Option<bool>, Error: Display>,
+            ) -> Self {
+                self.meter_active = value
+                    .try_into()
+                    .map_err(|e| format!("field `meterActive` of `MeterInput`: {e}"));
+                self
+            }
+            /// Sets `meterType` (see [`super::MeterInput::meter_type`]).
+            pub fn meter_type(
+                mut self,
+                value: impl TryInto<crate::requestrocket::MeterType, Error: Display>,
+            ) -> Self {
+                self.meter_type = value
+                    .try_into()
+                    .map_err(|e| format!("field `meterType` of `MeterInput`: {e}"));
+                self
+            }
+            /// Sets the fields of [`super::MeterInput`] the spec does not name.
+            pub fn fields(
+                mut self,
+                value: impl TryInto<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                    Error: Display,
+                >,
+            ) -> Self {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| format!("`fields` of `MeterInput`: {e}"));
+                self
+            }
+        }
+        impl TryFrom<MeterInput> for super::MeterInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeterInput,
+            ) -> Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    extraction: value.extraction?,
+                    meter_active: value.meter_active?,
+                    meter_type: value.meter_type?,
+                    fields: value.fields?,
+                })
+            }
+        }
+        impl From<super::MeterInput> for MeterInput {
+            fn from(value: super::MeterInput) -> Self {
+                Self {
+                    extraction: Ok(value.extraction),
+                    meter_active: Ok(value.meter_active),
+                    meter_type: Ok(value.meter_type),
+                    fields: Ok(value.fields),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ProxyInput {
             proxy_active: Result<Option<bool>, String>,
@@ -1728,6 +2009,11 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
             }
         }
         crate::redact::debug!(CredentialInput; credential_region shown, fields hidden);
+        crate::redact::debug!(MeterExtraction; location shown, extra hidden);
+        crate::redact::debug!(
+            MeterInput; extraction shown, meter_active shown, meter_type shown, fields
+            hidden
+        );
         /// Every struct here whose `Debug` hides fields, with `secret` in each of them, as
         /// `Debug` prints it (the crate's leak tests read it).
         #[cfg(feature = "mock")]
@@ -1739,7 +2025,10 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
             #[allow(unused_mut)]
             let mut all: Vec<(&'static str, String)> = vec![
                 ("CredentialInput", format!("{:?}", CredentialInput { fields :
-                Sample::sample(secret), ..Default::default() }))
+                Sample::sample(secret), ..Default::default() })), ("MeterExtraction",
+                format!("{:?}", MeterExtraction { extra : Sample::sample(secret),
+                ..Default::default() })), ("MeterInput", format!("{:?}", MeterInput {
+                fields : Sample::sample(secret), ..Default::default() }))
             ];
             all
         }
@@ -1787,6 +2076,14 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
     crate::redact::debug!(CredentialInput; credential_region shown, fields hidden);
     crate::redact::debug!(
         ErrorBody; code shown, error shown, message shown, status shown, extra hidden
+    );
+    crate::redact::debug!(
+        Meter; extraction shown, meter_active shown, meter_region shown, meter_type
+        shown, p_key shown, s_key shown, extra hidden
+    );
+    crate::redact::debug!(MeterExtraction; location shown, extra hidden);
+    crate::redact::debug!(
+        MeterInput; extraction shown, meter_active shown, meter_type shown, fields hidden
     );
     crate::redact::debug!(
         Notification; created_at shown, message shown, notification_id shown, p_key
@@ -1837,6 +2134,9 @@ proxy, target); within a scope every matching rule is collected and `deny` wins.
             ..Default::default() })), ("CredentialInput", format!("{:?}", CredentialInput
             { fields : Sample::sample(secret), ..Default::default() })), ("ErrorBody",
             format!("{:?}", ErrorBody { extra : Sample::sample(secret),
+            ..Default::default() })), ("Meter", format!("{:?}", Meter { extra :
+            Sample::sample(secret), ..Default::default() })), ("MeterExtraction",
+            format!("{:?}", MeterExtraction { extra : Sample::sample(secret),
             ..Default::default() })), ("Notification", format!("{:?}", Notification {
             extra : Sample::sample(secret), ..Default::default() })), ("Proxy",
             format!("{:?}", Proxy { extra : Sample::sample(secret), ..Default::default()
@@ -2813,6 +3113,150 @@ impl Client {
     /// ```
     pub fn get_proxy_request(&self) -> builder::GetProxyRequest<'_> {
         builder::GetProxyRequest::new(self)
+    }
+    /// List a proxy's meters
+    ///
+    /// The usage meters of one proxy. A meter counts the proxy's requests (`request_count`) or
+    /// adds up a number taken from each response (`response_value`), optionally only for
+    /// requests that match its predicates; with limits, the proxy answers 429 once a window's
+    /// limit is reached, without them a meter only feeds telemetry. The meters page shows no
+    /// paging; the overview's `page` and `limit`, which every list takes, are accepted.
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/meters` (operation `listMeters`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
+    /// | `.page(..)` | `page` | query | no | Page number, from 1 (default 1). |
+    /// | `.limit(..)` | `limit` | query | no | Items per page (default 20, at most 100). |
+    ///
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::MeterList`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// **List**: `.stream()` instead of `.send()` reads every item of every page as one stream ([`crate::Paginate`]).
+    ///
+    /// ```ignore
+    /// let response = client.list_meters()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
+    pub fn list_meters(&self) -> builder::ListMeters<'_> {
+        builder::ListMeters::new(self)
+    }
+    /// Create a meter
+    ///
+    /// Creates a meter on the proxy; it takes the proxy's region (`meterRegion`). A
+    /// `response_value` meter needs `extraction` (where the number comes from).
+    ///
+    /// `POST /clients/{clientId}/proxies/{proxyId}/meters` (operation `createMeter`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::MeterInput`], built with [`types::MeterInput::builder`] |
+    ///
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Meter`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.create_meter()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::MeterInput
+    ///     .send()
+    ///     .await?;
+    /// ```
+    pub fn create_meter(&self) -> builder::CreateMeter<'_> {
+        builder::CreateMeter::new(self)
+    }
+    /// Get a meter
+    ///
+    /// Returns one meter.
+    ///
+    /// `GET /clients/{clientId}/proxies/{proxyId}/meters/{meterId}` (operation `getMeter`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
+    /// | `.meter_id(..)` | `meterId` | path | yes | The meter's id (the meters page does not show its form). |
+    ///
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Meter`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.get_meter()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .meter_id(meter_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
+    pub fn get_meter(&self) -> builder::GetMeter<'_> {
+        builder::GetMeter::new(self)
+    }
+    /// Update a meter
+    ///
+    /// The body is the full writable object; `meterRegion` cannot be changed.
+    ///
+    /// `PUT /clients/{clientId}/proxies/{proxyId}/meters/{meterId}` (operation `updateMeter`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
+    /// | `.meter_id(..)` | `meterId` | path | yes | The meter's id (the meters page does not show its form). |
+    /// | `.body(..)` or `.body_map(\|b\| ..)` | request body | body | yes | [`types::MeterInput`], built with [`types::MeterInput::builder`] |
+    ///
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with [`types::Meter`] on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.update_meter()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .meter_id(meter_id)
+    ///     .body_map(|b| b /* .field(value)… */) // types::MeterInput
+    ///     .send()
+    ///     .await?;
+    /// ```
+    pub fn update_meter(&self) -> builder::UpdateMeter<'_> {
+        builder::UpdateMeter::new(self)
+    }
+    /// Delete a meter
+    ///
+    /// Deletes a meter.
+    ///
+    /// `DELETE /clients/{clientId}/proxies/{proxyId}/meters/{meterId}` (operation `deleteMeter`)
+    ///
+    /// | Setter | Spec name | In | Required | Description |
+    /// |---|---|---|---|---|
+    /// | `.client_id(..)` | `clientId` | path | yes | The client's (organisation's) id (a UUID v4). |
+    /// | `.proxy_id(..)` | `proxyId` | path | yes | The proxy's id (a UUID v4). |
+    /// | `.meter_id(..)` | `meterId` | path | yes | The meter's id (the meters page does not show its form). |
+    ///
+    /// **Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with no body (`()`) on 200 (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).
+    ///
+    /// **Errors**: [`crate::Error`]; an error status is [`crate::Error::Api`] with RequestRocket's message and request id (the body decodes as [`types::ErrorBody`] via [`crate::ApiError::decode`]). A missing required parameter fails before anything is sent ([`crate::Error::InvalidRequest`]).
+    ///
+    /// ```ignore
+    /// let response = client.delete_meter()
+    ///     .client_id(client_id)
+    ///     .proxy_id(proxy_id)
+    ///     .meter_id(meter_id)
+    ///     .send()
+    ///     .await?;
+    /// ```
+    pub fn delete_meter(&self) -> builder::DeleteMeter<'_> {
+        builder::DeleteMeter::new(self)
     }
     /// List a client's request history
     ///
@@ -5497,6 +5941,437 @@ pub mod builder {
             call(&OP, &client.client, &client.inner, build)
         }
     }
+    /// Builder for [`Client::list_meters`](super::Client::list_meters), `GET /clients/{clientId}/proxies/{proxyId}/meters`: set the parameters, then `.send().await` (or `.stream()`).
+    #[derive(Debug, Clone)]
+    pub struct ListMeters<'a> {
+        client: &'a super::Client,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        page: Result<Option<::std::num::NonZeroU32>, String>,
+    }
+    impl<'a> ListMeters<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
+                limit: Ok(None),
+                page: Ok(None),
+            }
+        }
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
+            self
+        }
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "query parameter `limit` does not fit its type `NonZeroU32`"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU32>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "query parameter `page` does not fit its type `NonZeroU32`"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/meters` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::MeterList> {
+            static OP: Op = Op::new(
+                "listMeters",
+                "list_meters",
+                "/clients/{clientId}/proxies/{proxyId}/meters",
+                &[200u16],
+            );
+            let Self { client, client_id, proxy_id, limit, page } = self;
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
+            let limit = crate::transport::checked!(limit, OP);
+            let page = crate::transport::checked!(page, OP);
+            let build = move || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/meters",
+                ]
+                    .concat();
+                crate::transport::query_some(
+                        crate::transport::query_some(
+                            client.client.get(url),
+                            "limit",
+                            &limit,
+                        ),
+                        "page",
+                        &page,
+                    )
+                    .build()
+            };
+            call(&OP, &client.client, &client.inner, build)
+        }
+    }
+    /// Builder for [`Client::create_meter`](super::Client::create_meter), `POST /clients/{clientId}/proxies/{proxyId}/meters`: set the parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    pub struct CreateMeter<'a> {
+        client: &'a super::Client,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
+        body: Result<types::builder::MeterInput, String>,
+    }
+    impl<'a> CreateMeter<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
+            self
+        }
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::MeterInput>,
+            <V as std::convert::TryInto<types::MeterInput>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("the request body (`MeterInput`) is invalid: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MeterInput,
+            ) -> types::builder::MeterInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends `POST /clients/{clientId}/proxies/{proxyId}/meters` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Meter> {
+            static OP: Op = Op::new(
+                "createMeter",
+                "create_meter",
+                "/clients/{clientId}/proxies/{proxyId}/meters",
+                &[200u16, 201u16],
+            );
+            let Self { client, client_id, proxy_id, body } = self;
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::MeterInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/meters",
+                ]
+                    .concat();
+                client.client.post(url).json(&body).build()
+            };
+            call(&OP, &client.client, &client.inner, build)
+        }
+    }
+    /// Builder for [`Client::get_meter`](super::Client::get_meter), `GET /clients/{clientId}/proxies/{proxyId}/meters/{meterId}`: set the parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    pub struct GetMeter<'a> {
+        client: &'a super::Client,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
+        meter_id: Result<String, String>,
+    }
+    impl<'a> GetMeter<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
+                meter_id: Err(
+                    "path parameter `meterId` is required but not set: call `.meter_id(..)`"
+                        .to_string(),
+                ),
+            }
+        }
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
+            self
+        }
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
+            self
+        }
+        pub fn meter_id(mut self, value: impl Into<String>) -> Self {
+            self.meter_id = Ok(value.into());
+            self
+        }
+        /// Sends `GET /clients/{clientId}/proxies/{proxyId}/meters/{meterId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Meter> {
+            static OP: Op = Op::new(
+                "getMeter",
+                "get_meter",
+                "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
+                &[200u16],
+            );
+            let Self { client, client_id, proxy_id, meter_id } = self;
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
+            let meter_id = crate::transport::checked!(
+                path_segment(meter_id, "meterId"), OP
+            );
+            let build = move || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/meters/",
+                    encode_path(&meter_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.get(url).build()
+            };
+            call(&OP, &client.client, &client.inner, build)
+        }
+    }
+    /// Builder for [`Client::update_meter`](super::Client::update_meter), `PUT /clients/{clientId}/proxies/{proxyId}/meters/{meterId}`: set the parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    pub struct UpdateMeter<'a> {
+        client: &'a super::Client,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
+        meter_id: Result<String, String>,
+        body: Result<types::builder::MeterInput, String>,
+    }
+    impl<'a> UpdateMeter<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
+                meter_id: Err(
+                    "path parameter `meterId` is required but not set: call `.meter_id(..)`"
+                        .to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
+            self
+        }
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
+            self
+        }
+        pub fn meter_id(mut self, value: impl Into<String>) -> Self {
+            self.meter_id = Ok(value.into());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::MeterInput>,
+            <V as std::convert::TryInto<types::MeterInput>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("the request body (`MeterInput`) is invalid: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MeterInput,
+            ) -> types::builder::MeterInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends `PUT /clients/{clientId}/proxies/{proxyId}/meters/{meterId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Meter> {
+            static OP: Op = Op::new(
+                "updateMeter",
+                "update_meter",
+                "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
+                &[200u16],
+            );
+            let Self { client, client_id, proxy_id, meter_id, body } = self;
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
+            let meter_id = crate::transport::checked!(
+                path_segment(meter_id, "meterId"), OP
+            );
+            let body = crate::transport::checked!(
+                body.and_then(| v | types::MeterInput::try_from(v).map_err(| e | e
+                .to_string())), OP
+            );
+            let build = move || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/meters/",
+                    encode_path(&meter_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.put(url).json(&body).build()
+            };
+            call(&OP, &client.client, &client.inner, build)
+        }
+    }
+    /// Builder for [`Client::delete_meter`](super::Client::delete_meter), `DELETE /clients/{clientId}/proxies/{proxyId}/meters/{meterId}`: set the parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    pub struct DeleteMeter<'a> {
+        client: &'a super::Client,
+        client_id: Result<String, String>,
+        proxy_id: Result<String, String>,
+        meter_id: Result<String, String>,
+    }
+    impl<'a> DeleteMeter<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_id: Err(
+                    "path parameter `clientId` is required but not set: call `.client_id(..)`"
+                        .to_string(),
+                ),
+                proxy_id: Err(
+                    "path parameter `proxyId` is required but not set: call `.proxy_id(..)`"
+                        .to_string(),
+                ),
+                meter_id: Err(
+                    "path parameter `meterId` is required but not set: call `.meter_id(..)`"
+                        .to_string(),
+                ),
+            }
+        }
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Ok(value.into());
+            self
+        }
+        pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
+            self.proxy_id = Ok(value.into());
+            self
+        }
+        pub fn meter_id(mut self, value: impl Into<String>) -> Self {
+            self.meter_id = Ok(value.into());
+            self
+        }
+        /// Sends `DELETE /clients/{clientId}/proxies/{proxyId}/meters/{meterId}` when awaited: the response, or the crate's [`Error`](crate::Error) (RequestRocket's message, status and request id for an error status).
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            static OP: Op = Op::new(
+                "deleteMeter",
+                "delete_meter",
+                "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
+                &[200u16, 204u16],
+            );
+            let Self { client, client_id, proxy_id, meter_id } = self;
+            let client_id = crate::transport::checked!(
+                path_segment(client_id, "clientId"), OP
+            );
+            let proxy_id = crate::transport::checked!(
+                path_segment(proxy_id, "proxyId"), OP
+            );
+            let meter_id = crate::transport::checked!(
+                path_segment(meter_id, "meterId"), OP
+            );
+            let build = move || {
+                let url = [
+                    client.baseurl.as_str(),
+                    "/clients/",
+                    encode_path(&client_id.to_string()).as_str(),
+                    "/proxies/",
+                    encode_path(&proxy_id.to_string()).as_str(),
+                    "/meters/",
+                    encode_path(&meter_id.to_string()).as_str(),
+                ]
+                    .concat();
+                client.client.delete(url).build()
+            };
+            call_empty(&OP, &client.client, &client.inner, build)
+        }
+    }
     /// Builder for [`Client::list_client_requests`](super::Client::list_client_requests), `GET /clients/{clientId}/requests`: set the parameters, then `.send().await` (or `.stream()`).
     #[derive(Debug, Clone)]
     pub struct ListClientRequests<'a> {
@@ -6426,6 +7301,66 @@ impl crate::mock::MockServer<super::Api> {
             response_headers: &["Retry-After"],
         })
     }
+    /// Mocks `listMeters`: `GET /clients/{clientId}/proxies/{proxyId}/meters`, answered with 200 on success.
+    pub fn list_meters(&self) -> Expectation<'_, types::MeterList, types::ErrorBody> {
+        self.operation(OperationSpec {
+            id: "listMeters",
+            method: "GET",
+            path: "/clients/{clientId}/proxies/{proxyId}/meters",
+            success: 200u16,
+            params: &[
+                ("path", "clientId"),
+                ("path", "proxyId"),
+                ("query", "page"),
+                ("query", "limit"),
+            ],
+            response_headers: &["Retry-After"],
+        })
+    }
+    /// Mocks `createMeter`: `POST /clients/{clientId}/proxies/{proxyId}/meters`, answered with 200 on success.
+    pub fn create_meter(&self) -> Expectation<'_, types::Meter, types::ErrorBody> {
+        self.operation(OperationSpec {
+            id: "createMeter",
+            method: "POST",
+            path: "/clients/{clientId}/proxies/{proxyId}/meters",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId")],
+            response_headers: &["Retry-After"],
+        })
+    }
+    /// Mocks `getMeter`: `GET /clients/{clientId}/proxies/{proxyId}/meters/{meterId}`, answered with 200 on success.
+    pub fn get_meter(&self) -> Expectation<'_, types::Meter, types::ErrorBody> {
+        self.operation(OperationSpec {
+            id: "getMeter",
+            method: "GET",
+            path: "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId"), ("path", "meterId")],
+            response_headers: &["Retry-After"],
+        })
+    }
+    /// Mocks `updateMeter`: `PUT /clients/{clientId}/proxies/{proxyId}/meters/{meterId}`, answered with 200 on success.
+    pub fn update_meter(&self) -> Expectation<'_, types::Meter, types::ErrorBody> {
+        self.operation(OperationSpec {
+            id: "updateMeter",
+            method: "PUT",
+            path: "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId"), ("path", "meterId")],
+            response_headers: &["Retry-After"],
+        })
+    }
+    /// Mocks `deleteMeter`: `DELETE /clients/{clientId}/proxies/{proxyId}/meters/{meterId}`, answered with 200 on success.
+    pub fn delete_meter(&self) -> Expectation<'_, (), types::ErrorBody> {
+        self.operation(OperationSpec {
+            id: "deleteMeter",
+            method: "DELETE",
+            path: "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
+            success: 200u16,
+            params: &[("path", "clientId"), ("path", "proxyId"), ("path", "meterId")],
+            response_headers: &["Retry-After"],
+        })
+    }
     /// Mocks `listClientRequests`: `GET /clients/{clientId}/requests`, answered with 200 on success.
     pub fn list_client_requests(
         &self,
@@ -6538,6 +7473,7 @@ const _: () = {
         is_list::<builder::ListClients<'static>>();
         is_list::<builder::ListCredentialRules<'static>>();
         is_list::<builder::ListCredentials<'static>>();
+        is_list::<builder::ListMeters<'static>>();
         is_list::<builder::ListProxies<'static>>();
         is_list::<builder::ListProxyRequests<'static>>();
         is_list::<builder::ListProxyRules<'static>>();

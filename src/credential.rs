@@ -77,6 +77,17 @@ pub struct InvalidCredential {
 }
 
 impl InvalidCredential {
+    /// A refusal of `credential` for `problem`, with what a valid one looks like.
+    #[allow(dead_code)]
+    pub(crate) fn new(credential: &'static str, problem: Problem, expected: &'static str) -> Self {
+        InvalidCredential {
+            credential,
+            problem,
+            expected,
+            source_var: None,
+        }
+    }
+
     /// Which credential was refused, e.g. "RequestRocket user token".
     pub fn credential(&self) -> &'static str {
         self.credential

@@ -2,7 +2,12 @@
 //! server: redirects (another origin, within the origin, a loop), `from_realm` and `confirm`
 //! redirected away, refused raw paths. Records sent through the `log` crate (reqwest, rustls)
 //! are captured too. Alone in its test binary, as the `log` bridge is process-wide.
-#![cfg(all(feature = "authrocket", feature = "authrocket-jwt", feature = "rocketpunch"))]
+#![cfg(all(
+    feature = "authrocket",
+    feature = "authrocket-jwt",
+    feature = "rocketpunch",
+    feature = "requestrocket"
+))]
 
 #[path = "support/captured_logs.rs"]
 mod captured_logs;
@@ -10,7 +15,7 @@ mod captured_logs;
 mod mint;
 
 use captured_logs::Captured;
-use rocket_apis::{Method, RetryPolicy, authrocket, rocketpunch};
+use rocket_apis::{Method, RetryPolicy, authrocket, requestrocket::proxy, rocketpunch};
 use serde_json::json;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
@@ -19,6 +24,7 @@ use wiremock::{
 
 const AR_KEY: &str = "ko_logCaptureKey4d2e9b";
 const RP_KEY: &str = "rp_app_logCaptureKey4d2e9b";
+const PROXY_TOKEN: &str = "proxyLogCaptureToken3b9e1d";
 
 #[tokio::test]
 async fn trace_logs_of_redirects_and_refusals_hold_no_secret() {
@@ -86,6 +92,21 @@ async fn trace_logs_of_redirects_and_refusals_hold_no_secret() {
     shown.extend([err.to_string(), format!("{err:?}")]);
     assert!(stranger.received_requests().await.unwrap().is_empty());
 
+    // The data plane: a proxy's warning is logged once however many answers carry it.
+    let mock_proxy = proxy::mock::MockServer::start_with(proxy::ProxyCredential::bearer(PROXY_TOKEN).unwrap()).await;
+    mock_proxy
+        .on("GET", "/warned")
+        .warning("Approaching rate limit threshold")
+        .target(200, json!({}))
+        .await;
+    mock_proxy.on("GET", "/denied").denied().await;
+    let through = mock_proxy.client();
+    for _ in 0..3 {
+        through.get("/warned").send().await.unwrap();
+    }
+    let err = through.get("/denied").send().await.unwrap_err();
+    shown.extend([err.to_string(), format!("{err:?}"), format!("{through:?}")]);
+
     let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     // Positive controls: the capture sees the crate's own events and reqwest's `log` records.
     assert!(logged.contains("rocket_apis.call"), "{logged}");
@@ -94,10 +115,16 @@ async fn trace_logs_of_redirects_and_refusals_hold_no_secret() {
         logged.contains("reqwest::connect"),
         "no `log` record captured:\n{logged}"
     );
+    assert_eq!(
+        logged.matches("RequestRocket proxy warning").count(),
+        1,
+        "a warning is logged once: {logged}"
+    );
     let everything = format!("{}\n{logged}", shown.join("\n"));
     for secret in [
         &AR_KEY[3..],
         &RP_KEY[7..],
+        PROXY_TOKEN,
         "pw-in-body-77",
         token.split('.').nth(1).unwrap(),
         token.split('.').nth(2).unwrap(),

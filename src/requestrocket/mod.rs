@@ -84,6 +84,8 @@ use crate::{
 
 transport::generated_api!("requestrocket");
 
+pub mod proxy;
+
 /// The header that carries the user token, as the spec's `userToken` security scheme names it.
 pub const AUTH_HEADER: &str = "authorization";
 /// Production base URL: the spec's first server with its default `basePath` (`/api`).
@@ -283,6 +285,7 @@ crate::pagination::numbered_lists! {
     ListTargetRules => types::RuleList;
     ListProxies => types::ProxyList;
     ListProxyRules => types::RuleList;
+    ListMeters => types::MeterList;
     ListProxyRequests => types::ProxyRequestList;
     ListClientRequests => types::RequestHistoryPage;
     ListClientNotifications => types::NotificationList;
@@ -295,6 +298,7 @@ list_items! {
     CredentialList.credentials: Credential;
     TargetList.targets: Target;
     ProxyList.proxies: Proxy;
+    MeterList.meters: Meter;
     RuleList.rules: Rule;
     NotificationList.notifications: Notification;
     ProxyRequestList.requests: RequestLog;
@@ -327,6 +331,16 @@ open_enum! {
         Head = "HEAD",
         /// OPTIONS
         Options = "OPTIONS",
+    }
+}
+
+open_enum! {
+    /// What a meter adds up.
+    pub enum MeterType {
+        /// One per matching request.
+        RequestCount = "request_count",
+        /// A number taken from each response (its `extraction` says where).
+        ResponseValue = "response_value",
     }
 }
 

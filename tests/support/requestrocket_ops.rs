@@ -32,6 +32,9 @@ pub async fn call_every_operation(c: &Client) -> Vec<(&'static str, Result<u16, 
     let proxy_input = || -> types::ProxyInput {
         serde_json::from_value(serde_json::json!({"proxyName": "Payment Gateway", "proxyRegion": "us-east-1", "proxyTargetId": tg, "proxyActive": true})).unwrap()
     };
+    let meter_input = || -> types::MeterInput {
+        serde_json::from_value(serde_json::json!({"meterType": "request_count", "meterActive": true})).unwrap()
+    };
     let rule_input = || -> types::RuleInput {
         serde_json::from_value(
             serde_json::json!({"effect": "allow", "priority": 100, "methods": ["GET"], "pathPattern": "^/v1/.*$"}),
@@ -72,6 +75,11 @@ pub async fn call_every_operation(c: &Client) -> Vec<(&'static str, Result<u16, 
         "deleteProxyRule" => c.delete_proxy_rule().client_id(cl).proxy_id(px).rule_id(ru);
         "listProxyRequests" => c.list_proxy_requests().client_id(cl).proxy_id(px).limit(20);
         "getProxyRequest" => c.get_proxy_request().client_id(cl).proxy_id(px).request_id("5a1f0c2d-3b4e-4f6a-8b9c-0d1e2f3a4b5c");
+        "listMeters" => c.list_meters().client_id(cl).proxy_id(px);
+        "createMeter" => c.create_meter().client_id(cl).proxy_id(px).body(meter_input());
+        "getMeter" => c.get_meter().client_id(cl).proxy_id(px).meter_id("meter_5c6d7e8f");
+        "updateMeter" => c.update_meter().client_id(cl).proxy_id(px).meter_id("meter_5c6d7e8f").body(meter_input());
+        "deleteMeter" => c.delete_meter().client_id(cl).proxy_id(px).meter_id("meter_5c6d7e8f");
         "listClientRequests" => c.list_client_requests().client_id(cl).page(1).limit(20);
         "listClientNotifications" => c.list_client_notifications().client_id(cl);
         "getClientNotification" => c.get_client_notification().client_id(cl).notification_id("notif_sys_0001");
