@@ -116,8 +116,19 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     };
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| vec![format!("{rel}: generated code does not parse: {e}")])?;
-    crate::surface::reshape(&mut file, &ops, api.display, api.open_bodies, &secrets)
-        .map_err(|e| vec![format!("{rel}: {e}")])?;
+    // The API module says how its lists page (see `surface::reshape`).
+    let module = format!("src/{}/mod.rs", api.name);
+    println!("cargo:rerun-if-changed={module}");
+    let module_text = fs::read_to_string(root.join(&module)).unwrap_or_default();
+    crate::surface::reshape(
+        &mut file,
+        &ops,
+        api.display,
+        api.open_bodies,
+        &secrets,
+        (&module, &module_text),
+    )
+    .map_err(|e| vec![format!("{rel}: {e}")])?;
     Ok(format!(
         "{}{}",
         HEADER.replace("{name}", api.name),
@@ -154,6 +165,7 @@ fn operation_extras(ops: &[crate::spec_model::Operation]) -> impl quote::ToToken
             })
             .collect::<Vec<_>>();
         let headers = op.response_headers.iter().collect::<Vec<_>>();
+        let media = op.success_media.as_deref().unwrap_or("application/json");
         let id = &op.id;
         let doc = format!(" Mocks `{id}`: `{verb} {path}`, answered with {status} on success.");
         methods.push(quote! {
@@ -164,6 +176,7 @@ fn operation_extras(ops: &[crate::spec_model::Operation]) -> impl quote::ToToken
                     method: #verb,
                     path: #path,
                     success: #status,
+                    media: #media,
                     params: &[#(#params),*],
                     response_headers: &[#(#headers),*],
                 })

@@ -17,7 +17,7 @@ pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Re
     let mut problems = Vec::new();
     if !spec.openapi.starts_with("3.0.") {
         problems.push(format!(
-            "`openapi: {}`: progenitor accepts only OpenAPI 3.0.x; write the spec as 3.0.3",
+            "`openapi: {}`: the generator reads OpenAPI 3.0.x only; write the spec as 3.0.3",
             spec.openapi
         ));
     }
@@ -26,7 +26,7 @@ pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Re
     for (path, item) in spec.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             problems.push(format!(
-                "path `{path}` is a `$ref`; progenitor needs path items written inline"
+                "path `{path}` is a `$ref`; write the path item inline (the generator does not follow `$ref` path items)"
             ));
             continue;
         };
@@ -60,20 +60,20 @@ pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Re
                         path_params.insert(data.name.clone());
                         if !data.required {
                             problems.push(format!(
-                                "{at}: path parameter `{}` is not `required: true`; path parameters must be required (progenitor panics otherwise)",
+                                "{at}: path parameter `{}` is not `required: true`; a path parameter is always sent, so write `required: true`",
                                 data.name
                             ));
                         }
                     }
                     Parameter::Cookie { .. } => problems.push(format!(
-                        "{at}: cookie parameter `{}`: progenitor does not support cookie parameters",
+                        "{at}: cookie parameter `{}`: the generated client sends no cookies; remove it from the operation and send it with `ClientBuilder::default_header(\"cookie\", ..)` or a middleware",
                         data.name
                     )),
                     Parameter::Query {
                         style: QueryStyle::DeepObject,
                         ..
                     } => problems.push(format!(
-                        "{at}: query parameter `{}` uses `style: deepObject`, which progenitor rejects; use form style",
+                        "{at}: query parameter `{}` uses `style: deepObject`, which the generated client cannot write; use `style: form` (the default) with one parameter per field, or send it in a JSON body",
                         data.name
                     )),
                     _ => {}
@@ -97,7 +97,7 @@ pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Re
                     .collect();
                 if types.len() > 1 {
                     problems.push(format!(
-                            "{at}: request body has {} media types ({}); progenitor takes exactly one: keep application/json (an application/x-www-form-urlencoded alternative beside it is allowed: the Rust client sends JSON)",
+                            "{at}: request body has {} media types ({}); a generated call sends one: keep application/json (an application/x-www-form-urlencoded alternative beside it is allowed: the Rust client sends JSON)",
                             types.len(),
                             join(&types)
                         ));
@@ -105,60 +105,37 @@ pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Re
                 for t in types {
                     if t.contains("+json") {
                         problems.push(format!(
-                            "{at}: request media type `{t}`: progenitor rejects `+json` types; use application/json"
+                            "{at}: request media type `{t}`: the generated client sends `application/json`; write that media type (the server reads the same JSON)"
                         ));
                     }
                 }
             }
 
-            // Responses: one body kind for all successes and one for all errors.
+            // Responses: one body kind for all successes. Error responses (any `4xx`/`5xx`,
+            // `default`, or none declared) are the transport's: every status that is not a
+            // declared success becomes `crate::Error::Api` with the API's error body.
             let mut success = BTreeMap::new();
-            let mut failure = BTreeMap::new();
-            let mut typed_success = false;
             for (code, resp) in op.responses.responses.iter() {
                 let Some(resp) = resolve_response(spec, resp, &at, &mut problems) else {
                     continue;
                 };
-                let (kind, shown) = body_kind(resp);
                 let class = match code {
                     StatusCode::Code(c) => *c / 100,
                     StatusCode::Range(r) => *r,
                 };
-                match class {
-                    2 => {
-                        typed_success |= kind.starts_with("json");
-                        success.insert(kind, shown);
-                    }
-                    4 | 5 => {
-                        failure.insert(kind, shown);
-                    }
-                    _ => {}
+                if class == 2 {
+                    let (kind, shown) = body_kind(resp);
+                    success.insert(kind, shown);
                 }
             }
-            if let Some(default) = &op.responses.default
-                && let Some(resp) = resolve_response(spec, default, &at, &mut problems)
-            {
-                if typed_success {
-                    problems.push(format!(
-                            "{at}: a `default` response next to a typed 2xx: progenitor counts `default` as success and error and panics; list the error statuses explicitly"
-                        ));
-                }
-                let (kind, shown) = body_kind(resp);
-                success.insert(kind.clone(), shown.clone());
-                failure.insert(kind, shown);
+            if let Some(default) = &op.responses.default {
+                resolve_response(spec, default, &at, &mut problems);
             }
             if success.len() > 1 {
                 problems.push(format!(
-                    "{at}: success responses have {} different bodies ({}); progenitor needs one body type for all 2xx (no typed 200 next to a 204)",
+                    "{at}: success responses have {} different bodies ({}); a Rust call has one success type: keep one 2xx body (a typed 200 and a body-less 204 on one operation cannot both be), or split the operation",
                     success.len(),
                     join(success.values())
-                ));
-            }
-            if failure.len() > 1 {
-                problems.push(format!(
-                    "{at}: error responses have {} different bodies ({}); use one shared error schema for every 4xx/5xx",
-                    failure.len(),
-                    join(failure.values())
                 ));
             }
         }
@@ -167,11 +144,7 @@ pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Re
     // Schemas: closed enums and `additionalProperties: false` break decoding the day the
     // vendor adds a value or a field.
     // Only schemas count: `servers` variables are enums too, but not Rust types.
-    let written = written_only(doc);
-    let rules = Rules {
-        open_enums,
-        written: &written,
-    };
+    let rules = Rules { open_enums };
     for part in ["paths", "components"] {
         if let Some(node) = doc.get(part) {
             walk(node, &mut vec![part.to_string()], &rules, &mut problems);
@@ -193,37 +166,6 @@ pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Re
 struct Rules<'a> {
     /// The component schemas the hand-written layer replaces with open enums.
     open_enums: &'a [&'a str],
-    /// The component schemas only parameters refer to: the client writes them, never reads
-    /// them, so a closed enum is what the spec says and decodes nothing.
-    written: &'a BTreeSet<String>,
-}
-
-/// The component schemas every `$ref` to which sits under a `parameters` key.
-fn written_only(doc: &serde_yaml::Value) -> BTreeSet<String> {
-    fn refs(node: &serde_yaml::Value, in_parameter: bool, found: &mut BTreeMap<String, bool>) {
-        match node {
-            serde_yaml::Value::Mapping(map) => {
-                for (k, v) in map {
-                    let key = k.as_str().unwrap_or_default();
-                    if key == "$ref"
-                        && let Some(name) = v.as_str().and_then(|r| component_name(r, "schemas"))
-                    {
-                        *found.entry(name.to_string()).or_insert(true) &= in_parameter;
-                    }
-                    refs(v, in_parameter || key == "parameters", found);
-                }
-            }
-            serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| refs(v, in_parameter, found)),
-            _ => {}
-        }
-    }
-    let mut found = BTreeMap::new();
-    refs(doc, false, &mut found);
-    found
-        .into_iter()
-        .filter(|(_, only)| *only)
-        .map(|(name, _)| name)
-        .collect()
 }
 
 fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, rules: &Rules<'_>, problems: &mut Vec<String>) {
@@ -239,37 +181,18 @@ fn walk(node: &serde_yaml::Value, at: &mut Vec<String>, rules: &Rules<'_>, probl
             if map.contains_key("properties") && map.get("additionalProperties") == Some(&serde_yaml::Value::Bool(true))
             {
                 problems.push(format!(
-                    "schema at `{}`: `additionalProperties: true` next to `properties` makes progenitor drop unknown fields; write `additionalProperties: {{}}` to keep them in `extra`",
+                    "schema at `{}`: `additionalProperties: true` next to `properties` makes the generated type drop unknown fields; write `additionalProperties: {{}}` to keep them in `extra`",
                     at.join("/")
                 ));
             }
-            let in_parameter = at.iter().any(|s| s == "parameters");
-            let is_string_enum =
-                map.contains_key("enum") && map.get("type").and_then(|t| t.as_str()).is_none_or(|t| t == "string");
             let component = (at.len() >= 3 && at[0] == "components" && at[1] == "schemas").then(|| at[2].as_str());
-            let replaced = component.is_some_and(|c| open_enums.contains(&c));
-            // A named schema's own enum: at its top, or as a branch of its top-level anyOf/oneOf
-            // (the open form `anyOf: [{enum: [...]}, {type: string}]`).
-            let own = at.len() == 3 || (at.len() == 5 && (at[3] == "anyOf" || at[3] == "oneOf"));
-            if replaced && at.len() == 3 && map.contains_key("enum") {
+            // Every string enum is open in Rust (`build/surface.rs`); one that the hand-written
+            // layer names must be open in the spec too, for the other tools.
+            if component.is_some_and(|c| open_enums.contains(&c)) && at.len() == 3 && map.contains_key("enum") {
                 problems.push(format!(
                     "schema `{}` is an open enum in Rust but a closed `enum` in the spec, so Prism, Postman and generated clients refuse values the vendor adds; write it as `anyOf: [{{type: string, enum: [...]}}, {{type: string}}]`",
                     at[2]
                 ));
-            }
-            let written = component.is_some_and(|c| rules.written.contains(c));
-            if is_string_enum && !in_parameter && !replaced && !written {
-                if !(component.is_some() && own) {
-                    problems.push(format!(
-                        "schema at `{}`: an inline string enum becomes a closed Rust enum; declare it under components/schemas and list it as an open enum in build/apis.rs",
-                        at.join("/")
-                    ));
-                } else {
-                    problems.push(format!(
-                        "schema `{}` is a string enum but build/apis.rs does not replace it with an open enum; unknown values would fail to decode",
-                        at[2]
-                    ));
-                }
             }
             for (k, v) in map {
                 let key = match k {

@@ -30,8 +30,19 @@ pub struct Operation {
     /// The first 2xx status and its schema name (`None` for no body; `Some("")` for an inline
     /// schema).
     pub success: Option<(u16, Option<String>)>,
+    /// The media type of the first 2xx response's body, when it has one.
+    pub success_media: Option<String>,
     /// Every response header the spec declares for the operation, any status.
     pub response_headers: BTreeSet<String>,
+}
+
+/// A success body that is not JSON.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Raw {
+    /// `text/*`: a `String`.
+    Text,
+    /// Anything else (`application/octet-stream`, images, PDFs): `bytes::Bytes`.
+    Bytes,
 }
 
 /// A parameter of an operation.
@@ -54,6 +65,17 @@ impl Operation {
     /// `Paginate`, so a list without it fails to compile.
     pub fn is_list(&self) -> bool {
         self.id.starts_with("list")
+    }
+
+    /// How the success body is read: JSON (`None`), text or bytes.
+    pub fn raw_success(&self) -> Option<Raw> {
+        let media = self.success_media.as_deref()?;
+        let json = media == "application/json" || media.ends_with("+json") || media.starts_with("application/json;");
+        match () {
+            _ if json => None,
+            _ if media.starts_with("text/") => Some(Raw::Text),
+            _ => Some(Raw::Bytes),
+        }
     }
 }
 
@@ -111,6 +133,7 @@ pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
             };
             let mut response_headers = BTreeSet::new();
             let mut success = None;
+            let mut success_media = None;
             for (code, response) in &op.responses.responses {
                 let Some(response) = crate::preflight::resolve_response(spec, response, id, &mut ignore) else {
                     continue;
@@ -125,6 +148,7 @@ pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
                         .and_then(|m| m.schema.as_ref())
                         .map(|s| schema_name(s).unwrap_or_default());
                     success = Some((*c, schema));
+                    success_media = response.content.keys().next().cloned();
                 }
             }
             out.push(Operation {
@@ -140,6 +164,7 @@ pub fn operations(spec: &OpenAPI) -> Vec<Operation> {
                 body_required,
                 other_body_media,
                 success,
+                success_media,
                 response_headers,
             });
         }
@@ -222,6 +247,8 @@ fn collect_refs(doc: &serde_yaml::Value, node: &serde_yaml::Value, found: &mut B
 /// `doc` is the spec's YAML tree as written (which schemas are request-only is read there).
 pub fn close_request_schemas(spec: &mut OpenAPI, doc: &serde_yaml::Value, open: &[(&str, &str)]) {
     keep_json_bodies(spec);
+    successes_only(spec);
+    open_number_enums(spec);
     drop_per_client_parameters(spec);
     let closed = request_only_schemas(doc);
     let Some(components) = spec.components.as_mut() else {
@@ -247,6 +274,128 @@ fn close_object(schema: &mut openapiv3::Schema) {
         for property in object.properties.values_mut() {
             if let ReferenceOr::Item(inner) = property {
                 close_object(inner);
+            }
+        }
+    }
+}
+
+/// Keeps only the success (2xx) responses of every operation in the copy progenitor sees. The
+/// transport turns every other status into `crate::Error::Api` with the API's error body
+/// (`types::ErrorBody`), whatever the spec declares for it: none, `default`, `4XX`, or bodies of
+/// several shapes, none of which progenitor's one-error-type model takes.
+fn successes_only(spec: &mut OpenAPI) {
+    use openapiv3::StatusCode;
+    for (_, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for op in ops.into_iter().flatten() {
+            op.responses.default = None;
+            op.responses.responses.retain(|code, _| match code {
+                StatusCode::Code(c) => (200..300).contains(c),
+                StatusCode::Range(r) => *r == 2,
+            });
+        }
+    }
+}
+
+/// Drops the `enum` of every integer and number schema in the copy progenitor sees: typify makes
+/// a closed, validated newtype of one, which would refuse a value the vendor adds. The values
+/// stay in the spec (and in the docs other tools show); in Rust the field is the plain number.
+fn open_number_enums(spec: &mut OpenAPI) {
+    use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+    fn open(schema: &mut Schema) {
+        match &mut schema.schema_kind {
+            SchemaKind::Type(Type::Integer(t)) => t.enumeration.clear(),
+            SchemaKind::Type(Type::Number(t)) => t.enumeration.clear(),
+            SchemaKind::Type(Type::Object(o)) => {
+                o.properties.values_mut().for_each(boxed);
+                if let Some(openapiv3::AdditionalProperties::Schema(s)) = &mut o.additional_properties {
+                    item(s);
+                }
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                if let Some(items) = &mut a.items {
+                    boxed(items);
+                }
+            }
+            SchemaKind::OneOf { one_of: all }
+            | SchemaKind::AllOf { all_of: all }
+            | SchemaKind::AnyOf { any_of: all } => all.iter_mut().for_each(item),
+            SchemaKind::Any(any) => {
+                any.properties.values_mut().for_each(boxed);
+                any.one_of
+                    .iter_mut()
+                    .chain(any.all_of.iter_mut())
+                    .chain(any.any_of.iter_mut())
+                    .for_each(item);
+                if let Some(items) = &mut any.items {
+                    boxed(items);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn item(schema: &mut ReferenceOr<Schema>) {
+        if let ReferenceOr::Item(s) = schema {
+            open(s);
+        }
+    }
+    fn boxed(schema: &mut ReferenceOr<Box<Schema>>) {
+        if let ReferenceOr::Item(s) = schema {
+            open(s);
+        }
+    }
+    if let Some(components) = spec.components.as_mut() {
+        components.schemas.values_mut().for_each(item);
+    }
+    for (_, path) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(path) = path else { continue };
+        let ops = [
+            &mut path.get,
+            &mut path.put,
+            &mut path.post,
+            &mut path.delete,
+            &mut path.options,
+            &mut path.head,
+            &mut path.patch,
+            &mut path.trace,
+        ];
+        for op in ops.into_iter().flatten() {
+            if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
+                body.content
+                    .values_mut()
+                    .filter_map(|m| m.schema.as_mut())
+                    .for_each(item);
+            }
+            for response in op.responses.responses.values_mut() {
+                if let ReferenceOr::Item(response) = response {
+                    response
+                        .content
+                        .values_mut()
+                        .filter_map(|m| m.schema.as_mut())
+                        .for_each(item);
+                }
+            }
+            for parameter in &mut op.parameters {
+                let ReferenceOr::Item(p) = parameter else { continue };
+                let data = match p {
+                    Parameter::Query { parameter_data, .. }
+                    | Parameter::Header { parameter_data, .. }
+                    | Parameter::Path { parameter_data, .. }
+                    | Parameter::Cookie { parameter_data, .. } => parameter_data,
+                };
+                if let openapiv3::ParameterSchemaOrContent::Schema(s) = &mut data.format {
+                    item(s);
+                }
             }
         }
     }

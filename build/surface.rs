@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
-use crate::spec_model::Operation;
+use crate::spec_model::{Operation, Raw};
 
 /// What one struct of `types` looks like: its fields' wire names and its flattened map.
 #[derive(Default)]
@@ -36,6 +36,7 @@ pub fn reshape(
     api_name: &str,
     open: &[(&str, &str)],
     secrets: &BTreeMap<String, BTreeSet<String>>,
+    api_module: (&str, &str),
 ) -> Result<(), String> {
     let by_snake: BTreeMap<&str, &Operation> = ops.iter().map(|op| (op.snake.as_str(), op)).collect();
     let mut builders: BTreeMap<String, &Operation> = BTreeMap::new();
@@ -44,6 +45,7 @@ pub fn reshape(
         match item {
             syn::Item::Mod(m) if m.ident == "types" => {
                 if let Some((_, items)) = &mut m.content {
+                    open_string_enums(items);
                     rename_open_maps(items, open);
                     shapes = document_types(items, open);
                     crate::decode::write_deserialize(items);
@@ -74,7 +76,6 @@ pub fn reshape(
                     let Some(builder) = returned_builder(&f.sig) else {
                         continue;
                     };
-                    set_doc(&mut f.attrs, &operation_doc(op, api_name));
                     builders.insert(builder, op);
                 }
             }
@@ -141,8 +142,9 @@ pub fn reshape(
             more,
         );
     }
+    let mut success_types = BTreeMap::new();
     if let Some(items) = module(&mut file.items, "builder") {
-        reshape_operation_builders(items, &builders, api_name)?;
+        success_types = reshape_operation_builders(items, &builders, api_name)?;
         let secret_params: BTreeMap<String, BTreeSet<String>> = builders
             .iter()
             .map(|(builder, op)| {
@@ -177,7 +179,7 @@ pub fn reshape(
             1,
             syn::parse_quote!(
                 #[allow(unused_imports)]
-                use crate::transport::{call, call_empty, path_segment};
+                use crate::transport::{call, call_bytes, call_empty, call_text, path_segment};
             ),
         );
     }
@@ -200,14 +202,64 @@ pub fn reshape(
             all
         }
     });
-    // Lists promise `.stream()` in their docs; this makes the promise a compile-time fact.
-    let lists: Vec<syn::Ident> = builders
-        .iter()
-        .filter(|(_, op)| op.is_list())
-        .map(|(b, _)| format_ident!("{}", b))
-        .collect();
+    // What each call answers, in its docs and its typed mock.
+    for item in &mut file.items {
+        match item {
+            syn::Item::Impl(imp) if is_self_ty(imp, "Client") && imp.trait_.is_none() => {
+                for it in &mut imp.items {
+                    let syn::ImplItem::Fn(f) = it else { continue };
+                    let Some(builder) = returned_builder(&f.sig) else {
+                        continue;
+                    };
+                    if let (Some(op), Some(ty)) = (builders.get(&builder), success_types.get(&builder)) {
+                        set_doc(&mut f.attrs, &operation_doc(op, api_name, ty));
+                        if op.deprecated {
+                            f.attrs
+                                .push(syn::parse_quote!(#[deprecated(note = "deprecated in the spec")]));
+                        }
+                    }
+                }
+            }
+            syn::Item::Impl(imp) if quote!(#imp).to_string().contains("crate :: mock :: MockServer") => {
+                type_mocks(imp, &builders, &success_types);
+            }
+            _ => {}
+        }
+    }
+    // Lists promise `.stream()` in their docs: a list answered with an array is one page (its
+    // `Paginate` is written here); any other list must be paged by the API module, which the
+    // assertion below makes a compile-time fact, checked before rustc.
+    let (module_path, module_text) = api_module;
+    let mut lists = Vec::new();
+    for (builder, op) in builders.iter().filter(|(_, op)| op.is_list()) {
+        let ident = format_ident!("{}", builder);
+        let Some(ty) = success_types.get(builder) else { continue };
+        match vec_item(ty) {
+            Some(item) => file.items.push(syn::parse_quote! {
+                impl<'a> crate::Paginate<'a> for builder::#ident<'a> {
+                    type Item = #item;
+                    /// The answer is one array, so one page; `pages` has no effect.
+                    fn stream_with_look_ahead(self, _pages: usize) -> crate::ItemStream<'a, Self::Item> {
+                        crate::pagination::single::<#item, _>(async move {
+                            Ok(crate::pagination::Page::whole(self.send().await?.into_inner()))
+                        })
+                    }
+                }
+            }),
+            None if !module_text.contains(&format!("{builder} =>")) => {
+                return Err(format!(
+                    "operation `{}` ({} {}) is a list (its id starts with `list`) answered with `{}`, not an array: say how it pages in {module_path} (a `{builder} => types::…;` line in `numbered_lists!`, `cursor_lists!` or `single_lists!`), or give it an id that does not start with `list`",
+                    op.id,
+                    op.method,
+                    op.path,
+                    quote!(#ty).to_string().replace(' ', "")
+                ));
+            }
+            None => lists.push(ident),
+        }
+    }
     file.items.push(syn::parse_quote! {
-        /// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+        /// Every paged operation whose docs offer `.stream()` implements [`crate::Paginate`].
         const _: () = {
             fn is_list<'a, T: crate::Paginate<'a>>() {}
             #[allow(dead_code)]
@@ -217,6 +269,60 @@ pub fn reshape(
         };
     });
     Ok(())
+}
+
+/// `Vec<T>` → `T`.
+fn vec_item(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// Each typed mock answers with its operation's success type: the generated type of an inline
+/// schema (not `serde_json::Value`), `String` for text, `Vec<u8>` for bytes.
+fn type_mocks(
+    imp: &mut syn::ItemImpl,
+    builders: &BTreeMap<String, &Operation>,
+    success_types: &BTreeMap<String, syn::Type>,
+) {
+    for it in &mut imp.items {
+        let syn::ImplItem::Fn(f) = it else { continue };
+        let Some((builder, _)) = builders.iter().find(|(_, op)| f.sig.ident == op.snake) else {
+            continue;
+        };
+        let Some(ty) = success_types.get(builder) else { continue };
+        let body: syn::Type = if quote!(#ty).to_string() == ":: bytes :: Bytes" {
+            syn::parse_quote!(Vec<u8>)
+        } else {
+            ty.clone()
+        };
+        let syn::ReturnType::Type(_, ret) = &mut f.sig.output else {
+            continue;
+        };
+        let syn::Type::Path(p) = &mut **ret else { continue };
+        let Some(last) = p.path.segments.last_mut() else {
+            continue;
+        };
+        let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+            continue;
+        };
+        if let Some(slot) = args
+            .args
+            .iter_mut()
+            .find(|a| matches!(a, syn::GenericArgument::Type(_)))
+        {
+            *slot = syn::GenericArgument::Type(body);
+        }
+    }
 }
 
 /// progenitor re-exports its `Error` next to the generated client; no call returns it any more,
@@ -430,17 +536,20 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn type_link(schema: &Option<String>) -> String {
-    match schema {
-        Some(name) if !name.is_empty() => format!("[`types::{name}`]"),
-        Some(_) => "JSON ([`serde_json::Value`])".into(),
-        None => "no body (`()`)".into(),
+fn type_link(success: &syn::Type) -> String {
+    let text = quote!(#success).to_string().replace(' ', "");
+    match text.as_str() {
+        "()" => "no body (`()`)".into(),
+        "String" => "the body's text (`String`)".into(),
+        "::bytes::Bytes" => "the body's bytes ([`bytes::Bytes`])".into(),
+        t if t.starts_with("types::") && !t.contains('<') => format!("[`{t}`]"),
+        t => format!("`{t}`"),
     }
 }
 
 /// The rustdoc of a client method: what the call does, how it is sent, what it takes and
 /// returns, and the call itself.
-fn operation_doc(op: &Operation, api_name: &str) -> String {
+fn operation_doc(op: &Operation, api_name: &str, success: &syn::Type) -> String {
     let mut d = String::new();
     match &op.summary {
         Some(s) => d.push_str(&format!("{}\n\n", one_line(s))),
@@ -487,9 +596,9 @@ fn operation_doc(op: &Operation, api_name: &str) -> String {
         }
     }
     match &op.success {
-        Some((status, schema)) => d.push_str(&format!(
+        Some((status, _)) => d.push_str(&format!(
             "**Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>` with {} on {status} (`Deref` to the body; `status()`, `headers()`, `into_inner()`, [`crate::ResponseExt::request_id`]).\n\n",
-            type_link(schema)
+            type_link(success)
         )),
         None => d.push_str("**Returns** a [`crate::ResponseFuture`]; awaited, [`crate::Result`]`<`[`ResponseValue`]`<_>>`.\n\n"),
     }
@@ -519,8 +628,8 @@ fn reshape_operation_builders(
     items: &mut [syn::Item],
     builders: &BTreeMap<String, &Operation>,
     api_name: &str,
-) -> Result<(), String> {
-    let mut done = 0;
+) -> Result<BTreeMap<String, syn::Type>, String> {
+    let mut done = BTreeMap::new();
     for item in items.iter_mut() {
         match item {
             syn::Item::Struct(s) => {
@@ -540,7 +649,8 @@ fn reshape_operation_builders(
             syn::Item::Impl(imp) if imp.trait_.is_none() => {
                 let syn::Type::Path(p) = &*imp.self_ty else { continue };
                 let Some(last) = p.path.segments.last() else { continue };
-                let Some(op) = builders.get(&last.ident.to_string()) else {
+                let builder_name = last.ident.to_string();
+                let Some(op) = builders.get(&builder_name) else {
                     continue;
                 };
                 MessageRewrite { op }.visit_item_impl_mut(imp);
@@ -556,19 +666,20 @@ fn reshape_operation_builders(
                 let syn::ImplItem::Fn(send) = &mut imp.items[pos] else {
                     unreachable!()
                 };
-                rewrite_send(send, op, api_name)?;
-                done += 1;
+                let value = rewrite_send(send, op, api_name)?;
+                done.insert(builder_name, value);
             }
             _ => {}
         }
     }
-    if done != builders.len() {
+    if done.len() != builders.len() {
         return Err(format!(
-            "build/surface.rs: rewrote `send` on {done} of {} operation builders",
+            "build/surface.rs: rewrote `send` on {} of {} operation builders",
+            done.len(),
             builders.len()
         ));
     }
-    Ok(())
+    Ok(done)
 }
 
 /// A parameter setter whose value is text takes `impl Into<String>`: progenitor's
@@ -579,12 +690,35 @@ fn text_setters_take_into(imp: &mut syn::ItemImpl) {
         let syn::ImplItem::Fn(f) = item else { continue };
         let Some(target) = setter_target(&f.sig) else { continue };
         let target = quote!(#target).to_string();
-        if target != ":: std :: string :: String" && target != "String" {
-            continue;
-        }
         let body = &f.block;
         let optional = quote!(#body).to_string().contains(". map (Some)");
         let ident = f.sig.ident.clone();
+        let list = matches!(
+            target.as_str(),
+            ":: std :: vec :: Vec < :: std :: string :: String >"
+                | "Vec < String >"
+                | "Vec < :: std :: string :: String >"
+        );
+        if list {
+            // A list of text takes any list of text: `["SENIOR", "LEAD"]`, a `Vec<String>`, ….
+            let value: syn::Expr = if optional {
+                syn::parse_quote!(Some(value.into_iter().map(Into::into).collect()))
+            } else {
+                syn::parse_quote!(value.into_iter().map(Into::into).collect())
+            };
+            let attrs = std::mem::take(&mut f.attrs);
+            *f = syn::parse_quote! {
+                pub fn #ident<S: Into<String>>(mut self, value: impl IntoIterator<Item = S>) -> Self {
+                    self.#ident = Ok(#value);
+                    self
+                }
+            };
+            f.attrs = attrs;
+            continue;
+        }
+        if target != ":: std :: string :: String" && target != "String" {
+            continue;
+        }
         let value: syn::Expr = if optional {
             syn::parse_quote!(Some(value.into()))
         } else {
@@ -606,12 +740,18 @@ fn text_setters_take_into(imp: &mut syn::ItemImpl) {
 /// `crate::transport::checked`), and everything after the request is built (progenitor's hooks
 /// and its match on every declared status) becomes one call into `crate::transport`, which
 /// sends, retries, turns error statuses into `crate::Error` and decodes the success body.
-fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> Result<(), String> {
-    let fail = |what: &str| format!("build/surface.rs: `{}`: {what}; progenitor's output changed?", op.id);
-    let (value, error) = send_types(&send.sig).ok_or_else(|| fail("unexpected `send` signature"))?;
+fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> Result<syn::Type, String> {
+    let fail = |what: &str| {
+        format!(
+            "operation `{}`: the generator met code it does not know how to shape ({what}; build/surface.rs); report it with the spec",
+            op.id
+        )
+    };
+    let (value, _error) = send_types(&send.sig).ok_or_else(|| fail("unexpected `send` signature"))?;
     let mut kept: Vec<syn::Stmt> = Vec::new();
     let mut json = Vec::new();
     let mut empty = Vec::new();
+    let mut raw = Vec::new();
     let mut request: Option<syn::Expr> = None;
     let mut url: Option<syn::Local> = None;
     for stmt in std::mem::take(&mut send.block.stmts) {
@@ -684,8 +824,10 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
                         json.push(code);
                     } else if body.contains("ResponseValue :: empty") {
                         empty.push(code);
+                    } else if body.contains("ResponseValue :: stream") {
+                        raw.push(code);
                     } else {
-                        return Err(fail("a success answer neither JSON nor empty"));
+                        return Err(fail("a success answer neither JSON, text, bytes nor empty"));
                     }
                 }
             }
@@ -698,21 +840,18 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
     let Some(request) = request else {
         return Err(fail("no request built"));
     };
-    if json.is_empty() == empty.is_empty() {
-        return Err(fail("success answers both with and without a body, or neither"));
+    for stmt in &mut kept {
+        HeaderAppend { op }.visit_stmt_mut(stmt);
     }
-    let (id, name, path) = (&op.id, &op.snake, &op.path);
-    let codes = if json.is_empty() { &empty } else { &json };
-    let call = if json.is_empty() {
-        quote!(call_empty)
-    } else {
-        quote!(call)
+    let (codes, call) = match (json.is_empty(), empty.is_empty(), raw.is_empty(), op.raw_success()) {
+        (false, true, true, _) => (json, quote!(call)),
+        (true, false, true, _) => (empty, quote!(call_empty)),
+        (true, true, false, Some(Raw::Text)) => (raw, quote!(call_text)),
+        (true, true, false, _) => (raw, quote!(call_bytes)),
+        _ => return Err(fail("success answers of more than one kind (JSON, raw, none), or none")),
     };
-    // Every operation of a spec reports errors in the spec's `ErrorBody` (the typed mocks rely
-    // on it too), so one `Op` alias per API (see `reshape`) names the descriptors' type.
-    if quote!(#error).to_string() != "types :: ErrorBody" {
-        return Err(fail("an error type other than `types::ErrorBody`"));
-    }
+    let (id, name, path) = (&op.id, &op.snake, &op.path);
+    let value = success_type(op, &value);
     let op_static: syn::Stmt = syn::parse_quote! {
         static OP: Op = Op::new(#id, #name, #path, &[#(#codes),*]);
     };
@@ -735,7 +874,53 @@ fn rewrite_send(send: &mut syn::ImplItemFn, op: &Operation, api_name: &str) -> R
     );
     send.attrs.retain(|a| !a.path().is_ident("doc"));
     send.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
-    Ok(())
+    Ok(value)
+}
+
+/// `header_map.append(NAME, value.to_string().try_into()?)`, wherever progenitor writes it (an
+/// optional header's sits in an `if let`): a header parameter whose value is not a valid header
+/// fails the call before sending, naming the parameter, and a secret one is marked sensitive.
+struct HeaderAppend<'a> {
+    op: &'a Operation,
+}
+
+impl VisitMut for HeaderAppend<'_> {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        let receiver = &call.receiver;
+        if call.method != "append" || quote!(#receiver).to_string() != "header_map" {
+            return;
+        }
+        let name = call
+            .args
+            .first()
+            .map(|a| quote!(#a).to_string().trim_matches('"').to_string())
+            .unwrap_or_default();
+        let secret = self
+            .op
+            .params
+            .iter()
+            .any(|p| p.location == "header" && p.name == name && p.secret);
+        if let Some(arg) = call.args.iter_mut().nth(1)
+            && let syn::Expr::Try(t) = arg
+        {
+            let value = &t.expr;
+            *arg = syn::parse_quote!(crate::transport::checked!(
+                crate::transport::header_value(#value, #name, #secret),
+                OP
+            ));
+        }
+    }
+}
+
+/// The success type of an operation's `send` from progenitor's (`value`): the same, except for
+/// a body that is not JSON, which progenitor leaves a stream and the transport reads whole.
+fn success_type(op: &Operation, value: &syn::Type) -> syn::Type {
+    match op.raw_success() {
+        Some(Raw::Text) => syn::parse_quote!(String),
+        Some(Raw::Bytes) => syn::parse_quote!(::bytes::Bytes),
+        None => value.clone(),
+    }
 }
 
 /// `Result<ResponseValue<T>, Error<E>>` → `(T, E)`.
@@ -844,11 +1029,13 @@ impl VisitMut for RequestRewrite<'_> {
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
         syn::visit_mut::visit_expr_mut(self, expr);
         let syn::Expr::MethodCall(call) = expr else { return };
-        if self.no_header_map
-            && call.method == "headers"
-            && quote!(#call).to_string().ends_with(". headers (header_map)")
-        {
-            *expr = (*call.receiver).clone();
+        if call.method == "headers" && quote!(#call).to_string().ends_with(". headers (header_map)") {
+            if self.no_header_map {
+                *expr = (*call.receiver).clone();
+            } else {
+                // The request is built again for a retry: each build takes a copy.
+                call.args = syn::parse_quote!(header_map.clone());
+            }
             return;
         }
         // `.header(ACCEPT, "application/json")`: every client sends it already (the shared
@@ -966,6 +1153,64 @@ fn rewrite_format_literal(mac: &mut syn::Macro, mut f: impl FnMut(&mut syn::LitS
         f(lit);
         mac.tokens = quote!(#args);
     }
+}
+
+/// Every string enum typify made (unit variants, each a wire string) becomes an open enum
+/// (`crate::open_enum::open_enum!`): a value the vendor adds later decodes as `Other(..)`
+/// instead of failing the whole answer. Its conversions from text go with it (the open enum
+/// has its own); its other impls (`Default`, `From<&Self>`) stay.
+fn open_string_enums(items: &mut Vec<syn::Item>) {
+    let mut opened = BTreeSet::new();
+    for item in items.iter_mut() {
+        let syn::Item::Enum(e) = item else { continue };
+        let mut variants = Vec::new();
+        for v in &e.variants {
+            if !matches!(v.fields, syn::Fields::Unit) {
+                break;
+            }
+            let wire = crate::decode::serde_field(&v.attrs)
+                .rename
+                .unwrap_or_else(|| v.ident.to_string());
+            let docs: Vec<&syn::Attribute> = v.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+            let ident = &v.ident;
+            variants.push(quote!(#(#docs)* #ident = #wire,));
+        }
+        if variants.len() != e.variants.len() || variants.is_empty() {
+            continue;
+        }
+        let container_serde = e.attrs.iter().any(|a| a.path().is_ident("serde"));
+        if container_serde {
+            continue;
+        }
+        let docs: Vec<&syn::Attribute> = e.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+        let name = &e.ident;
+        opened.insert(name.to_string());
+        *item = syn::parse_quote! {
+            crate::open_enum::open_enum! {
+                #(#docs)*
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        };
+    }
+    items.retain(|item| {
+        let syn::Item::Impl(imp) = item else { return true };
+        let (Some((trait_path, _)), syn::Type::Path(ty)) = (&imp.trait_, &*imp.self_ty) else {
+            return true;
+        };
+        let Some(self_name) = ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            return true;
+        };
+        let Some(trait_name) = trait_path.segments.last() else {
+            return true;
+        };
+        let text_conversion = matches!(
+            trait_name.ident.to_string().as_str(),
+            "Display" | "FromStr" | "TryFrom" | "ToString"
+        );
+        !(opened.contains(&self_name) && text_conversion)
+    });
 }
 
 /// Renames the flattened `extra` map of the vendor-documented open bodies (`open`: schema and
@@ -1167,14 +1412,41 @@ fn sent_types(items: &[syn::Item]) -> BTreeSet<String> {
     reachable(items, roots)
 }
 
-/// The types a response holds: each operation's success body and the error body
-/// (`ErrorBody` in every spec of this crate), and every type their fields hold, transitively.
+/// The types a response holds: each operation's success body (the types progenitor's `send`
+/// returns, inline ones included) and the error body (`ErrorBody` in every spec of this
+/// crate), and every type their fields hold, transitively.
 fn received_types(items: &[syn::Item], ops: &[Operation]) -> BTreeSet<String> {
-    let roots = ops
+    let mut roots: BTreeSet<String> = ops
         .iter()
         .filter_map(|op| op.success.as_ref()?.1.clone())
+        .filter(|name| !name.is_empty())
         .chain(["ErrorBody".to_string()])
         .collect();
+    if let Some(syn::Item::Mod(ops)) = items
+        .iter()
+        .find(|i| matches!(i, syn::Item::Mod(m) if m.ident == "builder"))
+        && let Some((_, builders)) = &ops.content
+    {
+        for item in builders {
+            let syn::Item::Impl(imp) = item else { continue };
+            for it in &imp.items {
+                let syn::ImplItem::Fn(f) = it else { continue };
+                if f.sig.ident != "send" {
+                    continue;
+                }
+                let output = &f.sig.output;
+                let text = quote!(#output).to_string();
+                let Some(value) = text.split("ResponseValue <").nth(1) else {
+                    continue;
+                };
+                for piece in value.split("types :: ").skip(1) {
+                    if let Some(name) = piece.split(|c: char| !c.is_alphanumeric() && c != '_').next() {
+                        roots.insert(name.to_string());
+                    }
+                }
+            }
+        }
+    }
     reachable(items, roots)
 }
 

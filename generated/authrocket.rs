@@ -2457,53 +2457,9 @@ pub mod types {
         }
     }
     crate::decode::deserialize_object!(SessionList);
-    ///The order of a list.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum SortDirection {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for SortDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SortDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl TryFrom<&str> for SortDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl TryFrom<String> for SortDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    crate::open_enum::open_enum! {
+        #[doc = "The order of a list."] pub enum SortDirection { Asc = "asc", Desc =
+        "desc", }
     }
     ///A user. For API users the deprecated `api_key` field is a shortcut to an API-key credential (not modelled; use `credentials`). Third-party reports (unconfirmed) also show `membership_count` and `last_login_on` (the latter deprecated and dropped from the vendor Ruby client in 2.0.0); not modelled.
     #[derive(::serde::Serialize, Clone, PartialEq, Default)]
@@ -8370,7 +8326,7 @@ pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
     #[allow(unused_imports)]
-    use crate::transport::{call, call_empty, path_segment};
+    use crate::transport::{call, call_bytes, call_empty, call_text, path_segment};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -12665,6 +12621,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/realms",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "after"),
                 ("query", "max_results"),
@@ -12681,6 +12638,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/realms",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12692,6 +12650,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/realms/{realmId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "realmId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12703,6 +12662,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/realms/{realmId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "realmId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12714,6 +12674,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/realms/{realmId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "realmId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12725,6 +12686,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/realms/{realmId}/reset",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "realmId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12736,6 +12698,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/users",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "realm_id"),
                 ("query", "after"),
@@ -12753,6 +12716,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/users",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12764,6 +12728,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/users/{userId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12775,6 +12740,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/users/{userId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12786,6 +12752,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/users/{userId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12799,6 +12766,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/users/authenticate_key",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12810,6 +12778,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/users/{userId}/authenticate",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12823,6 +12792,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/users/{userId}/authenticate_code",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12836,6 +12806,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/users/{userId}/generate_password_token",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12849,6 +12820,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/users/{userId}/reset_password_with_token",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12862,6 +12834,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/users/{userId}/update_password",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12875,6 +12848,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/users/{userId}/request_email_verification",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12886,6 +12860,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/users/{userId}/verify_email",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12897,6 +12872,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/orgs",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "realm_id"),
                 ("query", "reference"),
@@ -12917,6 +12893,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/orgs",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12928,6 +12905,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/orgs/{orgId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "orgId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12939,6 +12917,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/orgs/{orgId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "orgId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12950,6 +12929,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/orgs/{orgId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "orgId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12963,6 +12943,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/memberships",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "org_id"),
                 ("query", "user_id"),
@@ -12984,6 +12965,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/memberships",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -12997,6 +12979,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/memberships/{membershipId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "membershipId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13010,6 +12993,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/memberships/{membershipId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "membershipId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13021,6 +13005,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/memberships/{membershipId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "membershipId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13034,6 +13019,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/sessions",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "user_id"),
                 ("query", "realm_id"),
@@ -13052,6 +13038,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/sessions",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13063,6 +13050,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/sessions/{sessionId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "sessionId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13074,6 +13062,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/sessions/{sessionId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "sessionId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13087,6 +13076,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/credentials",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13100,6 +13090,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/credentials/{credentialId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "credentialId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13113,6 +13104,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/credentials/{credentialId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "credentialId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13124,6 +13116,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/credentials/{credentialId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "credentialId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13137,6 +13130,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/credentials/{credentialId}/verify",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "credentialId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13150,6 +13144,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/auth_providers/authorize",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "redirect_uri"),
                 ("query", "nonce"),
@@ -13167,6 +13162,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/auth_providers/authorize",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13180,6 +13176,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/auth_providers",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "realm_id"),
                 ("query", "after"),
@@ -13199,6 +13196,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/auth_providers",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13212,6 +13210,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/auth_providers/{authProviderId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "authProviderId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13225,6 +13224,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/auth_providers/{authProviderId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "authProviderId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13236,6 +13236,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/auth_providers/{authProviderId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "authProviderId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13249,6 +13250,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/auth_providers/{authProviderId}/authorize",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("path", "authProviderId"),
                 ("query", "redirect_uri"),
@@ -13266,6 +13268,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/auth_providers/{authProviderId}/authorize",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "authProviderId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13279,6 +13282,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/app_hooks",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "realm_id"),
                 ("query", "after"),
@@ -13296,6 +13300,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/app_hooks",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13307,6 +13312,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/app_hooks/{appHookId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "appHookId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13318,6 +13324,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/app_hooks/{appHookId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "appHookId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13329,6 +13336,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/app_hooks/{appHookId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "appHookId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13342,6 +13350,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/login_policies",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "realm_id"),
                 ("query", "after"),
@@ -13360,6 +13369,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/login_policies",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13373,6 +13383,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/login_policies/{loginPolicyId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "loginPolicyId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13386,6 +13397,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/login_policies/{loginPolicyId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "loginPolicyId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13397,6 +13409,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/login_policies/{loginPolicyId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "loginPolicyId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13408,6 +13421,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/events",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "app_hook_id"),
                 ("query", "auth_provider_id"),
@@ -13434,6 +13448,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/events/{eventId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "eventId"), ("query", "expand")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13445,6 +13460,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/jwt_keys",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "realm_id"),
                 ("query", "after"),
@@ -13462,6 +13478,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/jwt_keys",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13473,6 +13490,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/jwt_keys/{jwtKeyId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "jwtKeyId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13484,6 +13502,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/jwt_keys/{jwtKeyId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "jwtKeyId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13497,6 +13516,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/user_tokens",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13508,6 +13528,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/user_tokens/{userTokenId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userTokenId")],
             response_headers: &["Retry-After", "X-Request-ID"],
         })
@@ -13523,7 +13544,7 @@ pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String
     all.extend(builder::debug_samples(client, secret));
     all
 }
-/// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+/// Every paged operation whose docs offer `.stream()` implements [`crate::Paginate`].
 const _: () = {
     fn is_list<'a, T: crate::Paginate<'a>>() {}
     #[allow(dead_code)]

@@ -3446,7 +3446,7 @@ pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
     #[allow(unused_imports)]
-    use crate::transport::{call, call_empty, path_segment};
+    use crate::transport::{call, call_bytes, call_empty, call_text, path_segment};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -6890,6 +6890,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients",
             success: 200u16,
+            media: "application/json",
             params: &[("query", "page"), ("query", "limit")],
             response_headers: &["Retry-After"],
         })
@@ -6901,6 +6902,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/clients",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &["Retry-After"],
         })
@@ -6912,6 +6914,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId")],
             response_headers: &["Retry-After"],
         })
@@ -6923,6 +6926,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/clients/{clientId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId")],
             response_headers: &["Retry-After"],
         })
@@ -6934,6 +6938,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/clients/{clientId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId")],
             response_headers: &["Retry-After"],
         })
@@ -6947,6 +6952,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/telemetry",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId")],
             response_headers: &["Retry-After"],
         })
@@ -6960,6 +6966,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/credentials",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("path", "clientId"),
                 ("query", "includeTemporary"),
@@ -6978,6 +6985,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/clients/{clientId}/credentials",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId")],
             response_headers: &["Retry-After"],
         })
@@ -6991,6 +6999,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/credentials/{credentialId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "credentialId")],
             response_headers: &["Retry-After"],
         })
@@ -7004,6 +7013,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/clients/{clientId}/credentials/{credentialId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "credentialId")],
             response_headers: &["Retry-After"],
         })
@@ -7015,6 +7025,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/clients/{clientId}/credentials/{credentialId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "credentialId")],
             response_headers: &["Retry-After"],
         })
@@ -7028,6 +7039,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/credentials/{credentialId}/rules",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("path", "clientId"),
                 ("path", "credentialId"),
@@ -7046,6 +7058,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/clients/{clientId}/credentials/{credentialId}/rules",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "credentialId")],
             response_headers: &["Retry-After"],
         })
@@ -7057,6 +7070,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/clients/{clientId}/credentials/{credentialId}/rules/{ruleId}",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("path", "clientId"),
                 ("path", "credentialId"),
@@ -7072,6 +7086,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/targets",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("query", "page"), ("query", "limit")],
             response_headers: &["Retry-After"],
         })
@@ -7083,6 +7098,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/clients/{clientId}/targets",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId")],
             response_headers: &["Retry-After"],
         })
@@ -7094,6 +7110,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/targets/{targetId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "targetId")],
             response_headers: &["Retry-After"],
         })
@@ -7105,6 +7122,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/clients/{clientId}/targets/{targetId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "targetId")],
             response_headers: &["Retry-After"],
         })
@@ -7116,6 +7134,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/clients/{clientId}/targets/{targetId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "targetId")],
             response_headers: &["Retry-After"],
         })
@@ -7129,6 +7148,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/targets/{targetId}/rules",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("path", "clientId"),
                 ("path", "targetId"),
@@ -7145,6 +7165,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/clients/{clientId}/targets/{targetId}/rules",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "targetId")],
             response_headers: &["Retry-After"],
         })
@@ -7156,6 +7177,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/clients/{clientId}/targets/{targetId}/rules/{ruleId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "targetId"), ("path", "ruleId")],
             response_headers: &["Retry-After"],
         })
@@ -7167,6 +7189,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/proxies",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("query", "page"), ("query", "limit")],
             response_headers: &["Retry-After"],
         })
@@ -7178,6 +7201,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/clients/{clientId}/proxies",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId")],
             response_headers: &["Retry-After"],
         })
@@ -7189,6 +7213,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId")],
             response_headers: &["Retry-After"],
         })
@@ -7200,6 +7225,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/clients/{clientId}/proxies/{proxyId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId")],
             response_headers: &["Retry-After"],
         })
@@ -7211,6 +7237,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/clients/{clientId}/proxies/{proxyId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId")],
             response_headers: &["Retry-After"],
         })
@@ -7224,6 +7251,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/telemetry",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId")],
             response_headers: &["Retry-After"],
         })
@@ -7237,6 +7265,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/rules",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("path", "clientId"),
                 ("path", "proxyId"),
@@ -7253,6 +7282,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/clients/{clientId}/proxies/{proxyId}/rules",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId")],
             response_headers: &["Retry-After"],
         })
@@ -7264,6 +7294,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/clients/{clientId}/proxies/{proxyId}/rules/{ruleId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId"), ("path", "ruleId")],
             response_headers: &["Retry-After"],
         })
@@ -7277,6 +7308,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/requests",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("path", "clientId"),
                 ("path", "proxyId"),
@@ -7297,6 +7329,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/requests/{requestId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId"), ("path", "requestId")],
             response_headers: &["Retry-After"],
         })
@@ -7308,6 +7341,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/meters",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("path", "clientId"),
                 ("path", "proxyId"),
@@ -7324,6 +7358,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "POST",
             path: "/clients/{clientId}/proxies/{proxyId}/meters",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId")],
             response_headers: &["Retry-After"],
         })
@@ -7335,6 +7370,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId"), ("path", "meterId")],
             response_headers: &["Retry-After"],
         })
@@ -7346,6 +7382,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "PUT",
             path: "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId"), ("path", "meterId")],
             response_headers: &["Retry-After"],
         })
@@ -7357,6 +7394,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "DELETE",
             path: "/clients/{clientId}/proxies/{proxyId}/meters/{meterId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "proxyId"), ("path", "meterId")],
             response_headers: &["Retry-After"],
         })
@@ -7370,6 +7408,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/requests",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("query", "page"), ("query", "limit")],
             response_headers: &["Retry-After"],
         })
@@ -7383,6 +7422,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/notifications",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("query", "page"), ("query", "limit")],
             response_headers: &["Retry-After"],
         })
@@ -7396,6 +7436,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/clients/{clientId}/notifications/{notificationId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "clientId"), ("path", "notificationId")],
             response_headers: &["Retry-After"],
         })
@@ -7409,6 +7450,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/notifications/system",
             success: 200u16,
+            media: "application/json",
             params: &[("query", "page"), ("query", "limit")],
             response_headers: &["Retry-After"],
         })
@@ -7422,6 +7464,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/notifications/system/{notificationId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "notificationId")],
             response_headers: &["Retry-After"],
         })
@@ -7435,6 +7478,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/users/{userId}/notifications",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId"), ("query", "page"), ("query", "limit")],
             response_headers: &["Retry-After"],
         })
@@ -7448,6 +7492,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/users/{userId}/notifications/{notificationId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "userId"), ("path", "notificationId")],
             response_headers: &["Retry-After"],
         })
@@ -7463,7 +7508,7 @@ pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String
     all.extend(builder::debug_samples(client, secret));
     all
 }
-/// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+/// Every paged operation whose docs offer `.stream()` implements [`crate::Paginate`].
 const _: () = {
     fn is_list<'a, T: crate::Paginate<'a>>() {}
     #[allow(dead_code)]

@@ -1046,7 +1046,7 @@ pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
     #[allow(unused_imports)]
-    use crate::transport::{call, call_empty, path_segment};
+    use crate::transport::{call, call_bytes, call_empty, call_text, path_segment};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -1098,30 +1098,20 @@ pub mod builder {
                 });
             self
         }
-        pub fn employment_types<V>(mut self, value: V) -> Self
-        where
-            V: TryInto<Vec<String>>,
-        {
-            self.employment_types = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `employmentTypes` does not fit its type `String >`"
-                        .to_string()
-                });
+        pub fn employment_types<S: Into<String>>(
+            mut self,
+            value: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.employment_types = Ok(
+                Some(value.into_iter().map(Into::into).collect()),
+            );
             self
         }
-        pub fn job_categories<V>(mut self, value: V) -> Self
-        where
-            V: TryInto<Vec<String>>,
-        {
-            self.job_categories = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `jobCategories` does not fit its type `String >`"
-                        .to_string()
-                });
+        pub fn job_categories<S: Into<String>>(
+            mut self,
+            value: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.job_categories = Ok(Some(value.into_iter().map(Into::into).collect()));
             self
         }
         pub fn keyword(mut self, value: impl Into<String>) -> Self {
@@ -1154,34 +1144,22 @@ pub mod builder {
                 });
             self
         }
-        pub fn seniorities<V>(mut self, value: V) -> Self
-        where
-            V: TryInto<Vec<String>>,
-        {
-            self.seniorities = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `seniorities` does not fit its type `String >`"
-                        .to_string()
-                });
+        pub fn seniorities<S: Into<String>>(
+            mut self,
+            value: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.seniorities = Ok(Some(value.into_iter().map(Into::into).collect()));
             self
         }
         pub fn sort(mut self, value: impl Into<String>) -> Self {
             self.sort = Ok(Some(value.into()));
             self
         }
-        pub fn work_types<V>(mut self, value: V) -> Self
-        where
-            V: TryInto<Vec<String>>,
-        {
-            self.work_types = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `workTypes` does not fit its type `String >`"
-                        .to_string()
-                });
+        pub fn work_types<S: Into<String>>(
+            mut self,
+            value: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.work_types = Ok(Some(value.into_iter().map(Into::into).collect()));
             self
         }
         /// Sends `GET /jobs` when awaited: the response, or the crate's [`Error`](crate::Error) (Rocketpunch's message, status and request id for an error status).
@@ -1418,34 +1396,24 @@ pub mod builder {
                 per_page: Ok(None),
             }
         }
-        pub fn event_categories<V>(mut self, value: V) -> Self
-        where
-            V: TryInto<Vec<String>>,
-        {
-            self.event_categories = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `eventCategories` does not fit its type `String >`"
-                        .to_string()
-                });
+        pub fn event_categories<S: Into<String>>(
+            mut self,
+            value: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.event_categories = Ok(
+                Some(value.into_iter().map(Into::into).collect()),
+            );
             self
         }
         pub fn event_open_type(mut self, value: impl Into<String>) -> Self {
             self.event_open_type = Ok(Some(value.into()));
             self
         }
-        pub fn event_subjects<V>(mut self, value: V) -> Self
-        where
-            V: TryInto<Vec<String>>,
-        {
-            self.event_subjects = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "query parameter `eventSubjects` does not fit its type `String >`"
-                        .to_string()
-                });
+        pub fn event_subjects<S: Into<String>>(
+            mut self,
+            value: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.event_subjects = Ok(Some(value.into_iter().map(Into::into).collect()));
             self
         }
         pub fn keyword(mut self, value: impl Into<String>) -> Self {
@@ -1722,6 +1690,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/jobs",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "keyword"),
                 ("query", "companyId"),
@@ -1749,6 +1718,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/jobs/{jobId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "jobId")],
             response_headers: &[
                 "Retry-After",
@@ -1767,6 +1737,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/profiles",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "keyword"),
                 ("query", "lang"),
@@ -1788,6 +1759,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/events",
             success: 200u16,
+            media: "application/json",
             params: &[
                 ("query", "keyword"),
                 ("query", "lang"),
@@ -1812,6 +1784,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/events/{eventId}",
             success: 200u16,
+            media: "application/json",
             params: &[("path", "eventId")],
             response_headers: &[
                 "Retry-After",
@@ -1830,6 +1803,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/codes/job-categories",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &[
                 "Retry-After",
@@ -1848,6 +1822,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/codes/seniorities",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &[
                 "Retry-After",
@@ -1866,6 +1841,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/codes/employment-types",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &[
                 "Retry-After",
@@ -1884,6 +1860,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/codes/job-industries",
             success: 200u16,
+            media: "application/json",
             params: &[],
             response_headers: &[
                 "Retry-After",
@@ -1904,7 +1881,7 @@ pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String
     all.extend(builder::debug_samples(client, secret));
     all
 }
-/// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+/// Every paged operation whose docs offer `.stream()` implements [`crate::Paginate`].
 const _: () = {
     fn is_list<'a, T: crate::Paginate<'a>>() {}
     #[allow(dead_code)]

@@ -847,7 +847,7 @@ pub mod builder {
     /// What each operation's `send` tells the transport, with this API's error body.
     type Op = crate::transport::Op<types::ErrorBody>;
     #[allow(unused_imports)]
-    use crate::transport::{call, call_empty, path_segment};
+    use crate::transport::{call, call_bytes, call_empty, call_text, path_segment};
     use super::types;
     #[allow(unused_imports)]
     use super::{encode_path, ByteStream, ClientInfo, ResponseValue};
@@ -968,6 +968,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/projects",
             success: 200u16,
+            media: "application/json",
             params: &[("query", "page")],
             response_headers: &["Retry-After"],
         })
@@ -979,6 +980,7 @@ impl crate::mock::MockServer<super::Api> {
             method: "GET",
             path: "/users",
             success: 200u16,
+            media: "application/json",
             params: &[("query", "page")],
             response_headers: &["Retry-After"],
         })
@@ -994,7 +996,7 @@ pub fn debug_samples(client: &Client, secret: &str) -> Vec<(&'static str, String
     all.extend(builder::debug_samples(client, secret));
     all
 }
-/// Every operation whose docs offer `.stream()` implements [`crate::Paginate`].
+/// Every paged operation whose docs offer `.stream()` implements [`crate::Paginate`].
 const _: () = {
     fn is_list<'a, T: crate::Paginate<'a>>() {}
     #[allow(dead_code)]

@@ -26,7 +26,6 @@ mod headers;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
-#[cfg(any(feature = "authrocket", feature = "requestrocket", feature = "rocketpunch"))]
 mod open_enum;
 pub mod pagination;
 pub mod prelude;

@@ -76,6 +76,8 @@ pub struct OperationSpec {
     pub path: &'static str,
     /// The first 2xx status.
     pub success: u16,
+    /// Its body's media type (`application/json`, `text/plain`, `application/octet-stream`, …).
+    pub media: &'static str,
     /// `(location, name)` of every parameter, by its spec name.
     pub params: &'static [(&'static str, &'static str)],
     /// Every response header the spec declares for the operation.
@@ -303,13 +305,19 @@ impl<T: Serialize, E: VendorError> Expectation<'_, T, E> {
         self
     }
 
-    /// Answers with the operation's success status and this body.
+    /// Answers with the operation's success status and this body (as JSON, or as the text or
+    /// bytes it is when the operation answers `text/*` or another media type).
     pub async fn ok(self, body: &T) {
         let status = self.spec.success;
         let body = serde_json::to_value(body).unwrap_or(serde_json::Value::Null);
         // `()` (an operation without a body) answers with no body.
         let body = (!body.is_null()).then_some(body);
         self.mount(status, body).await;
+    }
+
+    fn is_json(&self) -> bool {
+        let media = self.spec.media;
+        media == "application/json" || media.ends_with("+json") || media.starts_with("application/json;")
     }
 
     /// Answers with an error status and this message in the vendor's error shape.
@@ -346,8 +354,18 @@ impl<T: Serialize, E: VendorError> Expectation<'_, T, E> {
             mock = mock.and(query_param(name.as_str(), value.as_str()));
         }
         let mut template = ResponseTemplate::new(status);
-        if let Some(body) = body {
-            template = template.set_body_json(body);
+        let success = (200..300).contains(&status);
+        match body {
+            Some(body) if success && !self.is_json() => {
+                // A text answer is a JSON string here, a bytes answer an array of numbers.
+                let raw: Vec<u8> = match body {
+                    serde_json::Value::String(text) => text.into_bytes(),
+                    other => serde_json::from_value(other).unwrap_or_default(),
+                };
+                template = template.set_body_raw(raw, self.spec.media);
+            }
+            Some(body) => template = template.set_body_json(body),
+            None => {}
         }
         for (name, value) in &self.headers {
             template = template.insert_header(name.as_str(), value.as_str());

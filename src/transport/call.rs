@@ -113,6 +113,47 @@ pub(crate) fn call_empty<'a, E: VendorError + 'static>(
     })
 }
 
+/// Sends an operation whose success answer is text (`text/*`), read whole, as [`call`] does;
+/// invalid UTF-8 is a decode error naming where it broke.
+#[allow(dead_code)]
+pub(crate) fn call_text<'a, E: VendorError + 'static>(
+    op: &'static Op<E>,
+    http: &'a reqwest::Client,
+    inner: &'a Inner,
+    build: impl BuildRequest + 'a,
+) -> ResponseFuture<'a, String> {
+    let about = &op.about;
+    ResponseFuture::new(about, async move {
+        let answer = exchange::<E>(http, inner, &build, about.name, Template::Spec(about.path)).await?;
+        let Answer { status, headers, body } = declared(about, answer)?;
+        match String::from_utf8(body.to_vec()) {
+            Ok(text) => Ok(ResponseValue::new(text, status, headers)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let json_error = serde_json::Error::io(std::io::Error::other(format!("invalid UTF-8 at byte {at}")));
+                Err(decode_error(about.api, status, body, &json_error))
+            }
+        }
+    })
+}
+
+/// Sends an operation whose success answer is bytes (`application/octet-stream`, images,
+/// files), read whole within the client's size limit, as [`call`] does.
+#[allow(dead_code)]
+pub(crate) fn call_bytes<'a, E: VendorError + 'static>(
+    op: &'static Op<E>,
+    http: &'a reqwest::Client,
+    inner: &'a Inner,
+    build: impl BuildRequest + 'a,
+) -> ResponseFuture<'a, bytes::Bytes> {
+    let about = &op.about;
+    ResponseFuture::new(about, async move {
+        let answer = exchange::<E>(http, inner, &build, about.name, Template::Spec(about.path)).await?;
+        let Answer { status, headers, body } = declared(about, answer)?;
+        Ok(ResponseValue::new(body, status, headers))
+    })
+}
+
 /// What a generated `send` hands the transport to build its request, for each attempt.
 pub(crate) trait BuildRequest: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync {}
 impl<F: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync> BuildRequest for F {}

@@ -41,9 +41,9 @@ pub(crate) use base_url::redact_url;
 pub(crate) use builder::env_var;
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, USER_AGENT};
 pub use call::ResponseFuture;
-// `call_empty` only serves the specs that have body-less answers.
+// `call_empty`, `call_text` and `call_bytes` only serve the specs that have such answers.
 #[allow(unused_imports)]
-pub(crate) use call::{Op, call, call_empty, checked};
+pub(crate) use call::{Op, call, call_bytes, call_empty, call_text, checked};
 #[doc(hidden)]
 pub use credentials::Renewal;
 pub use credentials::{
@@ -56,7 +56,8 @@ pub(crate) use http::client_builder as http_client_builder;
 pub use inner::Inner;
 pub(crate) use macros::{api_client, generated_api};
 pub use options::CallOptions;
-pub(crate) use path::{encode_path, path_segment};
+#[allow(unused_imports)]
+pub(crate) use path::{encode_path, header_value, path_segment};
 pub use raw::RawRequest;
 pub use redirect::MAX_REDIRECTS;
 pub use service::Service;

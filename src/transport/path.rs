@@ -19,6 +19,20 @@ pub(crate) fn path_segment<T: ToString>(value: Result<T, String>, name: &str) ->
     Ok(value)
 }
 
+/// A header parameter's value as its builder converted it, or the message of why it cannot be
+/// sent (a control character, a non-ASCII byte); a secret one is marked sensitive, so `Debug`
+/// of the request never shows it. (The four specs have no header parameter.)
+#[allow(dead_code)]
+pub(crate) fn header_value<E>(
+    value: Result<http::HeaderValue, E>,
+    name: &str,
+    secret: bool,
+) -> Result<http::HeaderValue, String> {
+    let mut value = value.map_err(|_| format!("header parameter `{name}` is not a valid header value"))?;
+    value.set_sensitive(secret);
+    Ok(value)
+}
+
 /// Whether a segment is `.` or `..` once a URL parser reads it (`%2e` is a dot there).
 fn is_dot_segment(segment: &str) -> bool {
     let lower = segment.to_ascii_lowercase();

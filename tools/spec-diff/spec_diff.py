@@ -148,6 +148,9 @@ def shape(spec, schema):
     if t == "array":
         return f"array<{shape(spec, schema.get('items'))}>"
     fmt = schema.get("format")
+    # `password` marks a value to hide (in Debug, in tools' forms); the type and the wire are the same.
+    if fmt == "password":
+        fmt = None
     return t + (f"/{fmt}" if fmt else "")
 
 
@@ -495,13 +498,50 @@ def print_report(name, what, rep):
     print(f"   {b} breaking, {c} compatible, {d} docs-only → verdict: {rep.verdict()}")
 
 
+def unreleased_breaking(changelog):
+    """The `**Breaking` entries of CHANGELOG.md's `## [Unreleased]` section (Keep a Changelog)."""
+    if changelog is None:
+        return set()
+    entries, inside = set(), False
+    for line in changelog.splitlines():
+        if line.startswith("## "):
+            inside = line.strip().lower().startswith("## [unreleased]")
+            continue
+        if inside and "**breaking" in line.lower():
+            entries.add(line.strip())
+    return entries
+
+
+def crate_version(cargo_toml):
+    """The `version` of Cargo.toml's `[package]`."""
+    if cargo_toml is None:
+        return None
+    inside = False
+    for line in cargo_toml.splitlines():
+        if line.startswith("["):
+            inside = line.strip() == "[package]"
+        elif inside and line.startswith("version"):
+            return line.split("=", 1)[1].strip().strip('"')
+    return None
+
+
+def breaking_declared(old_changelog, new_changelog, old_cargo, new_cargo):
+    """Whether a breaking change is declared: a `**Breaking` entry added under `[Unreleased]` in
+    CHANGELOG.md, or a new crate version."""
+    added = unreleased_breaking(new_changelog) - unreleased_breaking(old_changelog)
+    bumped = crate_version(old_cargo) != crate_version(new_cargo)
+    return bool(added) or bumped
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", default="HEAD", help="git revision to compare the working tree with (default HEAD)")
     ap.add_argument("--old", help="old spec file (instead of --base)")
     ap.add_argument("--new", help="new spec file (with --old)")
     ap.add_argument("--name", help="API name for --old/--new (reads its replacements from build/apis.rs)")
-    ap.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when a change is breaking")
+    ap.add_argument("--fail-on-breaking", action="store_true",
+                    help="exit 1 when a change is breaking, unless it is declared (with --base: a `**Breaking` "
+                         "entry added under CHANGELOG.md's [Unreleased], or a new version in Cargo.toml)")
     ap.add_argument("specs", nargs="*", help="specs to compare (default: specs/*.yaml at either revision)")
     args = ap.parse_args(argv)
 
@@ -551,6 +591,16 @@ def main(argv=None):
     print(f"== semver verdict for the crate: {overall}"
           + (" (before 1.0: bump the minor version)" if overall == "major" else ""))
     if args.fail_on_breaking and overall == "major":
+        if not (args.old or args.new):
+            def here(path):
+                full = os.path.join(ROOT, path)
+                return read(full) if os.path.exists(full) else None
+            if breaking_declared(git_show(args.base, "CHANGELOG.md"), here("CHANGELOG.md"),
+                                 git_show(args.base, "Cargo.toml"), here("Cargo.toml")):
+                print("== breaking changes, declared (a **Breaking entry in CHANGELOG.md's [Unreleased], or a new version)")
+                return 0
+        print("== breaking changes not declared: add a `- **Breaking:** …` entry under `## [Unreleased]` in "
+              "CHANGELOG.md (or bump the version in Cargo.toml)", file=sys.stderr)
         return 1
     return 0
 

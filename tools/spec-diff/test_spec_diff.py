@@ -6,6 +6,7 @@ import os
 import sys
 import tempfile
 import unittest
+import contextlib
 from contextlib import redirect_stdout
 
 import yaml
@@ -246,6 +247,75 @@ class Kinds(unittest.TestCase):
             self.assertIn("== semver verdict for the crate: major", text)
             with redirect_stdout(io.StringIO()):
                 self.assertEqual(spec_diff.main(["--old", old_p, "--new", new_p, "--fail-on-breaking"]), 1)
+
+
+class Gate(unittest.TestCase):
+    """`--fail-on-breaking` against a git revision: a breaking change fails unless declared."""
+
+    CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n### Changed\n\n## [0.1.0]\n\n- **Breaking:** an old one.\n"
+    CARGO = '[package]\nname = "x"\nversion = "0.1.0"\n\n[dependencies]\nversion = "9"\n'
+
+    def repo(self, changelog, cargo, change_type):
+        import subprocess
+        root = tempfile.mkdtemp()
+        git = lambda *a: subprocess.run(["git", "-C", root, *a], check=True, capture_output=True)
+        git("init", "-q")
+        git("config", "user.email", "t@example.com")
+        git("config", "user.name", "t")
+        os.makedirs(os.path.join(root, "specs"))
+        spec_path = os.path.join(root, "specs", "x.yaml")
+        for name, text in [("CHANGELOG.md", self.CHANGELOG), ("Cargo.toml", self.CARGO)]:
+            with open(os.path.join(root, name), "w") as f:
+                f.write(text)
+        with open(spec_path, "w") as f:
+            yaml.safe_dump(BASE, f)
+        git("add", "-A")
+        git("commit", "-q", "-m", "base")
+        new = copy.deepcopy(BASE)
+        if change_type:
+            new["components"]["schemas"]["Org"]["properties"]["name"] = {"type": "integer"}
+        with open(spec_path, "w") as f:
+            yaml.safe_dump(new, f)
+        with open(os.path.join(root, "CHANGELOG.md"), "w") as f:
+            f.write(changelog)
+        with open(os.path.join(root, "Cargo.toml"), "w") as f:
+            f.write(cargo)
+        return root
+
+    def run_gate(self, root):
+        saved = spec_diff.ROOT
+        spec_diff.ROOT = root
+        try:
+            with redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                return spec_diff.main(["--base", "HEAD", "--fail-on-breaking"])
+        finally:
+            spec_diff.ROOT = saved
+
+    def test_an_undeclared_type_change_fails(self):
+        self.assertEqual(self.run_gate(self.repo(self.CHANGELOG, self.CARGO, True)), 1)
+
+    def test_a_breaking_entry_under_unreleased_declares_it(self):
+        declared = self.CHANGELOG.replace("### Changed\n", "### Changed\n\n- **Breaking:** `Org.name` is a number.\n")
+        self.assertEqual(self.run_gate(self.repo(declared, self.CARGO, True)), 0)
+
+    def test_an_entry_under_a_released_version_does_not(self):
+        released = self.CHANGELOG + "- **Breaking:** `Org.name` is a number.\n"
+        self.assertEqual(self.run_gate(self.repo(released, self.CARGO, True)), 1)
+
+    def test_a_new_version_declares_it(self):
+        bumped = self.CARGO.replace('version = "0.1.0"', 'version = "0.2.0"')
+        self.assertEqual(self.run_gate(self.repo(self.CHANGELOG, bumped, True)), 0)
+
+    def test_no_breaking_change_passes_undeclared(self):
+        self.assertEqual(self.run_gate(self.repo(self.CHANGELOG, self.CARGO, False)), 0)
+
+    def test_marking_a_field_secret_is_not_a_type_change(self):
+        new = copy.deepcopy(BASE)
+        new["components"]["schemas"]["Org"]["properties"]["name"]["format"] = "password"
+        self.assertEqual(spec_diff.compare(spec_diff.Spec(BASE, {}), spec_diff.Spec(new, {})).verdict(), "none")
+
+    def test_the_version_is_the_packages(self):
+        self.assertEqual(spec_diff.crate_version(self.CARGO), "0.1.0")
 
 
 class Names(unittest.TestCase):
