@@ -242,8 +242,8 @@ impl Page {
 }
 
 /// A list's pages as its items: the only part of the paging that is compiled per item type. A
-/// plain stream rather than `flat_map` over `stream::iter`: those adaptors (and their pinning)
-/// were compiled once per item type, about 3 % of the crate's LLVM IR.
+/// plain stream rather than `flat_map` over `stream::iter`, whose adaptors (and their pinning)
+/// were compiled once per item type.
 struct Items<'a, T> {
     /// The pages still to come; `None` once they ended or one failed.
     pages: Option<BoxStream<'a, crate::Result<Page>>>,

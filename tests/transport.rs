@@ -139,6 +139,16 @@ fn pki() -> Pki {
 /// An HTTPS server on 127.0.0.1 answering every request with `body`; with `client_ca`, it
 /// requires a client certificate signed by it.
 async fn tls_server(pki: &Pki, client_ca: Option<&Pki>, body: serde_json::Value) -> u16 {
+    let body = body.to_string();
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    tls_server_answering(pki, client_ca, answer).await
+}
+
+/// An HTTPS server on 127.0.0.1 answering every request with `answer` (a whole HTTP/1.1 answer).
+async fn tls_server_answering(pki: &Pki, client_ca: Option<&Pki>, answer: String) -> u16 {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -158,10 +168,9 @@ async fn tls_server(pki: &Pki, client_ca: Option<&Pki>, body: serde_json::Value)
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let body = body.to_string();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            let (acceptor, body) = (acceptor.clone(), body.clone());
+            let (acceptor, answer) = (acceptor.clone(), answer.clone());
             tokio::spawn(async move {
                 let Ok(mut tls) = acceptor.accept(stream).await else {
                     return;
@@ -174,10 +183,6 @@ async fn tls_server(pki: &Pki, client_ca: Option<&Pki>, body: serde_json::Value)
                         Ok(n) => read += n,
                     }
                 }
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
                 let _ = tls.write_all(answer.as_bytes()).await;
                 let _ = tls.shutdown().await;
             });
@@ -260,6 +265,39 @@ fn pem_of(label: &str, der: &[u8]) -> String {
         .map(|c| std::str::from_utf8(c).unwrap())
         .collect();
     format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+}
+
+#[tokio::test]
+async fn an_https_call_is_never_followed_to_http() {
+    let plain = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(projects()))
+        .mount(&plain)
+        .await;
+    let pki = pki();
+    // The same host and port as the plain server, over http: only the scheme differs.
+    let to = format!("{}/api/v1/projects", plain.uri()).replace("127.0.0.1", "localhost");
+    let answer =
+        format!("HTTP/1.1 307 Temporary Redirect\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    let port = tls_server_answering(&pki, None, answer).await;
+    let ca = reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap();
+    let client = builder()
+        .base_url(format!("https://localhost:{port}/api/v1"))
+        .configure_http(move |http| {
+            http.add_root_certificate(ca)
+                .redirect(reqwest::redirect::Policy::limited(10))
+        })
+        .build()
+        .unwrap();
+    let err = client.list_projects().send().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Redirect { to: Some(to), .. } if to.starts_with("http://localhost")),
+        "{err:?}"
+    );
+    assert!(
+        plain.received_requests().await.unwrap().is_empty(),
+        "the http server got the call"
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! RequestRocket Core API: organisations ("clients"), credentials, targets, proxies, rules,
-//! request history and notifications.
+//! meters, request history and notifications; and, in [`proxy`], the data plane: your
+//! application's traffic sent through a proxy, with which side answered.
 //!
 //! Every operation of `specs/requestrocket.yaml` is a method of [`Client`] (through `Deref` to
 //! the generated [`api::Client`], whose docs list every call), named after its operationId, with
