@@ -24,7 +24,8 @@ export CARGO_TERM_COLOR=never
 
 # The floors: reqwest as rocket-apis uses it, with each TLS backend rocket-apis offers.
 reqwest_line=$(grep -E '^reqwest = ' Cargo.toml)
-rustls_line=$(grep -E '^rustls = ' Cargo.toml | sed 's/, optional = true//')
+# rustls with ring, as rocket-apis's `tls-ring` feature turns it on.
+rustls_line='rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12", "logging"] }'
 floor_crate() { # name, TLS features for reqwest, extra dependency line, code
   mkdir -p "$work/$1/src"
   cat > "$work/$1/Cargo.toml" <<TOML
@@ -43,7 +44,7 @@ TOML
 }
 floor_crate floor '"rustls"' '' 'pub fn client() -> reqwest::Client { reqwest::Client::new() }'
 floor_crate floor-ring '"rustls-no-provider"' "$rustls_line" \
-  'pub fn client() -> reqwest::Client { let _ = rustls::crypto::ring::default_provider().install_default(); reqwest::Client::new() }'
+  '#[allow(deprecated)] pub fn client() -> reqwest::Client { let _ = rustls::crypto::ring::default_provider().install_default(); reqwest::Client::new() }'
 
 # Downloads are not compile time.
 cargo fetch --locked >/dev/null
@@ -53,7 +54,7 @@ cargo fetch --locked >/dev/null
 secs() { # runs "$@" and prints its wall time in seconds
   local t0 t1
   t0=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+  "$@" >"$work/last.log" 2>&1 || { tail -20 "$work/last.log" >&2; echo "failed in $PWD: $*" >&2; exit 1; }
   t1=$(date +%s.%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'
 }
