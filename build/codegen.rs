@@ -93,7 +93,7 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, Vec<String>> {
     let ops = crate::spec_model::operations(&spec);
     let secrets = crate::secrets::secret_fields(&spec);
     let extras = operation_extras(&ops);
-    crate::spec_model::close_request_schemas(&mut spec, &doc, api.open_bodies);
+    crate::spec_model::progenitor_view(&mut spec, &doc, api.open_bodies);
 
     // progenitor panics on some constructs instead of returning an error; the pre-flight
     // check covers the known ones, and this turns any other into a build error naming the spec.

@@ -89,7 +89,7 @@ pub fn check(spec: &OpenAPI, doc: &serde_yaml::Value, open_enums: &[&str]) -> Re
                 && let Some(body) = resolve_body(spec, body, &at, &mut problems)
             {
                 // A form alternative beside JSON is for other tools (Postman, Insomnia, Prism);
-                // the copy progenitor sees keeps JSON only (`spec_model::close_request_schemas`).
+                // the copy progenitor sees keeps JSON only (`spec_model::progenitor_view`).
                 let types: Vec<&String> = body
                     .content
                     .keys()

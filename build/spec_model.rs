@@ -230,10 +230,14 @@ fn collect_refs(doc: &serde_yaml::Value, node: &serde_yaml::Value, found: &mut B
     }
 }
 
-/// Closes the objects of request-only schemas (`additionalProperties: false` in the copy
-/// progenitor sees; the spec itself stays as written), so their Rust types have no catch-all
-/// map and refuse unknown fields when decoded: a mistyped field is an error, not a field the
-/// server silently ignores. Free-form maps (objects without properties) stay open, and so do
+/// The copy of a spec progenitor sees (the spec itself stays as written).
+///
+/// It keeps only the success responses of each operation ([`successes_only`]) and turns number
+/// enums into plain numbers ([`open_number_enums`]).
+///
+/// It closes the objects of request-only schemas (`additionalProperties: false`), so their Rust
+/// types have no catch-all map and refuse unknown fields when decoded: a mistyped field is an
+/// error, not a field the server silently ignores. Free-form maps (objects without properties) stay open, and so do
 /// the schemas the vendor documents as open (`open`, see `build/apis.rs`).
 ///
 /// The same copy keeps only the JSON media type of a request body that also offers
@@ -245,7 +249,7 @@ fn collect_refs(doc: &serde_yaml::Value, node: &serde_yaml::Value, found: &mut B
 /// realm): tools see them on every operation, the Rust builders do not repeat them per call.
 ///
 /// `doc` is the spec's YAML tree as written (which schemas are request-only is read there).
-pub fn close_request_schemas(spec: &mut OpenAPI, doc: &serde_yaml::Value, open: &[(&str, &str)]) {
+pub fn progenitor_view(spec: &mut OpenAPI, doc: &serde_yaml::Value, open: &[(&str, &str)]) {
     keep_json_bodies(spec);
     successes_only(spec);
     open_number_enums(spec);
@@ -285,19 +289,9 @@ fn close_object(schema: &mut openapiv3::Schema) {
 /// several shapes, none of which progenitor's one-error-type model takes.
 fn successes_only(spec: &mut OpenAPI) {
     use openapiv3::StatusCode;
-    for (_, item) in spec.paths.paths.iter_mut() {
+    for item in spec.paths.paths.values_mut() {
         let ReferenceOr::Item(item) = item else { continue };
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ];
-        for op in ops.into_iter().flatten() {
+        for op in operations_mut(item) {
             op.responses.default = None;
             op.responses.responses.retain(|code, _| match code {
                 StatusCode::Code(c) => (200..300).contains(c),
@@ -354,55 +348,56 @@ fn open_number_enums(spec: &mut OpenAPI) {
             open(s);
         }
     }
+    fn parameter(parameter: &mut ReferenceOr<Parameter>) {
+        let ReferenceOr::Item(p) = parameter else { return };
+        let data = match p {
+            Parameter::Query { parameter_data, .. }
+            | Parameter::Header { parameter_data, .. }
+            | Parameter::Path { parameter_data, .. }
+            | Parameter::Cookie { parameter_data, .. } => parameter_data,
+        };
+        if let openapiv3::ParameterSchemaOrContent::Schema(s) = &mut data.format {
+            item(s);
+        }
+    }
+    fn content(content: &mut openapiv3::Content) {
+        content.values_mut().filter_map(|m| m.schema.as_mut()).for_each(item);
+    }
+    // Wherever a schema can sit: components (schemas, parameters, bodies, responses), path
+    // items' parameters and each operation's parameters, body and responses.
     if let Some(components) = spec.components.as_mut() {
         components.schemas.values_mut().for_each(item);
+        components.parameters.values_mut().for_each(parameter);
+        for body in components.request_bodies.values_mut() {
+            if let ReferenceOr::Item(body) = body {
+                content(&mut body.content);
+            }
+        }
+        for response in components.responses.values_mut() {
+            if let ReferenceOr::Item(response) = response {
+                content(&mut response.content);
+            }
+        }
     }
-    for (_, path) in spec.paths.paths.iter_mut() {
+    for path in spec.paths.paths.values_mut() {
         let ReferenceOr::Item(path) = path else { continue };
-        let ops = [
-            &mut path.get,
-            &mut path.put,
-            &mut path.post,
-            &mut path.delete,
-            &mut path.options,
-            &mut path.head,
-            &mut path.patch,
-            &mut path.trace,
-        ];
-        for op in ops.into_iter().flatten() {
+        path.parameters.iter_mut().for_each(parameter);
+        for op in operations_mut(path) {
             if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
-                body.content
-                    .values_mut()
-                    .filter_map(|m| m.schema.as_mut())
-                    .for_each(item);
+                content(&mut body.content);
             }
             for response in op.responses.responses.values_mut() {
                 if let ReferenceOr::Item(response) = response {
-                    response
-                        .content
-                        .values_mut()
-                        .filter_map(|m| m.schema.as_mut())
-                        .for_each(item);
+                    content(&mut response.content);
                 }
             }
-            for parameter in &mut op.parameters {
-                let ReferenceOr::Item(p) = parameter else { continue };
-                let data = match p {
-                    Parameter::Query { parameter_data, .. }
-                    | Parameter::Header { parameter_data, .. }
-                    | Parameter::Path { parameter_data, .. }
-                    | Parameter::Cookie { parameter_data, .. } => parameter_data,
-                };
-                if let openapiv3::ParameterSchemaOrContent::Schema(s) = &mut data.format {
-                    item(s);
-                }
-            }
+            op.parameters.iter_mut().for_each(parameter);
         }
     }
 }
 
 /// Drops the form alternative of every request body that offers JSON too (see
-/// [`close_request_schemas`]); the pre-flight check allows exactly this pair.
+/// [`progenitor_view`]); the pre-flight check allows exactly this pair.
 fn keep_json_bodies(spec: &mut OpenAPI) {
     use crate::preflight::{FORM, JSON};
     let keep_json = |body: &mut openapiv3::RequestBody| {
@@ -453,7 +448,7 @@ pub fn per_client(p: &Parameter) -> bool {
 }
 
 /// Removes the `x-per-client` parameters from every path item and operation (see
-/// [`close_request_schemas`]).
+/// [`progenitor_view`]).
 fn drop_per_client_parameters(spec: &mut OpenAPI) {
     let snapshot = spec.clone();
     let keep = |p: &ReferenceOr<Parameter>| {

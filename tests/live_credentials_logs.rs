@@ -19,13 +19,7 @@ use wiremock::MockServer;
 
 #[tokio::test]
 async fn trace_logs_show_rotations_and_refreshes_and_never_a_credential() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start(tracing::Level::TRACE, tracing_subscriber::fmt::format::FmtSpan::NONE);
 
     // Rocketpunch: a refresh after expiry.
     let server = rocketpunch_with_new_tokens().await;
@@ -44,7 +38,7 @@ async fn trace_logs_show_rotations_and_refreshes_and_never_a_credential() {
     rockety_client.set_credentials(rockety_token(1));
     rockety_client.list_projects().send().await.unwrap();
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     let events: Vec<&str> = text.lines().filter(|l| l.contains("credentials changed")).collect();
     assert_eq!(events.len(), 2, "one event per rotation or refresh: {events:#?}");
     assert!(

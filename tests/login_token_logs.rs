@@ -36,14 +36,7 @@ use captured_logs::Captured;
 
 #[tokio::test]
 async fn no_token_secret_or_key_in_any_debug_display_error_or_trace_line() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start(tracing::Level::TRACE, tracing_subscriber::fmt::format::FmtSpan::FULL);
 
     let secret_part = &SECRET[4..];
     let verifier = hs256_verifier().max_age(Duration::from_secs(60));
@@ -98,7 +91,7 @@ async fn no_token_secret_or_key_in_any_debug_display_error_or_trace_line() {
         "AuthRocket takes the full token in place of a session id"
     );
 
-    let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logged = captured.text();
     assert!(logged.contains("login token verified"), "{logged}");
     assert!(logged.contains("login token refused"), "{logged}");
     assert!(

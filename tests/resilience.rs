@@ -913,14 +913,7 @@ use captured_logs::Captured;
 
 #[tokio::test]
 async fn traces_name_the_call_and_never_a_credential() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start(tracing::Level::TRACE, tracing_subscriber::fmt::format::FmtSpan::CLOSE);
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -936,7 +929,7 @@ async fn traces_name_the_call_and_never_a_credential() {
     client.get_client().client_id("c-secret-ish").send().await.unwrap();
     let _ = client.list_clients().send().await; // 404 from wiremock: an error status, traced too
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     assert!(text.contains("rocket_apis.call"), "{text}");
     assert!(
         text.contains("operation=\"get_client\"") || text.contains("operation=get_client"),

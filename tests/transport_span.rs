@@ -22,14 +22,8 @@ fn builder() -> rocket_apis::ClientBuilder<rockety::Rockety> {
 
 #[tokio::test]
 async fn the_call_span_carries_opentelemetry_http_client_attributes() {
-    let captured = captured_logs::Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) =
+        captured_logs::Captured::start(tracing::Level::INFO, tracing_subscriber::fmt::format::FmtSpan::CLOSE);
     let server = MockServer::start().await;
     Mock::given(path("/api/v1/projects"))
         .respond_with(
@@ -41,7 +35,7 @@ async fn the_call_span_carries_opentelemetry_http_client_attributes() {
         .await;
     let client = builder().base_url(format!("{}/api/v1", server.uri())).build().unwrap();
     client.list_projects().page(1).send().await.unwrap();
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     let port = server.address().port();
     for expected in [
         "rocket_apis.call".to_string(),

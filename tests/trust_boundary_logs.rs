@@ -29,14 +29,7 @@ const PROXY_TOKEN: &str = "proxyLogCaptureToken3b9e1d";
 #[tokio::test]
 async fn trace_logs_of_redirects_and_refusals_hold_no_secret() {
     tracing_log::LogTracer::init().unwrap();
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start(tracing::Level::TRACE, tracing_subscriber::fmt::format::FmtSpan::FULL);
 
     let origin = MockServer::start().await;
     let stranger = MockServer::start().await;
@@ -107,7 +100,7 @@ async fn trace_logs_of_redirects_and_refusals_hold_no_secret() {
     let err = through.get("/denied").send().await.unwrap_err();
     shown.extend([err.to_string(), format!("{err:?}"), format!("{through:?}")]);
 
-    let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logged = captured.text();
     // Positive controls: the capture sees the crate's own events and reqwest's `log` records.
     assert!(logged.contains("rocket_apis.call"), "{logged}");
     assert!(logged.contains("redirect_refused"), "{logged}");

@@ -45,19 +45,36 @@ fn is_dot_segment(segment: &str) -> bool {
 /// wrong without quoting the path, which may hold an id or a token.
 pub(crate) fn check_raw(path: &str) -> Result<(), String> {
     if !path.starts_with('/') || path.starts_with("//") || path.contains("://") {
-        return Err("a raw path must be relative to the base URL and start with a single `/`".into());
+        return Err("a call's path must be relative to the base URL and start with a single `/`".into());
     }
     if path.contains('\\') || path.chars().any(char::is_control) {
         return Err(
-            "a raw path must not contain a backslash or a control character (URL parsers read them as `/` or drop them)"
+            "a call's path must not contain a backslash or a control character (URL parsers read them as `/` or drop them)"
                 .into(),
         );
     }
     let before_query = path.split(['?', '#']).next().unwrap_or_default();
     if before_query.split('/').any(is_dot_segment) {
-        return Err("a raw path must not contain a `.` or `..` segment (in any encoding)".into());
+        return Err("a call's path must not contain a `.` or `..` segment (in any encoding)".into());
     }
     Ok(())
+}
+
+/// The URL of a call to `path` (checked by [`check_raw`]) under `base`, with `query` added: it
+/// must still be on the base URL's origin and under its path once parsed, whatever encoding
+/// the path used. The message says what is wrong without quoting the path.
+pub(crate) fn join(base: &str, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, String> {
+    check_raw(path)?;
+    let mut url =
+        reqwest::Url::parse(&format!("{base}{path}")).map_err(|e| format!("the path does not make a URL: {e}"))?;
+    let base = reqwest::Url::parse(base).map_err(|e| format!("base URL: {e}"))?;
+    if !under_base(&url, &base) {
+        return Err("the path leads outside the base URL's path".into());
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query.iter());
+    }
+    Ok(url)
 }
 
 /// Whether a parsed URL is still on the base URL's origin and under its path.

@@ -84,7 +84,9 @@ async fn every_supported_construct_answers_the_typed_mock() {
 
     // A top-level array of a new type, as a list that streams.
     server.list_spec_edit_tags().ok(&vec![tag.clone(), tag.clone()]).await;
-    assert_eq!(client.list_spec_edit_tags().send().await.unwrap().len(), 2);
+    assert_eq!(client.list_spec_edit_tags().priority(7).send().await.unwrap().len(), 2);
+    let sent = server.wiremock().received_requests().await.unwrap();
+    assert_eq!(sent.last().unwrap().url.query(), Some("priority=7"), "a value beyond the enum is sent");
     let streamed: Vec<types::SpecEditTag> = client.list_spec_edit_tags().stream().try_collect().await.unwrap();
     assert_eq!(streamed.len(), 2);
 

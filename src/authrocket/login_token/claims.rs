@@ -1,6 +1,7 @@
-//! The claims of a login token, read from the payload's JSON by serde's derive: the claims of
-//! both AuthRocket layouts by name, everything else skipped. A claim of the wrong type, a claim
-//! given twice or a payload that is not a JSON object is refused.
+//! The claims of a login token, read from the payload's JSON by serde's derive (the verifier's
+//! `parse_object`): the claims of both AuthRocket layouts by name, everything else skipped. A
+//! claim of the wrong type, a claim given twice or a payload that is not a JSON object is
+//! refused.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -118,18 +119,17 @@ impl Claims {
     }
 }
 
-/// Reads the claims from the payload's JSON; `Err` holds the 1-based column where it broke.
-/// Only an object is a payload: serde would read an array's items into the fields by position.
-pub(super) fn parse(json: &[u8]) -> Result<Claims, usize> {
-    if json.trim_ascii_start().first() != Some(&b'{') {
-        return Err(1);
-    }
-    serde_json::from_slice(json).map_err(|e| e.column())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The claims as the verifier reads them, or the column where the JSON broke.
+    fn parse(json: &[u8]) -> Result<Claims, usize> {
+        super::super::parse_object(json, super::super::Part::Payload).map_err(|e| match e {
+            super::super::TokenError::Malformed(super::super::Malformed::Json { column, .. }) => column,
+            other => panic!("{other:?}"),
+        })
+    }
 
     #[test]
     fn both_layouts_and_escaped_strings_are_read() {

@@ -466,14 +466,7 @@ impl LoginTokenVerifier {
     fn verify_at(&self, token: &str, now: f64) -> Result<LoginSession, TokenError> {
         let parts = split(token)?;
         let header_json = decode_part(parts.header, Part::Header)?;
-        // A JSON array would fill the struct's fields in order: only an object is a header.
-        if header_json.trim_ascii_start().first() != Some(&b'{') {
-            return Err(TokenError::Malformed(Malformed::Json {
-                part: Part::Header,
-                column: 1,
-            }));
-        }
-        let header: Header<'_> = parse_json(&header_json, Part::Header)?;
+        let header: Header<'_> = parse_object(&header_json, Part::Header)?;
         if header.crit.is_some() {
             return Err(TokenError::Malformed(Malformed::CriticalHeader));
         }
@@ -491,12 +484,7 @@ impl LoginTokenVerifier {
         let signature = decode_part(parts.signature, Part::Signature)?;
         self.check_signature(algorithm, &header, parts.signed.as_bytes(), &signature)?;
         let json = decode_part(parts.payload, Part::Payload)?;
-        let claims = claims::parse(&json).map_err(|column| {
-            TokenError::Malformed(Malformed::Json {
-                part: Part::Payload,
-                column,
-            })
-        })?;
+        let claims: Claims = parse_object(&json, Part::Payload)?;
         self.check_claims(claims, now)
     }
 
@@ -757,15 +745,15 @@ fn decode_part(part: &str, which: Part) -> Result<Vec<u8>, TokenError> {
         .map_err(|_| TokenError::Malformed(Malformed::Base64 { part: which }))
 }
 
-/// Parses a part's JSON; the message keeps only where it broke (serde_json's may quote the
-/// token's content).
-fn parse_json<'a, T: Deserialize<'a>>(bytes: &'a [u8], part: Part) -> Result<T, TokenError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        TokenError::Malformed(Malformed::Json {
-            part,
-            column: e.column(),
-        })
-    })
+/// Reads a part's JSON, which must be an object (serde would read an array's items into a
+/// struct's fields by position); a message keeps only where it broke (serde_json's may quote
+/// the token's content).
+fn parse_object<'a, T: Deserialize<'a>>(bytes: &'a [u8], part: Part) -> Result<T, TokenError> {
+    let broke = |column| TokenError::Malformed(Malformed::Json { part, column });
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        return Err(broke(1));
+    }
+    serde_json::from_slice(bytes).map_err(|e| broke(e.column()))
 }
 
 #[derive(Deserialize)]

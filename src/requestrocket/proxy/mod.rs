@@ -502,16 +502,7 @@ impl<'a> ProxyRequest<'a> {
         } else {
             &client.base
         };
-        transport::path::check_raw(&self.path).map_err(invalid)?;
-        let mut url = reqwest::Url::parse(&format!("{base}{}", self.path))
-            .map_err(|e| invalid(format!("the path does not make a URL: {e}")))?;
-        let base_url = reqwest::Url::parse(base).map_err(|e| invalid(format!("base URL: {e}")))?;
-        if !transport::path::under_base(&url, &base_url) {
-            return Err(invalid("the path leads outside the proxy's base URL".into()));
-        }
-        if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter());
-        }
+        let url = transport::path::join(base, &self.path, &self.query).map_err(invalid)?;
         let mut inner = client.inner.clone();
         inner.retry = match (self.asynchronous, self.retry) {
             (true, _) => RetryPolicy::none(),
@@ -736,8 +727,7 @@ impl ProxyResponse {
     }
     /// The body decoded from JSON; a mismatch is [`Error::Decode`], naming where, not the value.
     pub fn json<T: DeserializeOwned>(&self) -> crate::Result<T> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| decode_error("RequestRocket proxy", self.status, self.body.clone(), &e))
+        serde_json::from_slice(&self.body).map_err(|e| decode_error(ProxyBody::API, self.status, self.body.clone(), &e))
     }
     /// What the proxy said: its verdict, its message and any warning.
     pub fn outcome(&self) -> &ProxyOutcome {
